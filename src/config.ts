@@ -1,0 +1,134 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+const url = z.url({ protocol: /^https?$/ });
+const optionalUrl = optionalString.pipe(url.optional());
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Environment variables the service reads, each documented in docs/configuration.md. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_SCHEMA: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: int(1, 200).default(16),
+  CONFIG_FILE: optionalString,
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: bool.default(false),
+  TLS_CERT_FILE: optionalString,
+  TLS_KEY_FILE: optionalString,
+  BODY_LIMIT_BYTES: int(1024, 1 << 30).default(1 << 20),
+  UPLOAD_LIMIT_BYTES: int(1024, 1 << 31).default(64 << 20),
+  HOLD_TTL_SECONDS: int(10, 7 * 24 * 3600).default(900),
+
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: optionalUrl,
+
+  IMAGE_PROVIDER: z.enum(["local", "google", "gemini", "openai", "stability", "automatic1111", "comfyui"]).default("local"),
+  EMBEDDING_PROVIDER: z.enum(["local", "onnx", "google", "gemini", "openai"]).default("local"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Operator settings that live in the optional JSON file named by CONFIG_FILE. */
+const FileSchema = z.object({ pricing: PricingSchema.optional() }).strict();
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
+  databasePoolSize: number;
+  adminToken?: string;
+  publicUrl: string;
+  logLevel: Env["LOG_LEVEL"];
+  trustProxy: boolean;
+  tls?: { certFile: string; keyFile: string };
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  holdTtlMs: number;
+  pricing: z.infer<typeof PricingSchema>;
+  stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  imageProvider: Env["IMAGE_PROVIDER"];
+  embeddingProvider: Env["EMBEDDING_PROVIDER"];
+  /** The raw environment, for adapters that read their own variable group. */
+  raw: Record<string, string | undefined>;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment (and CONFIG_FILE) once; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE))
+    throw new ConfigError("invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+
+  let file: z.infer<typeof FileSchema> = {};
+  if (env.CONFIG_FILE) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(env.CONFIG_FILE, "utf8"));
+    } catch (error) {
+      throw new ConfigError(`CONFIG_FILE ${env.CONFIG_FILE}: ${(error as Error).message}`);
+    }
+    const result = FileSchema.safeParse(json);
+    if (!result.success) {
+      const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+      throw new ConfigError(`CONFIG_FILE ${env.CONFIG_FILE} is invalid:\n${lines.join("\n")}`);
+    }
+    file = result.data;
+  }
+
+  const scheme = env.TLS_CERT_FILE ? "https" : "http";
+  const localHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: path.resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    databaseSchema: env.DATABASE_SCHEMA,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    adminToken: env.ADMIN_TOKEN,
+    publicUrl: (env.PUBLIC_URL ?? `${scheme}://${localHost}:${env.PORT}`).replace(/\/+$/, ""),
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
+    holdTtlMs: env.HOLD_TTL_SECONDS * 1000,
+    pricing: file.pricing ?? DEFAULT_PRICING,
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiBase: env.STRIPE_API_BASE },
+    imageProvider: env.IMAGE_PROVIDER,
+    embeddingProvider: env.EMBEDDING_PROVIDER,
+    raw: { ...source },
+  };
+}

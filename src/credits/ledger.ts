@@ -1,0 +1,148 @@
+import { ApiError } from "../http/errors.js";
+
+/** Kinds of ledger entry. `amountMc` of an entry is its signed change to the account's total (settled) credits. */
+export const ENTRY_TYPES = [
+  "purchase",
+  "bonus",
+  "grant",
+  "adjustment",
+  "usage",
+  "hold",
+  "release",
+  "refund",
+] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+/** What caused a movement: the operation, its measured quantity, and where it came from. */
+export interface Cause {
+  operation?: string;
+  quantity?: Record<string, unknown>;
+  /** An outside reference, e.g. the Stripe Checkout Session or the knowledge-base document. */
+  reference?: string;
+  requestId?: string;
+  reason?: string;
+}
+
+export interface LedgerEntry {
+  seq: number;
+  accountId: string;
+  type: EntryType;
+  /** Signed change to available + reserved. Holds and releases move credits between the two and change nothing. */
+  amountMc: number;
+  /** Signed change to the reserved part. */
+  reservedDeltaMc: number;
+  balanceAfterMc: number;
+  reservedAfterMc: number;
+  holdId: string | null;
+  idemKey: string | null;
+  operation: string | null;
+  quantity: Record<string, unknown> | null;
+  reference: string | null;
+  requestId: string | null;
+  reason: string | null;
+  createdAt: number;
+}
+
+export interface Hold {
+  id: string;
+  accountId: string;
+  amountMc: number;
+  capturedMc: number | null;
+  status: "open" | "captured" | "released";
+  operation: string | null;
+  owner: string | null;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface Balance {
+  /** What can be spent now. */
+  availableMc: number;
+  /** Held by operations in flight. */
+  reservedMc: number;
+}
+
+export type CreditType = "purchase" | "bonus" | "grant" | "refund";
+export type DebitType = "usage" | "adjustment" | "refund";
+
+export type LedgerOp =
+  | { kind: "credit"; accountId: string; amountMc: number; type: CreditType; idemKey?: string; cause: Cause }
+  | {
+      kind: "debit";
+      accountId: string;
+      amountMc: number;
+      type: DebitType;
+      idemKey?: string;
+      cause: Cause;
+      /** Take what is available up to amountMc instead of refusing (refund claw-backs). */
+      upTo?: boolean;
+    }
+  | {
+      kind: "reserve";
+      accountId: string;
+      holdId: string;
+      amountMc: number;
+      idemKey?: string;
+      cause: Cause;
+      expiresAt: number;
+      owner: string;
+    }
+  | { kind: "capture"; accountId: string; holdId: string; amountMc: number; cause: Cause }
+  | { kind: "release"; accountId: string; holdId: string; reason: string };
+
+export type OpResult =
+  | { status: "ok" | "replayed"; entry: LedgerEntry; hold?: Hold }
+  | { status: "insufficient"; availableMc: number }
+  | { status: "conflict"; message: string }
+  | { status: "not_found" };
+
+export type DebitResult =
+  | { ok: true; entry: LedgerEntry; replayed: boolean }
+  | { ok: false; neededMc: number; availableMc: number };
+
+export type ReserveResult =
+  | { ok: true; hold: Hold; entry: LedgerEntry; replayed: boolean }
+  | { ok: false; neededMc: number; availableMc: number };
+
+export interface UsageRow {
+  day: string;
+  operation: string;
+  count: number;
+  mc: number;
+}
+
+/** The one place money moves. Every method is atomic; debits and reservations never take `available` below 0. */
+export interface Ledger {
+  credit(input: Omit<Extract<LedgerOp, { kind: "credit" }>, "kind">): Promise<{ entry: LedgerEntry; replayed: boolean }>;
+  debit(input: Omit<Extract<LedgerOp, { kind: "debit" }>, "kind">): Promise<DebitResult>;
+  /** Sets credits aside for an operation whose price is known only at its end. */
+  reserve(input: {
+    accountId: string;
+    amountMc: number;
+    idemKey?: string;
+    cause: Cause;
+    ttlMs: number;
+    owner: string;
+  }): Promise<ReserveResult>;
+  /** Charges `amountMc` (at most the hold) and returns the rest to `available`. Capturing twice the same amount replays. */
+  capture(input: { accountId: string; holdId: string; amountMc: number; cause: Cause }): Promise<LedgerEntry>;
+  /** Returns a held amount in full. Releasing a settled hold returns null. */
+  release(input: { accountId: string; holdId: string; reason: string }): Promise<LedgerEntry | null>;
+  /** Keeps a hold of long-running work alive. */
+  extendHold(holdId: string, expiresAt: number): Promise<boolean>;
+  getHold(accountId: string, holdId: string): Promise<Hold | undefined>;
+  /** Releases holds past their expiry, and those of owners named in `deadOwners`. */
+  releaseStaleHolds(input: { now: number; deadOwners?: string[]; limit?: number }): Promise<number>;
+  balance(accountId: string): Promise<Balance>;
+  entries(accountId: string, input: { limit: number; beforeSeq?: number }): Promise<LedgerEntry[]>;
+  usage(accountId: string, input: { from: number; to: number }): Promise<UsageRow[]>;
+  /** Sum of every entry of the account: equals available + reserved (an invariant the tests check). */
+  sumOfEntries(accountId: string): Promise<{ amountMc: number; reservedDeltaMc: number }>;
+  close(): Promise<void>;
+}
+
+export function throwForResult(result: OpResult, holdId?: string): never {
+  if (result.status === "not_found") throw new ApiError("NOT_FOUND", `hold ${holdId ?? ""} does not exist`);
+  if (result.status === "conflict") throw new ApiError("CONFLICT", result.message);
+  throw new ApiError("INTERNAL", `unexpected ledger result ${result.status}`);
+}

@@ -1,0 +1,65 @@
+import type { DomainMigrations } from "../db/sql.js";
+import { CREDITS_APPLY_FUNCTION } from "./ledger-postgres.sql.js";
+
+const tables = (serial: string) => `
+CREATE TABLE balances (
+  account_id TEXT PRIMARY KEY,
+  available_mc BIGINT NOT NULL DEFAULT 0 CHECK (available_mc >= 0),
+  reserved_mc BIGINT NOT NULL DEFAULT 0 CHECK (reserved_mc >= 0),
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE holds (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  idem_key TEXT,
+  amount_mc BIGINT NOT NULL CHECK (amount_mc >= 0),
+  captured_mc BIGINT,
+  status TEXT NOT NULL CHECK (status IN ('open', 'captured', 'released')),
+  operation TEXT,
+  owner TEXT,
+  expires_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  settled_at BIGINT
+);
+CREATE UNIQUE INDEX holds_idem ON holds (account_id, idem_key) WHERE idem_key IS NOT NULL;
+CREATE INDEX holds_open ON holds (expires_at) WHERE status = 'open';
+CREATE TABLE ledger_entries (
+  seq ${serial},
+  account_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  amount_mc BIGINT NOT NULL,
+  reserved_delta_mc BIGINT NOT NULL DEFAULT 0,
+  balance_after_mc BIGINT NOT NULL,
+  reserved_after_mc BIGINT NOT NULL,
+  hold_id TEXT,
+  idem_key TEXT,
+  operation TEXT,
+  quantity TEXT,
+  reference TEXT,
+  request_id TEXT,
+  reason TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ledger_account ON ledger_entries (account_id, seq);
+CREATE UNIQUE INDEX ledger_idem ON ledger_entries (account_id, idem_key) WHERE idem_key IS NOT NULL;
+CREATE INDEX ledger_usage ON ledger_entries (account_id, created_at) WHERE type = 'usage';
+CREATE INDEX ledger_hold ON ledger_entries (hold_id) WHERE hold_id IS NOT NULL;
+`;
+
+export const creditsMigrations: DomainMigrations = {
+  domain: "credits",
+  migrations: [
+    {
+      version: 1,
+      name: "balances, holds and the ledger",
+      sqlite: `${tables("INTEGER PRIMARY KEY")}
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;`,
+      postgres: `${tables("BIGSERIAL PRIMARY KEY")}
+CREATE FUNCTION ledger_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'ledger entries are immutable'; END $$;
+CREATE TRIGGER ledger_no_change BEFORE UPDATE OR DELETE ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_immutable();
+${CREDITS_APPLY_FUNCTION}`,
+    },
+  ],
+};

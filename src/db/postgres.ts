@@ -1,0 +1,112 @@
+import pg from "pg";
+import type { Param, Row, Sql } from "./sql.js";
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`integer ${value} is beyond 2^53 and cannot be represented exactly`);
+  return n;
+}
+
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return parseInt8 as never;
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+export interface PostgresOptions {
+  url: string;
+  schema?: string;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/** A connection pool whose sessions all use `schema` (created if missing) as their search path. */
+export function openPostgres(options: PostgresOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 16,
+    application_name: options.applicationName ?? "api-credits",
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    types,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
+  pool.on("error", () => {});
+  return pool;
+}
+
+export async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+}
+
+/** `?` placeholders to `$1…$n` (our statements never put `?` inside string literals). */
+export function numberPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+function toPgParam(p: Param): unknown {
+  if (p === undefined) return null;
+  if (typeof p === "bigint") return p.toString();
+  return p;
+}
+
+const converted = new Map<string, string>();
+function convert(text: string): string {
+  let out = converted.get(text);
+  if (out === undefined) {
+    out = numberPlaceholders(text);
+    if (converted.size < 10_000) converted.set(text, out);
+  }
+  return out;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+export class PostgresSql implements Sql {
+  readonly dialect = "postgres" as const;
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly client?: pg.PoolClient,
+  ) {}
+
+  private get target(): Queryable {
+    return this.client ?? this.pool;
+  }
+
+  async all<T = Row>(text: string, params: Param[] = []): Promise<T[]> {
+    const result = await this.target.query(convert(text), params.map(toPgParam));
+    return result.rows as T[];
+  }
+
+  async get<T = Row>(text: string, params: Param[] = []): Promise<T | undefined> {
+    const rows = await this.all<T>(text, params);
+    return rows[0];
+  }
+
+  async run(text: string, params: Param[] = []): Promise<number> {
+    const result = await this.target.query(convert(text), params.map(toPgParam));
+    return result.rowCount ?? 0;
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    if (this.client) return fn(this);
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(new PostgresSql(this.pool, client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

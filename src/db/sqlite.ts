@@ -1,0 +1,113 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
+import { Mutex } from "../lib/mutex.js";
+import type { Param, Row, Sql } from "./sql.js";
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * One SQLite file opened for the service: WAL, synchronous=FULL (nothing acknowledged is lost), secure_delete so
+ * deleted text is overwritten in place, foreign keys on.
+ */
+export function openSqlite(file: string): SqliteDatabase {
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  // sqlite-vec provides the vec0 tables of the knowledge index; loaded on every connection before migrations.
+  sqliteVec.load(db);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("secure_delete = ON");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("cache_size = -32000");
+  return db;
+}
+
+/**
+ * Erases what deleted rows leave behind: copies every WAL frame into the database file and truncates the WAL to
+ * zero bytes (with secure_delete the freed pages in the main file were already zeroed).
+ */
+export function purgeSqliteFreePages(db: SqliteDatabase): void {
+  db.pragma("wal_checkpoint(TRUNCATE)");
+}
+
+function toSqliteParam(p: Param): unknown {
+  if (p === undefined) return null;
+  if (typeof p === "boolean") return p ? 1 : 0;
+  return p;
+}
+
+/**
+ * The Sql port over better-sqlite3. better-sqlite3 is synchronous and has one connection, so an open async
+ * transaction would otherwise swallow statements issued by unrelated requests: every statement and transaction
+ * goes through one FIFO lock, which is free (and skipped) when nothing is waiting.
+ */
+export class SqliteSql implements Sql {
+  readonly dialect = "sqlite" as const;
+
+  constructor(
+    readonly db: SqliteDatabase,
+    readonly lock: Mutex = new Mutex(),
+    private readonly inTransaction = false,
+    private readonly statements = new Map<string, Database.Statement>(),
+  ) {}
+
+  private statement(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  /** Runs `fn` now if nothing holds the lock (or we are inside the holder's transaction), else after the holder. */
+  private guarded<T>(fn: () => T): T | Promise<T> {
+    if (this.inTransaction || !this.lock.locked) return fn();
+    return this.lock.run(fn);
+  }
+
+  async all<T = Row>(text: string, params: Param[] = []): Promise<T[]> {
+    return this.guarded(() => this.allSync<T>(text, params));
+  }
+
+  async get<T = Row>(text: string, params: Param[] = []): Promise<T | undefined> {
+    return this.guarded(() => this.getSync<T>(text, params));
+  }
+
+  async run(text: string, params: Param[] = []): Promise<number> {
+    return this.guarded(() => this.runSync(text, params));
+  }
+
+  allSync<T = Row>(text: string, params: Param[] = []): T[] {
+    const stmt = this.statement(text);
+    const args = params.map(toSqliteParam);
+    return (stmt.reader ? stmt.all(...args) : (stmt.run(...args), [])) as T[];
+  }
+
+  getSync<T = Row>(text: string, params: Param[] = []): T | undefined {
+    return this.statement(text).get(...params.map(toSqliteParam)) as T | undefined;
+  }
+
+  runSync(text: string, params: Param[] = []): number {
+    return this.statement(text).run(...params.map(toSqliteParam)).changes;
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.lock.run(async () => {
+      const tx = new SqliteSql(this.db, this.lock, true, this.statements);
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(tx);
+        this.db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+}

@@ -1,0 +1,14 @@
+/** Turns text into vectors. One adapter is chosen at start-up from EMBEDDING_PROVIDER. */
+export interface Embedder {
+  /**
+   * Identifies the model and its settings (e.g. `local:use-lite-512`, `openai:text-embedding-3-small@1536`).
+   * A knowledge base records it; a different id means its vectors must be rebuilt.
+   */
+  readonly id: string;
+  readonly dimensions: number;
+  /** Texts longer than this many characters are truncated by the model anyway (undefined: no known limit). */
+  readonly maxInputChars?: number;
+  /** One unit-length vector per text, in order. `kind` lets asymmetric models embed queries differently. */
+  embed(texts: string[], kind: "document" | "query", signal?: AbortSignal): Promise<Float32Array[]>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+/** Everything the index stores is scoped to one account and one knowledge base. */
+export interface IndexScope {
+  accountId: string;
+  knowledgeBaseId: string;
+}
+
+export type MetadataValue = string | number | boolean;
+
+export interface IndexedChunk {
+  /** `chk_…` */
+  id: string;
+  documentId: string;
+  /** Ordinal of the chunk within its document, from 0. */
+  position: number;
+  text: string;
+  page?: number;
+  heading?: string;
+  /** The document's metadata, copied onto each chunk so filters run inside the index query. */
+  metadata?: Record<string, MetadataValue>;
+  vector: Float32Array;
+}
+
+export type SearchMode = "hybrid" | "semantic" | "keyword";
+
+export interface SearchQuery extends IndexScope {
+  text: string;
+  /** The query's embedding; required for semantic and hybrid modes. */
+  vector?: Float32Array;
+  mode: SearchMode;
+  topK: number;
+  filter?: { documentIds?: string[]; metadata?: Record<string, MetadataValue> };
+}
+
+export interface SearchHit {
+  chunkId: string;
+  documentId: string;
+  position: number;
+  text: string;
+  page?: number;
+  heading?: string;
+  /** Higher is better; comparable only within one result list. */
+  score: number;
+}
+
+/**
+ * Semantic + keyword index of chunks. Every read and delete is scoped to its owner inside the storage query itself,
+ * never by filtering results afterwards.
+ */
+export interface SearchIndex {
+  addChunks(scope: IndexScope, chunks: IndexedChunk[]): Promise<void>;
+  search(query: SearchQuery): Promise<SearchHit[]>;
+  /** Each delete returns how many chunks it removed; the text, vectors and keyword entries are gone from storage. */
+  deleteDocument(scope: IndexScope, documentId: string): Promise<number>;
+  deleteKnowledgeBase(scope: IndexScope): Promise<number>;
+  deleteAccount(accountId: string): Promise<number>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLedger } from "../../src/credits/create-ledger.js";
+import type { Ledger } from "../../src/credits/ledger.js";
+import { creditsMigrations } from "../../src/credits/schema.js";
+import { ApiError } from "../../src/http/errors.js";
+import { newId } from "../../src/lib/ids.js";
+import { type Engine, freshDatabase, type TestDatabase } from "../support/db.js";
+
+const C = 1000; // millicredits per credit
+
+/** The promises every Ledger adapter keeps; run once per store. */
+export function runLedgerContract(engine: Engine) {
+  describe(`Ledger contract on ${engine}`, () => {
+    let t: TestDatabase;
+    let ledger: Ledger;
+
+    beforeAll(async () => {
+      t = await freshDatabase(engine, [creditsMigrations]);
+      ledger = createLedger(t.db);
+    });
+    afterAll(async () => {
+      await ledger.close();
+      await t.cleanup();
+    });
+
+    async function funded(credits: number): Promise<string> {
+      const accountId = newId("acct");
+      if (credits > 0) await ledger.credit({ accountId, amountMc: credits * C, type: "grant", cause: { reason: "test" } });
+      return accountId;
+    }
+
+    async function expectConsistent(accountId: string) {
+      const balance = await ledger.balance(accountId);
+      const sum = await ledger.sumOfEntries(accountId);
+      expect(sum.amountMc).toBe(balance.availableMc + balance.reservedMc);
+      expect(sum.reservedDeltaMc).toBe(balance.reservedMc);
+    }
+
+    it("credits and debits move the balance and leave one entry each", async () => {
+      const a = await funded(10);
+      const r = await ledger.debit({ accountId: a, amountMc: 2500, type: "usage", cause: { operation: "training.query" } });
+      expect(r.ok).toBe(true);
+      expect(await ledger.balance(a)).toEqual({ availableMc: 7500, reservedMc: 0 });
+      const entries = await ledger.entries(a, { limit: 10 });
+      expect(entries.map((e) => [e.type, e.amountMc, e.balanceAfterMc])).toEqual([
+        ["usage", -2500, 7500],
+        ["grant", 10000, 10000],
+      ]);
+      expect(entries[0]!.operation).toBe("training.query");
+      await expectConsistent(a);
+    });
+
+    it("refuses a debit it cannot pay and changes nothing", async () => {
+      const a = await funded(1);
+      const r = await ledger.debit({ accountId: a, amountMc: 1001, type: "usage", cause: {} });
+      expect(r).toEqual({ ok: false, neededMc: 1001, availableMc: 1000 });
+      expect((await ledger.entries(a, { limit: 10 })).length).toBe(1);
+      expect(await ledger.balance(a)).toEqual({ availableMc: 1000, reservedMc: 0 });
+    });
+
+    it("an unknown account has nothing to spend", async () => {
+      const r = await ledger.debit({ accountId: newId("acct"), amountMc: 1, type: "usage", cause: {} });
+      expect(r.ok).toBe(false);
+    });
+
+    it("charges once per idempotency key and refuses the key for a different amount", async () => {
+      const a = await funded(5);
+      const first = await ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
+      const again = await ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
+      expect(first.ok && again.ok && again.replayed && again.entry.seq === first.entry.seq).toBe(true);
+      await expect(ledger.debit({ accountId: a, amountMc: 2 * C, type: "usage", idemKey: "k1", cause: {} })).rejects.toThrow(
+        ApiError,
+      );
+      expect((await ledger.balance(a)).availableMc).toBe(4 * C);
+      // The same key in another account is another charge.
+      const b = await funded(5);
+      const other = await ledger.debit({ accountId: b, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
+      expect(other.ok && !other.replayed).toBe(true);
+    });
+
+    it("holds reserve, capture the actual price and release the rest", async () => {
+      const a = await funded(100);
+      const r = await ledger.reserve({
+        accountId: a,
+        amountMc: 30 * C,
+        cause: { operation: "images.generate" },
+        ttlMs: 60_000,
+        owner: "test",
+      });
+      if (!r.ok) throw new Error("reserve refused");
+      expect(await ledger.balance(a)).toEqual({ availableMc: 70 * C, reservedMc: 30 * C });
+      await expectConsistent(a);
+      const entry = await ledger.capture({
+        accountId: a,
+        holdId: r.hold.id,
+        amountMc: 20 * C,
+        cause: { operation: "images.generate", quantity: { images: 2 } },
+      });
+      expect(entry).toMatchObject({ type: "usage", amountMc: -20 * C, reservedDeltaMc: -30 * C, balanceAfterMc: 80 * C });
+      expect(entry.quantity).toEqual({ images: 2 });
+      expect(await ledger.balance(a)).toEqual({ availableMc: 80 * C, reservedMc: 0 });
+      // Capturing again with the same amount replays; anything else conflicts; so does releasing it now.
+      expect((await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 20 * C, cause: {} })).seq).toBe(entry.seq);
+      await expect(ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 10 * C, cause: {} })).rejects.toThrow(
+        /already captured/,
+      );
+      expect(await ledger.release({ accountId: a, holdId: r.hold.id, reason: "late" })).toBeNull();
+      expect(await ledger.balance(a)).toEqual({ availableMc: 80 * C, reservedMc: 0 });
+      await expectConsistent(a);
+    });
+
+    it("a capture cannot exceed its hold, and a hold of another account is not found", async () => {
+      const a = await funded(10);
+      const r = await ledger.reserve({ accountId: a, amountMc: 5 * C, cause: {}, ttlMs: 60_000, owner: "test" });
+      if (!r.ok) throw new Error("reserve refused");
+      await expect(ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 6 * C, cause: {} })).rejects.toThrow(
+        /exceed/,
+      );
+      const b = await funded(10);
+      await expect(ledger.capture({ accountId: b, holdId: r.hold.id, amountMc: C, cause: {} })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      expect(await ledger.getHold(b, r.hold.id)).toBeUndefined();
+    });
+
+    it("releasing a hold returns it in full, once", async () => {
+      const a = await funded(10);
+      const r = await ledger.reserve({ accountId: a, amountMc: 4 * C, cause: {}, ttlMs: 60_000, owner: "test" });
+      if (!r.ok) throw new Error("reserve refused");
+      const entry = await ledger.release({ accountId: a, holdId: r.hold.id, reason: "provider failed" });
+      expect(entry).toMatchObject({ type: "release", amountMc: 0, reservedDeltaMc: -4 * C, reason: "provider failed" });
+      expect(await ledger.release({ accountId: a, holdId: r.hold.id, reason: "again" })).toBeNull();
+      expect(await ledger.balance(a)).toEqual({ availableMc: 10 * C, reservedMc: 0 });
+      await expectConsistent(a);
+    });
+
+    it("capturing zero settles the hold as released", async () => {
+      const a = await funded(10);
+      const r = await ledger.reserve({ accountId: a, amountMc: 4 * C, cause: {}, ttlMs: 60_000, owner: "test" });
+      if (!r.ok) throw new Error("reserve refused");
+      const entry = await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 0, cause: { reason: "filtered" } });
+      expect(entry.type).toBe("release");
+      expect((await ledger.getHold(a, r.hold.id))?.status).toBe("released");
+      expect(await ledger.balance(a)).toEqual({ availableMc: 10 * C, reservedMc: 0 });
+    });
+
+    it("reservations are idempotent by key and refused when they cannot be covered", async () => {
+      const a = await funded(10);
+      const input = { accountId: a, amountMc: 6 * C, idemKey: "gen-1", cause: {}, ttlMs: 60_000, owner: "test" };
+      const first = await ledger.reserve(input);
+      const again = await ledger.reserve(input);
+      if (!first.ok || !again.ok) throw new Error("reserve refused");
+      expect(again.replayed).toBe(true);
+      expect(again.hold.id).toBe(first.hold.id);
+      expect(await ledger.reserve({ ...input, idemKey: "gen-2" })).toEqual({
+        ok: false,
+        neededMc: 6 * C,
+        availableMc: 4 * C,
+      });
+      await expect(ledger.reserve({ ...input, amountMc: 1 })).rejects.toThrow(/different amount/);
+    });
+
+    it("a debit up to an amount takes only what is available", async () => {
+      const a = await funded(3);
+      const r = await ledger.debit({
+        accountId: a,
+        amountMc: 5 * C,
+        type: "refund",
+        upTo: true,
+        idemKey: "refund-1",
+        cause: { quantity: { requestedMc: 5 * C } },
+      });
+      expect(r.ok && r.entry.amountMc).toBe(-3 * C);
+      expect((await ledger.balance(a)).availableMc).toBe(0);
+      await expectConsistent(a);
+    });
+
+    it("never overdraws: 200 concurrent 1-credit debits against 100 credits", async () => {
+      const a = await funded(100);
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: `c-${i}`, cause: {} }),
+        ),
+      );
+      expect(results.filter((r) => r.ok).length).toBe(100);
+      expect(await ledger.balance(a)).toEqual({ availableMc: 0, reservedMc: 0 });
+      await expectConsistent(a);
+    });
+
+    it("never overdraws with concurrent reservations and captures", async () => {
+      const a = await funded(50);
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, async () => {
+          const r = await ledger.reserve({ accountId: a, amountMc: 3 * C, cause: {}, ttlMs: 60_000, owner: "test" });
+          if (!r.ok) return 0;
+          await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 2 * C, cause: {} });
+          return 1;
+        }),
+      );
+      const served = outcomes.reduce<number>((s, x) => s + x, 0);
+      const balance = await ledger.balance(a);
+      expect(balance.reservedMc).toBe(0);
+      expect(balance.availableMc).toBe(50 * C - served * 2 * C);
+      expect(served).toBeGreaterThanOrEqual(16); // 50 credits cover at least 16 holds of 3
+      await expectConsistent(a);
+    });
+
+    it("releases holds that expired or whose owner stopped", async () => {
+      const a = await funded(10);
+      const expired = await ledger.reserve({ accountId: a, amountMc: C, cause: {}, ttlMs: -1, owner: "alive" });
+      const orphan = await ledger.reserve({ accountId: a, amountMc: 2 * C, cause: {}, ttlMs: 60_000, owner: "dead-1" });
+      const live = await ledger.reserve({ accountId: a, amountMc: 3 * C, cause: {}, ttlMs: 60_000, owner: "alive" });
+      if (!expired.ok || !orphan.ok || !live.ok) throw new Error("reserve refused");
+      await ledger.releaseStaleHolds({ now: Date.now(), deadOwners: ["dead-1"] });
+      expect((await ledger.getHold(a, expired.hold.id))?.status).toBe("released");
+      expect((await ledger.getHold(a, orphan.hold.id))?.status).toBe("released");
+      expect((await ledger.getHold(a, live.hold.id))?.status).toBe("open");
+      expect(await ledger.balance(a)).toEqual({ availableMc: 7 * C, reservedMc: 3 * C });
+      await expectConsistent(a);
+    });
+
+    it("pages entries newest first and aggregates usage per day and operation", async () => {
+      const a = await funded(100);
+      for (let i = 0; i < 5; i++)
+        await ledger.debit({ accountId: a, amountMc: C, type: "usage", cause: { operation: "training.query" } });
+      await ledger.debit({ accountId: a, amountMc: 2 * C, type: "usage", cause: { operation: "images.upscale" } });
+      const page1 = await ledger.entries(a, { limit: 4 });
+      const page2 = await ledger.entries(a, { limit: 4, beforeSeq: page1.at(-1)!.seq });
+      expect(page1.length).toBe(4);
+      expect(page2.length).toBe(3);
+      expect(page2.at(-1)!.type).toBe("grant");
+      const usage = await ledger.usage(a, { from: Date.now() - 86_400_000, to: Date.now() + 1000 });
+      const today = new Date().toISOString().slice(0, 10);
+      expect(usage).toEqual([
+        { day: today, operation: "images.upscale", count: 1, mc: 2 * C },
+        { day: today, operation: "training.query", count: 5, mc: 5 * C },
+      ]);
+    });
+
+    it("keeps ledger entries immutable in storage", async () => {
+      const a = await funded(1);
+      await expect(t.db.sql.run("UPDATE ledger_entries SET amount_mc = 1 WHERE account_id = ?", [a])).rejects.toThrow(
+        /immutable/,
+      );
+      await expect(t.db.sql.run("DELETE FROM ledger_entries WHERE account_id = ?", [a])).rejects.toThrow(/immutable/);
+    });
+  });
+}
