@@ -38,12 +38,15 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 1 << 30).default(1 << 20),
   UPLOAD_LIMIT_BYTES: int(1024, 1 << 31).default(64 << 20),
   HOLD_TTL_SECONDS: int(10, 7 * 24 * 3600).default(900),
+  INSTANCE_STALE_SECONDS: int(2, 3600).default(30),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: optionalUrl,
 
-  IMAGE_PROVIDER: z.enum(["local", "google", "gemini", "openai", "stability", "automatic1111", "comfyui"]).default("local"),
+  IMAGE_PROVIDER: z
+    .enum(["local", "google", "gemini", "openai", "stability", "automatic1111", "comfyui"])
+    .default("local"),
   EMBEDDING_PROVIDER: z.enum(["local", "onnx", "google", "gemini", "openai"]).default("local"),
 });
 
@@ -68,6 +71,8 @@ export interface Config {
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   holdTtlMs: number;
+  /** A process whose heartbeat is older than this is dead; its request holds are released (PostgreSQL). */
+  instanceStaleMs: number;
   pricing: z.infer<typeof PricingSchema>;
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   imageProvider: Env["IMAGE_PROVIDER"];
@@ -125,8 +130,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
     holdTtlMs: env.HOLD_TTL_SECONDS * 1000,
+    instanceStaleMs: env.INSTANCE_STALE_SECONDS * 1000,
     pricing: file.pricing ?? DEFAULT_PRICING,
-    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiBase: env.STRIPE_API_BASE },
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      apiBase: env.STRIPE_API_BASE,
+    },
     imageProvider: env.IMAGE_PROVIDER,
     embeddingProvider: env.EMBEDDING_PROVIDER,
     raw: { ...source },

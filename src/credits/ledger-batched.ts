@@ -16,7 +16,10 @@ import {
 
 function assertAmount(amountMc: number, allowZero = false): void {
   if (!Number.isSafeInteger(amountMc) || amountMc < 0 || (!allowZero && amountMc === 0))
-    throw new ApiError("VALIDATION_FAILED", `amount must be a ${allowZero ? "non-negative" : "positive"} integer of millicredits`);
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      `amount must be a ${allowZero ? "non-negative" : "positive"} integer of millicredits`,
+    );
 }
 
 /**
@@ -97,7 +100,11 @@ export abstract class BatchedLedger implements Ledger {
   }
 
   async releaseStaleHolds(input: { now: number; deadOwners?: string[]; limit?: number }): Promise<number> {
-    const stale = await this.staleHolds({ now: input.now, deadOwners: input.deadOwners ?? [], limit: input.limit ?? 500 });
+    const stale = await this.staleHolds({
+      now: input.now,
+      deadOwners: input.deadOwners ?? [],
+      limit: input.limit ?? 500,
+    });
     const results = await Promise.all(
       stale.map((h) =>
         this.apply({

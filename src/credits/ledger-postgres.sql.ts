@@ -67,6 +67,15 @@ BEGIN
             cause->>'reason', now_ms)
           RETURNING * INTO ent;
         res := jsonb_build_object('status', 'ok', 'entry', to_jsonb(ent));
+        IF kind = 'credit' AND COALESCE((op->>'bonusMc')::bigint, 0) > 0 THEN
+          UPDATE balances SET available_mc = available_mc + (op->>'bonusMc')::bigint, updated_at = now_ms
+            WHERE account_id = acct RETURNING * INTO bal;
+          INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
+              idem_key, operation, quantity, reference, request_id, reason, created_at)
+            VALUES (acct, 'bonus', (op->>'bonusMc')::bigint, 0, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
+              ikey || ':bonus', cause->>'operation', (cause->'quantity')::text, cause->>'reference',
+              cause->>'requestId', cause->>'reason', now_ms);
+        END IF;
       END IF;
 
     ELSIF kind = 'reserve' THEN

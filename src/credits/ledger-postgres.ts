@@ -22,7 +22,9 @@ export class PostgresLedger extends BatchedLedger {
 
   protected async applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
     // Lock accounts in one global order in every process; a stable sort keeps each account's operations in order.
-    const order = ops.map((op, i) => ({ op, i })).sort((a, b) => (a.op.accountId < b.op.accountId ? -1 : a.op.accountId > b.op.accountId ? 1 : 0));
+    const order = ops
+      .map((op, i) => ({ op, i }))
+      .sort((a, b) => (a.op.accountId < b.op.accountId ? -1 : a.op.accountId > b.op.accountId ? 1 : 0));
     const sorted = order.map((o) => o.op);
     const results = await this.withRetry(async () => {
       const row = await this.sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?) AS r", [
@@ -57,7 +59,9 @@ export class PostgresLedger extends BatchedLedger {
   }
 
   async extendHold(holdId: string, expiresAt: number): Promise<boolean> {
-    return (await this.sql.run("UPDATE holds SET expires_at = ? WHERE id = ? AND status = 'open'", [expiresAt, holdId])) > 0;
+    return (
+      (await this.sql.run("UPDATE holds SET expires_at = ? WHERE id = ? AND status = 'open'", [expiresAt, holdId])) > 0
+    );
   }
 
   protected async staleHolds(input: { now: number; deadOwners: string[]; limit: number }) {

@@ -29,14 +29,17 @@ export class SqliteLedger extends BatchedLedger {
     const p = (text: string) => this.db.prepare(text);
     this.s = {
       balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
-      ensureBalance: p("INSERT INTO balances (account_id, updated_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING"),
+      ensureBalance: p(
+        "INSERT INTO balances (account_id, updated_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING",
+      ),
       setBalance: p("UPDATE balances SET available_mc = ?, reserved_mc = ?, updated_at = ? WHERE account_id = ?"),
       entryByKey: p("SELECT * FROM ledger_entries WHERE account_id = ? AND idem_key = ?"),
       settleEntry: p("SELECT * FROM ledger_entries WHERE hold_id = ? AND type IN ('usage', 'release')"),
       holdEntry: p("SELECT * FROM ledger_entries WHERE hold_id = ? AND type = 'hold'"),
       holdByKey: p("SELECT * FROM holds WHERE account_id = ? AND idem_key = ?"),
       hold: p("SELECT * FROM holds WHERE id = ? AND account_id = ?"),
-      insertHold: p(`INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, expires_at, created_at)
+      insertHold:
+        p(`INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, expires_at, created_at)
         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING *`),
       settleHold: p("UPDATE holds SET status = ?, captured_mc = ?, settled_at = ? WHERE id = ? RETURNING *"),
       insertEntry: p(INSERT_ENTRY),
@@ -122,6 +125,20 @@ export class SqliteLedger extends BatchedLedger {
           cause: op.cause,
           now,
         });
+        if (op.kind === "credit" && op.bonusMc) {
+          const withBonus = { available_mc: next.available_mc + op.bonusMc, reserved_mc: next.reserved_mc };
+          this.setBalance(acct, withBonus, now);
+          this.entry({
+            accountId: acct,
+            type: "bonus",
+            amountMc: op.bonusMc,
+            reservedDeltaMc: 0,
+            balance: withBonus,
+            idemKey: op.idemKey ? `${op.idemKey}:bonus` : null,
+            cause: op.cause,
+            now,
+          });
+        }
         return { status: "ok", entry };
       }
 
@@ -185,7 +202,12 @@ export class SqliteLedger extends BatchedLedger {
         };
         this.setBalance(acct, next, now);
         const settled = toHold(
-          this.s.settleHold.get(amount > 0 ? "captured" : "released", amount > 0 ? amount : null, now, hold.id) as HoldRow,
+          this.s.settleHold.get(
+            amount > 0 ? "captured" : "released",
+            amount > 0 ? amount : null,
+            now,
+            hold.id,
+          ) as HoldRow,
         );
         const cause: Cause = op.kind === "capture" ? op.cause : { reason: op.reason };
         const entry = this.entry({
@@ -209,7 +231,9 @@ export class SqliteLedger extends BatchedLedger {
   }
 
   async extendHold(holdId: string, expiresAt: number): Promise<boolean> {
-    return (await this.sql.run("UPDATE holds SET expires_at = ? WHERE id = ? AND status = 'open'", [expiresAt, holdId])) > 0;
+    return (
+      (await this.sql.run("UPDATE holds SET expires_at = ? WHERE id = ? AND status = 'open'", [expiresAt, holdId])) > 0
+    );
   }
 
   protected async staleHolds(input: { now: number; deadOwners: string[]; limit: number }) {

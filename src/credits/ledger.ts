@@ -1,16 +1,7 @@
 import { ApiError } from "../http/errors.js";
 
 /** Kinds of ledger entry. `amountMc` of an entry is its signed change to the account's total (settled) credits. */
-export const ENTRY_TYPES = [
-  "purchase",
-  "bonus",
-  "grant",
-  "adjustment",
-  "usage",
-  "hold",
-  "release",
-  "refund",
-] as const;
+export const ENTRY_TYPES = ["purchase", "bonus", "grant", "adjustment", "usage", "hold", "release", "refund"] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 /** What caused a movement: the operation, its measured quantity, and where it came from. */
@@ -66,7 +57,16 @@ export type CreditType = "purchase" | "bonus" | "grant" | "refund";
 export type DebitType = "usage" | "adjustment" | "refund";
 
 export type LedgerOp =
-  | { kind: "credit"; accountId: string; amountMc: number; type: CreditType; idemKey?: string; cause: Cause }
+  | {
+      kind: "credit";
+      accountId: string;
+      amountMc: number;
+      type: CreditType;
+      idemKey?: string;
+      cause: Cause;
+      /** A bonus credited in the same transaction, as its own `bonus` entry (purchases). */
+      bonusMc?: number;
+    }
   | {
       kind: "debit";
       accountId: string;
@@ -113,7 +113,9 @@ export interface UsageRow {
 
 /** The one place money moves. Every method is atomic; debits and reservations never take `available` below 0. */
 export interface Ledger {
-  credit(input: Omit<Extract<LedgerOp, { kind: "credit" }>, "kind">): Promise<{ entry: LedgerEntry; replayed: boolean }>;
+  credit(
+    input: Omit<Extract<LedgerOp, { kind: "credit" }>, "kind">,
+  ): Promise<{ entry: LedgerEntry; replayed: boolean }>;
   debit(input: Omit<Extract<LedgerOp, { kind: "debit" }>, "kind">): Promise<DebitResult>;
   /** Sets credits aside for an operation whose price is known only at its end. */
   reserve(input: {

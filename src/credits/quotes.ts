@@ -2,7 +2,13 @@ import { z } from "zod";
 import { MC_PER_CREDIT, type Pricing } from "./pricing.js";
 
 /** The operations credits pay for; the ledger records one of these on every usage entry. */
-export const OPERATIONS = ["training.embed", "training.query", "images.generate", "images.edit", "images.upscale"] as const;
+export const OPERATIONS = [
+  "training.embed",
+  "training.query",
+  "images.generate",
+  "images.edit",
+  "images.upscale",
+] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const Quality = z.enum(["fast", "standard", "ultra"]);
@@ -89,6 +95,10 @@ export function quote(pricing: Pricing, request: QuoteRequest, countTokens: (tex
         quantity: { images: request.count, quality: request.quality, pixels: request.width * request.height },
       };
     case "images.upscale":
-      return { operation: request.operation, mc: upscaleMc(pricing, request.factor), quantity: { factor: request.factor } };
+      return {
+        operation: request.operation,
+        mc: upscaleMc(pricing, request.factor),
+        quantity: { factor: request.factor },
+      };
   }
 }

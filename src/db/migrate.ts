@@ -53,12 +53,10 @@ export async function migratePostgres(pool: pg.Pool, domains: DomainMigrations[]
         await client.query("BEGIN");
         try {
           await client.query(m.postgres);
-          await client.query("INSERT INTO schema_migrations (domain, version, name, applied_at) VALUES ($1, $2, $3, $4)", [
-            domain,
-            m.version,
-            m.name,
-            Date.now(),
-          ]);
+          await client.query(
+            "INSERT INTO schema_migrations (domain, version, name, applied_at) VALUES ($1, $2, $3, $4)",
+            [domain, m.version, m.name, Date.now()],
+          );
           await client.query("COMMIT");
         } catch (error) {
           await client.query("ROLLBACK");

@@ -84,7 +84,9 @@ export class SqliteSql implements Sql {
   allSync<T = Row>(text: string, params: Param[] = []): T[] {
     const stmt = this.statement(text);
     const args = params.map(toSqliteParam);
-    return (stmt.reader ? stmt.all(...args) : (stmt.run(...args), [])) as T[];
+    if (stmt.reader) return stmt.all(...args) as T[];
+    stmt.run(...args);
+    return [];
   }
 
   getSync<T = Row>(text: string, params: Param[] = []): T | undefined {

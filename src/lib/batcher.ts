@@ -41,7 +41,7 @@ export class Batcher<I, O> {
     this.inFlight++;
     try {
       const results = await this.flush(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i] as O));
+      for (const [i, b] of batch.entries()) b.resolve(results[i] as O);
     } catch (error) {
       if (batch.length === 1) batch[0]!.reject(error);
       else

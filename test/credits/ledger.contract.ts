@@ -25,7 +25,8 @@ export function runLedgerContract(engine: Engine) {
 
     async function funded(credits: number): Promise<string> {
       const accountId = newId("acct");
-      if (credits > 0) await ledger.credit({ accountId, amountMc: credits * C, type: "grant", cause: { reason: "test" } });
+      if (credits > 0)
+        await ledger.credit({ accountId, amountMc: credits * C, type: "grant", cause: { reason: "test" } });
       return accountId;
     }
 
@@ -38,7 +39,12 @@ export function runLedgerContract(engine: Engine) {
 
     it("credits and debits move the balance and leave one entry each", async () => {
       const a = await funded(10);
-      const r = await ledger.debit({ accountId: a, amountMc: 2500, type: "usage", cause: { operation: "training.query" } });
+      const r = await ledger.debit({
+        accountId: a,
+        amountMc: 2500,
+        type: "usage",
+        cause: { operation: "training.query" },
+      });
       expect(r.ok).toBe(true);
       expect(await ledger.balance(a)).toEqual({ availableMc: 7500, reservedMc: 0 });
       const entries = await ledger.entries(a, { limit: 10 });
@@ -58,6 +64,26 @@ export function runLedgerContract(engine: Engine) {
       expect(await ledger.balance(a)).toEqual({ availableMc: 1000, reservedMc: 0 });
     });
 
+    it("credits a purchase and its bonus together, once per key", async () => {
+      const a = newId("acct");
+      const input = {
+        accountId: a,
+        amountMc: 2500 * C,
+        bonusMc: 250 * C,
+        type: "purchase" as const,
+        idemKey: "stripe:cs_1",
+        cause: { reference: "cs_1" },
+      };
+      const [first, second] = await Promise.all([ledger.credit(input), ledger.credit(input)]);
+      expect([first.replayed, second.replayed].sort()).toEqual([false, true]);
+      expect(await ledger.balance(a)).toEqual({ availableMc: 2750 * C, reservedMc: 0 });
+      const entries = await ledger.entries(a, { limit: 10 });
+      expect(entries.map((e) => [e.type, e.amountMc, e.balanceAfterMc, e.reference])).toEqual([
+        ["bonus", 250 * C, 2750 * C, "cs_1"],
+        ["purchase", 2500 * C, 2500 * C, "cs_1"],
+      ]);
+    });
+
     it("an unknown account has nothing to spend", async () => {
       const r = await ledger.debit({ accountId: newId("acct"), amountMc: 1, type: "usage", cause: {} });
       expect(r.ok).toBe(false);
@@ -68,9 +94,9 @@ export function runLedgerContract(engine: Engine) {
       const first = await ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
       const again = await ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
       expect(first.ok && again.ok && again.replayed && again.entry.seq === first.entry.seq).toBe(true);
-      await expect(ledger.debit({ accountId: a, amountMc: 2 * C, type: "usage", idemKey: "k1", cause: {} })).rejects.toThrow(
-        ApiError,
-      );
+      await expect(
+        ledger.debit({ accountId: a, amountMc: 2 * C, type: "usage", idemKey: "k1", cause: {} }),
+      ).rejects.toThrow(ApiError);
       expect((await ledger.balance(a)).availableMc).toBe(4 * C);
       // The same key in another account is another charge.
       const b = await funded(5);
@@ -96,11 +122,18 @@ export function runLedgerContract(engine: Engine) {
         amountMc: 20 * C,
         cause: { operation: "images.generate", quantity: { images: 2 } },
       });
-      expect(entry).toMatchObject({ type: "usage", amountMc: -20 * C, reservedDeltaMc: -30 * C, balanceAfterMc: 80 * C });
+      expect(entry).toMatchObject({
+        type: "usage",
+        amountMc: -20 * C,
+        reservedDeltaMc: -30 * C,
+        balanceAfterMc: 80 * C,
+      });
       expect(entry.quantity).toEqual({ images: 2 });
       expect(await ledger.balance(a)).toEqual({ availableMc: 80 * C, reservedMc: 0 });
       // Capturing again with the same amount replays; anything else conflicts; so does releasing it now.
-      expect((await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 20 * C, cause: {} })).seq).toBe(entry.seq);
+      expect((await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 20 * C, cause: {} })).seq).toBe(
+        entry.seq,
+      );
       await expect(ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 10 * C, cause: {} })).rejects.toThrow(
         /already captured/,
       );
@@ -138,7 +171,12 @@ export function runLedgerContract(engine: Engine) {
       const a = await funded(10);
       const r = await ledger.reserve({ accountId: a, amountMc: 4 * C, cause: {}, ttlMs: 60_000, owner: "test" });
       if (!r.ok) throw new Error("reserve refused");
-      const entry = await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 0, cause: { reason: "filtered" } });
+      const entry = await ledger.capture({
+        accountId: a,
+        holdId: r.hold.id,
+        amountMc: 0,
+        cause: { reason: "filtered" },
+      });
       expect(entry.type).toBe("release");
       expect((await ledger.getHold(a, r.hold.id))?.status).toBe("released");
       expect(await ledger.balance(a)).toEqual({ availableMc: 10 * C, reservedMc: 0 });

@@ -1,0 +1,336 @@
+import { z } from "zod";
+import { principalOf } from "../http/auth.js";
+import { ApiError } from "../http/errors.js";
+import { Credits, errors, iso, Pagination } from "../http/schemas.js";
+import type { App } from "../http/server.js";
+import type { Ledger, LedgerEntry } from "./ledger.js";
+import { insufficientCredits } from "./metering.js";
+import { bonusPercent, creditsToMc, mcToCredits, type Pricing } from "./pricing.js";
+import { generateImageMc, quote, QuoteRequest } from "./quotes.js";
+
+export const LedgerEntrySchema = z.object({
+  id: z.string(),
+  type: z.enum(["purchase", "bonus", "grant", "adjustment", "usage", "hold", "release", "refund"]),
+  credits: Credits.describe("Signed settled change: the entries sum to credits + reservedCredits"),
+  heldCredits: Credits.describe("Signed change to the reserved part (holds and their settlement)"),
+  balanceAfter: Credits.describe("credits + reservedCredits after this entry"),
+  reservedAfter: Credits,
+  operation: z.string().nullable(),
+  quantity: z.record(z.string(), z.unknown()).nullable().describe("What was measured: tokens, images, pixels, model…"),
+  reference: z.string().nullable(),
+  holdId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> {
+  return {
+    id: `led_${e.seq}`,
+    type: e.type,
+    credits: mcToCredits(e.amountMc),
+    heldCredits: mcToCredits(e.reservedDeltaMc),
+    balanceAfter: mcToCredits(e.balanceAfterMc),
+    reservedAfter: mcToCredits(e.reservedAfterMc),
+    operation: e.operation,
+    quantity: e.quantity,
+    reference: e.reference,
+    holdId: e.holdId,
+    requestId: e.requestId,
+    reason: e.reason,
+    createdAt: iso(e.createdAt)!,
+  };
+}
+
+export function parseLedgerCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const m = /^led_(\d{1,15})$/.exec(cursor);
+  if (!m) throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
+  return Number(m[1]);
+}
+
+const Pack = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  priceCents: z.number().int(),
+  currency: z.literal("usd"),
+  credits: z.number().int(),
+  bonusCredits: z.number().int(),
+  bonusPercent: z.number().int(),
+});
+
+const DAY = 86_400_000;
+const DateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-01-31")
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, "not a real date");
+
+export interface CreditsRouteDeps {
+  ledger: Ledger;
+  pricing: Pricing;
+  countTokens: (text: string) => number;
+  tokenizerName: string;
+  accountExists: (accountId: string) => Promise<boolean>;
+}
+
+export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
+  const { ledger, pricing } = deps;
+
+  app.get(
+    "/v1/packs",
+    {
+      schema: {
+        tags: ["credits"],
+        summary: "The credit packs on sale",
+        response: { 200: z.object({ data: z.array(Pack) }) },
+      },
+    },
+    async () => ({
+      data: pricing.packs.map((p) => ({ ...p, currency: "usd" as const, bonusPercent: bonusPercent(p) })),
+    }),
+  );
+
+  app.get(
+    "/v1/pricing",
+    {
+      schema: {
+        tags: ["credits"],
+        summary: "What each operation costs, in credits",
+        response: {
+          200: z.object({
+            currency: z.literal("usd"),
+            creditPriceCents: z.number(),
+            minTopUpCents: z.number().int(),
+            tokenizer: z.string(),
+            operations: z.array(
+              z.object({ operation: z.string(), unit: z.string(), credits: Credits, description: z.string() }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => {
+      const c = pricing.costs;
+      const gen = (q: "fast" | "standard" | "ultra") => mcToCredits(generateImageMc(pricing, q));
+      return {
+        currency: "usd" as const,
+        creditPriceCents: 100 / pricing.creditsPerDollar,
+        minTopUpCents: pricing.minTopUpCents,
+        tokenizer: deps.tokenizerName,
+        operations: [
+          {
+            operation: "training.embed",
+            unit: "1,000 tokens",
+            credits: mcToCredits(c.embedMcPerToken * 1000),
+            description: `Indexing a document, charged exactly per token of its extracted text (${deps.tokenizerName})`,
+          },
+          {
+            operation: "training.query",
+            unit: "query",
+            credits: c.queryCredits,
+            description: "A search of a knowledge base",
+          },
+          {
+            operation: "training.delete",
+            unit: "deletion",
+            credits: 0,
+            description: "Deleting documents and knowledge bases is free",
+          },
+          {
+            operation: "images.generate.fast",
+            unit: "image",
+            credits: gen("fast"),
+            description: "A generated image, fast quality",
+          },
+          {
+            operation: "images.generate.standard",
+            unit: "image",
+            credits: gen("standard"),
+            description: "A generated image, standard quality",
+          },
+          {
+            operation: "images.generate.ultra",
+            unit: "image",
+            credits: gen("ultra"),
+            description: "A generated image, ultra quality",
+          },
+          {
+            operation: "images.generate.2k",
+            unit: "image",
+            credits: c.generate2kSurchargePercent,
+            description: `2K output adds ${c.generate2kSurchargePercent}% to the image's price`,
+          },
+          {
+            operation: "images.edit.small",
+            unit: "image",
+            credits: c.edit.upTo1MP,
+            description: "An edited image up to 1 megapixel",
+          },
+          {
+            operation: "images.edit.large",
+            unit: "image",
+            credits: c.edit.larger,
+            description: "An edited image above 1 megapixel, or at ultra quality",
+          },
+          { operation: "images.upscale.x2", unit: "image", credits: c.upscale.x2, description: "Upscaling ×2" },
+          { operation: "images.upscale.x4", unit: "image", credits: c.upscale.x4, description: "Upscaling ×4" },
+        ],
+      };
+    },
+  );
+
+  app.get(
+    "/v1/balance",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["credits"],
+        summary: "The account's balance",
+        security: [{ apiKey: [] }],
+        response: { 200: z.object({ credits: Credits, reservedCredits: Credits }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      const b = await ledger.balance(principalOf(request).accountId);
+      return { credits: mcToCredits(b.availableMc), reservedCredits: mcToCredits(b.reservedMc) };
+    },
+  );
+
+  app.get(
+    "/v1/ledger",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["credits"],
+        summary: "Every movement of credits, newest first",
+        security: [{ apiKey: [] }],
+        querystring: Pagination,
+        response: {
+          200: z.object({ data: z.array(LedgerEntrySchema), nextCursor: z.string().nullable() }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const entries = await ledger.entries(principalOf(request).accountId, {
+        limit: limit + 1,
+        beforeSeq: parseLedgerCursor(cursor),
+      });
+      const page = entries.slice(0, limit);
+      return {
+        data: page.map(presentEntry),
+        nextCursor: entries.length > limit ? `led_${page.at(-1)!.seq}` : null,
+      };
+    },
+  );
+
+  app.get(
+    "/v1/usage",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["credits"],
+        summary: "Credits used per day and operation (UTC days, `to` inclusive; default the last 30 days)",
+        security: [{ apiKey: [] }],
+        querystring: z.object({ from: DateParam.optional(), to: DateParam.optional() }),
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            data: z.array(
+              z.object({ date: z.string(), operation: z.string(), count: z.number().int(), credits: Credits }),
+            ),
+            totals: z.object({ credits: Credits, byOperation: z.record(z.string(), Credits) }),
+          }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+      const to = request.query.to ? Date.parse(`${request.query.to}T00:00:00Z`) : today;
+      const from = request.query.from ? Date.parse(`${request.query.from}T00:00:00Z`) : to - 29 * DAY;
+      if (from > to) throw new ApiError("VALIDATION_FAILED", "from must not be after to", { field: "from" });
+      if (to - from > 366 * DAY) throw new ApiError("VALIDATION_FAILED", "at most 366 days at once", { field: "from" });
+      const rows = await ledger.usage(principalOf(request).accountId, { from, to: to + DAY });
+      const byOperation: Record<string, number> = {};
+      let totalMc = 0;
+      for (const r of rows) {
+        byOperation[r.operation] = (byOperation[r.operation] ?? 0) + r.mc;
+        totalMc += r.mc;
+      }
+      return {
+        from: new Date(from).toISOString().slice(0, 10),
+        to: new Date(to).toISOString().slice(0, 10),
+        data: rows.map((r) => ({ date: r.day, operation: r.operation, count: r.count, credits: mcToCredits(r.mc) })),
+        totals: {
+          credits: mcToCredits(totalMc),
+          byOperation: Object.fromEntries(Object.entries(byOperation).map(([k, v]) => [k, mcToCredits(v)])),
+        },
+      };
+    },
+  );
+
+  app.post(
+    "/v1/quotes",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["credits"],
+        summary: "Price an operation without running it",
+        security: [{ apiKey: [] }],
+        body: QuoteRequest,
+        response: {
+          200: z.object({ operation: z.string(), credits: Credits, quantity: z.record(z.string(), z.unknown()) }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const q = quote(pricing, request.body, deps.countTokens);
+      return { operation: q.operation, credits: mcToCredits(q.mc), quantity: q.quantity };
+    },
+  );
+
+  app.post(
+    "/v1/admin/accounts/:accountId/grants",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Grant credits, or adjust them down with a negative amount (never below zero)",
+        security: [{ adminToken: [] }],
+        params: z.object({ accountId: z.string().max(100) }),
+        body: z.object({
+          credits: z
+            .number()
+            .refine(
+              (v) => v !== 0 && Math.abs(v) <= 1e9 && Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6,
+              "a non-zero amount of credits with at most three decimals",
+            ),
+          reason: z.string().trim().min(1).max(500),
+        }),
+        response: { 201: LedgerEntrySchema, ...errors(400, 401, 402, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.params;
+      if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
+      const mc = creditsToMc(request.body.credits);
+      const idemKey = request.headers["idempotency-key"];
+      const key = typeof idemKey === "string" && idemKey.length <= 255 ? `grant:${idemKey}` : undefined;
+      const cause = { reason: request.body.reason, requestId: String(request.id) };
+      if (mc > 0) {
+        const { entry } = await ledger.credit({ accountId, amountMc: mc, type: "grant", idemKey: key, cause });
+        return reply.status(201).send(presentEntry(entry));
+      }
+      const result = await ledger.debit({ accountId, amountMc: -mc, type: "adjustment", idemKey: key, cause });
+      if (!result.ok) throw insufficientCredits(result.neededMc, result.availableMc, "this adjustment");
+      return reply.status(201).send(presentEntry(result.entry));
+    },
+  );
+}

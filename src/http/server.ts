@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import fastifySwagger from "@fastify/swagger";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { newId } from "../lib/ids.js";
+import { ApiError, isApiError, toProblem } from "./errors.js";
+import type { Metrics } from "./metrics.js";
+
+export type App = FastifyInstance<
+  import("node:http").Server,
+  import("node:http").IncomingMessage,
+  import("node:http").ServerResponse,
+  import("fastify").FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface ServerOptions {
+  logLevel: string;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  tls?: { certFile: string; keyFile: string };
+  publicUrl: string;
+  version: string;
+  metrics: Metrics;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply
+    .status(error.status)
+    .type("application/problem+json")
+    .header("cache-control", "no-store")
+    .send(toProblem(error, String(reply.request.id)));
+}
+
+/** Maps anything thrown while serving a request to an ApiError; unknown errors become INTERNAL (logged, not shown). */
+export function toApiError(error: unknown, request: FastifyRequest): ApiError {
+  if (isApiError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as FastifyError).validationContext ?? "body";
+    const errors = error.validation.map((v) => ({
+      field: `${where}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""}`,
+      message: v.message ?? "invalid",
+    }));
+    const first = errors[0];
+    return new ApiError("VALIDATION_FAILED", first ? `${first.field}: ${first.message}` : "invalid request", {
+      errors,
+    });
+  }
+  const e = error as FastifyError;
+  if (isResponseSerializationError(error)) {
+    request.log.error({ err: error }, "response did not match its schema");
+    return new ApiError("INTERNAL", "Internal error");
+  }
+  switch (e.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+    case "FST_REQ_FILE_TOO_LARGE":
+    case "FST_PARTS_LIMIT":
+    case "FST_FILES_LIMIT":
+      return new ApiError("PAYLOAD_TOO_LARGE", e.message);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_INVALID_MULTIPART_CONTENT_TYPE":
+      return new ApiError("UNSUPPORTED_MEDIA_TYPE", e.message);
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new ApiError("VALIDATION_FAILED", "the JSON body is empty");
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new ApiError("VALIDATION_FAILED", "the body is not valid JSON");
+  }
+  if (e instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(e.message)))
+    return new ApiError("VALIDATION_FAILED", `the body is not valid JSON: ${e.message}`);
+  if (e.statusCode === 413) return new ApiError("PAYLOAD_TOO_LARGE", e.message);
+  if (e.statusCode === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", e.message);
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new ApiError("VALIDATION_FAILED", e.message);
+  request.log.error({ err: error }, "unhandled error");
+  return new ApiError("INTERNAL", "Internal error");
+}
+
+/** Fastify with zod at the edge, problem+json errors, request ids, metrics and the OpenAPI document. */
+export async function createServer(options: ServerOptions): Promise<App> {
+  const base = {
+    logger: {
+      level: options.logLevel,
+      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers['stripe-signature']"],
+    },
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    genReqId: (req: import("node:http").IncomingMessage) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : newId("req");
+    },
+    return503OnClosing: true,
+    forceCloseConnections: "idle" as const,
+  };
+  const instance = options.tls
+    ? Fastify({ ...base, https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } })
+    : Fastify(base);
+  const app = instance.withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", String(request.id));
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    options.metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toApiError(error, request)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`)),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "api-credits",
+        version: options.version,
+        description:
+          "Prepaid AI credits: knowledge bases and image generation, metered in credits. Errors are " +
+          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals.",
+      },
+      servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "A site's API key, or a licence key" },
+          adminToken: { type: "http", scheme: "bearer", description: "The operator's ADMIN_TOKEN" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  return app;
+}

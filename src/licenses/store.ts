@@ -1,0 +1,387 @@
+import type { Sql } from "../db/sql.js";
+import { ApiError } from "../http/errors.js";
+import { newId } from "../lib/ids.js";
+import { issueSecret, parseSecret, secretMatches } from "./keys.js";
+
+export type Plan = "personal" | "agency";
+export type LicenseStatus = "active" | "revoked" | "expired";
+
+export interface License {
+  id: string;
+  accountId: string;
+  email: string;
+  plan: Plan;
+  /** Effective status: an active licence past its expiry date reads as expired. */
+  status: LicenseStatus;
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Site {
+  id: string;
+  accountId: string;
+  licenseId: string;
+  url: string;
+  createdAt: number;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  siteId: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Who is calling: an account, reached through one licence, optionally as one of its sites. */
+export interface Principal {
+  accountId: string;
+  licenseId: string;
+  siteId: string | null;
+  keyId: string | null;
+  via: "api_key" | "license_key";
+}
+
+interface LicenseRow {
+  id: string;
+  account_id: string;
+  email: string;
+  plan: Plan;
+  status: LicenseStatus;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const LICENSE_SELECT = `SELECT l.id, l.account_id, a.email, l.plan, l.status, l.expires_at, l.created_at, l.updated_at
+  FROM licenses l JOIN accounts a ON a.id = l.account_id`;
+
+function toLicense(row: LicenseRow, now = Date.now()): License {
+  const expired = row.status === "active" && row.expires_at !== null && Number(row.expires_at) <= now;
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    email: row.email,
+    plan: row.plan,
+    status: expired ? "expired" : row.status,
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** A site's identity is its origin: scheme, host and port, lower-cased, without path or trailing slash. */
+export function normalizeSiteUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new ApiError("VALIDATION_FAILED", "siteUrl must be an absolute http(s) URL", { field: "siteUrl" });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ApiError("VALIDATION_FAILED", "siteUrl must be an http(s) URL", { field: "siteUrl" });
+  const path = url.pathname.replace(/\/+$/, "");
+  return `${url.protocol}//${url.host}${path}`.toLowerCase();
+}
+
+export class LicenseStore {
+  /** Keys whose last use was recorded recently, so authentication does not write on every request. */
+  private readonly lastUseWritten = new Map<string, number>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: { agencySiteLimit: number } = { agencySiteLimit: 1000 },
+  ) {}
+
+  async createLicense(input: {
+    email: string;
+    plan: Plan;
+    expiresAt?: number;
+  }): Promise<{ license: License; key: string }> {
+    const email = input.email.trim().toLowerCase();
+    const now = Date.now();
+    const secret = issueSecret("lk");
+    const id = newId("lic");
+    await this.sql.transaction(async (tx) => {
+      await tx.run("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING", [
+        newId("acct"),
+        email,
+        now,
+      ]);
+      const account = await tx.get<{ id: string }>("SELECT id FROM accounts WHERE email = ?", [email]);
+      await tx.run(
+        `INSERT INTO licenses (id, account_id, lookup, secret_hash, plan, status, expires_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+        [id, account!.id, secret.lookup, secret.secretHash, input.plan, input.expiresAt ?? null, now, now],
+      );
+    });
+    return { license: (await this.getLicense(id))!, key: secret.key };
+  }
+
+  async getLicense(id: string): Promise<License | undefined> {
+    const row = await this.sql.get<LicenseRow>(`${LICENSE_SELECT} WHERE l.id = ?`, [id]);
+    return row ? toLicense(row) : undefined;
+  }
+
+  async listLicenses(input: { limit: number; before?: string; accountId?: string }): Promise<License[]> {
+    const rows = await this.sql.all<LicenseRow>(
+      `${LICENSE_SELECT} WHERE l.id < ? AND (CAST(? AS TEXT) IS NULL OR l.account_id = ?) ORDER BY l.id DESC LIMIT ?`,
+      [input.before ?? "~", input.accountId ?? null, input.accountId ?? null, input.limit],
+    );
+    return rows.map((r) => toLicense(r));
+  }
+
+  async updateLicense(
+    id: string,
+    patch: { status?: LicenseStatus; expiresAt?: number | null; plan?: Plan },
+  ): Promise<License | undefined> {
+    const current = await this.sql.get<LicenseRow>(`${LICENSE_SELECT} WHERE l.id = ?`, [id]);
+    if (!current) return undefined;
+    let expiresAt = patch.expiresAt === undefined ? current.expires_at : patch.expiresAt;
+    // Reactivating a licence that lapsed by date clears the lapsed date, or it would read as expired again.
+    if (
+      patch.status === "active" &&
+      patch.expiresAt === undefined &&
+      expiresAt !== null &&
+      Number(expiresAt) <= Date.now()
+    )
+      expiresAt = null;
+    await this.sql.run("UPDATE licenses SET status = ?, plan = ?, expires_at = ?, updated_at = ? WHERE id = ?", [
+      patch.status ?? current.status,
+      patch.plan ?? current.plan,
+      expiresAt,
+      Date.now(),
+      id,
+    ]);
+    return this.getLicense(id);
+  }
+
+  /** Finds the licence a key belongs to, checking its secret. */
+  async licenseByKey(licenseKey: string): Promise<License | undefined> {
+    const parsed = parseSecret(licenseKey);
+    if (parsed?.kind !== "lk") return undefined;
+    const row = await this.sql.get<LicenseRow & { secret_hash: string }>(
+      `${LICENSE_SELECT.replace("SELECT", "SELECT l.secret_hash,")} WHERE l.lookup = ?`,
+      [parsed.lookup],
+    );
+    if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    return toLicense(row);
+  }
+
+  /** Activates a site: Personal licences cover one site, Agency licences many. Re-activating a site issues a new key. */
+  async activate(input: {
+    licenseKey: string;
+    siteUrl: string;
+  }): Promise<{ site: Site; apiKey: string; keyId: string }> {
+    const license = await this.licenseByKey(input.licenseKey);
+    if (!license) throw new ApiError("NOT_FOUND", "no licence has this key");
+    if (license.status !== "active") throw new ApiError("LICENSE_INACTIVE", `the licence is ${license.status}`);
+    const url = normalizeSiteUrl(input.siteUrl);
+    const now = Date.now();
+    return this.sql.transaction(async (tx) => {
+      let site = await tx.get<{ id: string; created_at: number }>(
+        "SELECT id, created_at FROM sites WHERE license_id = ? AND url = ?",
+        [license.id, url],
+      );
+      if (!site) {
+        const count = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE license_id = ?", [license.id]);
+        const limit = license.plan === "personal" ? 1 : this.options.agencySiteLimit;
+        if (Number(count?.n ?? 0) >= limit)
+          throw new ApiError(
+            "LICENSE_SITE_LIMIT",
+            license.plan === "personal"
+              ? "a Personal licence covers one site; it is already activated on another"
+              : `this licence covers at most ${limit} sites`,
+            { plan: license.plan, limit },
+          );
+        site = { id: newId("site"), created_at: now };
+        await tx.run("INSERT INTO sites (id, account_id, license_id, url, created_at) VALUES (?, ?, ?, ?, ?)", [
+          site.id,
+          license.accountId,
+          license.id,
+          url,
+          now,
+        ]);
+      }
+      const key = await this.insertApiKey(tx, {
+        accountId: license.accountId,
+        licenseId: license.id,
+        siteId: site.id,
+        name: url,
+      });
+      return {
+        site: {
+          id: site.id,
+          accountId: license.accountId,
+          licenseId: license.id,
+          url,
+          createdAt: Number(site.created_at),
+        },
+        apiKey: key.key,
+        keyId: key.id,
+      };
+    });
+  }
+
+  private async insertApiKey(
+    tx: Sql,
+    input: { accountId: string; licenseId: string; siteId: string | null; name: string },
+  ): Promise<{ id: string; key: string }> {
+    const secret = issueSecret("ak");
+    const id = newId("key");
+    await tx.run(
+      `INSERT INTO api_keys (id, account_id, license_id, site_id, name, lookup, secret_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, input.accountId, input.licenseId, input.siteId, input.name, secret.lookup, secret.secretHash, Date.now()],
+    );
+    return { id, key: secret.key };
+  }
+
+  /** Resolves a bearer token (an API key or a licence key) to its principal, or undefined. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const parsed = parseSecret(token);
+    if (!parsed) return undefined;
+    if (parsed.kind === "lk") {
+      const license = await this.licenseByKey(token);
+      return license
+        ? { accountId: license.accountId, licenseId: license.id, siteId: null, keyId: null, via: "license_key" }
+        : undefined;
+    }
+    const row = await this.sql.get<{
+      id: string;
+      account_id: string;
+      license_id: string;
+      site_id: string | null;
+      secret_hash: string;
+      revoked_at: number | null;
+    }>("SELECT id, account_id, license_id, site_id, secret_hash, revoked_at FROM api_keys WHERE lookup = ?", [
+      parsed.lookup,
+    ]);
+    if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    this.touch(row.id);
+    return { accountId: row.account_id, licenseId: row.license_id, siteId: row.site_id, keyId: row.id, via: "api_key" };
+  }
+
+  private touch(keyId: string): void {
+    const now = Date.now();
+    if ((this.lastUseWritten.get(keyId) ?? 0) > now - 60_000) return;
+    this.lastUseWritten.set(keyId, now);
+    if (this.lastUseWritten.size > 10_000) this.lastUseWritten.clear();
+    void this.sql.run("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [now, keyId]).catch(() => {});
+  }
+
+  async licenseStatus(licenseId: string): Promise<LicenseStatus | undefined> {
+    const row = await this.sql.get<{ status: LicenseStatus; expires_at: number | null }>(
+      "SELECT status, expires_at FROM licenses WHERE id = ?",
+      [licenseId],
+    );
+    if (!row) return undefined;
+    return row.status === "active" && row.expires_at !== null && Number(row.expires_at) <= Date.now()
+      ? "expired"
+      : row.status;
+  }
+
+  async listApiKeys(accountId: string, siteId: string | null): Promise<ApiKeyInfo[]> {
+    const rows = await this.sql.all<{
+      id: string;
+      name: string;
+      site_id: string | null;
+      created_at: number;
+      last_used_at: number | null;
+      revoked_at: number | null;
+    }>(
+      `SELECT id, name, site_id, created_at, last_used_at, revoked_at FROM api_keys
+       WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?) ORDER BY id DESC LIMIT 500`,
+      [accountId, siteId, siteId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      siteId: r.site_id,
+      createdAt: Number(r.created_at),
+      lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    }));
+  }
+
+  async createApiKey(
+    principal: Principal,
+    input: { name: string; siteId?: string },
+  ): Promise<{ id: string; key: string }> {
+    // A site's key manages keys of its own site only.
+    if (principal.siteId && input.siteId && input.siteId !== principal.siteId)
+      throw new ApiError("NOT_FOUND", `no site ${input.siteId}`);
+    const siteId = principal.siteId ?? input.siteId ?? null;
+    if (siteId) {
+      const site = await this.sql.get("SELECT id FROM sites WHERE id = ? AND account_id = ?", [
+        siteId,
+        principal.accountId,
+      ]);
+      if (!site) throw new ApiError("NOT_FOUND", `no site ${siteId}`);
+    }
+    return this.insertApiKey(this.sql, {
+      accountId: principal.accountId,
+      licenseId: principal.licenseId,
+      siteId,
+      name: input.name,
+    });
+  }
+
+  async revokeApiKey(principal: Principal, keyId: string): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)
+       AND revoked_at IS NULL`,
+      [Date.now(), keyId, principal.accountId, principal.siteId, principal.siteId],
+    );
+    if (changed > 0) return true;
+    const exists = await this.sql.get(
+      "SELECT id FROM api_keys WHERE id = ? AND account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)",
+      [keyId, principal.accountId, principal.siteId, principal.siteId],
+    );
+    return exists !== undefined;
+  }
+
+  async sites(accountId: string): Promise<Site[]> {
+    const rows = await this.sql.all<{
+      id: string;
+      account_id: string;
+      license_id: string;
+      url: string;
+      created_at: number;
+    }>("SELECT id, account_id, license_id, url, created_at FROM sites WHERE account_id = ? ORDER BY id", [accountId]);
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      licenseId: r.license_id,
+      url: r.url,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  async accountExists(accountId: string): Promise<boolean> {
+    return (await this.sql.get("SELECT id FROM accounts WHERE id = ?", [accountId])) !== undefined;
+  }
+
+  async listAccounts(input: { limit: number; before?: string; email?: string }) {
+    const rows = await this.sql.all<{ id: string; email: string; created_at: number; licenses: number }>(
+      `SELECT a.id, a.email, a.created_at, (SELECT COUNT(*) FROM licenses l WHERE l.account_id = a.id) AS licenses
+       FROM accounts a WHERE a.id < ? AND (CAST(? AS TEXT) IS NULL OR a.email = ?) ORDER BY a.id DESC LIMIT ?`,
+      [input.before ?? "~", input.email?.toLowerCase() ?? null, input.email?.toLowerCase() ?? null, input.limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      createdAt: Number(r.created_at),
+      licenses: Number(r.licenses),
+    }));
+  }
+
+  async getAccount(accountId: string) {
+    return this.sql.get<{ id: string; email: string; created_at: number }>(
+      "SELECT id, email, created_at FROM accounts WHERE id = ?",
+      [accountId],
+    );
+  }
+}

@@ -1,0 +1,292 @@
+import type Stripe from "stripe";
+import { type PurchaseCredits, packPurchase, type Pricing, topUpPurchase } from "../credits/pricing.js";
+import type { Ledger } from "../credits/ledger.js";
+import type { NamedLocks } from "../db/locks.js";
+import type { Sql } from "../db/sql.js";
+import { ApiError } from "../http/errors.js";
+import type { Metrics } from "../http/metrics.js";
+
+export interface CheckoutRow {
+  id: string;
+  account_id: string;
+  pack_id: string | null;
+  amount_cents: number;
+  base_mc: number;
+  bonus_mc: number;
+  status: "open" | "pending" | "fulfilled" | "failed" | "expired" | "rejected";
+  payment_intent: string | null;
+  refunded_cents: number;
+  clawback_target_mc: number;
+  unrecovered_mc: number;
+}
+
+export type PurchaseRequest = { packId: string } | { amountCents: number };
+
+export type EventOutcome =
+  | "fulfilled"
+  | "already_fulfilled"
+  | "pending"
+  | "rejected"
+  | "failed"
+  | "expired"
+  | "refunded"
+  | "refund_deferred"
+  | "ignored";
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/** What a purchase request buys under the current prices, or an error naming what is wrong with it. */
+export function priceOf(pricing: Pricing, request: PurchaseRequest): PurchaseCredits {
+  if ("packId" in request) {
+    const purchase = packPurchase(pricing, request.packId);
+    if (!purchase) throw new ApiError("NOT_FOUND", `no pack ${request.packId}`, { field: "packId" });
+    return purchase;
+  }
+  if (request.amountCents < pricing.minTopUpCents || request.amountCents > pricing.maxTopUpCents)
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      `amountCents must be between ${pricing.minTopUpCents} and ${pricing.maxTopUpCents}`,
+      { field: "amountCents" },
+    );
+  return topUpPurchase(pricing, request.amountCents);
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === "string" ? value : value.id;
+}
+
+/**
+ * Turns signed Stripe events into credits, exactly once per Checkout Session: the ledger entry keyed by the session
+ * id is the record of fulfilment, written in the same transaction as the credit, so retries, duplicates, concurrent
+ * deliveries and any order of events credit once.
+ */
+export class Fulfilment {
+  constructor(
+    private readonly deps: {
+      sql: Sql;
+      ledger: Ledger;
+      locks: NamedLocks;
+      pricing: Pricing;
+      metrics: Metrics;
+      log: Logger;
+    },
+  ) {}
+
+  async recordCheckout(input: { sessionId: string; accountId: string; purchase: PurchaseCredits }): Promise<void> {
+    const p = input.purchase;
+    await this.deps.sql.run(
+      `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT (id) DO NOTHING`,
+      [input.sessionId, input.accountId, p.packId ?? null, p.amountCents, p.baseMc, p.bonusMc, Date.now()],
+    );
+  }
+
+  async handle(event: Stripe.Event): Promise<EventOutcome> {
+    switch (event.type) {
+      case "checkout.session.completed":
+      case "checkout.session.async_payment_succeeded":
+        return this.onSessionPaid(event.data.object);
+      case "checkout.session.async_payment_failed":
+        return this.setStatus(event.data.object.id, "failed", "the delayed payment failed");
+      case "checkout.session.expired":
+        return this.setStatus(event.data.object.id, "expired", "the session expired unpaid");
+      case "charge.refunded":
+        return this.onRefund(event.data.object);
+      default:
+        return "ignored";
+    }
+  }
+
+  private async row(sessionId: string): Promise<CheckoutRow | undefined> {
+    return this.deps.sql.get<CheckoutRow>("SELECT * FROM checkout_sessions WHERE id = ?", [sessionId]);
+  }
+
+  private async setStatus(sessionId: string, status: "failed" | "expired", reason: string): Promise<EventOutcome> {
+    await this.deps.sql.run(
+      "UPDATE checkout_sessions SET status = ?, status_reason = ? WHERE id = ? AND status IN ('open', 'pending')",
+      [status, reason, sessionId],
+    );
+    return status;
+  }
+
+  /** The purchase a session stands for: as recorded at checkout, else as its metadata names it at today's prices. */
+  private expectation(session: Stripe.Checkout.Session, row: CheckoutRow | undefined) {
+    if (row)
+      return {
+        accountId: row.account_id,
+        purchase: {
+          amountCents: Number(row.amount_cents),
+          baseMc: Number(row.base_mc),
+          bonusMc: Number(row.bonus_mc),
+          packId: row.pack_id ?? undefined,
+        },
+      };
+    const accountId = session.client_reference_id;
+    const meta = session.metadata ?? {};
+    if (!accountId) return undefined;
+    try {
+      if (meta.packId) return { accountId, purchase: priceOf(this.deps.pricing, { packId: meta.packId }) };
+      if (meta.amountCents && /^\d+$/.test(meta.amountCents))
+        return { accountId, purchase: priceOf(this.deps.pricing, { amountCents: Number(meta.amountCents) }) };
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private async onSessionPaid(session: Stripe.Checkout.Session): Promise<EventOutcome> {
+    const row = await this.row(session.id);
+    // A session refused once (wrong amount, currency or account) stays refused: its amount cannot change.
+    if (row?.status === "rejected") return "rejected";
+    const expected = this.expectation(session, row);
+    const reject = async (reason: string): Promise<EventOutcome> => {
+      this.deps.log.warn({ sessionId: session.id, reason }, "Checkout Session not fulfilled");
+      if (row?.status === "fulfilled") return "already_fulfilled";
+      await this.deps.sql.run(
+        `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, status_reason, created_at)
+         VALUES (?, ?, NULL, ?, 0, 0, 'rejected', ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = 'rejected', status_reason = excluded.status_reason`,
+        [session.id, session.client_reference_id ?? "unknown", session.amount_total ?? 0, reason, Date.now()],
+      );
+      return "rejected";
+    };
+    if (!expected) return reject("the session names no known account and purchase");
+    if (session.client_reference_id && session.client_reference_id !== expected.accountId)
+      return reject("client_reference_id does not match the account that started the checkout");
+    if (session.payment_status !== "paid") {
+      if (row?.status === "fulfilled") return "already_fulfilled";
+      await this.deps.sql.run(
+        `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT (id) DO UPDATE SET status = 'pending' WHERE checkout_sessions.status = 'open'`,
+        [
+          session.id,
+          expected.accountId,
+          expected.purchase.packId ?? null,
+          expected.purchase.amountCents,
+          expected.purchase.baseMc,
+          expected.purchase.bonusMc,
+          Date.now(),
+        ],
+      );
+      return "pending";
+    }
+    if ((session.currency ?? "").toLowerCase() !== "usd") return reject(`currency ${session.currency} is not usd`);
+    if (session.amount_total !== expected.purchase.amountCents)
+      return reject(`amount_total ${session.amount_total} does not match the price ${expected.purchase.amountCents}`);
+
+    const { purchase, accountId } = expected;
+    const { replayed } = await this.deps.ledger.credit({
+      accountId,
+      amountMc: purchase.baseMc,
+      bonusMc: purchase.bonusMc,
+      type: "purchase",
+      idemKey: `stripe:${session.id}`,
+      cause: {
+        reference: session.id,
+        quantity: { amountCents: purchase.amountCents, ...(purchase.packId ? { packId: purchase.packId } : {}) },
+        reason: "Stripe Checkout",
+      },
+    });
+    const paymentIntent = idOf(session.payment_intent);
+    await this.deps.sql.run(
+      `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, payment_intent, created_at, fulfilled_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'fulfilled', ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = 'fulfilled', payment_intent = excluded.payment_intent,
+         fulfilled_at = COALESCE(checkout_sessions.fulfilled_at, excluded.fulfilled_at)`,
+      [
+        session.id,
+        accountId,
+        purchase.packId ?? null,
+        purchase.amountCents,
+        purchase.baseMc,
+        purchase.bonusMc,
+        paymentIntent,
+        Date.now(),
+        Date.now(),
+      ],
+    );
+    if (!replayed) {
+      this.deps.metrics.creditsPurchased.inc(purchase.baseMc + purchase.bonusMc);
+      this.deps.metrics.revenueCents.inc(purchase.amountCents);
+      this.deps.log.info({ sessionId: session.id, accountId }, "Checkout Session fulfilled");
+    }
+    if (paymentIntent) {
+      const pending = await this.deps.sql.get<{ refunded_cents: number; charge_id: string }>(
+        "SELECT refunded_cents, charge_id FROM pending_refunds WHERE payment_intent = ?",
+        [paymentIntent],
+      );
+      if (pending) await this.applyRefund(session.id, Number(pending.refunded_cents), pending.charge_id);
+    }
+    return replayed ? "already_fulfilled" : "fulfilled";
+  }
+
+  private async onRefund(charge: Stripe.Charge): Promise<EventOutcome> {
+    const paymentIntent = idOf(charge.payment_intent);
+    if (!paymentIntent) return "ignored";
+    const row = await this.deps.sql.get<CheckoutRow>(
+      "SELECT * FROM checkout_sessions WHERE payment_intent = ? AND status = 'fulfilled'",
+      [paymentIntent],
+    );
+    if (!row) {
+      // The refund arrived before the purchase was fulfilled: remember it; fulfilment applies it.
+      await this.deps.sql.run(
+        `INSERT INTO pending_refunds (payment_intent, refunded_cents, charge_id, received_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (payment_intent) DO UPDATE SET refunded_cents = excluded.refunded_cents
+         WHERE pending_refunds.refunded_cents < excluded.refunded_cents`,
+        [paymentIntent, charge.amount_refunded, charge.id, Date.now()],
+      );
+      return "refund_deferred";
+    }
+    return this.applyRefund(row.id, charge.amount_refunded, charge.id);
+  }
+
+  /**
+   * Claws back the credits a refund paid for, in proportion to the refunded amount (bonus included), as far as they
+   * are unspent. `refundedCents` is Stripe's cumulative amount_refunded; each new cumulative amount is applied once.
+   */
+  private applyRefund(sessionId: string, refundedCents: number, chargeId: string): Promise<EventOutcome> {
+    return this.deps.locks.withLock(`refund:${sessionId}`, async () => {
+      const row = await this.row(sessionId);
+      if (row?.status !== "fulfilled") return "ignored";
+      if (refundedCents <= Number(row.refunded_cents)) return "refunded";
+      const amountCents = Number(row.amount_cents);
+      const totalMc = Number(row.base_mc) + Number(row.bonus_mc);
+      const cappedCents = Math.min(refundedCents, amountCents);
+      const targetMc = Math.floor((totalMc * cappedCents) / amountCents);
+      const requestedMc = targetMc - Number(row.clawback_target_mc);
+      let unrecoveredMc = 0;
+      if (requestedMc > 0) {
+        const result = await this.deps.ledger.debit({
+          accountId: row.account_id,
+          amountMc: requestedMc,
+          type: "refund",
+          upTo: true,
+          idemKey: `stripe-refund:${sessionId}:${cappedCents}`,
+          cause: {
+            reference: sessionId,
+            quantity: { refundedCents: cappedCents - Number(row.refunded_cents), requestedMc, chargeId },
+            reason: "Stripe refund",
+          },
+        });
+        if (result.ok) unrecoveredMc = requestedMc + result.entry.amountMc;
+      }
+      if (unrecoveredMc > 0)
+        this.deps.log.warn(
+          { sessionId, unrecoveredMc },
+          "refund exceeded the unspent credits; the rest was already used",
+        );
+      await this.deps.sql.run(
+        `UPDATE checkout_sessions SET refunded_cents = ?, clawback_target_mc = ?, unrecovered_mc = unrecovered_mc + ?
+         WHERE id = ?`,
+        [cappedCents, targetMc, unrecoveredMc, sessionId],
+      );
+      await this.deps.sql.run("DELETE FROM pending_refunds WHERE charge_id = ?", [chargeId]);
+      return "refunded";
+    });
+  }
+}

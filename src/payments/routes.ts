@@ -1,0 +1,119 @@
+import type Stripe from "stripe";
+import { z } from "zod";
+import { mcToCredits, type Pricing } from "../credits/pricing.js";
+import { principalOf } from "../http/auth.js";
+import { ApiError } from "../http/errors.js";
+import { Credits, errors } from "../http/schemas.js";
+import type { App } from "../http/server.js";
+import { type Fulfilment, priceOf } from "./fulfilment.js";
+import { type StripeSettings, verifyWebhook } from "./stripe.js";
+
+export const CheckoutRequest = z.union([
+  z.object({ packId: z.string().min(1).max(64) }).strict(),
+  z
+    .object({ amountCents: z.number().int().positive().describe("A top-up of any amount from $1, in whole cents") })
+    .strict(),
+]);
+
+export interface PaymentsRouteDeps {
+  stripe?: Stripe;
+  settings: StripeSettings;
+  pricing: Pricing;
+  fulfilment: Fulfilment;
+  publicUrl: string;
+}
+
+export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
+  app.post(
+    "/v1/checkout",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["payments"],
+        summary: "Start a Stripe Checkout Session for a pack or a custom amount",
+        security: [{ apiKey: [] }],
+        body: CheckoutRequest,
+        response: {
+          200: z.object({
+            url: z.string(),
+            sessionId: z.string(),
+            credits: Credits,
+            bonusCredits: Credits,
+            amountCents: z.number().int(),
+          }),
+          ...errors(400, 401, 404, 501, 502),
+        },
+      },
+    },
+    async (request) => {
+      if (!deps.stripe) throw new ApiError("PAYMENTS_NOT_CONFIGURED", "STRIPE_SECRET_KEY is not set on this service");
+      const principal = principalOf(request);
+      const purchase = priceOf(deps.pricing, request.body);
+      const credits = mcToCredits(purchase.baseMc + purchase.bonusMc);
+      const name = purchase.packId
+        ? `${credits.toLocaleString("en-US")} credits (${purchase.packId})`
+        : `${credits.toLocaleString("en-US")} credits`;
+      const metadata: Record<string, string> = { accountId: principal.accountId };
+      if (purchase.packId) metadata.packId = purchase.packId;
+      else metadata.amountCents = String(purchase.amountCents);
+      let session: Stripe.Checkout.Session;
+      try {
+        session = await deps.stripe.checkout.sessions.create({
+          mode: "payment",
+          client_reference_id: principal.accountId,
+          metadata,
+          payment_intent_data: { metadata },
+          line_items: [
+            {
+              quantity: 1,
+              price_data: {
+                currency: "usd",
+                unit_amount: purchase.amountCents,
+                product_data: { name, description: "Prepaid AI credits. Credits never expire." },
+              },
+            },
+          ],
+          success_url: `${deps.publicUrl}/dashboard?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+          cancel_url: `${deps.publicUrl}/dashboard?checkout=cancelled`,
+        });
+      } catch (error) {
+        request.log.error({ err: error }, "Stripe refused to create a Checkout Session");
+        throw new ApiError("PROVIDER_ERROR", `Stripe: ${(error as Error).message}`);
+      }
+      if (!session.url) throw new ApiError("PROVIDER_ERROR", "Stripe returned a Checkout Session without a URL");
+      await deps.fulfilment.recordCheckout({ sessionId: session.id, accountId: principal.accountId, purchase });
+      return {
+        url: session.url,
+        sessionId: session.id,
+        credits,
+        bonusCredits: mcToCredits(purchase.bonusMc),
+        amountCents: purchase.amountCents,
+      };
+    },
+  );
+
+  // The signature covers the exact bytes Stripe sent, so this route keeps its body raw.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+    scope.post(
+      "/v1/webhooks/stripe",
+      {
+        schema: {
+          tags: ["payments"],
+          summary: "Stripe's signed webhook events (Checkout fulfilment, refunds)",
+          response: { 200: z.object({ received: z.literal(true), outcome: z.string() }), ...errors(400, 501) },
+        },
+      },
+      async (request) => {
+        const raw = request.body;
+        if (!Buffer.isBuffer(raw)) throw new ApiError("VALIDATION_FAILED", "the webhook body is missing");
+        const signature = request.headers["stripe-signature"];
+        const event = verifyWebhook(deps.settings, raw, typeof signature === "string" ? signature : undefined);
+        const outcome = await deps.fulfilment.handle(event);
+        request.log.info({ eventId: event.id, type: event.type, outcome }, "Stripe event");
+        return { received: true as const, outcome };
+      },
+    );
+  });
+}

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Sends a signal and waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs a TypeScript entry point of this repository in its own Node.js process. */
+export function spawnScript(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(PACKAGE_ROOT, script), ...args], {
+    cwd: PACKAGE_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Waits until a line of the child's output matches, returning the match. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${seen}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = seen.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        child.stderr?.off("data", onData);
+        resolve(m);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited (${code}) before ${pattern}; output:\n${seen}`));
+    });
+  });
+}
+
+/** The real service (src/main.ts) as a separate process, listening on a random loopback port. */
+export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawnScript("src/main.ts", { ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" });
+  let out = "";
+  child.stdout?.on("data", (c) => {
+    out += c.toString();
+  });
+  child.stderr?.on("data", (c) => {
+    out += c.toString();
+  });
+  const m = await waitForOutput(child, /"address":"(http:\/\/127\.0\.0\.1:\d+)"/);
+  return {
+    url: m[1]!,
+    child,
+    output: () => out,
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
