@@ -96,6 +96,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
   });
   licenseRoutes(app, { licenses, ledger });
   paymentsRoutes(app, {
+    sql: db.sql,
+    ledger,
     stripe: createStripeClient(config.stripe),
     settings: config.stripe,
     pricing: config.pricing,

@@ -1,9 +1,11 @@
+import type { Sql } from "../db/sql.js";
 import { ApiError } from "../http/errors.js";
 import { Batcher } from "../lib/batcher.js";
 import { newId } from "../lib/ids.js";
 import {
   type Balance,
   type DebitResult,
+  type EntryType,
   type Hold,
   type Ledger,
   type LedgerEntry,
@@ -13,6 +15,7 @@ import {
   throwForResult,
   type UsageRow,
 } from "./ledger.js";
+import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 
 function assertAmount(amountMc: number, allowZero = false): void {
   if (!Number.isSafeInteger(amountMc) || amountMc < 0 || (!allowZero && amountMc === 0))
@@ -29,23 +32,76 @@ function assertAmount(amountMc: number, allowZero = false): void {
 export abstract class BatchedLedger implements Ledger {
   private readonly batcher: Batcher<LedgerOp, OpResult>;
 
-  protected constructor(options: { maxBatch: number; maxConcurrent: number }) {
+  protected constructor(
+    protected readonly sql: Sql,
+    options: { maxBatch: number; maxConcurrent: number },
+  ) {
     this.batcher = new Batcher((ops) => this.applyBatch(ops, Date.now()), options);
   }
 
+  /** Applies the operations in order, in one transaction, and returns one result each. */
   protected abstract applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]>;
-  abstract getHold(accountId: string, holdId: string): Promise<Hold | undefined>;
-  abstract extendHold(holdId: string, expiresAt: number): Promise<boolean>;
-  abstract balance(accountId: string): Promise<Balance>;
-  abstract entries(accountId: string, input: { limit: number; beforeSeq?: number }): Promise<LedgerEntry[]>;
-  abstract usage(accountId: string, input: { from: number; to: number }): Promise<UsageRow[]>;
-  abstract sumOfEntries(accountId: string): Promise<{ amountMc: number; reservedDeltaMc: number }>;
-  protected abstract staleHolds(input: {
-    now: number;
-    deadOwners: string[];
-    limit: number;
-  }): Promise<{ id: string; accountId: string; expired: boolean }[]>;
-  protected abstract closeStore(): Promise<void>;
+  /** SQL for the UTC day (YYYY-MM-DD) of `created_at` in this engine's dialect. */
+  protected abstract readonly daySql: string;
+
+  async getHold(accountId: string, holdId: string): Promise<Hold | undefined> {
+    const row = await this.sql.get<HoldRow>("SELECT * FROM holds WHERE id = ? AND account_id = ?", [holdId, accountId]);
+    return row ? toHold(row) : undefined;
+  }
+
+  async extendHold(holdId: string, expiresAt: number): Promise<boolean> {
+    return (
+      (await this.sql.run("UPDATE holds SET expires_at = ? WHERE id = ? AND status = 'open'", [expiresAt, holdId])) > 0
+    );
+  }
+
+  protected async staleHolds(input: { now: number; deadOwners: string[]; limit: number }) {
+    const owners = input.deadOwners.length ? `OR owner IN (${input.deadOwners.map(() => "?").join(",")})` : "";
+    const rows = await this.sql.all<{ id: string; account_id: string; expires_at: number }>(
+      `SELECT id, account_id, expires_at FROM holds WHERE status = 'open' AND (expires_at <= ? ${owners}) LIMIT ?`,
+      [input.now, ...input.deadOwners, input.limit],
+    );
+    return rows.map((r) => ({ id: r.id, accountId: r.account_id, expired: Number(r.expires_at) <= input.now }));
+  }
+
+  async balance(accountId: string): Promise<Balance> {
+    const row = await this.sql.get<{ available_mc: number; reserved_mc: number }>(
+      "SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?",
+      [accountId],
+    );
+    return { availableMc: Number(row?.available_mc ?? 0), reservedMc: Number(row?.reserved_mc ?? 0) };
+  }
+
+  async entries(
+    accountId: string,
+    input: { limit: number; beforeSeq?: number; types?: EntryType[] },
+  ): Promise<LedgerEntry[]> {
+    const types = input.types?.length ? `AND type IN (${input.types.map(() => "?").join(",")})` : "";
+    const rows = await this.sql.all<EntryRow>(
+      `SELECT * FROM ledger_entries WHERE account_id = ? AND seq < ? ${types} ORDER BY seq DESC LIMIT ?`,
+      [accountId, input.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...(input.types ?? []), input.limit],
+    );
+    return rows.map(toEntry);
+  }
+
+  async usage(accountId: string | null, input: { from: number; to: number }): Promise<UsageRow[]> {
+    const rows = await this.sql.all<{ day: string; operation: string; count: number; mc: number }>(
+      `SELECT ${this.daySql} AS day, COALESCE(operation, 'other') AS operation, COUNT(*) AS count, -SUM(amount_mc) AS mc
+       FROM ledger_entries
+       WHERE (CAST(? AS TEXT) IS NULL OR account_id = ?) AND type = 'usage' AND created_at >= ? AND created_at < ?
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [accountId, accountId, input.from, input.to],
+    );
+    return rows.map((r) => ({ day: r.day, operation: r.operation, count: Number(r.count), mc: Number(r.mc) }));
+  }
+
+  async sumOfEntries(accountId: string) {
+    const row = await this.sql.get<{ a: number | null; r: number | null }>(
+      "SELECT SUM(amount_mc) AS a, SUM(reserved_delta_mc) AS r FROM ledger_entries WHERE account_id = ?",
+      [accountId],
+    );
+    return { amountMc: Number(row?.a ?? 0), reservedDeltaMc: Number(row?.r ?? 0) };
+  }
 
   protected apply(op: LedgerOp): Promise<OpResult> {
     return this.batcher.push(op);
@@ -120,6 +176,5 @@ export abstract class BatchedLedger implements Ledger {
 
   async close(): Promise<void> {
     await this.batcher.drain();
-    await this.closeStore();
   }
 }

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { SqliteSql } from "../db/sqlite.js";
-import type { Balance, Cause, Hold, LedgerEntry, LedgerOp, OpResult, UsageRow } from "./ledger.js";
+import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 
@@ -23,9 +23,11 @@ export class SqliteLedger extends BatchedLedger {
   private readonly db: Database.Database;
   private readonly s;
 
-  constructor(private readonly sql: SqliteSql) {
-    super({ maxBatch: 512, maxConcurrent: 1 });
-    this.db = sql.db;
+  protected readonly daySql = "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
+
+  constructor(private readonly sqlite: SqliteSql) {
+    super(sqlite, { maxBatch: 512, maxConcurrent: 1 });
+    this.db = sqlite.db;
     const p = (text: string) => this.db.prepare(text);
     this.s = {
       balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
@@ -49,7 +51,7 @@ export class SqliteLedger extends BatchedLedger {
   protected async applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
     const run = () => this.db.transaction(() => ops.map((op) => this.applyOne(op, now)))();
     // Share the connection politely with async transactions of other stores.
-    return this.sql.lock.locked ? this.sql.lock.run(run) : run();
+    return this.sqlite.lock.locked ? this.sqlite.lock.run(run) : run();
   }
 
   private entry(values: {
@@ -224,60 +226,4 @@ export class SqliteLedger extends BatchedLedger {
       }
     }
   }
-
-  async getHold(accountId: string, holdId: string): Promise<Hold | undefined> {
-    const row = await this.sql.get<HoldRow>("SELECT * FROM holds WHERE id = ? AND account_id = ?", [holdId, accountId]);
-    return row ? toHold(row) : undefined;
-  }
-
-  async extendHold(holdId: string, expiresAt: number): Promise<boolean> {
-    return (
-      (await this.sql.run("UPDATE holds SET expires_at = ? WHERE id = ? AND status = 'open'", [expiresAt, holdId])) > 0
-    );
-  }
-
-  protected async staleHolds(input: { now: number; deadOwners: string[]; limit: number }) {
-    const owners = input.deadOwners.length ? `OR owner IN (${input.deadOwners.map(() => "?").join(",")})` : "";
-    const rows = await this.sql.all<{ id: string; account_id: string; expires_at: number }>(
-      `SELECT id, account_id, expires_at FROM holds WHERE status = 'open' AND (expires_at <= ? ${owners}) LIMIT ?`,
-      [input.now, ...input.deadOwners, input.limit],
-    );
-    return rows.map((r) => ({ id: r.id, accountId: r.account_id, expired: r.expires_at <= input.now }));
-  }
-
-  async balance(accountId: string): Promise<Balance> {
-    const row = await this.sql.get<BalanceRow>("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?", [
-      accountId,
-    ]);
-    return { availableMc: row?.available_mc ?? 0, reservedMc: row?.reserved_mc ?? 0 };
-  }
-
-  async entries(accountId: string, input: { limit: number; beforeSeq?: number }): Promise<LedgerEntry[]> {
-    const rows = await this.sql.all<EntryRow>(
-      "SELECT * FROM ledger_entries WHERE account_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-      [accountId, input.beforeSeq ?? Number.MAX_SAFE_INTEGER, input.limit],
-    );
-    return rows.map(toEntry);
-  }
-
-  async usage(accountId: string, input: { from: number; to: number }): Promise<UsageRow[]> {
-    const rows = await this.sql.all<{ day: string; operation: string; count: number; mc: number }>(
-      `SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, COALESCE(operation, 'other') AS operation,
-         COUNT(*) AS count, -SUM(amount_mc) AS mc
-       FROM ledger_entries WHERE account_id = ? AND type = 'usage' AND created_at >= ? AND created_at < ?
-       GROUP BY day, operation ORDER BY day, operation`,
-      [accountId, input.from, input.to],
-    );
-    return rows.map((r) => ({ day: r.day, operation: r.operation, count: Number(r.count), mc: Number(r.mc) }));
-  }
-
-  async sumOfEntries(accountId: string) {
-    const row = await this.sql.get<{ a: number | null; r: number | null }>(
-      "SELECT SUM(amount_mc) AS a, SUM(reserved_delta_mc) AS r FROM ledger_entries WHERE account_id = ?",
-      [accountId],
-    );
-    return { amountMc: Number(row?.a ?? 0), reservedDeltaMc: Number(row?.r ?? 0) };
-  }
-
-  protected async closeStore(): Promise<void> {}
 }

@@ -136,8 +136,9 @@ export interface Ledger {
   /** Releases holds past their expiry, and those of owners named in `deadOwners`. */
   releaseStaleHolds(input: { now: number; deadOwners?: string[]; limit?: number }): Promise<number>;
   balance(accountId: string): Promise<Balance>;
-  entries(accountId: string, input: { limit: number; beforeSeq?: number }): Promise<LedgerEntry[]>;
-  usage(accountId: string, input: { from: number; to: number }): Promise<UsageRow[]>;
+  entries(accountId: string, input: { limit: number; beforeSeq?: number; types?: EntryType[] }): Promise<LedgerEntry[]>;
+  /** Usage per UTC day and operation, of one account or (null) of all. */
+  usage(accountId: string | null, input: { from: number; to: number }): Promise<UsageRow[]>;
   /** Sum of every entry of the account: equals available + reserved (an invariant the tests check). */
   sumOfEntries(accountId: string): Promise<{ amountMc: number; reservedDeltaMc: number }>;
   close(): Promise<void>;

@@ -1,9 +1,11 @@
+import { Readable } from "node:stream";
 import { z } from "zod";
 import { principalOf } from "../http/auth.js";
 import { ApiError } from "../http/errors.js";
 import { Credits, errors, iso, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
-import type { Ledger, LedgerEntry } from "./ledger.js";
+import { ENTRY_TYPES, type EntryType, type Ledger, type LedgerEntry } from "./ledger.js";
+import { ledgerCsv } from "./ledger-csv.js";
 import { insufficientCredits } from "./metering.js";
 import { bonusPercent, creditsToMc, mcToCredits, type Pricing } from "./pricing.js";
 import { generateImageMc, quote, QuoteRequest } from "./quotes.js";
@@ -207,7 +209,13 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
         tags: ["credits"],
         summary: "Every movement of credits, newest first",
         security: [{ apiKey: [] }],
-        querystring: Pagination,
+        querystring: Pagination.extend({
+          type: z
+            .string()
+            .regex(/^[a-z]+(,[a-z]+)*$/)
+            .optional()
+            .describe("Only these entry types, comma-separated (e.g. usage,refund)"),
+        }),
         response: {
           200: z.object({ data: z.array(LedgerEntrySchema), nextCursor: z.string().nullable() }),
           ...errors(400, 401),
@@ -215,16 +223,40 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
+      const { limit, cursor, type } = request.query;
+      const types = type?.split(",") as EntryType[] | undefined;
+      const unknown = types?.find((t) => !(ENTRY_TYPES as readonly string[]).includes(t));
+      if (unknown) throw new ApiError("VALIDATION_FAILED", `type ${unknown} is not an entry type`, { field: "type" });
       const entries = await ledger.entries(principalOf(request).accountId, {
         limit: limit + 1,
         beforeSeq: parseLedgerCursor(cursor),
+        types,
       });
       const page = entries.slice(0, limit);
       return {
         data: page.map(presentEntry),
         nextCursor: entries.length > limit ? `led_${page.at(-1)!.seq}` : null,
       };
+    },
+  );
+
+  app.get(
+    "/v1/ledger/export",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["credits"],
+        summary: "The whole ledger as CSV, newest first",
+        security: [{ apiKey: [] }],
+        produces: ["text/csv"],
+      },
+    },
+    async (request, reply) => {
+      reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", 'attachment; filename="ledger.csv"')
+        .header("cache-control", "no-store");
+      return reply.send(Readable.from(ledgerCsv(ledger, principalOf(request).accountId)));
     },
   );
 

@@ -171,6 +171,25 @@ for (const engine of ENGINES) {
       expect((await balance(c)).credits).toBe(0);
     });
 
+    it("the operator sees revenue and the customer can filter and export the ledger", async () => {
+      const c = await newCustomer(app);
+      const session = paid(await checkout(c, { packId: "credits-6000" }));
+      await deliver("checkout.session.completed", session);
+      const stats = await app.admin("GET", "/v1/admin/stats?days=7");
+      expect(stats.status).toBe(200);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(stats.body.revenue.find((r: any) => r.date === today).cents).toBeGreaterThanOrEqual(5000);
+      expect(stats.body.totals.activeLicenses).toBeGreaterThan(0);
+      const bonus = await app.api("GET", "/v1/ledger?type=bonus", { token: c.apiKey });
+      expect(bonus.body.data.map((e: any) => [e.type, e.credits])).toEqual([["bonus", 1000]]);
+      expect((await app.api("GET", "/v1/ledger?type=nope", { token: c.apiKey })).status).toBe(400);
+      const csv = await app.api("GET", "/v1/ledger/export", { token: c.apiKey });
+      expect(csv.headers.get("content-type")).toContain("text/csv");
+      const lines = (csv.body as string).trim().split("\r\n");
+      expect(lines[0]).toMatch(/^id,created_at,type,credits/);
+      expect(lines.slice(1).map((l) => l.split(",")[2])).toEqual(["bonus", "purchase"]);
+    });
+
     it("checkout refuses unknown packs, amounts under $1 and fractional cents", async () => {
       const c = await newCustomer(app);
       expect((await app.api("POST", "/v1/checkout", { token: c.apiKey, body: { packId: "nope" } })).status).toBe(404);
