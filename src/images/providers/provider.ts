@@ -62,7 +62,11 @@ export interface UpscaleRequest {
   method?: "learned" | "fast";
 }
 
-export type Capability = "generate" | `edit.${EditMode}` | "upscale";
+/**
+ * What an adapter can do. `generate.2k` marks a provider that really produces 2K output (2K is priced higher), so a
+ * 2K request can be refused before any credits are held when the configured provider cannot honour it.
+ */
+export type Capability = "generate" | "generate.2k" | `edit.${EditMode}` | "upscale";
 
 /**
  * One image back end. An adapter throws ApiError: PROVIDER_ERROR (5xx, bad answers), PROVIDER_TIMEOUT,
