@@ -1,4 +1,5 @@
-import type { Config } from "./config.js";
+import path from "node:path";
+import { ConfigError, type Config } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
@@ -8,20 +9,49 @@ import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
 import { ALL_MIGRATIONS } from "./db/migrations.js";
 import { type Database, openDatabase } from "./db/open.js";
+import { purgeSqliteFreePages } from "./db/sqlite.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
-import { countTokens, TOKENIZER_NAME } from "./knowledge/tokens.js";
+import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
+import { loadImageProvider } from "./images/providers/index.js";
+import type { ImageProvider } from "./images/providers/provider.js";
+import { ProviderChain } from "./images/router.js";
+import { imageRoutes } from "./images/routes.js";
+import { ImageService } from "./images/service.js";
+import { ImageStore } from "./images/store.js";
+import { JobQueue } from "./jobs/queue.js";
+import { JobWorker } from "./jobs/worker.js";
+import type { CrawlDeps } from "./knowledge/crawl/crawler.js";
+import type { Embedder } from "./knowledge/embedders/embedder.js";
+import { createEmbedder } from "./knowledge/embedders/index.js";
+import { billableTokensOfText, DEFAULT_EXTRACT_LIMITS } from "./knowledge/extract/index.js";
+import { knowledgeRoutes } from "./knowledge/routes.js";
+import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
+import type { SearchIndex } from "./knowledge/search/search-index.js";
+import { SqliteSearchIndex } from "./knowledge/search/sqlite.js";
+import { KnowledgeService } from "./knowledge/service.js";
+import { KnowledgeStore } from "./knowledge/store.js";
+import { privacyRoutes } from "./privacy/routes.js";
+import type { BlobStore } from "./storage/blob-store.js";
+import { LocalBlobStore } from "./storage/local.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
 import { createStripeClient } from "./payments/stripe.js";
+import { createWebSessions, webRoutes } from "./web/routes.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
+/** Seams for tests: the crawler's resolver and loopback allowance, another embedder. Production passes none. */
+export interface AppOverrides {
+  crawlDeps?: CrawlDeps;
+  embedder?: Embedder;
+}
+
 export interface AppContext {
   config: Config;
   db: Database;
@@ -33,6 +63,10 @@ export interface AppContext {
   instance: Instance;
   locks: NamedLocks;
   metrics: Metrics;
+  knowledge: KnowledgeService;
+  jobs: JobQueue;
+  blobs: BlobStore;
+  images: ImageService;
 }
 
 export interface RunningApp {
@@ -43,7 +77,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config): Promise<RunningApp> {
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
   const db = await openDatabase(
     {
       dataDir: config.dataDir,
@@ -57,6 +91,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const app = await createServer({
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
+    uploadLimitBytes: config.uploadLimitBytes,
     trustProxy: config.trustProxy,
     tls: config.tls,
     publicUrl: config.publicUrl,
@@ -83,18 +118,95 @@ export async function createApp(config: Config): Promise<RunningApp> {
   await sweeper.sweep();
   sweeper.start();
 
-  const ctx: AppContext = { config, db, ledger, metering, licenses, idempotency, fulfilment, instance, locks, metrics };
+  const blobs: BlobStore = new LocalBlobStore(path.join(config.dataDir, "blobs"));
+  const jobs = new JobQueue(db);
+  const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
+  const index = await createSearchIndex(db);
+  let worker: JobWorker | undefined;
+  const knowledge = new KnowledgeService({
+    store: new KnowledgeStore(db.sql),
+    index,
+    embedder,
+    metering,
+    ledger,
+    pricing: config.pricing,
+    blobs,
+    jobs,
+    crawlDeps: overrides.crawlDeps,
+    settings: {
+      extractLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: config.uploadLimitBytes },
+      crawlLimits: {
+        maxPages: config.knowledge.crawl.maxPages,
+        maxDepth: config.knowledge.crawl.maxDepth,
+        maxBytesPerPage: 5 << 20,
+        maxTotalBytes: 200 << 20,
+        timeoutMs: config.knowledge.crawl.requestTimeoutMs,
+        maxDurationMs: config.knowledge.crawl.maxDurationMs,
+      },
+      inlineMaxChunks: config.knowledge.inlineMaxChunks,
+      holdTtlMs: config.holdTtlMs,
+    },
+    onQueued: () => worker?.poke(),
+    afterDeletion: async () => {
+      if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
+    },
+  });
+  worker = new JobWorker(jobs, knowledge.jobHandlers(), {
+    owner: instance.id,
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseMs,
+    pollMs: 1000,
+    maxAttempts: 3,
+    log: app.log,
+  });
+  // JOB_CONCURRENCY=0 makes an API-only process; another process runs the jobs.
+  if (config.jobs.concurrency > 0) worker.start();
 
-  registerAuth(app, { licenses, adminToken: config.adminToken });
+  const imageProviders = await createImageProviders(config);
+  const images = new ImageService({
+    store: new ImageStore(db.sql),
+    blobs,
+    chain: new ProviderChain(imageProviders),
+    metering,
+    pricing: config.pricing,
+    operationTimeoutMs: config.images.operationTimeoutMs,
+  });
+
+  const ctx: AppContext = {
+    config,
+    db,
+    ledger,
+    metering,
+    licenses,
+    idempotency,
+    fulfilment,
+    instance,
+    locks,
+    metrics,
+    knowledge,
+    jobs,
+    blobs,
+    images,
+  };
+
+  const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
+  registerAuth(app, {
+    licenses,
+    adminToken: config.adminToken,
+    sessions: (request, kind) => webSessions.resolve(request, kind),
+  });
   systemRoutes(app, { db, metrics, version: VERSION });
   creditsRoutes(app, {
     ledger,
     pricing: config.pricing,
-    countTokens,
+    textTokens: billableTokensOfText,
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => licenses.accountExists(id),
   });
   licenseRoutes(app, { licenses, ledger });
+  knowledgeRoutes(app, { knowledge, licenses, idempotency });
+  imageRoutes(app, { images, licenses, idempotency, publicUrl: config.publicUrl });
+  privacyRoutes(app, { knowledge, images, idempotency, jobs });
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,
@@ -103,6 +215,13 @@ export async function createApp(config: Config): Promise<RunningApp> {
     pricing: config.pricing,
     fulfilment,
     publicUrl: config.publicUrl,
+  });
+  await webRoutes(app, {
+    pricing: () => ctx.config.pricing,
+    tokenizer: TOKENIZER_NAME,
+    licenses,
+    web: webSessions,
+    adminToken: config.adminToken,
   });
 
   const cleanup = setInterval(() => {
@@ -123,9 +242,45 @@ export async function createApp(config: Config): Promise<RunningApp> {
       clearInterval(cleanup);
       sweeper.stop();
       await app.close();
+      await worker?.stop();
+      await embedder.close?.();
+      for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();
+      await index.close?.();
       await ledger.close();
       await instance.stop();
       await db.close();
     },
   };
+}
+
+/** The embedder EMBEDDING_PROVIDER names; a missing or invalid variable stops start-up with its name. */
+function createConfiguredEmbedder(config: Config): Embedder {
+  try {
+    return createEmbedder({ ...config.raw, EMBEDDING_PROVIDER: config.embeddingProvider });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
+  }
+}
+
+async function createSearchIndex(db: Database): Promise<SearchIndex> {
+  if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql);
+  const index = new PostgresSearchIndex(db.sql.pool);
+  await index.init();
+  return index;
+}
+
+/** IMAGE_PROVIDER, then IMAGE_FALLBACK_PROVIDER, then the offline engine (unless IMAGE_LOCAL_ENGINE=false). */
+async function createImageProviders(config: Config): Promise<ImageProvider[]> {
+  const names = [config.imageProvider, config.images.fallbackProvider];
+  if (config.images.localEngine) names.push("local");
+  const unique = [...new Set(names.filter((n): n is Config["imageProvider"] => n !== undefined))];
+  const providers: ImageProvider[] = [];
+  for (const name of unique) {
+    try {
+      providers.push(await loadImageProvider(name, config.raw));
+    } catch (error) {
+      throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
+    }
+  }
+  return providers;
 }

@@ -14,6 +14,8 @@ const url = z.url({ protocol: /^https?$/ });
 const optionalUrl = optionalString.pipe(url.optional());
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const IMAGE_PROVIDERS = ["local", "google", "gemini", "openai", "stability", "automatic1111", "comfyui"] as const;
+
 /** Environment variables the service reads, each documented in docs/configuration.md. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -36,7 +38,7 @@ const EnvSchema = z.object({
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
   BODY_LIMIT_BYTES: int(1024, 1 << 30).default(1 << 20),
-  UPLOAD_LIMIT_BYTES: int(1024, 1 << 31).default(64 << 20),
+  UPLOAD_LIMIT_BYTES: int(1024, 2 ** 31).default(64 << 20),
   HOLD_TTL_SECONDS: int(10, 7 * 24 * 3600).default(900),
   INSTANCE_STALE_SECONDS: int(2, 3600).default(30),
 
@@ -44,9 +46,21 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: optionalUrl,
 
-  IMAGE_PROVIDER: z
-    .enum(["local", "google", "gemini", "openai", "stability", "automatic1111", "comfyui"])
-    .default("local"),
+  KNOWLEDGE_INLINE_MAX_CHUNKS: int(0, 10_000).default(24),
+  JOB_CONCURRENCY: int(0, 64).default(1),
+  JOB_LEASE_SECONDS: int(5, 3600).default(60),
+  CRAWL_MAX_PAGES: int(1, 10_000).default(200),
+  CRAWL_MAX_DEPTH: int(0, 20).default(5),
+  CRAWL_REQUEST_TIMEOUT_SECONDS: int(1, 600).default(20),
+  CRAWL_MAX_SECONDS: int(10, 24 * 3600).default(900),
+
+  IMAGE_PROVIDER: z.enum(IMAGE_PROVIDERS).default("local"),
+  IMAGE_FALLBACK_PROVIDER: z
+    .enum([...IMAGE_PROVIDERS, ""])
+    .optional()
+    .transform((v) => v || undefined),
+  IMAGE_LOCAL_ENGINE: bool.default(true),
+  IMAGE_OPERATION_TIMEOUT_SECONDS: int(5, 3600).default(300),
   EMBEDDING_PROVIDER: z.enum(["local", "onnx", "google", "gemini", "openai"]).default("local"),
 });
 
@@ -75,7 +89,18 @@ export interface Config {
   instanceStaleMs: number;
   pricing: z.infer<typeof PricingSchema>;
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  knowledge: {
+    inlineMaxChunks: number;
+    crawl: { maxPages: number; maxDepth: number; requestTimeoutMs: number; maxDurationMs: number };
+  };
+  jobs: { concurrency: number; leaseMs: number };
   imageProvider: Env["IMAGE_PROVIDER"];
+  images: {
+    fallbackProvider?: Env["IMAGE_PROVIDER"];
+    /** The offline engine serves what it can (upscale, object removal) when the providers above cannot. */
+    localEngine: boolean;
+    operationTimeoutMs: number;
+  };
   embeddingProvider: Env["EMBEDDING_PROVIDER"];
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
@@ -137,7 +162,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
       apiBase: env.STRIPE_API_BASE,
     },
+    knowledge: {
+      inlineMaxChunks: env.KNOWLEDGE_INLINE_MAX_CHUNKS,
+      crawl: {
+        maxPages: env.CRAWL_MAX_PAGES,
+        maxDepth: env.CRAWL_MAX_DEPTH,
+        requestTimeoutMs: env.CRAWL_REQUEST_TIMEOUT_SECONDS * 1000,
+        maxDurationMs: env.CRAWL_MAX_SECONDS * 1000,
+      },
+    },
+    jobs: { concurrency: env.JOB_CONCURRENCY, leaseMs: env.JOB_LEASE_SECONDS * 1000 },
     imageProvider: env.IMAGE_PROVIDER,
+    images: {
+      fallbackProvider: env.IMAGE_FALLBACK_PROVIDER,
+      localEngine: env.IMAGE_LOCAL_ENGINE,
+      operationTimeoutMs: env.IMAGE_OPERATION_TIMEOUT_SECONDS * 1000,
+    },
     embeddingProvider: env.EMBEDDING_PROVIDER,
     raw: { ...source },
   };

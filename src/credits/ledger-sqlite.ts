@@ -3,11 +3,12 @@ import type { SqliteSql } from "../db/sqlite.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import { WalSync } from "../db/wal-sync.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
   reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)
   VALUES (@account_id, @type, @amount_mc, @reserved_delta_mc, @balance_after_mc, @reserved_after_mc, @hold_id,
-  @idem_key, @operation, @quantity, @reference, @request_id, @reason, @created_at) RETURNING *`;
+  @idem_key, @operation, @quantity, @reference, @request_id, @reason, @created_at)`;
 
 interface BalanceRow {
   available_mc: number;
@@ -26,8 +27,10 @@ export class SqliteLedger extends BatchedLedger {
   protected readonly daySql = "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
 
   constructor(private readonly sqlite: SqliteSql) {
-    super(sqlite, { maxBatch: 512, maxConcurrent: 1 });
+    // Batches commit one after another on this thread; many may be waiting for the WAL flush that covers them.
+    super(sqlite, { maxBatch: 512, maxConcurrent: 64 });
     this.db = sqlite.db;
+    this.walSync = new WalSync(this.db);
     const p = (text: string) => this.db.prepare(text);
     this.s = {
       balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
@@ -48,10 +51,31 @@ export class SqliteLedger extends BatchedLedger {
     };
   }
 
+  private readonly walSync: WalSync;
+
+  /** Balances read in the current batch; written back once per account when the batch ends. */
+  private balances = new Map<string, BalanceRow & { dirty: boolean }>();
+
   protected async applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
-    const run = () => this.db.transaction(() => ops.map((op) => this.applyOne(op, now)))();
+    // IMMEDIATE takes the write lock first, so another process on the file (the CLI) cannot slip in between; a
+    // balance read inside it therefore stays true until the commit, and is written back once per account.
+    const transaction = this.db.transaction(() => {
+      this.balances.clear();
+      try {
+        const results = ops.map((op) => this.applyOne(op, now));
+        for (const [accountId, b] of this.balances)
+          if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
+        return results;
+      } finally {
+        this.balances.clear();
+      }
+    });
+    const commit = () => this.walSync.commit(() => transaction.immediate());
     // Share the connection politely with async transactions of other stores.
-    return this.sqlite.lock.locked ? this.sqlite.lock.run(run) : run();
+    const { result, commit: n } = this.sqlite.lock.locked ? await this.sqlite.lock.run(commit) : commit();
+    // Acknowledge only once the WAL holding this commit is on disk.
+    await this.walSync.durable(n);
+    return result;
   }
 
   private entry(values: {
@@ -66,10 +90,11 @@ export class SqliteLedger extends BatchedLedger {
     now: number;
   }): LedgerEntry {
     const c = values.cause;
-    const row = this.s.insertEntry.get({
+    const row: EntryRow = {
+      seq: 0,
       account_id: values.accountId,
       type: values.type,
-      amount_mc: values.amountMc,
+      amount_mc: values.amountMc || 0, // never -0
       reserved_delta_mc: values.reservedDeltaMc,
       balance_after_mc: values.balance.available_mc + values.balance.reserved_mc,
       reserved_after_mc: values.balance.reserved_mc,
@@ -81,21 +106,30 @@ export class SqliteLedger extends BatchedLedger {
       request_id: c.requestId ?? null,
       reason: c.reason ?? null,
       created_at: values.now,
-    }) as EntryRow;
-    return toEntry(row);
+    };
+    const { seq: _, ...params } = row;
+    row.seq = Number(this.s.insertEntry.run(params).lastInsertRowid);
+    return { ...toEntry({ ...row, quantity: null }), quantity: c.quantity ?? null };
   }
 
-  private setBalance(accountId: string, balance: BalanceRow, now: number): void {
-    this.s.setBalance.run(balance.available_mc, balance.reserved_mc, now, accountId);
+  private setBalance(accountId: string, balance: BalanceRow): void {
+    this.balances.set(accountId, { ...balance, dirty: true });
+  }
+
+  private balanceOf(accountId: string, now: number): BalanceRow {
+    let bal = this.balances.get(accountId);
+    if (!bal) {
+      const row = this.s.balance.get(accountId) as BalanceRow | undefined;
+      if (!row) this.s.ensureBalance.run(accountId, now);
+      bal = { available_mc: row?.available_mc ?? 0, reserved_mc: row?.reserved_mc ?? 0, dirty: false };
+      this.balances.set(accountId, bal);
+    }
+    return bal;
   }
 
   private applyOne(op: LedgerOp, now: number): OpResult {
     const acct = op.accountId;
-    let bal = this.s.balance.get(acct) as BalanceRow | undefined;
-    if (!bal) {
-      this.s.ensureBalance.run(acct, now);
-      bal = { available_mc: 0, reserved_mc: 0 };
-    }
+    const bal = this.balanceOf(acct, now);
 
     switch (op.kind) {
       case "credit":
@@ -116,7 +150,7 @@ export class SqliteLedger extends BatchedLedger {
           take = -bal.available_mc;
         }
         const next = { available_mc: bal.available_mc + take, reserved_mc: bal.reserved_mc };
-        this.setBalance(acct, next, now);
+        this.setBalance(acct, next);
         const entry = this.entry({
           accountId: acct,
           type: op.type,
@@ -129,7 +163,7 @@ export class SqliteLedger extends BatchedLedger {
         });
         if (op.kind === "credit" && op.bonusMc) {
           const withBonus = { available_mc: next.available_mc + op.bonusMc, reserved_mc: next.reserved_mc };
-          this.setBalance(acct, withBonus, now);
+          this.setBalance(acct, withBonus);
           this.entry({
             accountId: acct,
             type: "bonus",
@@ -156,7 +190,7 @@ export class SqliteLedger extends BatchedLedger {
         }
         if (bal.available_mc < op.amountMc) return { status: "insufficient", availableMc: bal.available_mc };
         const next = { available_mc: bal.available_mc - op.amountMc, reserved_mc: bal.reserved_mc + op.amountMc };
-        this.setBalance(acct, next, now);
+        this.setBalance(acct, next);
         const hold = toHold(
           this.s.insertHold.get(
             op.holdId,
@@ -202,7 +236,7 @@ export class SqliteLedger extends BatchedLedger {
           available_mc: bal.available_mc + (hold.amountMc - amount),
           reserved_mc: bal.reserved_mc - hold.amountMc,
         };
-        this.setBalance(acct, next, now);
+        this.setBalance(acct, next);
         const settled = toHold(
           this.s.settleHold.get(
             amount > 0 ? "captured" : "released",

@@ -20,6 +20,11 @@ export const QuoteRequest = z.discriminatedUnion("operation", [
   z.object({
     operation: z.literal("training.embed"),
     text: z.string().max(50_000_000).optional().describe("Text to be indexed; its tokens are counted exactly"),
+    name: z
+      .string()
+      .max(300)
+      .optional()
+      .describe("The name it will be uploaded under: .md, .html and .csv texts are read as such, as on upload"),
     tokens: z.number().int().min(0).max(1e12).optional().describe("A token count, when the text is not sent"),
   }),
   z.object({ operation: z.literal("training.query") }),
@@ -73,11 +78,18 @@ export interface Quote {
   quantity: Record<string, number | string>;
 }
 
-/** Prices an operation without running it. `countTokens` is the documented tokenizer (see knowledge/tokens). */
-export function quote(pricing: Pricing, request: QuoteRequest, countTokens: (text: string) => number): Quote {
+/**
+ * Prices an operation without running it. `textTokens` counts a text's billable tokens exactly as uploading it would
+ * (see knowledge/extract/billable.ts).
+ */
+export function quote(
+  pricing: Pricing,
+  request: QuoteRequest,
+  textTokens: (text: string, name?: string) => number,
+): Quote {
   switch (request.operation) {
     case "training.embed": {
-      const tokens = request.text !== undefined ? countTokens(request.text) : (request.tokens ?? 0);
+      const tokens = request.text !== undefined ? textTokens(request.text, request.name) : (request.tokens ?? 0);
       return { operation: request.operation, mc: embedMc(pricing, tokens), quantity: { tokens } };
     }
     case "training.query":

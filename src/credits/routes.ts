@@ -73,7 +73,7 @@ const DateParam = z
 export interface CreditsRouteDeps {
   ledger: Ledger;
   pricing: Pricing;
-  countTokens: (text: string) => number;
+  textTokens: (text: string, name?: string) => number;
   tokenizerName: string;
   accountExists: (accountId: string) => Promise<boolean>;
 }
@@ -323,7 +323,7 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       },
     },
     async (request) => {
-      const q = quote(pricing, request.body, deps.countTokens);
+      const q = quote(pricing, request.body, deps.textTokens);
       return { operation: q.operation, credits: mcToCredits(q.mc), quantity: q.quantity };
     },
   );

@@ -1,7 +1,12 @@
 import { creditsMigrations } from "../credits/schema.js";
 import { idempotencyMigrations } from "../http/idempotency.js";
+import { imagesMigrations } from "../images/schema.js";
+import { jobsMigrations } from "../jobs/queue.js";
+import { knowledgeMigrations } from "../knowledge/schema.js";
+import { knowledgeIndexMigrations } from "../knowledge/search/sqlite-schema.js";
 import { licensesMigrations } from "../licenses/schema.js";
 import { paymentsMigrations } from "../payments/schema.js";
+import { webMigrations } from "../web/schema.js";
 import { runtimeMigrations } from "./instances.js";
 import type { DomainMigrations } from "./sql.js";
 
@@ -12,4 +17,9 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   licensesMigrations,
   paymentsMigrations,
   idempotencyMigrations,
+  webMigrations,
+  jobsMigrations,
+  knowledgeMigrations,
+  knowledgeIndexMigrations,
+  imagesMigrations,
 ];

@@ -15,8 +15,30 @@ declare module "fastify" {
   }
 }
 
-/** Resolves extra principals (the dashboard's session cookie) when there is no bearer token. */
-export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | undefined>;
+/** A web session found from its cookie: who it acts as (customers) and the CSRF token its unsafe requests carry. */
+export interface CookieSession {
+  principal?: Principal;
+  csrfToken: string;
+}
+
+/** Resolves the dashboard's (customer) or the admin pages' (operator) session cookie when there is no bearer token. */
+export type SessionResolver = (
+  request: FastifyRequest,
+  kind: "customer" | "operator",
+) => Promise<CookieSession | undefined>;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A cookie rides along with any request the browser makes, so a cookie-authenticated request that changes something
+ * must also prove it comes from our own pages: the session's CSRF token in X-CSRF-Token. Bearer tokens never need it.
+ */
+export function requireCsrf(request: FastifyRequest, expected: string): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const given = request.headers["x-csrf-token"];
+  if (typeof given !== "string" || !constantTimeEquals(given, expected))
+    throw new ApiError("FORBIDDEN", "a signed-in browser request that changes something needs the X-CSRF-Token header");
+}
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -31,7 +53,7 @@ function bearer(request: FastifyRequest): string | undefined {
  */
 export function registerAuth(
   app: App,
-  deps: { licenses: LicenseStore; adminToken?: string; sessionPrincipal?: PrincipalResolver },
+  deps: { licenses: LicenseStore; adminToken?: string; sessions?: SessionResolver },
 ): void {
   app.decorateRequest("principal", undefined);
   app.addHook("onRequest", async (request) => {
@@ -40,11 +62,24 @@ export function registerAuth(
     const token = bearer(request);
     if (mode === "admin") {
       if (!deps.adminToken) throw new ApiError("FORBIDDEN", "operator endpoints are disabled: ADMIN_TOKEN is not set");
-      if (!token || !constantTimeEquals(token, deps.adminToken))
+      if (token) {
+        if (!constantTimeEquals(token, deps.adminToken))
+          throw new ApiError("UNAUTHENTICATED", "this endpoint needs the operator's ADMIN_TOKEN as a bearer token");
+        return;
+      }
+      const operator = await deps.sessions?.(request, "operator");
+      if (!operator)
         throw new ApiError("UNAUTHENTICATED", "this endpoint needs the operator's ADMIN_TOKEN as a bearer token");
+      requireCsrf(request, operator.csrfToken);
       return;
     }
-    const principal = token ? await deps.licenses.authenticate(token) : await deps.sessionPrincipal?.(request);
+    let principal: Principal | undefined;
+    if (token) principal = await deps.licenses.authenticate(token);
+    else {
+      const session = await deps.sessions?.(request, "customer");
+      if (session) requireCsrf(request, session.csrfToken);
+      principal = session?.principal;
+    }
     if (!principal)
       throw new ApiError(
         "UNAUTHENTICATED",

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fastifyMultipart from "@fastify/multipart";
 import fastifySwagger from "@fastify/swagger";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
@@ -24,6 +25,8 @@ export type App = FastifyInstance<
 export interface ServerOptions {
   logLevel: string;
   bodyLimitBytes: number;
+  /** Largest file a multipart upload may carry. */
+  uploadLimitBytes: number;
   trustProxy: boolean;
   tls?: { certFile: string; keyFile: string };
   publicUrl: string;
@@ -121,6 +124,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`)),
   );
+
+  // Multipart is parsed only by the routes that read it (request.parts()): a document, or an image and its mask.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: options.uploadLimitBytes, files: 2, fields: 20, fieldSize: 100_000, parts: 25 },
+    throwFileSizeLimit: true,
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -59,6 +59,16 @@ for (const engine of ENGINES) {
       expect(revoked.body.status).toBe("revoked");
       expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body.credits).toBe(5);
       expect((await app.api("GET", "/v1/ledger", { token: c.apiKey })).body.data.length).toBe(1);
+      for (const [url, body] of [
+        ["/v1/knowledge-bases", { name: "kb" }],
+        ["/v1/images/upscales", { image: "iVBORw0KGgo=", factor: 2 }],
+        ["/v1/images/generations", { prompt: "x" }],
+      ] as const) {
+        const spend = await app.api("POST", url, { token: c.apiKey, body });
+        expect(spend.status, url).toBe(403);
+        expect(spend.body.code).toBe("LICENSE_INACTIVE");
+      }
+      expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body.credits).toBe(5);
       const act = await app.api("POST", "/v1/activations", {
         body: { licenseKey: c.licenseKey, siteUrl: "https://x.example" },
       });

@@ -43,9 +43,22 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
   });
 }
 
-/** The real service (src/main.ts) as a separate process, listening on a random loopback port. */
-export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawnScript("src/main.ts", { ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" });
+/**
+ * The real service (src/main.ts) as a separate process, listening on a random loopback port; `built` runs the
+ * compiled dist/src/main.js instead (benchmarks).
+ */
+export async function spawnService(
+  env: Record<string, string>,
+  options: { built?: boolean } = {},
+): Promise<ServiceProcess> {
+  const serviceEnv = { ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" };
+  const child = options.built
+    ? spawn(process.execPath, [path.join(PACKAGE_ROOT, "dist/src/main.js")], {
+        cwd: PACKAGE_ROOT,
+        env: { ...process.env, ...serviceEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawnScript("src/main.ts", serviceEnv);
   let out = "";
   child.stdout?.on("data", (c) => {
     out += c.toString();

@@ -1,0 +1,59 @@
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { mkdtempSync } from "node:fs";
+import { migrateSqlite } from "../../src/db/migrate.js";
+import { ensureSchema, openPostgres } from "../../src/db/postgres.js";
+import { openSqlite, SqliteSql } from "../../src/db/sqlite.js";
+import type { HybridConfig } from "../../src/knowledge/search/hybrid.js";
+import { PostgresSearchIndex } from "../../src/knowledge/search/postgres.js";
+import type { SearchIndex } from "../../src/knowledge/search/search-index.js";
+import { SqliteSearchIndex } from "../../src/knowledge/search/sqlite.js";
+import { knowledgeIndexMigrations } from "../../src/knowledge/search/sqlite-schema.js";
+import { randomChars } from "../../src/lib/ids.js";
+
+export type EngineName = "sqlite" | "pglite" | "postgres";
+
+export interface BenchIndex {
+  index: SearchIndex;
+  dispose(): Promise<void>;
+}
+
+/** The PostgreSQL server (PG_TEST_URL or the local one; no pgvector there, so vectors are searched exactly). */
+async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchIndex> {
+  const url = process.env.PG_TEST_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const schema = `bench_${randomChars(10)}`;
+  const pool = openPostgres({ url, schema, poolSize: 4 });
+  await ensureSchema(pool, schema);
+  const index = new PostgresSearchIndex(pool, { hybrid: config });
+  await index.init();
+  return {
+    index,
+    async dispose() {
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
+}
+
+/** A fresh, empty index: a temporary SQLite file, an in-memory PGlite with pgvector, or a schema on the server. */
+export async function openBenchIndex(engine: EngineName, config: Partial<HybridConfig> = {}): Promise<BenchIndex> {
+  if (engine === "sqlite") {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "apic-bench-"));
+    const db = openSqlite(path.join(dir, "bench.db"));
+    // Bulk loading a benchmark corpus: durability is not what is measured here.
+    db.pragma("synchronous = OFF");
+    migrateSqlite(db, [knowledgeIndexMigrations]);
+    const index = new SqliteSearchIndex(new SqliteSql(db), config);
+    return {
+      index,
+      async dispose() {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (engine === "postgres") return openServerIndex(config);
+  const { openPgliteIndex } = await import("./pglite-index.js");
+  return openPgliteIndex(config);
+}

@@ -1,0 +1,138 @@
+/**
+ * Hybrid search latency over one knowledge base of N synthetic chunks, per engine, query embedding excluded
+ * (measured separately with the local model), plus recall@10 of the vector index against exact search.
+ *   npx tsx bench/search-latency.ts [--chunks 100000] [--queries 200] [--engines sqlite,pglite] [--embed-queries 30]
+ */
+import { parseArgs } from "node:util";
+import type { SearchIndex, SearchMode } from "../src/knowledge/search/search-index.js";
+import { type EngineName, openBenchIndex } from "./lib/engines.js";
+import { clusteredVectors, rng, unit, vocabulary, zipfSampler } from "./lib/synthetic.js";
+
+const { values } = parseArgs({
+  options: {
+    chunks: { type: "string", default: "100000" },
+    queries: { type: "string", default: "200" },
+    engines: { type: "string", default: "sqlite,pglite" },
+    "embed-queries": { type: "string", default: "30" },
+  },
+});
+const N = Number(values.chunks);
+const Q = Number(values.queries);
+const DIMS = 512;
+const random = rng(42);
+const vocab = vocabulary(30_000, random);
+const word = zipfSampler(vocab.length, random);
+
+process.stderr.write(`generating ${N} chunks…\n`);
+const texts = Array.from({ length: N }, () => {
+  const len = 80 + Math.floor(random() * 120); // ~ a 200–300-token chunk of prose
+  return Array.from({ length: len }, () => vocab[word()]).join(" ");
+});
+const vectors = clusteredVectors(N, DIMS, 500, 0.08, random);
+// Queries: 3–8 words, skewed towards the mid-frequency words questions are made of; vectors near a chunk.
+const queries = Array.from({ length: Q }, () => {
+  const n = 3 + Math.floor(random() * 6);
+  const text = Array.from({ length: n }, () => vocab[Math.min(vocab.length - 1, 20 + word())]).join(" ");
+  const near = vectors[Math.floor(random() * N)]!;
+  const vector = unit(Float32Array.from(near, (x) => x + 0.04 * (random() - 0.5)));
+  return { text, vector };
+});
+
+function exactTop(q: Float32Array, k: number): number[] {
+  const scores = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const v = vectors[i]!;
+    let dot = 0;
+    for (let j = 0; j < DIMS; j++) dot += v[j]! * q[j]!;
+    scores[i] = dot;
+  }
+  return [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
+}
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+
+/**
+ * Wall-clock and CPU time of this process per search. The machine is shared (2 cores, other work running), so the
+ * CPU time — what one search costs when it has a core to itself — is the steadier figure; both are printed.
+ */
+async function time(index: SearchIndex, mode: SearchMode, scope: { accountId: string; knowledgeBaseId: string }) {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (const q of queries.slice(0, 10)) await index.search({ ...scope, ...q, mode, topK: 10 }); // warm-up
+  for (const q of queries) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await index.search({ ...scope, ...q, mode, topK: 10 });
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const f = (xs: number[]) => `${pct(xs, 0.5).toFixed(1)} / ${pct(xs, 0.95).toFixed(1)}`;
+  return `${f(wall)} (cpu ${f(cpu)})`;
+}
+
+const rows: string[] = [];
+for (const engine of values.engines!.split(",") as EngineName[]) {
+  const { index, dispose } = await openBenchIndex(engine);
+  const scope = { accountId: "acct_latency", knowledgeBaseId: "kb_latency" };
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += 1000) {
+    await index.addChunks(
+      scope,
+      texts.slice(i, i + 1000).map((text, j) => ({
+        id: `chk_${i + j}`,
+        documentId: `doc_${Math.floor((i + j) / 20)}`,
+        position: (i + j) % 20,
+        text,
+        vector: vectors[i + j]!,
+      })),
+    );
+    if (i % 20_000 === 0)
+      process.stderr.write(`  ${engine}: ${i} chunks, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  const loadS = (performance.now() - t0) / 1000;
+  const lat = {
+    hybrid: await time(index, "hybrid", scope),
+    keyword: await time(index, "keyword", scope),
+    semantic: await time(index, "semantic", scope),
+  };
+  let recall = 0;
+  const sample = queries.slice(0, 50);
+  for (const q of sample) {
+    const hits = await index.search({ ...scope, ...q, mode: "semantic", topK: 10 });
+    const exact = new Set(exactTop(q.vector, 10).map((i) => `chk_${i}`));
+    recall += hits.filter((h) => exact.has(h.chunkId)).length / 10;
+  }
+  recall /= sample.length;
+  rows.push(
+    `| ${engine} | ${N} | ${loadS.toFixed(0)} s | ${lat.hybrid} | ${lat.keyword} | ${lat.semantic} | ${recall.toFixed(3)} |`,
+  );
+  process.stderr.write(`${rows.at(-1)}\n`);
+  await dispose();
+}
+
+let embedLine = "query embedding: skipped";
+const E = Number(values["embed-queries"]);
+if (E > 0) {
+  const { loadUseEmbedder } = await import("./lib/use-embedder.js");
+  const embedder = await loadUseEmbedder();
+  await embedder.embed(["warm up"], "query");
+  const ms: number[] = [];
+  for (const q of queries.slice(0, E)) {
+    const t0 = performance.now();
+    await embedder.embed([q.text], "query");
+    ms.push(performance.now() - t0);
+  }
+  embedLine = `query embedding (${embedder.id}, one query): p50 ${pct(ms, 0.5).toFixed(1)} ms, p95 ${pct(ms, 0.95).toFixed(1)} ms`;
+}
+
+console.log(
+  `\n${N} chunks of ~200 synthetic words, ${DIMS}-d clustered unit vectors, ${Q} queries, topK 10, times in ms\n`,
+);
+console.log(
+  "| engine | chunks | load | hybrid p50 / p95 | keyword p50 / p95 | semantic p50 / p95 | vector recall@10 vs exact |",
+);
+console.log("|---|---|---|---|---|---|---|");
+for (const r of rows) console.log(r);
+console.log(`\n${embedLine}`);

@@ -1,0 +1,138 @@
+import type { Database } from "../db/open.js";
+import type { DomainMigrations } from "../db/sql.js";
+import { newId } from "../lib/ids.js";
+
+const sql = `
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  subject_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  payload TEXT NOT NULL DEFAULT '{}',
+  error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX jobs_claimable ON jobs (status, created_at);
+CREATE INDEX jobs_subject ON jobs (account_id, subject_id);
+`;
+
+export const jobsMigrations: DomainMigrations = {
+  domain: "jobs",
+  migrations: [{ version: 1, name: "background jobs", sqlite: sql, postgres: sql }],
+};
+
+export interface Job<P = Record<string, unknown>> {
+  id: string;
+  kind: string;
+  accountId: string;
+  subjectId: string | null;
+  attempts: number;
+  payload: P;
+  leaseUntil: number;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  account_id: string;
+  subject_id: string | null;
+  attempts: number;
+  payload: string;
+  lease_until: number | null;
+}
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  kind: r.kind,
+  accountId: r.account_id,
+  subjectId: r.subject_id,
+  attempts: Number(r.attempts),
+  payload: JSON.parse(r.payload),
+  leaseUntil: Number(r.lease_until ?? 0),
+});
+
+/**
+ * Background work kept in the database. A job is claimed with a lease; the worker renews it while it runs; a job
+ * whose lease ran out (its process died) is claimed again. On PostgreSQL, FOR UPDATE SKIP LOCKED lets several
+ * workers claim at once without taking the same job.
+ */
+export class JobQueue {
+  constructor(private readonly db: Database) {}
+
+  async enqueue(input: {
+    kind: string;
+    accountId: string;
+    subjectId?: string;
+    payload?: object;
+    id?: string;
+  }): Promise<string> {
+    const id = input.id ?? newId("job");
+    const now = Date.now();
+    await this.db.sql.run(
+      `INSERT INTO jobs (id, kind, account_id, subject_id, status, payload, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      [id, input.kind, input.accountId, input.subjectId ?? null, JSON.stringify(input.payload ?? {}), now, now],
+    );
+    return id;
+  }
+
+  /** Takes the oldest claimable job (queued, or running with an expired lease) for `owner`. */
+  async claim(owner: string, leaseMs: number, kinds: string[]): Promise<Job | undefined> {
+    const now = Date.now();
+    const kindList = kinds.map(() => "?").join(",");
+    const pick = `SELECT id FROM jobs
+      WHERE kind IN (${kindList}) AND (status = 'queued' OR (status = 'running' AND lease_until < ?))
+      ORDER BY created_at LIMIT 1${this.db.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : ""}`;
+    const row = await this.db.sql.get<JobRow>(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+       WHERE id = (${pick}) RETURNING id, kind, account_id, subject_id, attempts, payload, lease_until`,
+      [owner, now + leaseMs, now, ...kinds, now],
+    );
+    return row ? toJob(row) : undefined;
+  }
+
+  /** Renews the lease; false when the job was taken over or cancelled (the worker must stop). */
+  async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    return (
+      (await this.db.sql.run(
+        "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+        [now + leaseMs, now, jobId, owner],
+      )) > 0
+    );
+  }
+
+  async finish(jobId: string, owner: string, outcome: { status: "done" | "failed"; error?: string }): Promise<void> {
+    await this.db.sql.run(
+      `UPDATE jobs SET status = ?, error = ?, lease_owner = NULL, lease_until = NULL, payload = '{}', updated_at = ?
+       WHERE id = ? AND lease_owner = ?`,
+      [outcome.status, outcome.error ?? null, Date.now(), jobId, owner],
+    );
+  }
+
+  /** Puts a job that failed for a passing reason back in the queue (its attempts still count). */
+  async requeue(jobId: string, owner: string, error: string): Promise<void> {
+    await this.db.sql.run(
+      `UPDATE jobs SET status = 'queued', error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+       WHERE id = ? AND lease_owner = ?`,
+      [error, Date.now(), jobId, owner],
+    );
+  }
+
+  /** Jobs of a subject are removed with it (their payload may name its files). */
+  async deleteForSubjects(accountId: string, subjectIds: string[]): Promise<number> {
+    let n = 0;
+    for (const id of subjectIds)
+      n += await this.db.sql.run("DELETE FROM jobs WHERE account_id = ? AND subject_id = ?", [accountId, id]);
+    return n;
+  }
+
+  async deleteForAccount(accountId: string): Promise<number> {
+    return this.db.sql.run("DELETE FROM jobs WHERE account_id = ?", [accountId]);
+  }
+}

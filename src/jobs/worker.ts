@@ -1,0 +1,125 @@
+import type { Job, JobQueue } from "./queue.js";
+
+export interface JobContext {
+  job: Job;
+  /** Aborted when the lease is lost (another worker took the job over) or the service shuts down. */
+  signal: AbortSignal;
+}
+
+export interface JobHandler {
+  run(ctx: JobContext): Promise<void>;
+  /** Called once a job has failed `maxAttempts` times (or threw a final error): release what it held. */
+  giveUp(job: Job, error: unknown): Promise<void>;
+}
+
+/** Thrown by a handler for failures that retrying cannot fix (bad input, refused payment). */
+export class FinalJobError extends Error {
+  override name = "FinalJobError";
+}
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Claims and runs jobs in this process: `concurrency` at a time, woken at once by `poke()` when this process queues
+ * work and by polling for work queued elsewhere. A job that keeps crashing is given up after `maxAttempts`.
+ */
+export class JobWorker {
+  private running = 0;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private readonly controllers = new Set<AbortController>();
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly options: {
+      owner: string;
+      concurrency: number;
+      leaseMs: number;
+      pollMs: number;
+      maxAttempts: number;
+      log: Logger;
+    },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.poke(), this.options.pollMs);
+    this.timer.unref();
+    this.poke();
+  }
+
+  /** Looks for work now. */
+  poke(): void {
+    while (!this.stopped && this.running < this.options.concurrency) {
+      this.running++;
+      const p = this.claimAndRun().finally(() => {
+        this.running--;
+        this.active.delete(p);
+      });
+      this.active.add(p);
+    }
+  }
+
+  private async claimAndRun(): Promise<void> {
+    const { queue, options } = this;
+    let job: Job | undefined;
+    try {
+      job = await queue.claim(options.owner, options.leaseMs, Object.keys(this.handlers));
+    } catch (err) {
+      options.log.error({ err }, "claiming a job failed");
+      return;
+    }
+    if (!job) return;
+    const handler = this.handlers[job.kind]!;
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const renew = setInterval(
+      () => {
+        queue.renew(job.id, options.owner, options.leaseMs).then(
+          (ok) => {
+            if (!ok) controller.abort(new Error("the job's lease was lost"));
+          },
+          (err) => options.log.warn({ err, jobId: job.id }, "renewing a job lease failed"),
+        );
+      },
+      Math.max(250, options.leaseMs / 3),
+    );
+    try {
+      if (job.attempts > options.maxAttempts) throw new FinalJobError(`gave up after ${job.attempts - 1} attempts`);
+      await handler.run({ job, signal: controller.signal });
+      await queue.finish(job.id, options.owner, { status: "done" });
+    } catch (error) {
+      if (controller.signal.aborted && this.stopped) {
+        // Shutting down: the job is claimed again once its lease runs out, here or in another process.
+        options.log.info({ jobId: job.id }, "job interrupted by shutdown; it will resume");
+      } else if (error instanceof FinalJobError || job.attempts >= options.maxAttempts) {
+        options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job failed");
+        await handler.giveUp(job, error).catch((err) => options.log.error({ err }, "giving up a job failed"));
+        await queue.finish(job.id, options.owner, {
+          status: "failed",
+          error: String((error as Error).message ?? error),
+        });
+      } else {
+        options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, "job failed; retrying");
+        await queue.requeue(job.id, options.owner, String((error as Error).message ?? error));
+      }
+    } finally {
+      clearInterval(renew);
+      this.controllers.delete(controller);
+    }
+    // There may be more work waiting.
+    if (!this.stopped) setImmediate(() => this.poke());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const c of this.controllers) c.abort(new Error("the service is shutting down"));
+    await Promise.allSettled([...this.active]);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * DDL of the PostgreSQL knowledge index, run by `PostgresSearchIndex.init()` (idempotent, serialised across processes
+ * by an advisory lock inside each DO block). Vectors live in one table per dimension, created on first use: pgvector
+ * `vector(n)` with an HNSW cosine index when the extension is there, else `real[]` searched exactly.
+ */
+export const BASE_DDL = `DO $ddl$ BEGIN
+  PERFORM pg_advisory_xact_lock(727274101);
+  CREATE TABLE IF NOT EXISTS knowledge_chunks (
+    pk BIGSERIAL PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    knowledge_base_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    chunk_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    page INTEGER,
+    heading TEXT,
+    metadata JSONB,
+    text TEXT NOT NULL,
+    tsv TSVECTOR NOT NULL,
+    tf JSONB NOT NULL,
+    len INTEGER NOT NULL,
+    dimensions INTEGER NOT NULL,
+    UNIQUE (account_id, knowledge_base_id, chunk_id)
+  );
+  CREATE INDEX IF NOT EXISTS knowledge_chunks_document
+    ON knowledge_chunks (account_id, knowledge_base_id, document_id) INCLUDE (len);
+  CREATE INDEX IF NOT EXISTS knowledge_chunks_tsv ON knowledge_chunks USING gin (tsv);
+  -- Exact search without pgvector: unit vectors, so the dot product is the cosine similarity.
+  CREATE OR REPLACE FUNCTION knowledge_dot(a real[], b real[]) RETURNS double precision
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT sum(x * y) FROM unnest(a, b) AS t(x, y)';
+END $ddl$`;
+
+export function vectorTable(dimensions: number): string {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16000) {
+    throw new Error(`unsupported vector size ${dimensions}`);
+  }
+  return `knowledge_vectors_${dimensions}`;
+}
+
+/** The per-dimension vector table; HNSW is limited to 2,000 dimensions of `vector`, beyond that search is exact. */
+export function vectorTableDdl(dimensions: number, pgvector: boolean): string {
+  const t = vectorTable(dimensions);
+  const column = pgvector ? `vector(${dimensions})` : "real[]";
+  const hnsw =
+    pgvector && dimensions <= 2000
+      ? `CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops);`
+      : "";
+  return `DO $ddl$ BEGIN
+  PERFORM pg_advisory_xact_lock(727274102);
+  CREATE TABLE IF NOT EXISTS ${t} (
+    pk BIGINT PRIMARY KEY REFERENCES knowledge_chunks (pk) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    knowledge_base_id TEXT NOT NULL,
+    embedding ${column} NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS ${t}_owner ON ${t} (account_id, knowledge_base_id);
+  ${hnsw}
+END $ddl$`;
+}
+
+/**
+ * pgvector's HNSW scan filters the owner after the graph walk; iterative scans (pgvector 0.8) keep walking until
+ * `limit` rows of this owner are found, so a small knowledge base among large ones still gets its full top-k.
+ */
+export function semanticFunctionDdl(dimensions: number, iterativeScan: boolean): string {
+  const t = vectorTable(dimensions);
+  const iterative = iterativeScan ? "SET hnsw.iterative_scan = 'strict_order'" : "";
+  return `CREATE OR REPLACE FUNCTION ${t}_search(p_account TEXT, p_kb TEXT, p_query vector, p_limit INTEGER,
+    p_documents TEXT[], p_metadata JSONB)
+  RETURNS TABLE (key TEXT, score DOUBLE PRECISION) LANGUAGE sql STABLE
+  ${iterative} SET hnsw.ef_search = 100
+  AS $fn$
+    SELECT v.pk::text, 1 - (v.embedding <=> p_query)
+    FROM ${t} v JOIN knowledge_chunks c ON c.pk = v.pk
+    WHERE v.account_id = p_account AND v.knowledge_base_id = p_kb
+      AND (p_documents IS NULL OR c.document_id = ANY (p_documents))
+      AND (p_metadata IS NULL OR c.metadata @> p_metadata)
+    ORDER BY v.embedding <=> p_query
+    LIMIT p_limit
+  $fn$`;
+}

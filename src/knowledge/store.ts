@@ -1,0 +1,321 @@
+import type { Sql } from "../db/sql.js";
+import { newId } from "../lib/ids.js";
+
+export type DocumentStatus = "queued" | "processing" | "ready" | "failed";
+export type DocumentSource = "file" | "text" | "url";
+
+/** Who owns a knowledge base: an account, and for a site's key, that site. Every query below includes it. */
+export interface Owner {
+  accountId: string;
+  siteId: string | null;
+}
+
+export interface KnowledgeBase {
+  id: string;
+  accountId: string;
+  siteId: string | null;
+  name: string;
+  description: string | null;
+  embeddingModel: string;
+  chunkTokens: number;
+  overlapTokens: number;
+  createdAt: number;
+  updatedAt: number;
+  documentCount: number;
+}
+
+export interface KnowledgeDocument {
+  id: string;
+  accountId: string;
+  knowledgeBaseId: string;
+  name: string;
+  source: DocumentSource;
+  sourceUrl: string | null;
+  mimeType: string | null;
+  sourceHash: string;
+  contentHash: string | null;
+  status: DocumentStatus;
+  progress: number;
+  bytes: number;
+  pages: number | null;
+  pageUrls: { page: number; url: string; title?: string }[] | null;
+  tokens: number | null;
+  chunks: number | null;
+  chargedMc: number;
+  holdId: string | null;
+  duplicateOf: string | null;
+  metadata: Record<string, string | number | boolean>;
+  errorCode: string | null;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a row from SQL, mapped field by field just below
+type Row = Record<string, any>;
+
+const toKb = (r: Row): KnowledgeBase => ({
+  id: r.id,
+  accountId: r.account_id,
+  siteId: r.site_id,
+  name: r.name,
+  description: r.description,
+  embeddingModel: r.embedding_model,
+  chunkTokens: Number(r.chunk_tokens),
+  overlapTokens: Number(r.overlap_tokens),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+  documentCount: Number(r.document_count ?? 0),
+});
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+const toDoc = (r: Row): KnowledgeDocument => ({
+  id: r.id,
+  accountId: r.account_id,
+  knowledgeBaseId: r.knowledge_base_id,
+  name: r.name,
+  source: r.source,
+  sourceUrl: r.source_url,
+  mimeType: r.mime_type,
+  sourceHash: r.source_hash,
+  contentHash: r.content_hash,
+  status: r.status,
+  progress: Number(r.progress),
+  bytes: Number(r.bytes),
+  pages: num(r.pages),
+  pageUrls: r.page_urls ? JSON.parse(r.page_urls) : null,
+  tokens: num(r.tokens),
+  chunks: num(r.chunks),
+  chargedMc: Number(r.charged_mc),
+  holdId: r.hold_id,
+  duplicateOf: r.duplicate_of,
+  metadata: JSON.parse(r.metadata ?? "{}"),
+  errorCode: r.error_code,
+  error: r.error,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+// A site's key sees its own site's knowledge bases; an account-level key (licence key, dashboard) sees them all.
+const OWNED_KB = "kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id = ?)";
+const ownerParams = (o: Owner) => [o.accountId, o.siteId, o.siteId];
+
+/** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
+export class KnowledgeStore {
+  constructor(private readonly sql: Sql) {}
+
+  async createKnowledgeBase(
+    owner: Owner,
+    input: { name: string; description?: string; embeddingModel: string; chunkTokens: number; overlapTokens: number },
+  ): Promise<KnowledgeBase> {
+    const now = Date.now();
+    const id = newId("kb");
+    await this.sql.run(
+      `INSERT INTO knowledge_bases (id, account_id, site_id, name, description, embedding_model, chunk_tokens,
+         overlap_tokens, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        owner.accountId,
+        owner.siteId,
+        input.name,
+        input.description ?? null,
+        input.embeddingModel,
+        input.chunkTokens,
+        input.overlapTokens,
+        now,
+        now,
+      ],
+    );
+    return (await this.getKnowledgeBase(owner, id))!;
+  }
+
+  async getKnowledgeBase(owner: Owner, id: string): Promise<KnowledgeBase | undefined> {
+    const row = await this.sql.get<Row>(
+      `SELECT kb.*, (SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id) AS document_count
+       FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`,
+      [id, ...ownerParams(owner)],
+    );
+    return row ? toKb(row) : undefined;
+  }
+
+  async listKnowledgeBases(owner: Owner): Promise<KnowledgeBase[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT kb.*, (SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id) AS document_count
+       FROM knowledge_bases kb WHERE ${OWNED_KB}
+       ORDER BY kb.id DESC LIMIT 1000`,
+      ownerParams(owner),
+    );
+    return rows.map(toKb);
+  }
+
+  async setEmbeddingModel(kbId: string, model: string): Promise<void> {
+    await this.sql.run("UPDATE knowledge_bases SET embedding_model = ?, updated_at = ? WHERE id = ?", [
+      model,
+      Date.now(),
+      kbId,
+    ]);
+  }
+
+  async knowledgeBasesWithModelOtherThan(model: string): Promise<{ id: string; accountId: string }[]> {
+    const rows = await this.sql.all<{ id: string; account_id: string }>(
+      "SELECT id, account_id FROM knowledge_bases WHERE embedding_model <> ?",
+      [model],
+    );
+    return rows.map((r) => ({ id: r.id, accountId: r.account_id }));
+  }
+
+  async deleteKnowledgeBaseRow(accountId: string, kbId: string): Promise<void> {
+    await this.sql.run("DELETE FROM knowledge_bases WHERE id = ? AND account_id = ?", [kbId, accountId]);
+  }
+
+  async insertDocument(doc: Omit<KnowledgeDocument, "createdAt" | "updatedAt">): Promise<KnowledgeDocument> {
+    const now = Date.now();
+    await this.sql.run(
+      `INSERT INTO documents (id, account_id, knowledge_base_id, name, source, source_url, mime_type, source_hash,
+         content_hash, status, progress, bytes, pages, page_urls, tokens, chunks, charged_mc, hold_id, duplicate_of,
+         metadata, error_code, error, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        doc.id,
+        doc.accountId,
+        doc.knowledgeBaseId,
+        doc.name,
+        doc.source,
+        doc.sourceUrl,
+        doc.mimeType,
+        doc.sourceHash,
+        doc.contentHash,
+        doc.status,
+        doc.progress,
+        doc.bytes,
+        doc.pages,
+        doc.pageUrls ? JSON.stringify(doc.pageUrls) : null,
+        doc.tokens,
+        doc.chunks,
+        doc.chargedMc,
+        doc.holdId,
+        doc.duplicateOf,
+        JSON.stringify(doc.metadata),
+        doc.errorCode,
+        doc.error,
+        now,
+        now,
+      ],
+    );
+    return { ...doc, createdAt: now, updatedAt: now };
+  }
+
+  /** Updates columns of a document (only if it still exists: a deletion always wins over a running job). */
+  async updateDocument(
+    accountId: string,
+    docId: string,
+    patch: Partial<
+      Pick<
+        KnowledgeDocument,
+        | "status"
+        | "progress"
+        | "pages"
+        | "pageUrls"
+        | "tokens"
+        | "chunks"
+        | "chargedMc"
+        | "holdId"
+        | "contentHash"
+        | "duplicateOf"
+        | "errorCode"
+        | "error"
+        | "mimeType"
+      >
+    >,
+  ): Promise<boolean> {
+    const columns: Record<string, string> = {
+      status: "status",
+      progress: "progress",
+      pages: "pages",
+      pageUrls: "page_urls",
+      tokens: "tokens",
+      chunks: "chunks",
+      chargedMc: "charged_mc",
+      holdId: "hold_id",
+      contentHash: "content_hash",
+      duplicateOf: "duplicate_of",
+      errorCode: "error_code",
+      error: "error",
+      mimeType: "mime_type",
+    };
+    const sets: string[] = [];
+    const params: (string | number | null)[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      sets.push(`${columns[key]} = ?`);
+      params.push(key === "pageUrls" && value ? JSON.stringify(value) : (value as string | number | null));
+    }
+    sets.push("updated_at = ?");
+    params.push(Date.now());
+    return (
+      (await this.sql.run(`UPDATE documents SET ${sets.join(", ")} WHERE id = ? AND account_id = ?`, [
+        ...params,
+        docId,
+        accountId,
+      ])) > 0
+    );
+  }
+
+  async getDocument(owner: Owner, kbId: string, docId: string): Promise<KnowledgeDocument | undefined> {
+    const row = await this.sql.get<Row>(
+      `SELECT d.* FROM documents d JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
+       WHERE d.id = ? AND d.knowledge_base_id = ? AND d.account_id = ? AND kb.account_id = ?
+         AND (CAST(? AS TEXT) IS NULL OR kb.site_id = ?)`,
+      [docId, kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId],
+    );
+    return row ? toDoc(row) : undefined;
+  }
+
+  /** For background jobs, which act for the account that queued them. */
+  async getDocumentById(accountId: string, docId: string): Promise<KnowledgeDocument | undefined> {
+    const row = await this.sql.get<Row>("SELECT * FROM documents WHERE id = ? AND account_id = ?", [docId, accountId]);
+    return row ? toDoc(row) : undefined;
+  }
+
+  async listDocuments(
+    owner: Owner,
+    kbId: string,
+    input: { limit: number; before?: string },
+  ): Promise<KnowledgeDocument[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT d.* FROM documents d JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
+       WHERE d.knowledge_base_id = ? AND d.account_id = ? AND kb.account_id = ?
+         AND (CAST(? AS TEXT) IS NULL OR kb.site_id = ?) AND d.id < ?
+       ORDER BY d.id DESC LIMIT ?`,
+      [kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId, input.before ?? "~", input.limit],
+    );
+    return rows.map(toDoc);
+  }
+
+  /** A live (not failed) document of the knowledge base with this source or content hash. */
+  async findByHash(kbId: string, column: "source_hash" | "content_hash", hash: string, exceptId?: string) {
+    const row = await this.sql.get<Row>(
+      `SELECT * FROM documents WHERE knowledge_base_id = ? AND ${column} = ? AND status <> 'failed' AND id <> ?
+       ORDER BY created_at LIMIT 1`,
+      [kbId, hash, exceptId ?? ""],
+    );
+    return row ? toDoc(row) : undefined;
+  }
+
+  async documentIds(accountId: string, kbId?: string): Promise<{ id: string; knowledgeBaseId: string }[]> {
+    const rows = await this.sql.all<{ id: string; knowledge_base_id: string }>(
+      `SELECT id, knowledge_base_id FROM documents WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR knowledge_base_id = ?)`,
+      [accountId, kbId ?? null, kbId ?? null],
+    );
+    return rows.map((r) => ({ id: r.id, knowledgeBaseId: r.knowledge_base_id }));
+  }
+
+  async deleteDocumentRow(accountId: string, docId: string): Promise<number> {
+    return this.sql.run("DELETE FROM documents WHERE id = ? AND account_id = ?", [docId, accountId]);
+  }
+
+  async knowledgeBaseIds(accountId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>("SELECT id FROM knowledge_bases WHERE account_id = ?", [accountId]);
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,201 @@
+import type { Pricing } from "../credits/pricing.js";
+import { html, layout, type SafeHtml } from "./html.js";
+import { operationCosts, packTiers } from "./pricing-model.js";
+
+const int = (n: number) => n.toLocaleString("en-US");
+const creditsText = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 3 });
+const dollars = (cents: number) =>
+  `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 })}`;
+const perCredit = (d: number) => `$${d.toFixed(4)}`;
+const count = (n: number | null) => (n === null ? "unlimited" : int(n));
+
+export function siteHeader(current?: "pricing"): SafeHtml {
+  return html`<header class="site-header">
+  <div class="wrap site-header__inner">
+    <a class="brand" href="/pricing"><span class="brand__mark" aria-hidden="true"></span>AI Credits</a>
+    <nav aria-label="Main">
+      <ul class="nav-list">
+        <li><a href="/pricing"${current === "pricing" ? html` aria-current="page"` : ""}>Pricing</a></li>
+        <li><a class="button button--small" href="/dashboard">Dashboard</a></li>
+      </ul>
+    </nav>
+  </div>
+</header>`;
+}
+
+function packCards(pricing: Pricing): SafeHtml {
+  const tiers = packTiers(pricing);
+  const best = tiers.reduce((a, b) => (b.dollarsPerCredit < a.dollarsPerCredit ? b : a), tiers[0]!);
+  return html`<ul class="packs" role="list">
+${tiers.map(
+  (t) => html`<li class="pack${t === best && tiers.length > 1 ? " pack--best" : ""}" data-pack="${t.pack.id}">
+  <h3 class="pack__name">${t.name}</h3>
+  ${t.bonusPercent > 0 ? html`<p class="badge" data-testid="bonus">+${t.bonusPercent}% bonus</p>` : html`<p class="badge badge--muted">No bonus</p>`}
+  <p class="pack__price"><span class="pack__amount">${dollars(t.pack.priceCents)}</span> one-time</p>
+  <p class="pack__credits"><strong>${int(t.pack.credits)}</strong> credits${t.pack.bonusCredits > 0 ? html` <span class="muted">(${int(t.pack.bonusCredits)} bonus)</span>` : ""}</p>
+  <p class="muted">${perCredit(t.dollarsPerCredit)} per credit</p>
+  <a class="button" href="/dashboard/buy?pack=${encodeURIComponent(t.pack.id)}">Buy ${t.name}<span class="visually-hidden"> for ${dollars(t.pack.priceCents)}</span></a>
+</li>`,
+)}
+</ul>`;
+}
+
+function topUpForm(pricing: Pricing): SafeHtml {
+  const min = pricing.minTopUpCents / 100;
+  const max = pricing.maxTopUpCents / 100;
+  return html`<form class="topup card" action="/dashboard/buy" method="get">
+  <h3>Any amount</h3>
+  <p>${int(pricing.creditsPerDollar)} credits per dollar, from ${dollars(pricing.minTopUpCents)}, plus the bonus of the largest pack the amount reaches.</p>
+  <div class="field field--inline">
+    <label for="topup-amount">Amount in US dollars</label>
+    <input id="topup-amount" name="amount" type="number" inputmode="decimal" min="${min}" max="${max}" step="0.01" value="${Math.max(min, 20)}" required>
+    <button class="button" type="submit">Top up</button>
+  </div>
+</form>`;
+}
+
+function tierTable(pricing: Pricing): SafeHtml {
+  const tiers = packTiers(pricing);
+  const row = (label: string, cells: (string | SafeHtml)[]) =>
+    html`<tr><th scope="row">${label}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="compare-title">
+<table class="compare">
+  <caption id="compare-title">What each pack buys</caption>
+  <thead><tr><td></td>${tiers.map((t) => html`<th scope="col">${t.name}<br><span class="muted">${dollars(t.pack.priceCents)}</span></th>`)}</tr></thead>
+  <tbody>
+    ${row(
+      "Credits",
+      tiers.map((t) => int(t.pack.credits)),
+    )}
+    ${row(
+      "Bonus",
+      tiers.map((t) => (t.bonusPercent > 0 ? `+${t.bonusPercent}%` : "—")),
+    )}
+    ${row(
+      "Cost per credit",
+      tiers.map((t) => perCredit(t.dollarsPerCredit)),
+    )}
+    ${row(
+      "Training tokens",
+      tiers.map((t) => count(t.trainingTokens)),
+    )}
+    ${row(
+      "Knowledge-base queries",
+      tiers.map((t) => count(t.queries)),
+    )}
+    ${row(
+      "Images, fast",
+      tiers.map((t) => count(t.images.fast)),
+    )}
+    ${row(
+      "Images, standard",
+      tiers.map((t) => count(t.images.standard)),
+    )}
+    ${row(
+      "Images, ultra",
+      tiers.map((t) => count(t.images.ultra)),
+    )}
+    ${row(
+      "Upscales ×2",
+      tiers.map((t) => count(t.upscalesX2)),
+    )}
+  </tbody>
+</table>
+</div>`;
+}
+
+function costTable(pricing: Pricing, tokenizer: string): SafeHtml {
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="costs-title">
+<table class="costs">
+  <caption id="costs-title">Credits per operation</caption>
+  <thead><tr><th scope="col">Feature</th><th scope="col">Operation</th><th scope="col">Unit</th><th scope="col" class="num">Credits</th></tr></thead>
+  <tbody>
+  ${operationCosts(pricing, tokenizer).map(
+    (o) => html`<tr>
+    <td>${o.feature}</td>
+    <th scope="row">${o.operation}${o.note ? html`<br><span class="muted">${o.note}</span>` : ""}</th>
+    <td>${o.unit}</td>
+    <td class="num">${o.credits === 0 ? "Free" : creditsText(o.credits)}</td>
+  </tr>`,
+  )}
+  </tbody>
+</table>
+</div>`;
+}
+
+function faq(pricing: Pricing, tokenizer: string): SafeHtml {
+  const mcPerToken = pricing.costs.embedMcPerToken;
+  const pdfLow = creditsText((5000 * mcPerToken) / 1000);
+  const pdfHigh = creditsText((10000 * mcPerToken) / 1000);
+  const items: [string, SafeHtml][] = [
+    [
+      "Do credits expire?",
+      html`No. Credits never expire, and there is no subscription: buy a pack when you need more and top up at any time.`,
+    ],
+    [
+      "Is there one balance for training and images?",
+      html`Yes. One balance pays for knowledge-base training and search and for image generation, editing and upscaling. An Agency licence shares it across all your client sites.`,
+    ],
+    [
+      "What about refunds and failed work?",
+      html`Work that fails, or that a provider's safety filter refuses, costs nothing: the credits reserved for it return to your balance. A purchase refunded through Stripe removes the refunded credits that are still unspent.`,
+    ],
+    [
+      "Does deleting data cost anything?",
+      html`No. Deleting a document, a knowledge base or everything you stored is free, immediate and permanent, and works even when your licence has lapsed.`,
+    ],
+    [
+      "How are tokens counted?",
+      html`With the <code>${tokenizer}</code> tokenizer, on the text extracted from each document, charged exactly per token. The overlap between chunks is not billed, so a price quoted from the text alone is exact. A 10-page PDF typically costs ${pdfLow}–${pdfHigh} credits.`,
+    ],
+    [
+      "Can I buy a custom amount?",
+      html`Yes: ${int(pricing.creditsPerDollar)} credits per dollar from ${dollars(pricing.minTopUpCents)}, plus the bonus rate of the largest pack whose price your amount reaches.`,
+    ],
+    [
+      "What do I need to spend credits?",
+      html`An active Personal or Agency licence of the plugin. With an expired or revoked licence you can still see your balance and history and delete your data.`,
+    ],
+  ];
+  return html`<div class="faq">
+${items.map(([q, a]) => html`<details><summary>${q}</summary><p>${a}</p></details>`)}
+</div>`;
+}
+
+/** The public pricing page, rendered from the pricing in force when it is requested. */
+export function renderPricingPage(input: { pricing: Pricing; tokenizer: string; stylesheet?: string }): string {
+  const { pricing, tokenizer } = input;
+  const body = html`${siteHeader("pricing")}
+<main id="main">
+  <section class="hero">
+    <div class="wrap">
+      <h1>Prepaid AI credits</h1>
+      <p class="lead">One balance for AI data training and AI image generation. Buy a pack once, use it whenever you like: credits never expire.</p>
+    </div>
+  </section>
+  <section class="wrap section" aria-labelledby="packs-title">
+    <h2 id="packs-title">Credit packs</h2>
+    ${packCards(pricing)}
+    ${topUpForm(pricing)}
+  </section>
+  <section class="wrap section" aria-labelledby="compare-heading">
+    <h2 id="compare-heading">Compare the packs</h2>
+    ${tierTable(pricing)}
+  </section>
+  <section class="wrap section" aria-labelledby="costs-heading">
+    <h2 id="costs-heading">What operations cost</h2>
+    ${costTable(pricing, tokenizer)}
+  </section>
+  <section class="wrap section" aria-labelledby="faq-title">
+    <h2 id="faq-title">Questions</h2>
+    ${faq(pricing, tokenizer)}
+  </section>
+</main>
+<footer class="site-footer"><div class="wrap">Prices in US dollars. Payments by Stripe.</div></footer>`;
+  return layout({
+    title: "Pricing — AI Credits",
+    description: "Prepaid credits for AI data training and image generation. Credits never expire.",
+    stylesheet: input.stylesheet,
+    body,
+  });
+}

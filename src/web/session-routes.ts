@@ -1,0 +1,206 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { requireCsrf } from "../http/auth.js";
+import { ApiError } from "../http/errors.js";
+import { errors, iso } from "../http/schemas.js";
+import type { App } from "../http/server.js";
+import { constantTimeEquals } from "../licenses/keys.js";
+import type { LicenseStore, Principal } from "../licenses/store.js";
+import {
+  clearSessionCookie,
+  cookieName,
+  readCookie,
+  type SessionKind,
+  secureCookies,
+  setSessionCookie,
+} from "./cookies.js";
+import type { Session, SessionStore } from "./sessions.js";
+
+const CustomerSession = z.object({
+  kind: z.literal("customer"),
+  accountId: z.string(),
+  email: z.string(),
+  licenseId: z.string(),
+  plan: z.enum(["personal", "agency"]),
+  licenseStatus: z.enum(["active", "revoked", "expired"]),
+  siteId: z.string().nullable(),
+  keyId: z.string().nullable(),
+  via: z.enum(["api_key", "license_key"]),
+  csrfToken: z.string().describe("Send it as the X-CSRF-Token header on every POST, PATCH and DELETE"),
+  expiresAt: z.string(),
+});
+
+const OperatorSession = z.object({
+  kind: z.literal("operator"),
+  csrfToken: z.string().describe("Send it as the X-CSRF-Token header on every POST, PATCH and DELETE"),
+  expiresAt: z.string(),
+});
+
+/** Finds the session of a kind behind the request's cookie; what the auth hook and these routes share. */
+export class WebSessions {
+  constructor(
+    readonly store: SessionStore,
+    private readonly env: string,
+  ) {}
+
+  cookie(request: FastifyRequest, kind: SessionKind): { name: string; secure: boolean; token?: string } {
+    const secure = secureCookies(request, this.env);
+    const name = cookieName(kind, secure);
+    return { name, secure, token: readCookie(request, name) };
+  }
+
+  async resolve(request: FastifyRequest, kind: SessionKind): Promise<Session | undefined> {
+    const { token } = this.cookie(request, kind);
+    return token ? this.store.find(kind, token) : undefined;
+  }
+
+  async open(request: FastifyRequest, reply: FastifyReply, kind: SessionKind, principal?: Principal): Promise<Session> {
+    const cookie = this.cookie(request, kind);
+    // A fresh token on every sign-in: a token planted before sign-in never becomes a session.
+    if (cookie.token) await this.store.close(cookie.token);
+    const opened = await this.store.open(kind, principal);
+    setSessionCookie(reply, {
+      name: cookie.name,
+      token: opened.token,
+      maxAgeSeconds: this.store.policy(kind).maxAgeMs / 1000,
+      secure: cookie.secure,
+    });
+    return opened.session;
+  }
+
+  async close(request: FastifyRequest, reply: FastifyReply, kind: SessionKind): Promise<boolean> {
+    const cookie = this.cookie(request, kind);
+    let closed = false;
+    if (cookie.token) {
+      const session = await this.store.find(kind, cookie.token);
+      if (session) {
+        requireCsrf(request, session.csrfToken);
+        closed = await this.store.close(cookie.token);
+      }
+    }
+    clearSessionCookie(reply, cookie.name, cookie.secure);
+    return closed;
+  }
+}
+
+export function sessionRoutes(app: App, deps: { web: WebSessions; licenses: LicenseStore; adminToken?: string }): void {
+  const { web, licenses } = deps;
+
+  async function describeCustomer(session: Session): Promise<z.infer<typeof CustomerSession>> {
+    const p = session.principal!;
+    const license = await licenses.getLicense(p.licenseId);
+    if (!license) throw new ApiError("UNAUTHENTICATED", "the licence of this session no longer exists");
+    return {
+      kind: "customer",
+      accountId: p.accountId,
+      email: license.email,
+      licenseId: p.licenseId,
+      plan: license.plan,
+      licenseStatus: license.status,
+      siteId: p.siteId,
+      keyId: p.keyId,
+      via: p.via,
+      csrfToken: session.csrfToken,
+      expiresAt: iso(session.expiresAt)!,
+    };
+  }
+
+  app.post(
+    "/v1/sessions",
+    {
+      schema: {
+        tags: ["sessions"],
+        summary: "Sign in to the dashboard with a licence key or an API key: sets an HttpOnly session cookie",
+        body: z.object({ key: z.string().trim().min(1).max(200) }),
+        response: { 201: CustomerSession, ...errors(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const principal = await licenses.authenticate(request.body.key);
+      if (!principal) throw new ApiError("UNAUTHENTICATED", "this is not a valid licence key or API key");
+      const session = await web.open(request, reply, "customer", principal);
+      reply.header("cache-control", "no-store");
+      return reply.status(201).send(await describeCustomer(session));
+    },
+  );
+
+  app.get(
+    "/v1/session",
+    {
+      schema: {
+        tags: ["sessions"],
+        summary: "Who the dashboard session is, and its CSRF token",
+        response: { 200: CustomerSession, ...errors(401) },
+      },
+    },
+    async (request, reply) => {
+      const session = await web.resolve(request, "customer");
+      if (!session) throw new ApiError("UNAUTHENTICATED", "not signed in");
+      reply.header("cache-control", "no-store");
+      return describeCustomer(session);
+    },
+  );
+
+  app.delete(
+    "/v1/session",
+    {
+      schema: {
+        tags: ["sessions"],
+        summary: "Sign out of the dashboard (needs the X-CSRF-Token header)",
+        response: { 200: z.object({ signedOut: z.boolean() }), ...errors(403) },
+      },
+    },
+    async (request, reply) => ({ signedOut: await web.close(request, reply, "customer") }),
+  );
+
+  app.post(
+    "/v1/admin/sessions",
+    {
+      schema: {
+        tags: ["sessions"],
+        summary: "Operator sign-in with ADMIN_TOKEN: sets a separate HttpOnly operator session cookie",
+        body: z.object({ token: z.string().trim().min(1).max(500) }),
+        response: { 201: OperatorSession, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      if (!deps.adminToken) throw new ApiError("FORBIDDEN", "operator sign-in is disabled: ADMIN_TOKEN is not set");
+      if (!constantTimeEquals(request.body.token, deps.adminToken))
+        throw new ApiError("UNAUTHENTICATED", "this is not the operator's ADMIN_TOKEN");
+      const session = await web.open(request, reply, "operator");
+      reply.header("cache-control", "no-store");
+      return reply
+        .status(201)
+        .send({ kind: "operator" as const, csrfToken: session.csrfToken, expiresAt: iso(session.expiresAt)! });
+    },
+  );
+
+  app.get(
+    "/v1/admin/session",
+    {
+      schema: {
+        tags: ["sessions"],
+        summary: "The operator session and its CSRF token",
+        response: { 200: OperatorSession, ...errors(401) },
+      },
+    },
+    async (request, reply) => {
+      const session = await web.resolve(request, "operator");
+      if (!session) throw new ApiError("UNAUTHENTICATED", "not signed in as the operator");
+      reply.header("cache-control", "no-store");
+      return { kind: "operator" as const, csrfToken: session.csrfToken, expiresAt: iso(session.expiresAt)! };
+    },
+  );
+
+  app.delete(
+    "/v1/admin/session",
+    {
+      schema: {
+        tags: ["sessions"],
+        summary: "Operator sign-out (needs the X-CSRF-Token header)",
+        response: { 200: z.object({ signedOut: z.boolean() }), ...errors(403) },
+      },
+    },
+    async (request, reply) => ({ signedOut: await web.close(request, reply, "operator") }),
+  );
+}

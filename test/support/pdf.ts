@@ -1,0 +1,43 @@
+import { PDFDocument, StandardFonts } from "pdf-lib";
+
+/** A PDF with one page per entry of `pages`, each page's text drawn line by line. */
+export async function makePdf(pages: string[]): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (const text of pages) {
+    const page = pdf.addPage([612, 792]);
+    let y = 740;
+    for (const line of wrap(text, 90)) {
+      page.drawText(line, { x: 50, y, size: 11, font });
+      y -= 16;
+    }
+  }
+  return Buffer.from(await pdf.save());
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if ((`${line} ${word}`).trim().length > width) {
+      lines.push(line);
+      line = word;
+    } else line = `${line} ${word}`.trim();
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Ten pages about ten different subjects, so a question about one finds one page. */
+export const TEN_PAGES = [
+  "Volcanoes form where magma rises through the crust. Basaltic lava flows are fluid while rhyolite is viscous and explosive.",
+  "Honeybees communicate the direction of flowers with a waggle dance performed on the vertical comb of the hive.",
+  "The Roman aqueducts carried water across valleys on arches, using a gentle and constant downhill gradient.",
+  "Photosynthesis in chloroplasts converts light, water and carbon dioxide into glucose and releases oxygen.",
+  "A sourdough starter is a culture of wild yeast and lactic acid bacteria fed with flour and water every day.",
+  "Jupiter's Great Red Spot is an anticyclonic storm larger than the Earth that has lasted for centuries.",
+  "Penguins in Antarctica huddle together in winter to conserve heat, rotating from the edge to the warm centre.",
+  "The printing press of Johannes Gutenberg used movable metal type and oil-based ink around the year 1450.",
+  "Glaciers carve U-shaped valleys and leave moraines of rock debris when the ice finally retreats.",
+  "Espresso is brewed by forcing hot water at nine bars of pressure through finely ground, compacted coffee.",
+].map((t, i) => `Page ${i + 1}. ${t} ${t}`);

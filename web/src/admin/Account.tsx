@@ -1,0 +1,144 @@
+import { useState } from "preact/hooks";
+import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
+import { api } from "../lib/api";
+import { formatCredits, formatDay, formatSignedCredits } from "../lib/format";
+import { useResource } from "../lib/hooks";
+import { LicenseTable } from "./LicenseTable";
+import type { License } from "./types";
+
+interface AccountDetail {
+  id: string;
+  email: string;
+  credits: number;
+  reservedCredits: number;
+  createdAt: string;
+  licenses: License[];
+  sites: { id: string; url: string; licenseId: string; createdAt: string }[];
+}
+
+/** The ledger entry a grant answers with. */
+interface GrantEntry {
+  credits: number;
+  balanceAfter: number;
+  reservedAfter: number;
+}
+
+export function Account({ id }: { id: string }) {
+  const account = useResource(
+    (signal) => api<AccountDetail>("GET", `/v1/admin/accounts/${encodeURIComponent(id)}`, undefined, { signal }),
+    [id],
+  );
+  const [credits, setCredits] = useState("");
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<GrantEntry | undefined>();
+
+  if (account.error) return <ErrorMessage error={account.error} />;
+  if (!account.data) return <Loading />;
+  const a = account.data;
+  return (
+    <section>
+      <p>
+        <Link href="/admin/accounts">← All accounts</Link>
+      </p>
+      <h1>{a.email}</h1>
+      <p class="muted mono">{a.id}</p>
+      <div class="stats">
+        <div class="stat card">
+          <h2 class="stat__label">Available credits</h2>
+          <p class="stat__value" data-testid="account-credits">
+            {formatCredits(a.credits)}
+          </p>
+        </div>
+        <div class="stat card">
+          <h2 class="stat__label">Reserved</h2>
+          <p class="stat__value">{formatCredits(a.reservedCredits)}</p>
+        </div>
+        <div class="stat card">
+          <h2 class="stat__label">Customer since</h2>
+          <p class="stat__value stat__value--small">{formatDay(a.createdAt)}</p>
+        </div>
+      </div>
+      <form
+        class="card"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          setDone(undefined);
+          try {
+            const entry = await api<GrantEntry>(
+              "POST",
+              `/v1/admin/accounts/${encodeURIComponent(a.id)}/grants`,
+              { credits: Number(credits), reason: reason.trim() },
+              { headers: { "idempotency-key": crypto.randomUUID() } },
+            );
+            setDone(entry);
+            setCredits("");
+            setReason("");
+            await account.reload();
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h2>Grant or adjust credits</h2>
+        <div class="form-row">
+          <div class="field">
+            <label for="grant-credits">Credits</label>
+            <input
+              id="grant-credits"
+              type="number"
+              step="0.001"
+              required
+              value={credits}
+              onInput={(e) => setCredits(e.currentTarget.value)}
+              aria-describedby="grant-hint"
+            />
+          </div>
+          <div class="field field--grow">
+            <label for="grant-reason">Reason</label>
+            <input
+              id="grant-reason"
+              required
+              maxLength={500}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </div>
+        </div>
+        <p id="grant-hint" class="hint">
+          A negative amount adjusts down; it is refused if it would take the balance below zero.
+        </p>
+        <button type="submit" class="button" disabled={busy || !credits || Number(credits) === 0}>
+          {busy ? "Saving…" : "Apply"}
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+      {done ? (
+        <Notice tone="success">
+          {formatSignedCredits(done.credits)} credits applied; the account now has{" "}
+          {formatCredits(done.balanceAfter - done.reservedAfter)} credits available.
+        </Notice>
+      ) : null}
+      <h2>Licences</h2>
+      <LicenseTable licenses={a.licenses} onChanged={() => void account.reload()} showAccount={false} />
+      <h2>Sites</h2>
+      {a.sites.length === 0 ? (
+        <p>No site is activated yet.</p>
+      ) : (
+        <ul class="list">
+          {a.sites.map((s) => (
+            <li key={s.id} class="list__item">
+              <span>{s.url}</span>
+              <span class="muted">since {formatDay(s.createdAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

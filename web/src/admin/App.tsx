@@ -1,0 +1,130 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { SignIn } from "../components/SignIn";
+import { Link, Loading, Notice } from "../components/ui";
+import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
+import { navigate, useLocation } from "../lib/router";
+import { Account } from "./Account";
+import { Accounts } from "./Accounts";
+import { Licenses } from "./Licenses";
+import { Stats } from "./Stats";
+
+interface OperatorSession {
+  kind: "operator";
+  csrfToken: string;
+  expiresAt: string;
+}
+
+const NAV = [
+  { href: "/admin", label: "Revenue & usage" },
+  { href: "/admin/licenses", label: "Licences" },
+  { href: "/admin/accounts", label: "Accounts" },
+];
+
+export function AdminApp() {
+  const [session, setSession] = useState<OperatorSession | null | undefined>(undefined);
+  const [ended, setEnded] = useState(false);
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(undefined);
+      setEnded(true);
+      setSession(null);
+    });
+    api<OperatorSession>("GET", "/v1/admin/session", undefined, { quiet401: true })
+      .then((s) => {
+        setCsrfToken(s.csrfToken);
+        setSession(s);
+      })
+      .catch(() => setSession(null));
+  }, []);
+
+  if (session === undefined) return <Loading />;
+  if (session === null)
+    return (
+      <SignIn
+        title="Operator sign-in"
+        label="Admin token"
+        hint="The service's ADMIN_TOKEN (without one set, a local install writes it to DATA_DIR/admin-token)."
+        submit={async (token) => {
+          const s = await api<OperatorSession>("POST", "/v1/admin/sessions", { token }, { quiet401: true });
+          setCsrfToken(s.csrfToken);
+          setEnded(false);
+          setSession(s);
+        }}
+      >
+        {ended ? <Notice tone="warning">Your operator session ended. Sign in again.</Notice> : null}
+      </SignIn>
+    );
+  return (
+    <Shell
+      onSignOut={async () => {
+        try {
+          await api("DELETE", "/v1/admin/session");
+        } finally {
+          setCsrfToken(undefined);
+          setSession(null);
+          navigate("/admin", { replace: true });
+        }
+      }}
+    />
+  );
+}
+
+function Shell({ onSignOut }: { onSignOut: () => Promise<void> }) {
+  const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+    // On a phone the navigation is a scrolling strip: keep the current page's link in view.
+    document.querySelector(".app-nav [aria-current='page']")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const current = [...NAV].reverse().find((item) => path === item.href || path.startsWith(`${item.href}/`));
+    document.title = `${current?.label ?? "Operator"} — AI Credits operator`;
+  }, [path]);
+  const account = /^\/admin\/accounts\/([^/]+)$/.exec(path);
+
+  return (
+    <div class="app">
+      <header class="app-header">
+        <Link href="/admin" class="brand">
+          <span class="brand__mark" aria-hidden="true" />
+          AI Credits <span class="brand__tag">operator</span>
+        </Link>
+        <div class="app-header__account">
+          <button type="button" class="button button--ghost button--small" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div class="app-layout">
+        <nav class="app-nav" aria-label="Operator">
+          <ul>
+            {NAV.map((item) => {
+              const active = item.href === "/admin" ? path === item.href : path.startsWith(item.href);
+              return (
+                <li key={item.href}>
+                  <Link href={item.href} aria-current={active ? "page" : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <main id="main" ref={main} tabIndex={-1} class="app-main">
+          {account ? (
+            <Account id={decodeURIComponent(account[1]!)} />
+          ) : path === "/admin/licenses" ? (
+            <Licenses />
+          ) : path === "/admin/accounts" ? (
+            <Accounts />
+          ) : path === "/admin" ? (
+            <Stats />
+          ) : (
+            <h1>Page not found</h1>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

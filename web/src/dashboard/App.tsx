@@ -1,0 +1,180 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { SignIn } from "../components/SignIn";
+import { Link, Loading, Notice } from "../components/ui";
+import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
+import { formatCredits } from "../lib/format";
+import { navigate, useLocation } from "../lib/router";
+import { ApiKeys } from "./ApiKeys";
+import { Buy } from "./Buy";
+import { DeleteData } from "./DeleteData";
+import { ImageStudio } from "./images/ImageStudio";
+import { KnowledgeBase } from "./KnowledgeBase";
+import { KnowledgeBases } from "./KnowledgeBases";
+import { Ledger } from "./Ledger";
+import { Overview } from "./Overview";
+import { type CustomerSession, forgetBalance, useBalance } from "./session";
+
+const NAV = [
+  { href: "/dashboard", label: "Overview" },
+  { href: "/dashboard/buy", label: "Buy credits" },
+  { href: "/dashboard/ledger", label: "Ledger" },
+  { href: "/dashboard/knowledge", label: "Knowledge bases" },
+  { href: "/dashboard/images", label: "Image studio" },
+  { href: "/dashboard/keys", label: "API keys" },
+  { href: "/dashboard/data", label: "Delete data" },
+];
+
+export function App() {
+  const [session, setSession] = useState<CustomerSession | null | undefined>(undefined);
+  const [ended, setEnded] = useState(false);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(undefined);
+      forgetBalance();
+      setEnded(true);
+      setSession(null);
+    });
+    api<CustomerSession>("GET", "/v1/session", undefined, { quiet401: true })
+      .then((s) => {
+        setCsrfToken(s.csrfToken);
+        setSession(s);
+      })
+      .catch(() => setSession(null));
+  }, []);
+
+  if (session === undefined) return <Loading />;
+  if (session === null)
+    return (
+      <SignIn
+        title="Sign in to your dashboard"
+        label="Licence key or API key"
+        hint="Your licence key starts with lk_; a site's API key starts with ak_. The key stays in this browser's session only."
+        submit={async (key) => {
+          const s = await api<CustomerSession>("POST", "/v1/sessions", { key }, { quiet401: true });
+          setCsrfToken(s.csrfToken);
+          setEnded(false);
+          setSession(s);
+        }}
+      >
+        {ended ? <Notice tone="warning">Your session ended. Sign in again to continue.</Notice> : null}
+        <BuyIntent />
+      </SignIn>
+    );
+  return (
+    <Shell
+      session={session}
+      onSignOut={async () => {
+        try {
+          await api("DELETE", "/v1/session");
+        } finally {
+          setCsrfToken(undefined);
+          forgetBalance();
+          setSession(null);
+          navigate("/dashboard", { replace: true });
+        }
+      }}
+    />
+  );
+}
+
+/** Arriving from a pricing page's buy button: say what happens after signing in. */
+function BuyIntent() {
+  const { path, query } = useLocation();
+  if (path !== "/dashboard/buy" || (!query.get("pack") && !query.get("amount"))) return null;
+  return <p>Sign in to continue to the secure Stripe checkout.</p>;
+}
+
+function Shell({ session, onSignOut }: { session: CustomerSession; onSignOut: () => Promise<void> }) {
+  const { path } = useLocation();
+  const { balance } = useBalance();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    // After an in-app navigation, move focus to the new page like a full page load would.
+    if (first.current) first.current = false;
+    else main.current?.focus();
+    // On a phone the navigation is a scrolling strip: keep the current page's link in view.
+    document.querySelector(".app-nav [aria-current='page']")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const current = [...NAV].reverse().find((item) => path === item.href || path.startsWith(`${item.href}/`));
+    document.title = `${current?.label ?? "Dashboard"} — AI Credits`;
+  }, [path]);
+
+  return (
+    <div class="app">
+      <header class="app-header">
+        <Link href="/dashboard" class="brand">
+          <span class="brand__mark" aria-hidden="true" />
+          AI Credits
+        </Link>
+        <p class="app-header__balance" aria-live="polite">
+          <span class="visually-hidden">Balance: </span>
+          <strong data-testid="header-balance">{balance ? formatCredits(balance.credits) : "…"}</strong> credits
+        </p>
+        <div class="app-header__account">
+          <span class="app-header__email" title={session.email}>
+            {session.email}
+          </span>
+          <button type="button" class="button button--ghost button--small" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div class="app-layout">
+        <nav class="app-nav" aria-label="Dashboard">
+          <ul>
+            {NAV.map((item) => {
+              const active = item.href === "/dashboard" ? path === item.href : path.startsWith(item.href);
+              return (
+                <li key={item.href}>
+                  <Link href={item.href} aria-current={active ? "page" : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <main id="main" ref={main} tabIndex={-1} class="app-main">
+          {session.licenseStatus !== "active" ? (
+            <Notice tone="warning">
+              Your licence is {session.licenseStatus}: you can see your balance and history and delete your data, but
+              spending credits needs an active licence.
+            </Notice>
+          ) : null}
+          <Page path={path} session={session} />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Page({ path, session }: { path: string; session: CustomerSession }) {
+  const kb = /^\/dashboard\/knowledge\/([^/]+)$/.exec(path);
+  if (kb) return <KnowledgeBase id={decodeURIComponent(kb[1]!)} />;
+  switch (path) {
+    case "/dashboard":
+      return <Overview />;
+    case "/dashboard/buy":
+      return <Buy />;
+    case "/dashboard/ledger":
+      return <Ledger />;
+    case "/dashboard/knowledge":
+      return <KnowledgeBases />;
+    case "/dashboard/images":
+      return <ImageStudio />;
+    case "/dashboard/keys":
+      return <ApiKeys session={session} />;
+    case "/dashboard/data":
+      return <DeleteData />;
+    default:
+      return (
+        <section>
+          <h1>Page not found</h1>
+          <p>
+            <Link href="/dashboard">Back to the overview</Link>
+          </p>
+        </section>
+      );
+  }
+}

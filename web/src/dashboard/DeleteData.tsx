@@ -1,0 +1,63 @@
+import { useState } from "preact/hooks";
+import { ErrorMessage, Receipt } from "../components/ui";
+import { api } from "../lib/api";
+
+const PHRASE = "delete all my data";
+
+export function DeleteData() {
+  const [typed, setTyped] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [receipt, setReceipt] = useState<unknown>();
+  const confirmed = typed.trim().toLowerCase() === PHRASE;
+
+  return (
+    <section>
+      <h1>Delete all data</h1>
+      <p>
+        This permanently deletes every knowledge base, document and image of your account, at once and free of charge.
+        Your balance, your ledger and your licence stay. It cannot be undone.
+      </p>
+      <form
+        class="card card--danger"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!confirmed) return;
+          setBusy(true);
+          setError(undefined);
+          try {
+            setReceipt(await api("DELETE", "/v1/data"));
+            setTyped("");
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div class="field">
+          <label for="delete-confirm">
+            Type <strong>{PHRASE}</strong> to confirm
+          </label>
+          <input
+            id="delete-confirm"
+            autocomplete="off"
+            spellcheck={false}
+            value={typed}
+            onInput={(e) => setTyped(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" class="button button--danger" disabled={!confirmed || busy}>
+          {busy ? "Deleting…" : "Delete everything"}
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+      {receipt ? (
+        <div class="card" role="status" data-testid="deletion-receipt">
+          <h2>Deletion receipt</h2>
+          <Receipt value={receipt} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import { useState } from "preact/hooks";
+import { ErrorMessage, Link, Loading, Receipt } from "../components/ui";
+import { api } from "../lib/api";
+import { formatDate } from "../lib/format";
+import { useResource } from "../lib/hooks";
+import { navigate } from "../lib/router";
+import type { KnowledgeBaseInfo } from "./knowledge-types";
+
+export function KnowledgeBases() {
+  const list = useResource(
+    (signal) => api<{ data: KnowledgeBaseInfo[] }>("GET", "/v1/knowledge-bases", undefined, { signal }),
+    [],
+  );
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [receipt, setReceipt] = useState<unknown>();
+
+  return (
+    <section>
+      <h1>Knowledge bases</h1>
+      <p>Upload documents or crawl a website into a private knowledge base, then search it.</p>
+      <form
+        class="card form-row"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          try {
+            const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", { name: name.trim() });
+            setName("");
+            navigate(`/dashboard/knowledge/${encodeURIComponent(kb.id)}`);
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div class="field field--grow">
+          <label for="kb-name">New knowledge base</label>
+          <input
+            id="kb-name"
+            required
+            maxLength={200}
+            placeholder="Product documentation"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" class="button" disabled={busy}>
+          {busy ? "Creating…" : "Create"}
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+      <ErrorMessage error={list.error} />
+      {receipt ? (
+        <div class="card" role="status">
+          <h2>Deleted</h2>
+          <Receipt value={receipt} />
+        </div>
+      ) : null}
+      {list.loading && !list.data ? <Loading /> : null}
+      {list.data && list.data.data.length === 0 ? <p>No knowledge bases yet.</p> : null}
+      <ul class="list">
+        {list.data?.data.map((kb) => (
+          <li key={kb.id} class="list__item card">
+            <div>
+              <h2 class="list__title">
+                <Link href={`/dashboard/knowledge/${encodeURIComponent(kb.id)}`}>{kb.name}</Link>
+              </h2>
+              <p class="muted">
+                {kb.documentCount} document{kb.documentCount === 1 ? "" : "s"} · created {formatDate(kb.createdAt)}
+              </p>
+            </div>
+            <button
+              type="button"
+              class="button button--danger button--small"
+              onClick={async () => {
+                if (!window.confirm(`Delete the knowledge base “${kb.name}” and all its documents? This is permanent.`))
+                  return;
+                setError(undefined);
+                try {
+                  setReceipt(await api("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
+                  await list.reload();
+                } catch (err) {
+                  setError(err);
+                }
+              }}
+            >
+              Delete<span class="visually-hidden"> {kb.name}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

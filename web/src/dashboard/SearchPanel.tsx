@@ -1,0 +1,95 @@
+import { useState } from "preact/hooks";
+import { ErrorMessage } from "../components/ui";
+import { api } from "../lib/api";
+import { formatCredits } from "../lib/format";
+import type { SearchResult } from "./knowledge-types";
+import { refreshBalance } from "./session";
+
+/** A test search of one knowledge base: results with their document, page and score. */
+export function SearchPanel({ base }: { base: string }) {
+  const [query, setQuery] = useState("");
+  const [mode, setMode] = useState("hybrid");
+  const [topK, setTopK] = useState("5");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [answer, setAnswer] = useState<{ results: SearchResult[]; credits: number } | undefined>();
+
+  return (
+    <div class="card search">
+      <h2>Test a search</h2>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          try {
+            setAnswer(await api("POST", `${base}/query`, { query: query.trim(), mode, topK: Number(topK) }));
+            void refreshBalance();
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div class="field">
+          <label for="search-query">Question or keywords</label>
+          <input
+            id="search-query"
+            type="search"
+            required
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </div>
+        <div class="form-row">
+          <div class="field">
+            <label for="search-mode">Mode</label>
+            <select id="search-mode" value={mode} onChange={(e) => setMode(e.currentTarget.value)}>
+              <option value="hybrid">Hybrid</option>
+              <option value="semantic">Semantic</option>
+              <option value="keyword">Keyword</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="search-topk">Results</label>
+            <input
+              id="search-topk"
+              type="number"
+              min={1}
+              max={50}
+              value={topK}
+              onInput={(e) => setTopK(e.currentTarget.value)}
+            />
+          </div>
+        </div>
+        <button type="submit" class="button" disabled={busy}>
+          {busy ? "Searching…" : "Search"}
+        </button>
+        <p class="hint">Each search costs a credit.</p>
+      </form>
+      <ErrorMessage error={error} />
+      {answer ? (
+        <div aria-live="polite">
+          <p class="muted">
+            {answer.results.length} result{answer.results.length === 1 ? "" : "s"} · {formatCredits(answer.credits)}{" "}
+            credit
+            {answer.credits === 1 ? "" : "s"}
+          </p>
+          <ol class="results">
+            {answer.results.map((r, i) => (
+              <li key={`${r.documentId}-${i}`} class="result">
+                <p class="result__source">
+                  <strong>{r.documentName}</strong>
+                  {r.page != null ? <span data-testid="result-page">, page {r.page}</span> : null}
+                  <span class="muted"> · score {r.score.toFixed(3)}</span>
+                </p>
+                <blockquote class="result__text">{r.text}</blockquote>
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
+    </div>
+  );
+}

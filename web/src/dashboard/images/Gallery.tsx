@@ -1,0 +1,110 @@
+import { useState } from "preact/hooks";
+import { ErrorMessage, Loading } from "../../components/ui";
+import { api } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { useResource } from "../../lib/hooks";
+import { contentUrl, type ImageInfo } from "./types";
+
+interface Page {
+  data: ImageInfo[];
+  nextCursor: string | null;
+}
+
+interface GalleryProps {
+  /** Changes whenever new images were made, to reload the first page. */
+  version: number;
+  onEdit: (image: ImageInfo) => void;
+  onUpscale: (image: ImageInfo) => void;
+}
+
+export function Gallery({ version, onEdit, onUpscale }: GalleryProps) {
+  const [more, setMore] = useState<ImageInfo[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>();
+  const first = useResource(
+    async (signal) => {
+      const page = await api<Page>("GET", "/v1/images?limit=24", undefined, { signal });
+      setMore([]);
+      setCursor(page.nextCursor);
+      return page;
+    },
+    [version],
+  );
+  const [deleted, setDeleted] = useState<Set<string>>(new Set());
+  const images = [...(first.data?.data ?? []), ...more].filter((i) => !deleted.has(i.id));
+
+  return (
+    <section class="gallery" aria-labelledby="gallery-title">
+      <h2 id="gallery-title">Gallery</h2>
+      <ErrorMessage error={first.error} />
+      <ErrorMessage error={error} />
+      {first.loading && !first.data ? <Loading /> : null}
+      {first.data && images.length === 0 ? <p>No images yet.</p> : null}
+      <ul class="gallery__grid">
+        {images.map((image) => (
+          <li key={image.id} class="gallery__item" data-image={image.id}>
+            <figure>
+              <img
+                src={contentUrl(image.id)}
+                alt={`${image.operation} image, ${image.width}×${image.height}, made ${formatDate(image.createdAt)}`}
+                width={image.width}
+                height={image.height}
+                loading="lazy"
+              />
+              <figcaption>
+                <span data-testid="image-size">
+                  {image.width}×{image.height}
+                </span>{" "}
+                · {image.operation}
+              </figcaption>
+            </figure>
+            <div class="gallery__actions">
+              <a class="button button--ghost button--small" href={contentUrl(image.id)} download={image.id}>
+                Download
+              </a>
+              <button type="button" class="button button--ghost button--small" onClick={() => onEdit(image)}>
+                Edit
+              </button>
+              <button type="button" class="button button--ghost button--small" onClick={() => onUpscale(image)}>
+                Upscale
+              </button>
+              <button
+                type="button"
+                class="button button--danger button--small"
+                onClick={async () => {
+                  if (!window.confirm("Delete this image? This is permanent.")) return;
+                  setError(undefined);
+                  try {
+                    await api("DELETE", `/v1/images/${encodeURIComponent(image.id)}`);
+                    setDeleted((d) => new Set(d).add(image.id));
+                  } catch (err) {
+                    setError(err);
+                  }
+                }}
+              >
+                Delete
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {cursor ? (
+        <button
+          type="button"
+          class="button button--ghost"
+          onClick={async () => {
+            try {
+              const page = await api<Page>("GET", `/v1/images?limit=24&cursor=${encodeURIComponent(cursor)}`);
+              setMore((m) => [...m, ...page.data]);
+              setCursor(page.nextCursor);
+            } catch (err) {
+              setError(err);
+            }
+          }}
+        >
+          Load more
+        </button>
+      ) : null}
+    </section>
+  );
+}
