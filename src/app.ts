@@ -4,6 +4,7 @@ import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
 import { Metering } from "./credits/metering.js";
+import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
@@ -63,6 +64,7 @@ export interface AppContext {
   instance: Instance;
   locks: NamedLocks;
   metrics: Metrics;
+  pricing: PricingSource;
   knowledge: KnowledgeService;
   jobs: JobQueue;
   blobs: BlobStore;
@@ -113,7 +115,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const licenses = new LicenseStore(db.sql);
   const idempotency = new IdempotencyStore(db.sql);
   const locks = new NamedLocks(db);
-  const fulfilment = new Fulfilment({ sql: db.sql, ledger, locks, pricing: config.pricing, metrics, log: app.log });
+  const pricing = new PricingSource(db.sql, config.pricing);
+  await pricing.load();
+  pricing.start();
+  const currentPricing = () => pricing.current();
+  const fulfilment = new Fulfilment({ sql: db.sql, ledger, locks, pricing: currentPricing, metrics, log: app.log });
   const sweeper = new HoldSweeper(ledger, instance, app.log, Math.min(10_000, config.instanceStaleMs / 2));
   await sweeper.sweep();
   sweeper.start();
@@ -129,7 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     embedder,
     metering,
     ledger,
-    pricing: config.pricing,
+    pricing: currentPricing,
     blobs,
     jobs,
     crawlDeps: overrides.crawlDeps,
@@ -168,7 +174,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     blobs,
     chain: new ProviderChain(imageProviders),
     metering,
-    pricing: config.pricing,
+    pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
   });
 
@@ -183,6 +189,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     instance,
     locks,
     metrics,
+    pricing,
     knowledge,
     jobs,
     blobs,
@@ -198,7 +205,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   systemRoutes(app, { db, metrics, version: VERSION });
   creditsRoutes(app, {
     ledger,
-    pricing: config.pricing,
+    pricing,
     textTokens: billableTokensOfText,
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => licenses.accountExists(id),
@@ -212,12 +219,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ledger,
     stripe: createStripeClient(config.stripe),
     settings: config.stripe,
-    pricing: config.pricing,
+    pricing: currentPricing,
     fulfilment,
     publicUrl: config.publicUrl,
   });
   await webRoutes(app, {
-    pricing: () => ctx.config.pricing,
+    pricing: currentPricing,
     tokenizer: TOKENIZER_NAME,
     licenses,
     web: webSessions,
@@ -241,6 +248,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      pricing.stop();
       await app.close();
       await worker?.stop();
       await embedder.close?.();

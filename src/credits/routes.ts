@@ -7,7 +7,8 @@ import type { App } from "../http/server.js";
 import { ENTRY_TYPES, type EntryType, type Ledger, type LedgerEntry } from "./ledger.js";
 import { ledgerCsv } from "./ledger-csv.js";
 import { insufficientCredits } from "./metering.js";
-import { bonusPercent, creditsToMc, mcToCredits, type Pricing } from "./pricing.js";
+import { bonusPercent, creditsToMc, mcToCredits, PricingSchema } from "./pricing.js";
+import type { PricingSource } from "./pricing-source.js";
 import { generateImageMc, quote, QuoteRequest } from "./quotes.js";
 
 export const LedgerEntrySchema = z.object({
@@ -72,14 +73,14 @@ const DateParam = z
 
 export interface CreditsRouteDeps {
   ledger: Ledger;
-  pricing: Pricing;
+  pricing: PricingSource;
   textTokens: (text: string, name?: string) => number;
   tokenizerName: string;
   accountExists: (accountId: string) => Promise<boolean>;
 }
 
 export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
-  const { ledger, pricing } = deps;
+  const { ledger } = deps;
 
   app.get(
     "/v1/packs",
@@ -91,7 +92,9 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       },
     },
     async () => ({
-      data: pricing.packs.map((p) => ({ ...p, currency: "usd" as const, bonusPercent: bonusPercent(p) })),
+      data: deps.pricing
+        .current()
+        .packs.map((p) => ({ ...p, currency: "usd" as const, bonusPercent: bonusPercent(p) })),
     }),
   );
 
@@ -115,6 +118,7 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       },
     },
     async () => {
+      const pricing = deps.pricing.current();
       const c = pricing.costs;
       const gen = (q: "fast" | "standard" | "ultra") => mcToCredits(generateImageMc(pricing, q));
       return {
@@ -323,8 +327,55 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       },
     },
     async (request) => {
-      const q = quote(pricing, request.body, deps.textTokens);
+      const q = quote(deps.pricing.current(), request.body, deps.textTokens);
       return { operation: q.operation, credits: mcToCredits(q.mc), quantity: q.quantity };
+    },
+  );
+
+  const adminPricing = {
+    config: { auth: "admin" as const },
+    schema: {
+      tags: ["admin"],
+      security: [{ adminToken: [] }],
+      response: {
+        200: z.object({ pricing: PricingSchema, source: z.enum(["operator", "configuration"]) }),
+        ...errors(400, 401),
+      },
+    },
+  };
+  const pricingReply = () => ({
+    pricing: deps.pricing.current(),
+    source: deps.pricing.isOverridden ? ("operator" as const) : ("configuration" as const),
+  });
+  app.get(
+    "/v1/admin/pricing",
+    { ...adminPricing, schema: { ...adminPricing.schema, summary: "The prices in force" } },
+    async () => pricingReply(),
+  );
+  app.put(
+    "/v1/admin/pricing",
+    {
+      ...adminPricing,
+      schema: {
+        ...adminPricing.schema,
+        summary: "Change packs and operation costs; takes effect at once (checkouts already started keep their price)",
+        body: PricingSchema,
+      },
+    },
+    async (request) => {
+      await deps.pricing.update(request.body);
+      return pricingReply();
+    },
+  );
+  app.delete(
+    "/v1/admin/pricing",
+    {
+      ...adminPricing,
+      schema: { ...adminPricing.schema, summary: "Return to the configured prices (CONFIG_FILE or defaults)" },
+    },
+    async () => {
+      await deps.pricing.reset();
+      return pricingReply();
     },
   );
 

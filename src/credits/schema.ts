@@ -61,5 +61,11 @@ BEGIN RAISE EXCEPTION 'ledger entries are immutable'; END $$;
 CREATE TRIGGER ledger_no_change BEFORE UPDATE OR DELETE ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_immutable();
 ${CREDITS_APPLY_FUNCTION}`,
     },
+    {
+      version: 2,
+      name: "operator settings (live prices)",
+      sqlite: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);",
+      postgres: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);",
+    },
   ],
 };

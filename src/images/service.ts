@@ -41,7 +41,7 @@ export class ImageService {
       blobs: BlobStore;
       chain: ProviderChain;
       metering: Metering;
-      pricing: Pricing;
+      pricing: () => Pricing;
       /** Upper bound on one provider call; the adapters have their own per-attempt timeouts inside it. */
       operationTimeoutMs: number;
     },
@@ -58,7 +58,7 @@ export class ImageService {
   async generate(owner: ImageOwner, request: GenerateRequest, meta: RequestMeta): Promise<ImageResult> {
     const capability: Capability = request.size === "2K" ? "generate.2k" : "generate";
     this.deps.chain.require(capability);
-    const perImage = generateImageMc(this.deps.pricing, request.quality, request.size);
+    const perImage = generateImageMc(this.deps.pricing(), request.quality, request.size);
     return this.metered(owner, {
       operation: "generate",
       capability,
@@ -84,7 +84,7 @@ export class ImageService {
   ): Promise<ImageResult> {
     const capability = `edit.${request.mode}` as Capability;
     this.deps.chain.require(capability);
-    const perImage = editImageMc(this.deps.pricing, {
+    const perImage = editImageMc(this.deps.pricing(), {
       width: request.image.width,
       height: request.image.height,
       quality: request.quality,
@@ -116,7 +116,7 @@ export class ImageService {
     return this.metered(owner, {
       operation: "upscale",
       capability: "upscale",
-      perImageMc: upscaleMc(this.deps.pricing, request.factor),
+      perImageMc: upscaleMc(this.deps.pricing(), request.factor),
       maxImages: 1,
       prompt: null,
       sourceImageId: request.sourceImageId,

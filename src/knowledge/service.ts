@@ -68,7 +68,7 @@ export class KnowledgeService {
       embedder: Embedder;
       metering: Metering;
       ledger: Ledger;
-      pricing: Pricing;
+      pricing: () => Pricing;
       blobs: BlobStore;
       jobs: JobQueue;
       settings: KnowledgeSettings;
@@ -157,7 +157,7 @@ export class KnowledgeService {
     // The hold belongs to the document's job (not to this request), so it survives restarts while the job resumes.
     const { hold } = await this.deps.metering.reserve({
       accountId: owner.accountId,
-      maxMc: embedMc(this.deps.pricing, tokens),
+      maxMc: embedMc(this.deps.pricing(), tokens),
       operation: "training.embed",
       idemKey: options.ledgerKey,
       owner: inline ? undefined : `job:${jobId}`,
@@ -303,7 +303,8 @@ export class KnowledgeService {
         },
       });
       const tokens = billableTokens(extracted);
-      const mc = embedMc(this.deps.pricing, tokens);
+      // The price was fixed when the tokens were reserved (the quote the customer saw): charge exactly that.
+      const mc = hold.amountMc;
       await metering.capture(hold, mc, {
         operation: "training.embed",
         reference: doc.id,
@@ -392,7 +393,7 @@ export class KnowledgeService {
     try {
       const { hold } = await this.deps.metering.reserve({
         accountId: doc.accountId,
-        maxMc: embedMc(this.deps.pricing, tokens),
+        maxMc: embedMc(this.deps.pricing(), tokens),
         operation: "training.embed",
         owner: `job:${jobId}`,
         cause: { reference: doc.id, quantity: { tokens } },
@@ -481,7 +482,7 @@ export class KnowledgeService {
     const { result, chargedMc } = await this.deps.metering.metered(
       {
         accountId: owner.accountId,
-        maxMc: queryMc(this.deps.pricing),
+        maxMc: queryMc(this.deps.pricing()),
         operation: "training.query",
         idemKey: meta.ledgerKey,
         requestId: meta.requestId,
@@ -500,7 +501,7 @@ export class KnowledgeService {
         });
         return {
           result: hits,
-          chargeMc: queryMc(this.deps.pricing),
+          chargeMc: queryMc(this.deps.pricing()),
           quantity: { queries: 1, mode, results: hits.length, knowledgeBaseId: kb.id },
         };
       },

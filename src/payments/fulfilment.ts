@@ -70,7 +70,7 @@ export class Fulfilment {
       sql: Sql;
       ledger: Ledger;
       locks: NamedLocks;
-      pricing: Pricing;
+      pricing: () => Pricing;
       metrics: Metrics;
       log: Logger;
     },
@@ -129,9 +129,9 @@ export class Fulfilment {
     const meta = session.metadata ?? {};
     if (!accountId) return undefined;
     try {
-      if (meta.packId) return { accountId, purchase: priceOf(this.deps.pricing, { packId: meta.packId }) };
+      if (meta.packId) return { accountId, purchase: priceOf(this.deps.pricing(), { packId: meta.packId }) };
       if (meta.amountCents && /^\d+$/.test(meta.amountCents))
-        return { accountId, purchase: priceOf(this.deps.pricing, { amountCents: Number(meta.amountCents) }) };
+        return { accountId, purchase: priceOf(this.deps.pricing(), { amountCents: Number(meta.amountCents) }) };
     } catch {
       return undefined;
     }

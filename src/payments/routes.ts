@@ -22,7 +22,7 @@ export interface PaymentsRouteDeps {
   ledger: Ledger;
   stripe?: Stripe;
   settings: StripeSettings;
-  pricing: Pricing;
+  pricing: () => Pricing;
   fulfilment: Fulfilment;
   publicUrl: string;
 }
@@ -52,7 +52,7 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
     async (request) => {
       if (!deps.stripe) throw new ApiError("PAYMENTS_NOT_CONFIGURED", "STRIPE_SECRET_KEY is not set on this service");
       const principal = principalOf(request);
-      const purchase = priceOf(deps.pricing, request.body);
+      const purchase = priceOf(deps.pricing(), request.body);
       const credits = mcToCredits(purchase.baseMc + purchase.bonusMc);
       const name = purchase.packId
         ? `${credits.toLocaleString("en-US")} credits (${purchase.packId})`

@@ -19,7 +19,7 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {
-    if ((`${line} ${word}`).trim().length > width) {
+    if (`${line} ${word}`.trim().length > width) {
       lines.push(line);
       line = word;
     } else line = `${line} ${word}`.trim();
