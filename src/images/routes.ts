@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { mcToCredits } from "../credits/pricing.js";
 import { OutputSize, Quality } from "../credits/quotes.js";
@@ -178,6 +178,7 @@ export function imageRoutes(
 
   const run = async (
     request: FastifyRequest,
+    reply: FastifyReply,
     fingerprint: unknown,
     work: (meta: { ledgerKey?: string; requestId: string }) => Promise<ImageResult>,
   ) => {
@@ -186,6 +187,7 @@ export function imageRoutes(
       const out = await work({ ledgerKey: r.ledgerKey, requestId: String(request.id) });
       return { status: 200, body: presentResult(out), tags: out.images.map((i) => `img:${i.id}`) };
     });
+    if (result.replayed) reply.header("idempotent-replayed", "true");
     return result.body as z.infer<typeof ResultSchema>;
   };
 
@@ -202,9 +204,9 @@ export function imageRoutes(
         response: { 200: ResultSchema, ...errors(400, 401, 402, 403, 409, 422, 429, 501, 502, 504) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await requireActiveLicense(request, licenses);
-      return run(request, request.body, (meta) => images.generate(ownerOf(request), request.body, meta));
+      return run(request, reply, request.body, (meta) => images.generate(ownerOf(request), request.body, meta));
     },
   );
 
@@ -224,10 +226,10 @@ export function imageRoutes(
         response: { 200: ResultSchema, ...errors(400, 401, 402, 403, 404, 409, 413, 415, 422, 429, 501, 502, 504) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await requireActiveLicense(request, licenses);
       const { body, image, mask, sourceImageId, fingerprint } = await readImageRequest(request, EditBody);
-      return run(request, fingerprint, (meta) =>
+      return run(request, reply, fingerprint, (meta) =>
         images.edit(ownerOf(request), { ...body, image, mask, sourceImageId }, meta),
       );
     },
@@ -249,10 +251,10 @@ export function imageRoutes(
         response: { 200: ResultSchema, ...errors(400, 401, 402, 403, 404, 409, 413, 415, 422, 429, 501, 502, 504) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await requireActiveLicense(request, licenses);
       const { body, image, sourceImageId, fingerprint } = await readImageRequest(request, UpscaleBody);
-      return run(request, fingerprint, (meta) =>
+      return run(request, reply, fingerprint, (meta) =>
         images.upscale(ownerOf(request), { image, factor: body.factor, method: body.method, sourceImageId }, meta),
       );
     },

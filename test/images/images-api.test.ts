@@ -252,6 +252,7 @@ describe("images through a provider (OpenAI's API, served by a local fake)", () 
     const a = await send();
     const b = await send();
     expect(b.body).toEqual(a.body);
+    expect(b.headers.get("idempotent-replayed")).toBe("true");
     expect((await balance()).credits).toBe(before.credits - 10);
   });
 });
