@@ -1,4 +1,3 @@
-import path from "node:path";
 import { ConfigError, type Config } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
@@ -38,7 +37,7 @@ import { KnowledgeService } from "./knowledge/service.js";
 import { KnowledgeStore } from "./knowledge/store.js";
 import { privacyRoutes } from "./privacy/routes.js";
 import type { BlobStore } from "./storage/blob-store.js";
-import { LocalBlobStore } from "./storage/local.js";
+import { createBlobStore } from "./storage/index.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
@@ -124,7 +123,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await sweeper.sweep();
   sweeper.start();
 
-  const blobs: BlobStore = new LocalBlobStore(path.join(config.dataDir, "blobs"));
+  let blobs: ReturnType<typeof createBlobStore>;
+  try {
+    blobs = createBlobStore({ dataDir: config.dataDir, env: config.raw });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
+  }
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
   const index = await createSearchIndex(db);
@@ -253,6 +257,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();
+      blobs.close?.();
       await index.close?.();
       await ledger.close();
       await instance.stop();

@@ -36,6 +36,11 @@ export interface ServerOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+// Request ids need to be unique, not secret: a random prefix per process and a counter (no crypto per request).
+const REQUEST_PREFIX = newId("req").slice(0, 22);
+let requestCounter = 0;
+const nextRequestId = () => `${REQUEST_PREFIX}${(requestCounter++).toString(36).padStart(6, "0")}`;
+
 export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply
     .status(error.status)
@@ -97,7 +102,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
     trustProxy: options.trustProxy,
     genReqId: (req: import("node:http").IncomingMessage) => {
       const given = req.headers["x-request-id"];
-      return typeof given === "string" && REQUEST_ID.test(given) ? given : newId("req");
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     return503OnClosing: true,
     forceCloseConnections: "idle" as const,

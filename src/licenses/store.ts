@@ -87,12 +87,13 @@ export function normalizeSiteUrl(input: string): string {
 }
 
 export class LicenseStore {
+  private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>();
   /** Keys whose last use was recorded recently, so authentication does not write on every request. */
   private readonly lastUseWritten = new Map<string, number>();
 
   constructor(
     private readonly sql: Sql,
-    private readonly options: { agencySiteLimit: number } = { agencySiteLimit: 1000 },
+    private readonly options: { agencySiteLimit: number; authCacheMs: number } = { agencySiteLimit: 1000, authCacheMs: 5_000 },
   ) {}
 
   async createLicense(input: {
@@ -155,6 +156,7 @@ export class LicenseStore {
       Date.now(),
       id,
     ]);
+    this.forgetAuthentications();
     return this.getLicense(id);
   }
 
@@ -239,8 +241,27 @@ export class LicenseStore {
     return { id, key: secret.key };
   }
 
-  /** Resolves a bearer token (an API key or a licence key) to its principal, or undefined. */
+  /**
+   * Resolves a bearer token (an API key or a licence key) to its principal, or undefined. Answers are cached for a
+   * few seconds (a revocation in this process clears the cache at once; other processes notice within the TTL).
+   * Spending re-reads the licence status on every request regardless.
+   */
   async authenticate(token: string): Promise<Principal | undefined> {
+    const now = Date.now();
+    const hit = this.principals.get(token);
+    if (hit && hit.until > now) return hit.principal;
+    const principal = await this.lookup(token);
+    if (this.principals.size >= 10_000) this.principals.clear();
+    this.principals.set(token, { principal, until: now + this.options.authCacheMs });
+    return principal;
+  }
+
+  /** Forgets cached authentications (after a key or licence changed). */
+  forgetAuthentications(): void {
+    this.principals.clear();
+  }
+
+  private async lookup(token: string): Promise<Principal | undefined> {
     const parsed = parseSecret(token);
     if (!parsed) return undefined;
     if (parsed.kind === "lk") {
@@ -335,7 +356,10 @@ export class LicenseStore {
        AND revoked_at IS NULL`,
       [Date.now(), keyId, principal.accountId, principal.siteId, principal.siteId],
     );
-    if (changed > 0) return true;
+    if (changed > 0) {
+      this.forgetAuthentications();
+      return true;
+    }
     const exists = await this.sql.get(
       "SELECT id FROM api_keys WHERE id = ? AND account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)",
       [keyId, principal.accountId, principal.siteId, principal.siteId],

@@ -177,12 +177,13 @@ export class S3BlobStore implements BlobStore {
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const meta = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
-  const parts = [error.name, error.message];
-  if (meta?.httpStatusCode) parts.push(`(HTTP ${meta.httpStatusCode}`);
-  if (meta?.requestId) parts.push(`request id ${meta.requestId}`);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code && !parts.includes(code)) parts.push(code);
-  return parts.join(" ").replace(/\(HTTP (\d+) request id/, "(HTTP $1, request id") + (meta?.httpStatusCode ? ")" : "");
+  let text = `${error.name}: ${error.message}`;
+  if (code && code !== error.name) text += ` [${code}]`;
+  const facts = [];
+  if (meta?.httpStatusCode) facts.push(`HTTP ${meta.httpStatusCode}`);
+  if (meta?.requestId) facts.push(`request id ${meta.requestId}`);
+  return facts.length > 0 ? `${text} (${facts.join(", ")})` : text;
 }
 
 function isMissingObject(error: unknown): boolean {
@@ -196,8 +197,8 @@ function isMissingObject(error: unknown): boolean {
 type BuildArgs = { request: unknown };
 
 /**
- * DeleteObjects is the one S3 call that requires a body checksum. The SDK now sends CRC32 there, which older MinIO,
- * Ceph and other compatible servers refuse; Content-MD5 is what every implementation and AWS accept. This is the
+ * DeleteObjects is the one S3 call that requires a body checksum. The SDK now sends CRC32 there, which older MinIO
+ * and some other compatible servers refuse; Content-MD5 is what S3 always required and AWS still accepts. This is the
  * fallback AWS documents in aws-sdk-js-v3's supplemental-docs/MD5_FALLBACK.md.
  */
 function contentMd5ForDeleteObjects<T extends BuildArgs, R>(
