@@ -73,8 +73,10 @@ export class SqliteLedger extends BatchedLedger {
     const commit = () => this.walSync.commit(() => transaction.immediate());
     // Share the connection politely with async transactions of other stores.
     const { result, commit: n } = this.sqlite.lock.locked ? await this.sqlite.lock.run(commit) : commit();
-    // Acknowledge only once the WAL holding this commit is on disk.
-    await this.walSync.durable(n);
+    // Acknowledge a movement of credits only once the WAL holding it is on disk. Reservations and releases need
+    // not wait: if the process dies before they are flushed, the work they belong to dies with it and nothing was
+    // acknowledged (a lost reservation charges nothing; a lost release is redone when the process starts again).
+    if (ops.some((op) => op.kind !== "reserve" && op.kind !== "release")) await this.walSync.durable(n);
     return result;
   }
 

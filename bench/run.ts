@@ -1,0 +1,53 @@
+/**
+ * `npm run bench` runs every benchmark, one after another, each in its own process; `npm run bench -- ledger images`
+ * runs some. Figures are printed as Markdown tables (docs/benchmarks.md quotes them). Machines are shared and noisy:
+ * compare figures measured side by side in one run.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { PACKAGE_ROOT } from "../src/lib/package-root.js";
+
+const BENCHES: Record<string, { file: string; args?: string[]; about: string }> = {
+  ledger: {
+    file: "bench/ledger.ts",
+    about: "ledger throughput/latency (store and HTTP, SQLite and PostgreSQL), idle memory",
+  },
+  ingestion: {
+    file: "bench/ingestion.ts",
+    about: "ingestion pipeline vs embedder, 10-page PDF, 50 MB PDF peak memory",
+  },
+  search: {
+    file: "bench/search-latency.ts",
+    about: "hybrid search latency over 100,000 chunks; vector recall vs exact",
+  },
+  retrieval: {
+    file: "bench/retrieval.ts",
+    about: "nDCG@10 / recall on SciFact, Cranfield, CISI (slow the first time: embeddings)",
+  },
+  metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
+  images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
+  embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
+};
+
+const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = asked.filter((a) => !BENCHES[a]);
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}\n`);
+  for (const [name, b] of Object.entries(BENCHES)) console.error(`  ${name.padEnd(10)} ${b.about}`);
+  process.exit(2);
+}
+const names = asked.length ? asked : Object.keys(BENCHES);
+let failed = 0;
+for (const name of names) {
+  const b = BENCHES[name]!;
+  console.log(`\n=== ${name}: ${b.about}`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PACKAGE_ROOT, b.file), ...(b.args ?? [])], {
+    cwd: PACKAGE_ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed++;
+    console.error(`${name} failed (exit ${r.status})`);
+  }
+}
+process.exit(failed ? 1 : 0);
