@@ -256,3 +256,43 @@ describe("images through a provider (OpenAI's API, served by a local fake)", () 
     expect((await balance()).credits).toBe(before.credits - 10);
   });
 });
+
+describe("a fallback provider takes over when the first fails upstream", () => {
+  it("OpenAI answers 503: Stability serves the generation, charged once", async () => {
+    const { StabilityFake } = await import("./providers/fakes/stability.js");
+    const openai = await OpenAiFake.start();
+    const stability = await StabilityFake.start();
+    const app = await startTestApp("sqlite", {
+      IMAGE_PROVIDER: "openai",
+      OPENAI_API_KEY: openai.apiKey,
+      OPENAI_BASE_URL: `${openai.server.url}/v1`,
+      IMAGE_FALLBACK_PROVIDER: "stability",
+      STABILITY_API_KEY: stability.apiKey,
+      STABILITY_BASE_URL: stability.server.url,
+      IMAGE_PROVIDER_ATTEMPTS: "2",
+    });
+    try {
+      const c = await newCustomer(app);
+      await grant(app, c.accountId, 100);
+      openai.server.script({ status: 503, body: { error: { message: "overloaded" } } }, 2);
+      const r = await app.api("POST", "/v1/images/generations", {
+        token: c.apiKey,
+        body: { prompt: "a harbour at night", quality: "fast" },
+      });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ credits: 10, images: [{ provider: "stability" }] });
+      expect(openai.server.apiCalls().length).toBe(2);
+      expect(stability.server.violations).toEqual([]);
+      expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body).toEqual({
+        credits: 90,
+        reservedCredits: 0,
+      });
+      const caps = (await app.api("GET", "/v1/images/capabilities", { token: c.apiKey })).body;
+      expect(caps.providers).toEqual(["openai", "stability", "local"]);
+    } finally {
+      await app.close();
+      await openai.server.close();
+      await stability.server.close();
+    }
+  });
+});
