@@ -5,6 +5,8 @@ import type { Ledger } from "./credits/ledger.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
+import { mkdirSync } from "node:fs";
+import { lockDataDir } from "./db/data-dir-lock.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
 import { ALL_MIGRATIONS } from "./db/migrations.js";
@@ -79,6 +81,15 @@ export interface RunningApp {
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
+  let unlock = () => {};
+  if (!config.databaseUrl) {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      unlock = lockDataDir(config.dataDir);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  }
   const db = await openDatabase(
     {
       dataDir: config.dataDir,
@@ -120,7 +131,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const currentPricing = () => pricing.current();
   const fulfilment = new Fulfilment({ sql: db.sql, ledger, locks, pricing: currentPricing, metrics, log: app.log });
   const sweeper = new HoldSweeper(ledger, instance, app.log, Math.min(10_000, config.instanceStaleMs / 2));
-  await sweeper.sweep();
+  await sweeper.sweep(Date.now(), true);
   sweeper.start();
 
   let blobs: ReturnType<typeof createBlobStore>;
@@ -262,6 +273,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await ledger.close();
       await instance.stop();
       await db.close();
+      unlock();
     },
   };
 }

@@ -18,10 +18,10 @@ export class HoldSweeper {
     private readonly intervalMs = 10_000,
   ) {}
 
-  async sweep(now = Date.now()): Promise<number> {
+  async sweep(now = Date.now(), atStartup = false): Promise<number> {
     if (this.running) return this.running;
     this.running = (async () => {
-      const dead = await this.instance.deadInstances(now);
+      const dead = await this.instance.deadInstances(now, atStartup);
       let released = 0;
       for (;;) {
         const n = await this.ledger.releaseStaleHolds({ now, deadOwners: dead.map(requestHoldOwner), limit: 500 });

@@ -47,12 +47,12 @@ export class Instance {
   }
 
   /**
-   * Instances that stopped: with SQLite only one process serves the file, so every other instance is dead; with
-   * PostgreSQL, those whose heartbeat is older than staleMs.
+   * Instances that stopped: those whose heartbeat is older than staleMs — and, when this process starts on SQLite
+   * (which one process serves, see data-dir-lock.ts), every instance recorded before it.
    */
-  async deadInstances(now = Date.now()): Promise<string[]> {
+  async deadInstances(now = Date.now(), atStartup = false): Promise<string[]> {
     const rows =
-      this.db.dialect === "sqlite"
+      this.db.dialect === "sqlite" && atStartup
         ? await this.db.sql.all<{ id: string }>("SELECT id FROM instances WHERE id <> ?", [this.id])
         : await this.db.sql.all<{ id: string }>("SELECT id FROM instances WHERE id <> ? AND heartbeat_at < ?", [
             this.id,

@@ -1,4 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { createLedger } from "../../src/credits/create-ledger.js";
+import { ALL_MIGRATIONS } from "../../src/db/migrations.js";
+import { openDatabase } from "../../src/db/open.js";
 import { ENGINES } from "../support/db.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
 import { spawnScript, waitForOutput } from "../support/process.js";
@@ -16,22 +19,20 @@ for (const engine of ENGINES) {
       const c = await newCustomer(app);
       await grant(app, c.accountId, 100);
 
+      // SQLite is served by one process: the first one stops before the one that will crash starts.
+      if (engine === "sqlite") await app.running.close();
       const child = spawnScript("test/support/reserve-and-hang.ts", { ...app.env, LOG_LEVEL: "silent" }, [
         c.accountId,
         "30",
       ]);
       const [, holdId] = await waitForOutput(child, /HELD (\S+)/);
-      expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body).toEqual({
-        credits: 70,
-        reservedCredits: 30,
-      });
+      expect(await balanceInStorage()).toEqual({ availableMc: 70_000, reservedMc: 30_000 });
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
 
       // SQLite: the next start releases it (one process owns the file). PostgreSQL: a live process notices the dead
       // one's heartbeat stopped. Either way, the running service must settle it without help.
       if (engine === "sqlite") {
-        await app.running.close();
         const restarted = await startTestApp(engine, { ...app.env, PORT: "0" });
         apps.push(restarted);
         await expectSettled(restarted);
@@ -42,6 +43,18 @@ for (const engine of ENGINES) {
         await expectSettled(app);
       }
 
+      /** Reads the balance from the database itself, whichever process holds it. */
+      async function balanceInStorage() {
+        const db = await openDatabase(
+          { dataDir: app.dataDir, databaseUrl: app.env.DATABASE_URL, databaseSchema: app.env.DATABASE_SCHEMA },
+          ALL_MIGRATIONS,
+        );
+        try {
+          return await createLedger(db).balance(c.accountId);
+        } finally {
+          await db.close();
+        }
+      }
       async function balanceOf(a: TestApp) {
         return (await a.api("GET", "/v1/balance", { token: c.apiKey })).body;
       }
