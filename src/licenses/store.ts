@@ -93,7 +93,10 @@ export class LicenseStore {
 
   constructor(
     private readonly sql: Sql,
-    private readonly options: { agencySiteLimit: number; authCacheMs: number } = { agencySiteLimit: 1000, authCacheMs: 5_000 },
+    private readonly options: { agencySiteLimit: number; authCacheMs: number } = {
+      agencySiteLimit: 1000,
+      authCacheMs: 5_000,
+    },
   ) {}
 
   async createLicense(input: {
