@@ -1,7 +1,10 @@
 /**
  * Retrieval quality of the knowledge index on SciFact, Cranfield and CISI (/work/shared/eval, read in place).
  *   npx tsx bench/retrieval.ts [--engine sqlite|pglite] [--collections scifact,cranfield,cisi] [--semantic-weight 0.3]
- * Each document (title + text) is indexed as one chunk; embeddings come from bench/.cache (computed on a miss).
+ *   [--chunking one|product]
+ * Each document (title + text) is one source document: one chunk (default), or — with `--chunking product` — the
+ * product's own text/plain extraction and `chunkDocument` (256-token chunks), ranked by each document's best chunk.
+ * Embeddings come from bench/.cache (computed on a miss: product chunking embeds ~2–3× as many texts).
  */
 import { parseArgs } from "node:util";
 import type { HybridConfig } from "../src/knowledge/search/hybrid.js";
@@ -17,8 +20,11 @@ const { values } = parseArgs({
     collections: { type: "string", default: COLLECTIONS.join(",") },
     modes: { type: "string", default: "keyword,semantic,hybrid" },
     "semantic-weight": { type: "string" },
+    // one: each document is one chunk. product: text/plain extraction + chunkDocument (256-token chunks).
+    chunking: { type: "string", default: "one" },
   },
 });
+const productChunking = values.chunking === "product";
 const engine = values.engine as EngineName;
 const modes = values.modes!.split(",") as SearchMode[];
 const config: Partial<HybridConfig> = {};
@@ -35,11 +41,43 @@ const lazyEmbedder: TextEmbedder = {
 };
 const cache = new EmbeddingCache(MODEL.id, MODEL.dimensions);
 const ACCOUNT = "acct_bench";
+
+interface BenchChunk {
+  documentId: string;
+  position: number;
+  text: string;
+  heading?: string;
+}
+
+async function chunkCorpus(docs: { id: string; title: string; text: string }[]): Promise<BenchChunk[]> {
+  if (!productChunking) return docs.map((d) => ({ documentId: d.id, position: 0, text: documentText(d) }));
+  const { extractDocument } = await import("../src/knowledge/extract/index.js");
+  const { chunkDocument } = await import("../src/knowledge/chunk.js");
+  const limits = { maxBytes: 10_000_000, maxUnzippedBytes: 10_000_000, maxPages: 1000, timeoutMs: 10_000 };
+  const out: BenchChunk[] = [];
+  for (const d of docs) {
+    if (!documentText(d).trim()) continue; // the product refuses an empty document; it cannot be found anyway
+    const extracted = await extractDocument(
+      { bytes: Buffer.from(documentText(d)), filename: `${d.id}.txt`, contentType: "text/plain" },
+      limits,
+    );
+    for (const ch of chunkDocument(extracted)) {
+      out.push({
+        documentId: d.id,
+        position: ch.position,
+        text: ch.text,
+        ...(ch.heading ? { heading: ch.heading } : {}),
+      });
+    }
+  }
+  return out;
+}
 const results = new Map<string, Map<SearchMode, Scores>>();
 
 for (const name of values.collections!.split(",")) {
   const c = loadCollection(name);
-  const texts = c.docs.map(documentText);
+  const chunks = await chunkCorpus(c.docs);
+  const texts = chunks.map((ch) => ch.text);
   // A keyword-only run needs no model: every chunk gets the same placeholder vector.
   const needVectors = modes.some((m) => m !== "keyword");
   const placeholder = Float32Array.from({ length: MODEL.dimensions }, (_, i) => (i === 0 ? 1 : 0));
@@ -57,26 +95,26 @@ for (const name of values.collections!.split(",")) {
   const { index, dispose } = await openBenchIndex(engine, config);
   const scope = { accountId: ACCOUNT, knowledgeBaseId: `kb_${name}` };
   const started = Date.now();
-  for (let i = 0; i < c.docs.length; i += 500) {
+  for (let i = 0; i < chunks.length; i += 500) {
     await index.addChunks(
       scope,
-      c.docs.slice(i, i + 500).map((d, j) => ({
-        id: `chk_${d.id}`,
-        documentId: d.id,
-        position: 0,
-        text: texts[i + j]!,
-        vector: docVectors[i + j]!,
-      })),
+      chunks
+        .slice(i, i + 500)
+        .map((ch, j) => ({ ...ch, id: `chk_${ch.documentId}_${ch.position}`, vector: docVectors[i + j]! })),
     );
   }
-  process.stderr.write(`${name}: indexed ${c.docs.length} docs in ${Date.now() - started} ms\n`);
+  process.stderr.write(
+    `${name}: indexed ${c.docs.length} docs as ${chunks.length} chunks in ${Date.now() - started} ms\n`,
+  );
   const byMode = new Map<SearchMode, Scores>();
   for (const mode of modes) {
     const runs = [];
     for (const [i, q] of c.queries.entries()) {
-      const hits = await index.search({ ...scope, text: q.text, vector: queryVectors[i], mode, topK: 100 });
+      // Several chunks of one document may rank: ask for more so 100 distinct documents remain.
+      const topK = productChunking ? 300 : 100;
+      const hits = await index.search({ ...scope, text: q.text, vector: queryVectors[i], mode, topK });
       // Documents in order of their best chunk.
-      const ranked = [...new Set(hits.map((h) => h.documentId))];
+      const ranked = [...new Set(hits.map((h) => h.documentId))].slice(0, 100);
       runs.push({ ranked, relevant: c.qrels.get(q.id)! });
     }
     byMode.set(mode, scoreRun(runs));
@@ -87,7 +125,8 @@ for (const name of values.collections!.split(",")) {
 
 const names = [...results.keys()];
 const f = (x: number | undefined) => (x === undefined ? "  –  " : x.toFixed(3));
-console.log(`\nengine: ${engine}, model: ${MODEL.id}, one chunk per document\n`);
+const chunkingLabel = productChunking ? "text/plain extraction + chunkDocument" : "one chunk per document";
+console.log(`\nengine: ${engine}, model: ${MODEL.id}, ${chunkingLabel}\n`);
 console.log(`| mode | ${names.map((n) => `${n} nDCG@10 | R@10 | R@100`).join(" | ")} |`);
 console.log(`|---|${names.map(() => "---|---|---").join("|")}|`);
 for (const mode of modes) {

@@ -17,6 +17,8 @@ export type EngineName = "sqlite" | "pglite" | "postgres";
 export interface BenchIndex {
   index: SearchIndex;
   dispose(): Promise<void>;
+  /** Raw SQL on the same database (PostgreSQL engines only), for comparisons outside the index API. */
+  query?(text: string, params: unknown[]): Promise<unknown[]>;
 }
 
 /** The PostgreSQL server (PG_TEST_URL or the local one; no pgvector there, so vectors are searched exactly). */
@@ -29,6 +31,7 @@ async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchInde
   await index.init();
   return {
     index,
+    query: async (text, params) => (await pool.query(text, params)).rows,
     async dispose() {
       await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
       await pool.end();

@@ -3,12 +3,11 @@ import type { SqliteSql } from "../db/sqlite.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
-import { WalSync } from "../db/wal-sync.js";
+import type { WalSync } from "../db/wal-sync.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
   reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)
-  VALUES (@account_id, @type, @amount_mc, @reserved_delta_mc, @balance_after_mc, @reserved_after_mc, @hold_id,
-  @idem_key, @operation, @quantity, @reference, @request_id, @reason, @created_at)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 interface BalanceRow {
   available_mc: number;
@@ -27,10 +26,11 @@ export class SqliteLedger extends BatchedLedger {
   protected readonly daySql = "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
 
   constructor(private readonly sqlite: SqliteSql) {
-    // Batches commit one after another on this thread; many may be waiting for the WAL flush that covers them.
-    super(sqlite, { maxBatch: 512, maxConcurrent: 64 });
+    // One batch in flight (commit and WAL flush): what arrives meanwhile forms the next, larger batch. Measured
+    // against 2, 4 and 64 in flight on this machine, one gave the most charges per second (fewer, fuller commits).
+    super(sqlite, { maxBatch: 512, maxConcurrent: 1 });
     this.db = sqlite.db;
-    this.walSync = new WalSync(this.db);
+    this.walSync = sqlite.walSync;
     const p = (text: string) => this.db.prepare(text);
     this.s = {
       balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
@@ -70,9 +70,9 @@ export class SqliteLedger extends BatchedLedger {
         this.balances.clear();
       }
     });
-    const commit = () => this.walSync.commit(() => transaction.immediate());
+    const commit = () => ({ result: transaction.immediate(), n: this.walSync.noteCommit() });
     // Share the connection politely with async transactions of other stores.
-    const { result, commit: n } = this.sqlite.lock.locked ? await this.sqlite.lock.run(commit) : commit();
+    const { result, n } = this.sqlite.lock.locked ? await this.sqlite.lock.run(commit) : commit();
     // Acknowledge a movement of credits only once the WAL holding it is on disk. Reservations and releases need
     // not wait: if the process dies before they are flushed, the work they belong to dies with it and nothing was
     // acknowledged (a lost reservation charges nothing; a lost release is redone when the process starts again).
@@ -92,26 +92,43 @@ export class SqliteLedger extends BatchedLedger {
     now: number;
   }): LedgerEntry {
     const c = values.cause;
-    const row: EntryRow = {
+    const entry: LedgerEntry = {
       seq: 0,
-      account_id: values.accountId,
-      type: values.type,
-      amount_mc: values.amountMc || 0, // never -0
-      reserved_delta_mc: values.reservedDeltaMc,
-      balance_after_mc: values.balance.available_mc + values.balance.reserved_mc,
-      reserved_after_mc: values.balance.reserved_mc,
-      hold_id: values.holdId ?? null,
-      idem_key: values.idemKey ?? null,
+      accountId: values.accountId,
+      type: values.type as LedgerEntry["type"],
+      amountMc: values.amountMc || 0, // never -0
+      reservedDeltaMc: values.reservedDeltaMc,
+      balanceAfterMc: values.balance.available_mc + values.balance.reserved_mc,
+      reservedAfterMc: values.balance.reserved_mc,
+      holdId: values.holdId ?? null,
+      idemKey: values.idemKey ?? null,
       operation: c.operation ?? null,
-      quantity: c.quantity ? JSON.stringify(c.quantity) : null,
+      quantity: c.quantity ?? null,
       reference: c.reference ?? null,
-      request_id: c.requestId ?? null,
+      requestId: c.requestId ?? null,
       reason: c.reason ?? null,
-      created_at: values.now,
+      createdAt: values.now,
     };
-    const { seq: _, ...params } = row;
-    row.seq = Number(this.s.insertEntry.run(params).lastInsertRowid);
-    return { ...toEntry({ ...row, quantity: null }), quantity: c.quantity ?? null };
+    // Positional parameters: the hot path of every charge (named ones cost an object walk per statement).
+    entry.seq = Number(
+      this.s.insertEntry.run(
+        entry.accountId,
+        entry.type,
+        entry.amountMc,
+        entry.reservedDeltaMc,
+        entry.balanceAfterMc,
+        entry.reservedAfterMc,
+        entry.holdId,
+        entry.idemKey,
+        entry.operation,
+        c.quantity ? JSON.stringify(c.quantity) : null,
+        entry.reference,
+        entry.requestId,
+        entry.reason,
+        entry.createdAt,
+      ).lastInsertRowid,
+    );
+    return entry;
   }
 
   private setBalance(accountId: string, balance: BalanceRow): void {

@@ -31,11 +31,13 @@ export async function openDatabase(options: DatabaseOptions, domains: DomainMigr
   const file = path.join(options.dataDir, "api-credits.db");
   const db = openSqlite(file);
   migrateSqlite(db, domains);
+  const sql = new SqliteSql(db);
   return {
     dialect: "sqlite",
-    sql: new SqliteSql(db),
+    sql,
     file,
     close: async () => {
+      await sql.walSync.close();
       db.pragma("wal_checkpoint(TRUNCATE)");
       db.close();
     },

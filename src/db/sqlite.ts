@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { Mutex } from "../lib/mutex.js";
+import { WalSync } from "./wal-sync.js";
 import type { Param, Row, Sql } from "./sql.js";
 
 export type SqliteDatabase = Database.Database;
@@ -42,17 +43,28 @@ function toSqliteParam(p: Param): unknown {
 /**
  * The Sql port over better-sqlite3. better-sqlite3 is synchronous and has one connection, so an open async
  * transaction would otherwise swallow statements issued by unrelated requests: every statement and transaction
- * goes through one FIFO lock, which is free (and skipped) when nothing is waiting.
+ * goes through one FIFO lock, which is free (and skipped) when nothing is waiting. A write resolves once it is
+ * durable (see WalSync): its commit's WAL flush runs off the event loop, shared with other commits.
  */
 export class SqliteSql implements Sql {
   readonly dialect = "sqlite" as const;
+  readonly walSync: WalSync;
 
   constructor(
     readonly db: SqliteDatabase,
     readonly lock: Mutex = new Mutex(),
     private readonly inTransaction = false,
     private readonly statements = new Map<string, Database.Statement>(),
-  ) {}
+    walSync?: WalSync,
+  ) {
+    this.walSync = walSync ?? new WalSync(db);
+  }
+
+  /** After a statement outside a transaction: a write auto-committed, so wait until it is on disk. */
+  private async settle<T>(result: T, text: string): Promise<T> {
+    if (!this.inTransaction && !this.statement(text).readonly) await this.walSync.durable(this.walSync.noteCommit());
+    return result;
+  }
 
   private statement(text: string): Database.Statement {
     let stmt = this.statements.get(text);
@@ -70,15 +82,15 @@ export class SqliteSql implements Sql {
   }
 
   async all<T = Row>(text: string, params: Param[] = []): Promise<T[]> {
-    return this.guarded(() => this.allSync<T>(text, params));
+    return this.settle(await this.guarded(() => this.allSync<T>(text, params)), text);
   }
 
   async get<T = Row>(text: string, params: Param[] = []): Promise<T | undefined> {
-    return this.guarded(() => this.getSync<T>(text, params));
+    return this.settle(await this.guarded(() => this.getSync<T>(text, params)), text);
   }
 
   async run(text: string, params: Param[] = []): Promise<number> {
-    return this.guarded(() => this.runSync(text, params));
+    return this.settle(await this.guarded(() => this.runSync(text, params)), text);
   }
 
   allSync<T = Row>(text: string, params: Param[] = []): T[] {
@@ -99,17 +111,19 @@ export class SqliteSql implements Sql {
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.lock.run(async () => {
-      const tx = new SqliteSql(this.db, this.lock, true, this.statements);
+    const { result, commit } = await this.lock.run(async () => {
+      const tx = new SqliteSql(this.db, this.lock, true, this.statements, this.walSync);
       this.db.exec("BEGIN IMMEDIATE");
       try {
-        const result = await fn(tx);
+        const value = await fn(tx);
         this.db.exec("COMMIT");
-        return result;
+        return { result: value, commit: this.walSync.noteCommit() };
       } catch (error) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw error;
       }
     });
+    await this.walSync.durable(commit);
+    return result;
   }
 }

@@ -1,4 +1,4 @@
-import { type FusionOptions, fuseScores } from "./fusion.js";
+import { type FusionOptions, fuseScores, LOCAL_MODEL_FUSION } from "./fusion.js";
 import type { SearchHit, SearchQuery } from "./search-index.js";
 
 /** A row key private to one adapter (a SQLite rowid, a PostgreSQL bigint as text). */
@@ -28,11 +28,20 @@ export interface RetrievalBackend {
 
 export interface HybridConfig {
   fusion: FusionOptions;
-  /** How many candidates each signal contributes before fusion (at least topK). */
-  candidates: number;
+  /** How many keyword candidates enter fusion (at least topK). */
+  keywordCandidates: number;
+  /**
+   * How many semantic candidates enter fusion (at least topK). 20 measured the same nDCG@10 as 100 on all three
+   * test collections with the offline model (every keyword candidate gets its exact cosine anyway) and costs less.
+   */
+  semanticCandidates: number;
 }
 
-export const DEFAULT_HYBRID: HybridConfig = { fusion: { semanticWeight: 0.3 }, candidates: 100 };
+export const DEFAULT_HYBRID: HybridConfig = {
+  fusion: LOCAL_MODEL_FUSION,
+  keywordCandidates: 100,
+  semanticCandidates: 20,
+};
 
 export function unitVector(v: Float32Array): Float32Array {
   let n = 0;
@@ -48,8 +57,10 @@ async function ranked(backend: RetrievalBackend, query: SearchQuery, config: Hyb
   const vector = unitVector(query.vector);
   if (query.mode === "semantic") return backend.semanticTop(query, vector, query.topK);
 
-  const depth = Math.max(config.candidates, query.topK);
-  const [kw, se] = await Promise.all([backend.keywordTop(query, depth), backend.semanticTop(query, vector, depth)]);
+  const [kw, se] = await Promise.all([
+    backend.keywordTop(query, Math.max(config.keywordCandidates, query.topK)),
+    backend.semanticTop(query, vector, Math.max(config.semanticCandidates, query.topK)),
+  ]);
   const keyword = new Map(kw.map((h) => [h.key, h.score]));
   const semantic = new Map(se.map((h) => [h.key, h.score]));
   const needKeyword = se.filter((h) => !keyword.has(h.key)).map((h) => h.key);
