@@ -32,6 +32,7 @@ import type { Embedder } from "./knowledge/embedders/embedder.js";
 import { createEmbedder } from "./knowledge/embedders/index.js";
 import { billableTokensOfText, DEFAULT_EXTRACT_LIMITS } from "./knowledge/extract/index.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
+import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
 import type { SearchIndex } from "./knowledge/search/search-index.js";
 import { SqliteSearchIndex } from "./knowledge/search/sqlite.js";
@@ -142,7 +143,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
-  const index = await createSearchIndex(db);
+  const index = await createSearchIndex(db, embedder);
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
     store: new KnowledgeStore(db.sql),
@@ -287,9 +288,14 @@ function createConfiguredEmbedder(config: Config): Embedder {
   }
 }
 
-async function createSearchIndex(db: Database): Promise<SearchIndex> {
-  if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql);
-  const index = new PostgresSearchIndex(db.sql.pool);
+/**
+ * The offline model is weak (keyword search carries retrieval, the dense signal only breaks ties); a hosted or
+ * operator-provided model earns more weight in hybrid fusion.
+ */
+async function createSearchIndex(db: Database, embedder: Embedder): Promise<SearchIndex> {
+  const fusion = embedder.id.startsWith("local:") ? LOCAL_MODEL_FUSION : HOSTED_MODEL_FUSION;
+  if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql, { fusion });
+  const index = new PostgresSearchIndex(db.sql.pool, { hybrid: { fusion } });
   await index.init();
   return index;
 }
