@@ -104,7 +104,11 @@ async function httpBench(engine: "sqlite" | "postgres") {
   const c = await newCustomer(setup);
   await setup.admin("POST", `/v1/admin/accounts/${c.accountId}/grants`, { credits: 1e9, reason: "bench" });
   await setup.running.close();
-  const service = await spawnService({ ...setup.env, LOG_LEVEL: "warn", JOB_CONCURRENCY: "0" }, { built: true });
+  // Measured as operators run it: NODE_ENV=production (no response validation), logs at warn.
+  const service = await spawnService(
+    { ...setup.env, NODE_ENV: "production", LOG_LEVEL: "warn", JOB_CONCURRENCY: "0" },
+    { built: true },
+  );
 
   const bare = Fastify({ logger: false });
   bare.get("/bare", async () => ({ credits: 1, reservedCredits: 0 }));

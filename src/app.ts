@@ -110,6 +110,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     publicUrl: config.publicUrl,
     version: VERSION,
     metrics,
+    validateResponses: config.env !== "production",
   });
 
   const ledger = createLedger(db);

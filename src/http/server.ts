@@ -31,6 +31,8 @@ export interface ServerOptions {
   tls?: { certFile: string; keyFile: string };
   publicUrl: string;
   version: string;
+  /** Check every response against its zod schema (development and tests). */
+  validateResponses: boolean;
   metrics: Metrics;
 }
 
@@ -113,7 +115,9 @@ export async function createServer(options: ServerOptions): Promise<App> {
   const app = instance.withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Responses are checked against their schemas in development and tests (contract drift fails loudly there); in
+  // production they are plain JSON.stringify — the handlers build every response field by field already.
+  app.setSerializerCompiler(options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", String(request.id));
