@@ -16,7 +16,7 @@ import { makePdf, TEN_PAGES } from "../test/support/pdf.js";
 import { spawnService } from "../test/support/process.js";
 import { fmt, table } from "./lib/stats.js";
 
-const { values } = parseArgs({ options: { paragraphs: { type: "string", default: "300" } } });
+const { values } = parseArgs({ options: { paragraphs: { type: "string", default: "1000" } } });
 
 const WORDS =
   "archive basin cedar delta ember fjord glacier harbor island juniper kelp lagoon meadow nectar orchard prairie quarry reef savanna tundra upland valley wetland".split(
@@ -95,12 +95,12 @@ async function tenPagePdf() {
   return { seconds, tokens: doc.tokens, credits: doc.credits, chunks: doc.chunks, bytes: pdf.length };
 }
 
-/** A 50 MB PDF: 100 pages, each a 0.5 MB photo-like image (incompressible) and a paragraph of text. */
+/** A ~50 MB PDF: 135 pages, each a photo-like image (incompressible, ~0.37 MB) and a line of text. */
 async function fiftyMbPdf(): Promise<Buffer> {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   const sharp = (await import("sharp")).default;
-  for (let p = 0; p < 100; p++) {
+  for (let p = 0; p < 135; p++) {
     const noise = Buffer.alloc(600 * 600 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (Math.random() * 256) | 0;
     const jpg = await sharp(noise, { raw: { width: 600, height: 600, channels: 3 } })

@@ -111,15 +111,24 @@ export async function indexDocument(input: {
   const batchSize = input.batchSize ?? 32;
   // Start clean: a resumed job may have indexed part of this document before its process died.
   await input.index.deleteDocument(input.scope, input.documentId);
+  const embed = (from: number) => {
+    const batch = chunks.slice(from, from + batchSize);
+    return input.embedder.embed(
+      batch.map((c) => (c.heading && !c.text.startsWith(c.heading) ? `${c.heading}\n${c.text}` : c.text)),
+      "document",
+      input.signal,
+    );
+  };
+  // The embedder works on the next batch while this one is indexed, so the model never waits for the database.
+  let next: Promise<Float32Array[]> | undefined = chunks.length ? embed(0) : undefined;
+  next?.catch(() => {});
   try {
     for (let i = 0; i < chunks.length; i += batchSize) {
       input.signal?.throwIfAborted();
+      const vectors = await next!;
+      next = i + batchSize < chunks.length ? embed(i + batchSize) : undefined;
+      next?.catch(() => {}); // awaited on the next turn; a failure then is handled there
       const batch = chunks.slice(i, i + batchSize);
-      const vectors = await input.embedder.embed(
-        batch.map((c) => (c.heading && !c.text.startsWith(c.heading) ? `${c.heading}\n${c.text}` : c.text)),
-        "document",
-        input.signal,
-      );
       const indexed: IndexedChunk[] = batch.map((c, k) => ({
         id: newId("chk"),
         documentId: input.documentId,
