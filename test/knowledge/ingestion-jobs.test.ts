@@ -143,3 +143,47 @@ for (const engine of ENGINES) {
     }, 300_000);
   });
 }
+
+describe("several workers on one PostgreSQL database", () => {
+  it("share the queue without doing any job twice", async () => {
+    const api = await startTestApp("postgres", { KNOWLEDGE_INLINE_MAX_CHUNKS: "0", JOB_CONCURRENCY: "0" });
+    const workers = [
+      await startTestApp("postgres", { ...api.env, PORT: "0", JOB_CONCURRENCY: "2" }),
+      await startTestApp("postgres", { ...api.env, PORT: "0", JOB_CONCURRENCY: "2" }),
+    ];
+    try {
+      const c = await newCustomer(api);
+      await grant(api, c.accountId, 1000);
+      const kb = (await api.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "many" } })).body.id;
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const up = await api.api("POST", `/v1/knowledge-bases/${kb}/documents`, {
+          token: c.apiKey,
+          body: { text: `Document ${i}. ${longText(12 + i)}`, name: `d${i}.txt` },
+        });
+        expect(up.status).toBe(202);
+        ids.push(up.body.id);
+      }
+      const docs = await waitFor(
+        async () => (await api.api("GET", `/v1/knowledge-bases/${kb}/documents`, { token: c.apiKey })).body.data,
+        (d: any[]) => d.every((x) => x.status === "ready" || x.status === "failed"),
+      );
+      expect(docs.map((d: any) => d.status)).toEqual(Array(6).fill("ready"));
+      const usage = (await api.api("GET", "/v1/ledger?type=usage&limit=200", { token: c.apiKey })).body.data;
+      expect(usage.length).toBe(6);
+      expect(new Set(usage.map((u: any) => u.reference))).toEqual(new Set(ids));
+      // Each job was claimed exactly once, by one of the two workers.
+      const jobs = await api.running.ctx.db.sql.all<{ attempts: number; status: string }>(
+        "SELECT attempts, status FROM jobs WHERE account_id = ?",
+        [c.accountId],
+      );
+      expect(jobs.map((j) => [Number(j.attempts), j.status])).toEqual(Array(6).fill([1, "done"]));
+      const charged = docs.reduce((s: number, d: any) => s + Math.round(d.credits * 1000), 0);
+      const balance = (await api.api("GET", "/v1/balance", { token: c.apiKey })).body;
+      expect(balance).toEqual({ credits: (1_000_000 - charged) / 1000, reservedCredits: 0 });
+    } finally {
+      for (const w of workers) await w.running.close();
+      await api.close();
+    }
+  }, 300_000);
+});
