@@ -30,7 +30,12 @@ import { JobWorker } from "./jobs/worker.js";
 import type { CrawlDeps } from "./knowledge/crawl/crawler.js";
 import type { Embedder } from "./knowledge/embedders/embedder.js";
 import { createEmbedder } from "./knowledge/embedders/index.js";
-import { billableTokensOfText, DEFAULT_EXTRACT_LIMITS } from "./knowledge/extract/index.js";
+import {
+  billableTokens,
+  billableTokensOfText,
+  DEFAULT_EXTRACT_LIMITS,
+  extractDocument,
+} from "./knowledge/extract/index.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
 import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
@@ -224,6 +229,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ledger,
     pricing,
     textTokens: billableTokensOfText,
+    fileTokens: async (file) => {
+      const doc = await extractDocument(
+        { bytes: file.bytes, filename: file.filename, contentType: file.contentType },
+        { ...DEFAULT_EXTRACT_LIMITS, maxBytes: config.uploadLimitBytes },
+      );
+      return { tokens: billableTokens(doc), pages: doc.pages };
+    },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => licenses.accountExists(id),
   });

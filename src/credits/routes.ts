@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { principalOf } from "../http/auth.js";
 import { ApiError } from "../http/errors.js";
+import { jsonOrMultipart, parseBody, readMultipart, type UploadedFile } from "../http/multipart.js";
 import { Credits, errors, iso, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { ENTRY_TYPES, type EntryType, type Ledger, type LedgerEntry } from "./ledger.js";
@@ -75,6 +76,8 @@ export interface CreditsRouteDeps {
   ledger: Ledger;
   pricing: PricingSource;
   textTokens: (text: string, name?: string) => number;
+  /** Billable tokens of an uploaded file, read exactly as an upload would read it. */
+  fileTokens: (file: UploadedFile) => Promise<{ tokens: number; pages?: number }>;
   tokenizerName: string;
   accountExists: (accountId: string) => Promise<boolean>;
 }
@@ -315,19 +318,37 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
     "/v1/quotes",
     {
       config: { auth: "customer" },
+      validatorCompiler: jsonOrMultipart,
       schema: {
         tags: ["credits"],
         summary: "Price an operation without running it",
+        description:
+          "JSON names the operation and what it needs. To price indexing a file, send it as multipart/form-data in " +
+          "`file` (any format a knowledge base accepts): it is read and its tokens counted exactly as an upload " +
+          "would, and nothing is stored.",
         security: [{ apiKey: [] }],
         body: QuoteRequest,
         response: {
           200: z.object({ operation: z.string(), credits: Credits, quantity: z.record(z.string(), z.unknown()) }),
-          ...errors(400, 401),
+          ...errors(400, 401, 413, 415, 422),
         },
       },
     },
     async (request) => {
-      const q = quote(deps.pricing.current(), request.body, deps.textTokens);
+      if (request.isMultipart()) {
+        const form = await readMultipart(request, ["file"]);
+        const file = form.files.file;
+        if (!file)
+          throw new ApiError("VALIDATION_FAILED", "send the file to price in the field `file`", { field: "file" });
+        const { tokens, pages } = await deps.fileTokens(file);
+        const q = quote(deps.pricing.current(), { operation: "training.embed", tokens }, deps.textTokens);
+        return {
+          operation: q.operation,
+          credits: mcToCredits(q.mc),
+          quantity: { ...q.quantity, ...(pages ? { pages } : {}) },
+        };
+      }
+      const q = quote(deps.pricing.current(), parseBody(QuoteRequest, request.body), deps.textTokens);
       return { operation: q.operation, credits: mcToCredits(q.mc), quantity: q.quantity };
     },
   );

@@ -34,10 +34,14 @@ for (const engine of ENGINES) {
 
     it("a 10-page PDF becomes ready, is charged exactly its tokens, and a question about one page cites it", async () => {
       const before = await balance();
+      const quoted = await app.api("POST", "/v1/quotes", { token: c.apiKey, rawBody: pdfForm(pdf, "ten.pdf") });
+      expect(quoted.status).toBe(200);
+      expect(quoted.body.quantity.pages).toBe(10);
       const up = await app.api("POST", `/v1/knowledge-bases/${kbId}/documents`, {
         token: c.apiKey,
         rawBody: pdfForm(pdf, "ten.pdf", { metadata: JSON.stringify({ team: "science" }) }),
       });
+      expect(up.body.credits).toBe(quoted.body.credits);
       expect(up.status).toBe(201);
       expect(up.body).toMatchObject({
         status: "ready",

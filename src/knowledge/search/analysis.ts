@@ -1,7 +1,10 @@
+import { porterStem } from "./porter.js";
+
 /**
- * Query-side text analysis for the SQLite keyword index. FTS5's `porter unicode61 remove_diacritics 2` tokenizer
- * stems and folds the document side; here we only split the query into the same words, drop English stopwords and
- * OR the rest together (an implicit AND would miss most relevant passages of a natural-language question).
+ * Text analysis of the keyword index, the same for documents and queries: words split and folded as FTS5's
+ * `unicode61 remove_diacritics 2` tokenizer does (letters, digits and private-use characters; lower case; no
+ * diacritics), stemmed by FTS5's Porter stemmer (see porter.ts), English stopwords dropped. Only the query side
+ * used to drop stopwords; the index now skips them too, since no query can ask for one.
  */
 
 // PostgreSQL's `english` stopword list (the Snowball list), so that both engines ignore exactly the same words.
@@ -16,13 +19,13 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
+const ASCII = /^[\x00-\x7f]*$/;
+const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
+
 /** Lower-cased words without diacritics, split the way FTS5's unicode61 tokenizer splits them. */
 export function queryWords(text: string): string[] {
-  const folded = text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase();
-  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const folded = ASCII.test(text) ? text : text.normalize("NFKD").replace(/\p{M}+/gu, "");
+  return folded.toLowerCase().match(WORD) ?? [];
 }
 
 export function isStopword(word: string): boolean {
@@ -30,12 +33,60 @@ export function isStopword(word: string): boolean {
 }
 
 /**
- * An FTS5 MATCH expression that ORs the query's content words, each quoted so no word can act as an FTS5 operator.
- * A word the query repeats is repeated, so FTS5's bm25() counts it once per occurrence: BM25's query-term frequency,
- * which long descriptive queries need (CISI's ~60-word queries: nDCG@10 0.335 → 0.386; SciFact and Cranfield ±0.004). `undefined` when only stopwords remain: PostgreSQL does not index them, and both engines must agree.
+ * A stemmer that remembers the words of one batch (Zipf: most tokens repeat). It lives only as long as the call
+ * that made it, so no word of a deleted document outlives its request in a process-wide cache.
  */
-export function ftsMatchExpression(text: string): string | undefined {
-  const content = queryWords(text).filter((w) => !STOPWORDS.has(w));
-  if (content.length === 0) return undefined;
-  return content.map((w) => `"${w}"`).join(" OR ");
+export function batchStemmer(): (word: string) => string {
+  const memo = new Map<string, string>();
+  return (word) => {
+    let stem = memo.get(word);
+    if (stem === undefined) {
+      stem = porterStem(word);
+      memo.set(word, stem);
+    }
+    return stem;
+  };
+}
+
+/** What the keyword index stores of one chunk. */
+export interface ChunkTerms {
+  /** Stem → frequency, a heading occurrence counting `headingWeight` times. */
+  tf: Map<string, number>;
+  /** Tokens of text and heading, stopwords included (BM25's document length, as FTS5 counted it). */
+  length: number;
+}
+
+export function chunkTerms(
+  text: string,
+  heading: string | undefined,
+  options: { headingWeight: number; stem: (word: string) => string },
+): ChunkTerms {
+  const tf = new Map<string, number>();
+  let length = 0;
+  const add = (source: string, weight: number) => {
+    for (const word of queryWords(source)) {
+      length++;
+      if (STOPWORDS.has(word)) continue;
+      const stem = options.stem(word);
+      tf.set(stem, (tf.get(stem) ?? 0) + weight);
+    }
+  };
+  add(text, 1);
+  if (heading) add(heading, options.headingWeight);
+  return { tf, length };
+}
+
+/**
+ * Stem → how often the query says it. A repeated word counts once per occurrence (BM25's query-term frequency, which
+ * long descriptive queries need: CISI's ~60-word queries, nDCG@10 0.335 → 0.386). Empty when only stopwords remain.
+ */
+export function queryTerms(text: string): Map<string, number> {
+  const terms = new Map<string, number>();
+  const stem = batchStemmer();
+  for (const word of queryWords(text)) {
+    if (STOPWORDS.has(word)) continue;
+    const s = stem(word);
+    terms.set(s, (terms.get(s) ?? 0) + 1);
+  }
+  return terms;
 }

@@ -9,17 +9,21 @@ export interface ScoredKey {
   score: number;
 }
 
+/** A keyword ranking: the best keys, and the BM25 of any other keys the fusion needs (absent: no query word). */
+export interface KeywordRanking {
+  top: ScoredKey[];
+  scores(keys: RowKey[]): Promise<Map<RowKey, number>>;
+}
+
 /**
  * The primitives an adapter provides; `runSearch` composes them into the three modes so SQLite and PostgreSQL rank
  * identically. Every primitive applies the query's owner and filters inside its own SQL.
  */
 export interface RetrievalBackend {
   /** Best BM25 first, at most `limit`. */
-  keywordTop(query: SearchQuery, limit: number): Promise<ScoredKey[]>;
+  keywordTop(query: SearchQuery, limit: number): Promise<KeywordRanking>;
   /** Highest cosine similarity first, at most `limit`. */
   semanticTop(query: SearchQuery, vector: Float32Array, limit: number): Promise<ScoredKey[]>;
-  /** BM25 of the given rows (rows without a query word are absent). */
-  keywordScores(query: SearchQuery, keys: RowKey[]): Promise<Map<RowKey, number>>;
   /** Cosine similarity of the given rows. */
   semanticScores(query: SearchQuery, vector: Float32Array, keys: RowKey[]): Promise<Map<RowKey, number>>;
   /** The stored chunks of the given rows. */
@@ -52,21 +56,22 @@ export function unitVector(v: Float32Array): Float32Array {
 }
 
 async function ranked(backend: RetrievalBackend, query: SearchQuery, config: HybridConfig): Promise<ScoredKey[]> {
-  if (query.mode === "keyword") return backend.keywordTop(query, query.topK);
+  if (query.mode === "keyword") return (await backend.keywordTop(query, query.topK)).top;
   if (!query.vector) throw new Error(`a ${query.mode} search needs the query vector`);
   const vector = unitVector(query.vector);
   if (query.mode === "semantic") return backend.semanticTop(query, vector, query.topK);
 
-  const [kw, se] = await Promise.all([
+  const [ranking, se] = await Promise.all([
     backend.keywordTop(query, Math.max(config.keywordCandidates, query.topK)),
     backend.semanticTop(query, vector, Math.max(config.semanticCandidates, query.topK)),
   ]);
+  const kw = ranking.top;
   const keyword = new Map(kw.map((h) => [h.key, h.score]));
   const semantic = new Map(se.map((h) => [h.key, h.score]));
   const needKeyword = se.filter((h) => !keyword.has(h.key)).map((h) => h.key);
   const needSemantic = kw.filter((h) => !semantic.has(h.key)).map((h) => h.key);
   const [moreKeyword, moreSemantic] = await Promise.all([
-    needKeyword.length ? backend.keywordScores(query, needKeyword) : new Map<RowKey, number>(),
+    needKeyword.length ? ranking.scores(needKeyword) : new Map<RowKey, number>(),
     needSemantic.length ? backend.semanticScores(query, vector, needSemantic) : new Map<RowKey, number>(),
   ]);
   const keys = [...new Set([...keyword.keys(), ...semantic.keys()])];

@@ -44,9 +44,11 @@ export class PostgresSearchIndex implements SearchIndex {
   ) {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.backend = {
-      keywordTop: (q, limit) => this.keywordTop(q, limit),
+      keywordTop: async (q, limit) => ({
+        top: await this.keywordTop(q, limit),
+        scores: (keys) => this.keywordScores(q, keys),
+      }),
       semanticTop: (q, v, limit) => this.semanticTop(q, v, limit),
-      keywordScores: (q, keys) => this.keywordScores(q, keys),
       semanticScores: (q, v, keys) => this.semanticScores(q, v, keys),
       load: (q, keys) => this.load(q, keys),
     };

@@ -1,11 +1,12 @@
 import type { DomainMigrations } from "../../db/sql.js";
 
 /**
- * The SQLite knowledge index. Chunk rows own the text; `knowledge_fts` indexes it as an external-content table (the
- * text is stored once) with FTS5 `secure-delete`, so a delete command — given the row's original text — erases its
- * terms from the index pages. (A contentless table cannot do that: it only records tombstones and the terms stay
- * on disk until a merge, which the erasure test caught.) Vectors live in one
- * vec0 table per dimension, created on first use (`knowledge_vec_<n>`), partitioned by account and knowledge base.
+ * The SQLite knowledge index. Chunk rows own the text. Keyword search is BM25 over postings this index stores itself
+ * (see sqlite-keyword.ts), with each knowledge base's own statistics: FTS5's bm25() took document frequencies from
+ * the whole table, so one tenant's scores moved with another tenant's text, and it scored every match (210 ms at
+ * 100,000 chunks). Vectors live in one vec0 table per dimension (`knowledge_vec_<n>`, partitioned by account and
+ * knowledge base) with a sign-bit copy beside it for fast candidate search, both created on first use.
+ * `secure_delete` (set on every connection) zeroes what a delete or a rewritten postings block leaves behind.
  * PostgreSQL tables are created by `PostgresSearchIndex.init()`, which must first probe for pgvector.
  */
 export const knowledgeIndexMigrations: DomainMigrations = {
@@ -36,6 +37,31 @@ CREATE VIRTUAL TABLE knowledge_fts USING fts5(
 INSERT INTO knowledge_fts (knowledge_fts, rank) VALUES ('secure-delete', 1);`,
       postgres: "SELECT 1",
     },
+    {
+      version: 2,
+      name: "keyword postings per knowledge base",
+      // Knowledge bases indexed before this version get their postings from their stored chunks on first use.
+      sqlite: `
+CREATE TABLE knowledge_keyword_bases (
+  kb INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  knowledge_base_id TEXT NOT NULL,
+  chunks INTEGER NOT NULL,
+  tokens INTEGER NOT NULL,
+  UNIQUE (account_id, knowledge_base_id)
+);
+CREATE TABLE knowledge_postings (
+  kb INTEGER NOT NULL,
+  term TEXT NOT NULL,
+  first_key INTEGER NOT NULL,
+  last_key INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (kb, term, first_key)
+) WITHOUT ROWID;
+DROP TABLE knowledge_fts;`,
+      postgres: "SELECT 1",
+    },
   ],
 };
 
@@ -54,5 +80,22 @@ USING vec0(
   account_id TEXT PARTITION KEY,
   knowledge_base_id TEXT PARTITION KEY,
   embedding FLOAT[${dimensions}] distance_metric=cosine,
+  chunk_size=128
+)`;
+
+/** Whether vectors of this size also get a sign-bit copy (vec0 `bit[n]` needs a multiple of 8). */
+export const hasBitTable = (dimensions: number) => dimensions % 8 === 0;
+
+/** The sign-bit vec0 table for one vector size (Hamming distance), searched first and re-ranked exactly. */
+export function bitTableName(dimensions: number): string {
+  vectorTableName(dimensions);
+  return `knowledge_vbit_${dimensions}`;
+}
+
+export const bitTableSql = (dimensions: number) => `CREATE VIRTUAL TABLE IF NOT EXISTS ${bitTableName(dimensions)}
+USING vec0(
+  account_id TEXT PARTITION KEY,
+  knowledge_base_id TEXT PARTITION KEY,
+  embedding BIT[${dimensions}],
   chunk_size=128
 )`;

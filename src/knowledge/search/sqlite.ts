@@ -1,8 +1,10 @@
 import type { SqliteSql } from "../../db/sqlite.js";
-import { ftsMatchExpression } from "./analysis.js";
+import { queryTerms } from "./analysis.js";
+import { type KeywordScores, scoreOf, topPositions } from "./bm25.js";
 import {
   DEFAULT_HYBRID,
   type HybridConfig,
+  type KeywordRanking,
   type RetrievalBackend,
   type RowKey,
   runSearch,
@@ -10,37 +12,42 @@ import {
 } from "./hybrid.js";
 import type { IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
 import { metadataClauses } from "./sqlite-filters.js";
-import { vectorTableName, vectorTableSql } from "./sqlite-schema.js";
+import { type KeywordChunk, SqliteKeywordIndex } from "./sqlite-keyword.js";
+import { vectorTableName } from "./sqlite-schema.js";
+import { SqliteVectorIndex } from "./sqlite-vectors.js";
 
 type Params = unknown[];
 
-/** vec0 answers at most this many neighbours per query. */
-const VEC0_MAX_K = 4096;
-
-/** Weight of the heading column against the body in BM25: a word in a section title says more than one in its text. */
+/** Weight of the heading against the body in BM25: a word in a section title says more than one in its text. */
 const HEADING_WEIGHT = 2;
 
 const floatBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
+interface ChunkRow extends KeywordChunk {
+  dimensions: number;
+}
+
 /**
- * The knowledge index on the service's SQLite file: FTS5 (porter stemming, diacritics folded, BM25) for keywords and
- * sqlite-vec vec0 (exact cosine KNN, partitioned by owner) for vectors. The schema comes from
- * `knowledgeIndexMigrations`. Each call is its own transaction, serialised with the other users of the connection.
+ * The knowledge index on the service's SQLite file: BM25 over postings kept per knowledge base (sqlite-keyword.ts)
+ * for keywords, and sqlite-vec (sqlite-vectors.ts) for vectors. The schema comes from `knowledgeIndexMigrations`.
+ * Each call is its own transaction, serialised with the other users of the connection.
  */
 export class SqliteSearchIndex implements SearchIndex {
-  private readonly vectorTables = new Set<number>();
   private readonly config: HybridConfig;
   private readonly backend: RetrievalBackend;
+  private readonly keywords: SqliteKeywordIndex;
+  private readonly vectors: SqliteVectorIndex;
 
   constructor(
     private readonly sql: SqliteSql,
     config: Partial<HybridConfig> = {},
   ) {
     this.config = { ...DEFAULT_HYBRID, ...config };
+    this.keywords = new SqliteKeywordIndex(sql.db, HEADING_WEIGHT);
+    this.vectors = new SqliteVectorIndex(sql.db);
     this.backend = {
       keywordTop: async (q, limit) => this.exclusive(() => this.keywordTop(q, limit)),
       semanticTop: async (q, v, limit) => this.exclusive(() => this.semanticTop(q, v, limit)),
-      keywordScores: async (q, keys) => this.exclusive(() => this.keywordScores(q, keys)),
       semanticScores: async (q, v, keys) => this.exclusive(() => this.semanticScores(q, v, keys)),
       load: async (q, keys) => this.exclusive(() => this.load(q, keys)),
     };
@@ -59,40 +66,25 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.db.prepare(text).all(...params) as T[];
   }
 
-  private hasVectorTable(dimensions: number): boolean {
-    if (this.vectorTables.has(dimensions)) return true;
-    const found = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = ?").get(vectorTableName(dimensions));
-    if (found) this.vectorTables.add(dimensions);
-    return found !== undefined;
-  }
-
-  private ensureVectorTable(dimensions: number): string {
-    if (!this.hasVectorTable(dimensions)) {
-      this.db.exec(vectorTableSql(dimensions));
-      this.vectorTables.add(dimensions);
-    }
-    return vectorTableName(dimensions);
-  }
-
   async addChunks(scope: IndexScope, chunks: IndexedChunk[]): Promise<void> {
     if (chunks.length === 0) return;
+    // Re-adding a chunk id (a retried ingestion) replaces it; within one call the last copy wins.
+    const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
     await this.exclusive(() =>
       this.db.transaction(() => {
-        const insertChunk = this.db.prepare(
+        const kb = this.keywords.base(scope, true)!;
+        this.deleteRows(
+          "account_id = ? AND knowledge_base_id = ? AND chunk_id IN (SELECT value FROM json_each(?))",
+          [scope.accountId, scope.knowledgeBaseId, JSON.stringify(unique.map((c) => c.id))],
+          { kb },
+        );
+        const insert = this.db.prepare(
           `INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, page, heading,
              metadata, text, dimensions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
-        const insertFts = this.db.prepare("INSERT INTO knowledge_fts (rowid, text, heading) VALUES (?, ?, ?)");
-        for (const chunk of chunks) {
-          // Re-adding a chunk id (a retried ingestion) replaces it instead of duplicating it.
-          this.deleteWhere("account_id = ? AND knowledge_base_id = ? AND chunk_id = ?", [
-            scope.accountId,
-            scope.knowledgeBaseId,
-            chunk.id,
-          ]);
-          const dims = chunk.vector.length;
-          const table = this.ensureVectorTable(dims);
-          const { lastInsertRowid } = insertChunk.run(
+        const added: KeywordChunk[] = [];
+        for (const chunk of unique) {
+          const { lastInsertRowid } = insert.run(
             scope.accountId,
             scope.knowledgeBaseId,
             chunk.documentId,
@@ -102,14 +94,13 @@ export class SqliteSearchIndex implements SearchIndex {
             chunk.heading ?? null,
             chunk.metadata ? JSON.stringify(chunk.metadata) : null,
             chunk.text,
-            dims,
+            chunk.vector.length,
           );
-          const rowid = BigInt(lastInsertRowid);
-          insertFts.run(rowid, chunk.text, chunk.heading ?? null);
-          this.db
-            .prepare(`INSERT INTO ${table} (rowid, account_id, knowledge_base_id, embedding) VALUES (?, ?, ?, ?)`)
-            .run(rowid, scope.accountId, scope.knowledgeBaseId, floatBlob(chunk.vector));
+          const key = Number(lastInsertRowid);
+          this.vectors.add(scope, key, chunk.vector);
+          added.push({ key, text: chunk.text, heading: chunk.heading ?? null });
         }
+        this.keywords.add(kb, added);
       })(),
     );
   }
@@ -118,45 +109,44 @@ export class SqliteSearchIndex implements SearchIndex {
     return runSearch(this.backend, query, this.config);
   }
 
-  /** Removes the chunks matching `where` from the chunk table, the keyword index and every vector table. */
-  private deleteWhere(where: string, params: Params): number {
-    const rows = this.all<{ pk: number; dimensions: number }>(
-      `SELECT pk, dimensions FROM knowledge_chunks WHERE ${where}`,
+  /**
+   * Removes the chunks matching `where` from the chunk table, the vector tables and the keyword index: `kb` erases
+   * their postings one by one; `dropBases` drops whole knowledge bases' keyword indexes instead.
+   */
+  private deleteRows(where: string, params: Params, keyword: { kb?: number; dropBases?: number[] }): number {
+    const withText = keyword.kb !== undefined;
+    const rows = this.all<ChunkRow>(
+      `SELECT pk AS key, dimensions${withText ? ", text, heading" : ""} FROM knowledge_chunks WHERE ${where}`,
       params,
     );
+    for (const { key, dimensions } of rows) this.vectors.remove(key, dimensions);
+    if (keyword.kb !== undefined) this.keywords.remove(keyword.kb, rows);
+    if (keyword.dropBases) this.keywords.drop(keyword.dropBases);
     if (rows.length === 0) return 0;
-    // The external-content delete command needs the indexed values to find (and erase) every term of the row.
-    const deleteFts = this.db.prepare(
-      `INSERT INTO knowledge_fts (knowledge_fts, rowid, text, heading)
-       SELECT 'delete', pk, text, heading FROM knowledge_chunks WHERE pk = ?`,
-    );
-    for (const { pk, dimensions } of rows) {
-      deleteFts.run(pk);
-      if (this.hasVectorTable(dimensions)) {
-        this.db.prepare(`DELETE FROM ${vectorTableName(dimensions)} WHERE rowid = ?`).run(BigInt(pk));
-      }
-    }
     return this.db.prepare(`DELETE FROM knowledge_chunks WHERE ${where}`).run(...params).changes;
   }
 
-  private deleting(where: string, params: Params): Promise<number> {
-    return this.exclusive(() => this.db.transaction(() => this.deleteWhere(where, params))());
+  private deleting(where: string, params: Params, keyword: () => { kb?: number; dropBases?: number[] }) {
+    return this.exclusive(() => this.db.transaction(() => this.deleteRows(where, params, keyword()))());
   }
 
   async deleteDocument(scope: IndexScope, documentId: string): Promise<number> {
-    return this.deleting("account_id = ? AND knowledge_base_id = ? AND document_id = ?", [
-      scope.accountId,
-      scope.knowledgeBaseId,
-      documentId,
-    ]);
+    return this.deleting(
+      "account_id = ? AND knowledge_base_id = ? AND document_id = ?",
+      [scope.accountId, scope.knowledgeBaseId, documentId],
+      // A knowledge base indexed before the keyword postings existed has none to erase yet.
+      () => ({ kb: this.keywords.bases(scope.accountId, scope.knowledgeBaseId)[0] }),
+    );
   }
 
   async deleteKnowledgeBase(scope: IndexScope): Promise<number> {
-    return this.deleting("account_id = ? AND knowledge_base_id = ?", [scope.accountId, scope.knowledgeBaseId]);
+    return this.deleting("account_id = ? AND knowledge_base_id = ?", [scope.accountId, scope.knowledgeBaseId], () => ({
+      dropBases: this.keywords.bases(scope.accountId, scope.knowledgeBaseId),
+    }));
   }
 
   async deleteAccount(accountId: string): Promise<number> {
-    return this.deleting("account_id = ?", [accountId]);
+    return this.deleting("account_id = ?", [accountId], () => ({ dropBases: this.keywords.bases(accountId) }));
   }
 
   /** Owner and filters of `q` as a WHERE fragment over `knowledge_chunks c`. */
@@ -171,66 +161,65 @@ export class SqliteSearchIndex implements SearchIndex {
     return { where: [...clauses, ...meta.clauses].join(" AND "), params: [...params, ...meta.params] };
   }
 
-  private keywordTop(q: SearchQuery, limit: number): ScoredKey[] {
-    const match = ftsMatchExpression(q.text);
-    if (!match) return [];
-    const scope = this.scopeSql(q);
-    return this.all<ScoredKey>(
-      `SELECT c.pk AS key, -bm25(knowledge_fts, 1.0, ${HEADING_WEIGHT}) AS score
-       FROM knowledge_fts JOIN knowledge_chunks c ON c.pk = knowledge_fts.rowid
-       WHERE knowledge_fts MATCH ? AND ${scope.where}
-       ORDER BY score DESC LIMIT ?`,
-      [match, ...scope.params, limit],
-    );
+  private keywordTop(q: SearchQuery, limit: number): KeywordRanking {
+    const scores = this.keywords.scores(q, queryTerms(q.text));
+    if (!scores) return { top: [], scores: async () => new Map() };
+    const top = q.filter ? this.filteredTop(q, scores, limit) : this.bestOf(scores, limit);
+    return {
+      top,
+      scores: async (keys) => {
+        const out = new Map<RowKey, number>();
+        for (const key of keys) {
+          const s = scoreOf(scores, Number(key));
+          if (s > 0) out.set(key, s);
+        }
+        return out;
+      },
+    };
   }
 
-  private keywordScores(q: SearchQuery, keys: RowKey[]): Map<RowKey, number> {
-    const match = ftsMatchExpression(q.text);
-    if (!match) return new Map();
+  private bestOf(scores: KeywordScores, limit: number): ScoredKey[] {
+    return topPositions(scores, limit).map((i) => ({ key: scores.keys[i]!, score: scores.scores[i]! }));
+  }
+
+  /**
+   * The best `limit` chunks that pass the filter: candidates are checked against the chunk table best first, in
+   * growing batches, so a loose filter costs one query and a tight one still finds its few chunks.
+   */
+  private filteredTop(q: SearchQuery, scores: KeywordScores, limit: number): ScoredKey[] {
     const scope = this.scopeSql(q);
-    const rows = this.all<ScoredKey>(
-      `SELECT c.pk AS key, -bm25(knowledge_fts, 1.0, ${HEADING_WEIGHT}) AS score
-       FROM knowledge_fts JOIN knowledge_chunks c ON c.pk = knowledge_fts.rowid
-       WHERE knowledge_fts MATCH ? AND knowledge_fts.rowid IN (SELECT value FROM json_each(?)) AND ${scope.where}`,
-      [match, JSON.stringify(keys), ...scope.params],
-    );
-    return new Map(rows.map((r) => [r.key, r.score]));
+    const passing: ScoredKey[] = [];
+    let checked = 0;
+    for (let want = Math.max(256, 4 * limit); checked < scores.keys.length && passing.length < limit; want *= 4) {
+      const batch = this.bestOf(scores, want).slice(checked);
+      checked += batch.length;
+      const ok = new Set(
+        this.all<{ key: number }>(
+          `SELECT c.pk AS key FROM knowledge_chunks c WHERE c.pk IN (SELECT value FROM json_each(?)) AND ${scope.where}`,
+          [JSON.stringify(batch.map((b) => b.key)), ...scope.params],
+        ).map((r) => r.key),
+      );
+      for (const b of batch) if (ok.has(b.key as number) && passing.length < limit) passing.push(b);
+    }
+    return passing;
   }
 
   private semanticTop(q: SearchQuery, vector: Float32Array, limit: number): ScoredKey[] {
-    if (!this.hasVectorTable(vector.length)) return [];
-    const table = vectorTableName(vector.length);
-    let rows: { key: number; distance: number }[];
-    if (!q.filter) {
-      // The partition key puts the owner inside vec0's own scan: other owners' vectors are never compared.
-      rows = this.all(
-        `SELECT rowid AS key, distance FROM ${table}
-         WHERE embedding MATCH ? AND k = ? AND account_id = ? AND knowledge_base_id = ?`,
-        [floatBlob(vector), Math.min(limit, VEC0_MAX_K), q.accountId, q.knowledgeBaseId],
-      );
-    } else {
-      // A filtered search is exact over the owner's matching chunks (vec0 cannot index arbitrary metadata).
-      const scope = this.scopeSql(q);
-      rows = this.all(
-        `SELECT c.pk AS key, vec_distance_cosine(v.embedding, ?) AS distance
-         FROM knowledge_chunks c JOIN ${table} v ON v.rowid = c.pk
-         WHERE ${scope.where} AND c.dimensions = ? ORDER BY distance LIMIT ?`,
-        [floatBlob(vector), ...scope.params, vector.length, limit],
-      );
-    }
-    return rows.map((r) => ({ key: r.key, score: 1 - r.distance }));
-  }
-
-  private semanticScores(q: SearchQuery, vector: Float32Array, keys: RowKey[]): Map<RowKey, number> {
-    if (!this.hasVectorTable(vector.length)) return new Map();
+    if (!q.filter) return this.vectors.nearest(q, vector, limit);
+    if (!this.vectors.has(vector.length)) return [];
+    // A filtered search is exact over the owner's matching chunks (vec0 cannot index arbitrary metadata).
     const scope = this.scopeSql(q);
     const rows = this.all<{ key: number; distance: number }>(
       `SELECT c.pk AS key, vec_distance_cosine(v.embedding, ?) AS distance
        FROM knowledge_chunks c JOIN ${vectorTableName(vector.length)} v ON v.rowid = c.pk
-       WHERE c.pk IN (SELECT value FROM json_each(?)) AND ${scope.where} AND c.dimensions = ?`,
-      [floatBlob(vector), JSON.stringify(keys), ...scope.params, vector.length],
+       WHERE ${scope.where} AND c.dimensions = ? ORDER BY distance LIMIT ?`,
+      [floatBlob(vector), ...scope.params, vector.length, limit],
     );
-    return new Map(rows.map((r) => [r.key, 1 - r.distance]));
+    return rows.map((r) => ({ key: r.key, score: 1 - r.distance }));
+  }
+
+  private semanticScores(q: SearchQuery, vector: Float32Array, keys: RowKey[]): Map<RowKey, number> {
+    return this.vectors.similarities(q, vector, keys.map(Number));
   }
 
   private load(q: SearchQuery, keys: RowKey[]): Map<RowKey, Omit<SearchHit, "score">> {

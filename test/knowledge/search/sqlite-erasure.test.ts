@@ -10,8 +10,11 @@ const SECRET_WORD = "Zanzibarquokkafrobnicating";
 const SECRET_HEADING = "Vexillologicalmarmalade";
 const DIMS = 64;
 
-/** A vector no other chunk has: its bytes can be looked for on disk. */
-const secretVector = Float32Array.from({ length: DIMS }, (_, i) => 0.0123 + i * 0.000731);
+/** A vector no other chunk has, with mixed signs so its sign-bit copy is a distinctive pattern too. */
+const secretVector = Float32Array.from(
+  { length: DIMS },
+  (_, i) => (((i * 7919) % 13) - 6) * 0.01 + i * 0.0013 + 0.0005,
+);
 const fillerVector = (i: number) => Float32Array.from({ length: DIMS }, (_, j) => Math.sin(i * 31 + j));
 
 function filesOf(db: string): Buffer[] {
@@ -29,6 +32,7 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
   let file: string;
   const scope = { accountId: "acct_erase", knowledgeBaseId: "kb_erase" };
   const vectorBytes = Buffer.from(secretVector.buffer).subarray(0, 64);
+  let bitBytes: Buffer;
 
   beforeAll(async () => {
     t = await freshDatabase("sqlite", [knowledgeIndexMigrations]);
@@ -36,6 +40,9 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
     sql = t.db.sql;
     file = t.db.file;
     index = new SqliteSearchIndex(sql);
+    bitBytes = (
+      sql.db.prepare("SELECT vec_quantize_binary(?) AS b").get(Buffer.from(secretVector.buffer)) as { b: Buffer }
+    ).b;
     // Neighbours on the same pages, so erasure must happen inside pages that stay in use.
     const filler: IndexedChunk[] = Array.from({ length: 400 }, (_, i) => ({
       id: `chk_fill_${i}`,
@@ -63,17 +70,14 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
   });
 
   function stemmedTerms(): string[] {
-    sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_terms USING fts5vocab(main, knowledge_fts, row)");
     return (
       sql.db
-        .prepare("SELECT term FROM temp.knowledge_terms WHERE term LIKE 'zanzibar%' OR term LIKE 'vexillo%'")
-        .all() as {
-        term: string;
-      }[]
+        .prepare("SELECT DISTINCT term FROM knowledge_postings WHERE term LIKE 'zanzibar%' OR term LIKE 'vexillo%'")
+        .all() as { term: string }[]
     ).map((r) => r.term);
   }
 
-  it("is on disk (text, stemmed terms, vector) before the delete — the scan can see it", async () => {
+  it("is on disk (text, stemmed terms, vector and its sign bits) before the delete — the scan can see it", async () => {
     purgeSqliteFreePages(sql.db);
     const terms = stemmedTerms();
     expect(terms.sort()).toEqual(["vexillologicalmarmalad", "zanzibarquokkafrobn"]);
@@ -82,6 +86,8 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
     expect(occurs(files, "zanzibarquokkafrobn")).toBe(true);
     expect(occurs(files, "vexillologicalmarmalad")).toBe(true);
     expect(occurs(files, vectorBytes)).toBe(true);
+    expect(bitBytes.length).toBe(DIMS / 8);
+    expect(occurs(files, bitBytes)).toBe(true);
   });
 
   it("is nowhere in the database, WAL or shared-memory file after delete and checkpoint", async () => {
@@ -101,8 +107,25 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
       expect(occurs(files, needle), needle).toBe(false);
     }
     expect(occurs(files, vectorBytes)).toBe(false);
+    expect(occurs(files, bitBytes)).toBe(false);
     // The neighbours are intact.
     const hits = await index.search({ ...scope, text: "lighthouses", mode: "keyword", topK: 500 });
     expect(hits).toHaveLength(400);
+  });
+
+  it("leaves no postings, statistics or words behind when the whole knowledge base is deleted", async () => {
+    await index.addChunks(scope, [
+      { id: "chk_again", documentId: "doc_again", position: 0, text: `Again ${SECRET_WORD}.`, vector: secretVector },
+    ]);
+    expect(stemmedTerms()).toEqual(["zanzibarquokkafrobn"]);
+    expect(await index.deleteKnowledgeBase(scope)).toBe(401);
+    purgeSqliteFreePages(sql.db);
+    const count = (table: string) => (sql.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(count("knowledge_postings")).toBe(0);
+    expect(count("knowledge_keyword_bases")).toBe(0);
+    const files = filesOf(file);
+    for (const needle of [SECRET_WORD, "zanzibarquokkafrobn", "lighthous", vectorBytes, bitBytes]) {
+      expect(occurs(files, needle)).toBe(false);
+    }
   });
 });
