@@ -11,7 +11,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import Fastify from "fastify";
 import { createLedger } from "../src/credits/create-ledger.js";
 import { creditsMigrations } from "../src/credits/schema.js";
 import { newId } from "../src/lib/ids.js";
@@ -110,13 +109,13 @@ async function httpBench(engine: "sqlite" | "postgres") {
     { built: true },
   );
 
-  const bare = Fastify({ logger: false });
-  bare.get("/bare", async () => ({ credits: 1, reservedCredits: 0 }));
   const bareService = await spawnBare();
 
   const rows = [];
-  const balance = await ac(`${service.url}/v1/balance`, { headers: { authorization: `Bearer ${c.apiKey}` } });
-  const bareResult = await ac(`${bareService.url}/bare`, {});
+  const { result: balance, cpuPerRequest: balanceCpu } = await measure(`${service.url}/v1/balance`, service.child.pid!, {
+    headers: { authorization: `Bearer ${c.apiKey}` },
+  });
+  const { result: bareResult, cpuPerRequest: bareCpu } = await measure(`${bareService.url}/bare`, bareService.pid, {});
   let seq = 0;
   const charges = await ac(`${service.url}/v1/admin/accounts/${c.accountId}/grants`, {
     method: "POST",
@@ -144,7 +143,9 @@ async function httpBench(engine: "sqlite" | "postgres") {
     perSecond: balance.requests.average,
     p50: balance.latency.p50,
     p99: balance.latency.p99,
-    note: `${fmt((100 * balance.requests.average) / bareResult.requests.average, 0)}% of the bare route`,
+    note:
+      `${fmt((100 * balance.requests.average) / bareResult.requests.average, 0)}% of the bare route's requests/s; ` +
+      `${fmt(balanceCpu, 0)} µs CPU per request vs ${fmt(bareCpu, 0)} (${fmt((100 * bareCpu) / balanceCpu, 0)}%)`,
   });
   rows.push({
     name: "HTTP bare Fastify route (same machine, same run)",
@@ -177,7 +178,7 @@ async function spawnBare() {
       if (m) resolve(m[1]!);
     });
   });
-  return { url, stop: async () => void child.kill() };
+  return { url, pid: child.pid!, stop: async () => void child.kill() };
 }
 
 const results = [];
