@@ -96,6 +96,21 @@ function ac(url: string, opts: Partial<autocannon.Options>): Promise<autocannon.
   });
 }
 
+/** CPU time (user + system) a process has used, in microseconds, from /proc (100 Hz ticks). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Warms the route up (JIT, caches), then measures it; also the server's CPU per request. */
+async function measure(url: string, pid: number, opts: Partial<autocannon.Options>) {
+  await ac(url, { ...opts, duration: 2 });
+  const before = cpuMicros(pid);
+  const result = await ac(url, opts);
+  const cpuPerRequest = (cpuMicros(pid) - before) / Math.max(1, result.requests.total);
+  return { result, cpuPerRequest };
+}
+
 async function httpBench(engine: "sqlite" | "postgres") {
   // The service under test runs in its own process, from the built code, as in production.
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: PACKAGE_ROOT, stdio: "ignore" });
