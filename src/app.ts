@@ -14,6 +14,7 @@ import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
+import { FailureLimiter } from "./http/rate-limit.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
@@ -219,9 +220,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
+  const operatorGuesses = new FailureLimiter();
   registerAuth(app, {
     licenses,
     adminToken: config.adminToken,
+    operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
   systemRoutes(app, { db, metrics, version: VERSION });
@@ -258,6 +261,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     licenses,
     web: webSessions,
     adminToken: config.adminToken,
+    operatorGuesses,
   });
 
   const cleanup = setInterval(() => {

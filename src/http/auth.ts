@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { LicenseStore, Principal } from "../licenses/store.js";
 import { constantTimeEquals } from "../licenses/keys.js";
 import { ApiError } from "./errors.js";
+import type { FailureLimiter } from "./rate-limit.js";
 import type { App } from "./server.js";
 
 export type AuthMode = "public" | "customer" | "admin";
@@ -53,7 +54,7 @@ function bearer(request: FastifyRequest): string | undefined {
  */
 export function registerAuth(
   app: App,
-  deps: { licenses: LicenseStore; adminToken?: string; sessions?: SessionResolver },
+  deps: { licenses: LicenseStore; adminToken?: string; sessions?: SessionResolver; operatorGuesses?: FailureLimiter },
 ): void {
   app.decorateRequest("principal", undefined);
   app.addHook("onRequest", async (request) => {
@@ -63,8 +64,11 @@ export function registerAuth(
     if (mode === "admin") {
       if (!deps.adminToken) throw new ApiError("FORBIDDEN", "operator endpoints are disabled: ADMIN_TOKEN is not set");
       if (token) {
-        if (!constantTimeEquals(token, deps.adminToken))
+        deps.operatorGuesses?.check(request.ip);
+        if (!constantTimeEquals(token, deps.adminToken)) {
+          deps.operatorGuesses?.fail(request.ip);
           throw new ApiError("UNAUTHENTICATED", "this endpoint needs the operator's ADMIN_TOKEN as a bearer token");
+        }
         return;
       }
       const operator = await deps.sessions?.(request, "operator");

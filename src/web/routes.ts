@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyReply } from "fastify";
+import type { FailureLimiter } from "../http/rate-limit.js";
 import type { Pricing } from "../credits/pricing.js";
 import type { Sql } from "../db/sql.js";
 import type { App } from "../http/server.js";
@@ -19,6 +20,8 @@ export interface WebDeps {
   licenses: LicenseStore;
   web: WebSessions;
   adminToken?: string;
+  /** Counts wrong operator tokens per address (shared with the bearer check). */
+  operatorGuesses: FailureLimiter;
   /** The Vite build output (default dist/web). */
   distDir?: string;
 }
@@ -40,7 +43,12 @@ function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply
 /** The pricing page, the two single-page apps, their assets and the session endpoints they sign in with. */
 export async function webRoutes(app: App, deps: WebDeps): Promise<void> {
   const dist = deps.distDir ?? WEB_DIST;
-  sessionRoutes(app, { web: deps.web, licenses: deps.licenses, adminToken: deps.adminToken });
+  sessionRoutes(app, {
+    web: deps.web,
+    licenses: deps.licenses,
+    adminToken: deps.adminToken,
+    operatorGuesses: deps.operatorGuesses,
+  });
 
   const pricingPage = async (_request: unknown, reply: FastifyReply) =>
     sendHtml(

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { requireCsrf } from "../http/auth.js";
 import { ApiError } from "../http/errors.js";
+import type { FailureLimiter } from "../http/rate-limit.js";
 import { errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { constantTimeEquals } from "../licenses/keys.js";
@@ -83,7 +84,10 @@ export class WebSessions {
   }
 }
 
-export function sessionRoutes(app: App, deps: { web: WebSessions; licenses: LicenseStore; adminToken?: string }): void {
+export function sessionRoutes(
+  app: App,
+  deps: { web: WebSessions; licenses: LicenseStore; adminToken?: string; operatorGuesses: FailureLimiter },
+): void {
   const { web, licenses } = deps;
 
   async function describeCustomer(session: Session): Promise<z.infer<typeof CustomerSession>> {
@@ -160,13 +164,16 @@ export function sessionRoutes(app: App, deps: { web: WebSessions; licenses: Lice
         tags: ["sessions"],
         summary: "Operator sign-in with ADMIN_TOKEN: sets a separate HttpOnly operator session cookie",
         body: z.object({ token: z.string().trim().min(1).max(500) }),
-        response: { 201: OperatorSession, ...errors(400, 401, 403) },
+        response: { 201: OperatorSession, ...errors(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
       if (!deps.adminToken) throw new ApiError("FORBIDDEN", "operator sign-in is disabled: ADMIN_TOKEN is not set");
-      if (!constantTimeEquals(request.body.token, deps.adminToken))
+      deps.operatorGuesses.check(request.ip);
+      if (!constantTimeEquals(request.body.token, deps.adminToken)) {
+        deps.operatorGuesses.fail(request.ip);
         throw new ApiError("UNAUTHENTICATED", "this is not the operator's ADMIN_TOKEN");
+      }
       const session = await web.open(request, reply, "operator");
       reply.header("cache-control", "no-store");
       return reply

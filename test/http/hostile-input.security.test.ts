@@ -122,3 +122,22 @@ describe("hostile input gets a clear 4xx problem and changes nothing", () => {
     expect((await app.api("GET", "/healthz")).body.status).toBe("ok");
   });
 });
+
+describe("guessing the operator token is slowed down", () => {
+  it("ten wrong tokens from one address, then 429 for a minute (even for the right one)", async () => {
+    const app = await startTestApp("sqlite");
+    try {
+      for (let i = 0; i < 10; i++)
+        expect((await app.api("GET", "/v1/admin/licenses", { token: `wrong-token-number-${i}-xxxxxx` })).status).toBe(
+          401,
+        );
+      const limited = await app.api("GET", "/v1/admin/licenses", { token: "wrong-token-number-11-xxxxxx" });
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe("RATE_LIMITED");
+      expect((await app.api("POST", "/v1/admin/sessions", { body: { token: ADMIN_TOKEN } })).status).toBe(429);
+      expect((await app.admin("GET", "/v1/admin/licenses")).status).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+});
