@@ -73,6 +73,21 @@ async function chunkCorpus(docs: { id: string; title: string; text: string }[]):
   return out;
 }
 const results = new Map<string, Map<SearchMode, Scores>>();
+/** Per collection: recall@10 of the index's semantic top 10 against exact cosine over the same vectors. */
+const vectorRecall = new Map<string, number>();
+
+function exactTop(query: Float32Array, vectors: Float32Array[], k: number): number[] {
+  const scores = vectors.map((v) => {
+    let dot = 0;
+    let nv = 0;
+    for (let i = 0; i < v.length; i++) {
+      dot += v[i]! * query[i]!;
+      nv += v[i]! * v[i]!;
+    }
+    return nv > 0 ? dot / Math.sqrt(nv) : 0;
+  });
+  return [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
+}
 
 for (const name of values.collections!.split(",")) {
   const c = loadCollection(name);
@@ -119,6 +134,17 @@ for (const name of values.collections!.split(",")) {
     }
     byMode.set(mode, scoreRun(runs));
   }
+  if (modes.includes("semantic")) {
+    let found = 0;
+    for (const [i, q] of c.queries.entries()) {
+      const hits = await index.search({ ...scope, text: q.text, vector: queryVectors[i], mode: "semantic", topK: 10 });
+      const exact = new Set(
+        exactTop(queryVectors[i]!, docVectors, 10).map((j) => `chk_${chunks[j]!.documentId}_${chunks[j]!.position}`),
+      );
+      found += hits.filter((h) => exact.has(h.chunkId)).length;
+    }
+    vectorRecall.set(name, found / (10 * c.queries.length));
+  }
   results.set(name, byMode);
   await dispose();
 }
@@ -135,4 +161,9 @@ for (const mode of modes) {
     return `${f(s.ndcg10)} | ${f(s.recall10)} | ${f(s.recall100)}`;
   });
   console.log(`| ${mode} | ${cells.join(" | ")} |`);
+}
+if (vectorRecall.size) {
+  console.log(
+    `\nvector index recall@10 against exact cosine (semantic, topK 10): ${names.map((n) => `${n} ${f(vectorRecall.get(n))}`).join(", ")}`,
+  );
 }

@@ -46,7 +46,7 @@ for (const name of COLLECTIONS) {
     for (const [label, expr] of Object.entries(RANKERS)) {
       const rows = (await query!(
         `WITH q AS (SELECT replace(plainto_tsquery('english', $1)::text, ' & ', ' | ')::tsquery AS query)
-         SELECT c.document_id FROM knowledge_chunks c, q WHERE c.tsv @@ q.query
+         SELECT c.document_id FROM knowledge_chunks c, q WHERE to_tsvector('english', c.text) @@ q.query
          ORDER BY ${expr} DESC LIMIT 10`,
         [q.text.normalize("NFKD").replace(/\p{M}+/gu, "")],
       )) as { document_id: string }[];

@@ -1,10 +1,11 @@
 import { porterStem } from "./porter.js";
 
 /**
- * Text analysis of the keyword index, the same for documents and queries: words split and folded as FTS5's
- * `unicode61 remove_diacritics 2` tokenizer does (letters, digits and private-use characters; lower case; no
- * diacritics), stemmed by FTS5's Porter stemmer (see porter.ts), English stopwords dropped. Only the query side
- * used to drop stopwords; the index now skips them too, since no query can ask for one.
+ * Text analysis of the keyword index, the same for documents and queries and for SQLite and PostgreSQL: words split
+ * and folded as FTS5's `unicode61 remove_diacritics 2` tokenizer does (letters, digits and private-use characters;
+ * lower case; no diacritics), stemmed by FTS5's Porter stemmer (see porter.ts), English stopwords dropped. Two
+ * deliberate differences from FTS5: compatibility characters are folded too (NFKD: a PDF's "ﬁ" ligature matches
+ * "fi"), and the index skips stopwords, which only queries used to drop — no query can ask for one.
  */
 
 // PostgreSQL's `english` stopword list (the Snowball list), so that both engines ignore exactly the same words.
@@ -19,7 +20,8 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Printable ASCII needs no Unicode folding (the common case, and the fast path). */
+const ASCII = /^[ -~\t\n\r]*$/;
 const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 
 /** Lower-cased words without diacritics, split the way FTS5's unicode61 tokenizer splits them. */

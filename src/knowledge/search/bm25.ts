@@ -1,4 +1,4 @@
-import { decodeInto, postingArrays, type PostingArrays } from "./postings.js";
+import { decodeInto, type PostingArrays, postingArrays } from "./postings.js";
 
 /**
  * Okapi BM25 over stored postings, in memory, for one knowledge base. Pure: the adapters fetch the blocks of the

@@ -123,15 +123,18 @@ function applyRules(w: string, rules: Rule[]): string {
   return w;
 }
 
-function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s);
-  return s.length;
-}
+const ASCII = /^[ -~]*$/;
 
 /** The stem of one folded (lower-case, diacritics removed) token. */
 export function porterStem(token: string): string {
-  const bytes = utf8Length(token);
-  if (bytes < 3 || bytes > 64) return token;
+  if (ASCII.test(token)) return stemBytes(token);
+  // FTS5 stems UTF-8 bytes: every byte of a non-ASCII character counts as a consonant, which changes the measure
+  // and *o tests ("straße" → "straß"). One character per byte (latin1) reproduces that exactly.
+  return Buffer.from(stemBytes(Buffer.from(token, "utf8").toString("latin1")), "latin1").toString("utf8");
+}
+
+function stemBytes(token: string): string {
+  if (token.length < 3 || token.length > 64) return token;
   let w = token;
 
   // Step 1a.

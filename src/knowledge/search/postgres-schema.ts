@@ -1,6 +1,7 @@
 /**
  * DDL of the PostgreSQL knowledge index, run by `PostgresSearchIndex.init()` (idempotent, serialised across processes
- * by an advisory lock inside each DO block). Vectors live in one table per dimension, created on first use: pgvector
+ * by an advisory lock inside each DO block). Keyword postings and each knowledge base's BM25 totals are laid out as
+ * in SQLite (keyword-blocks.ts). Vectors live in one table per dimension, created on first use: pgvector
  * `vector(n)` with an HNSW cosine index when the extension is there, else `real[]` searched exactly.
  */
 export const BASE_DDL = `DO $ddl$ BEGIN
@@ -16,15 +17,31 @@ export const BASE_DDL = `DO $ddl$ BEGIN
     heading TEXT,
     metadata JSONB,
     text TEXT NOT NULL,
-    tsv TSVECTOR NOT NULL,
-    tf JSONB NOT NULL,
-    len INTEGER NOT NULL,
     dimensions INTEGER NOT NULL,
     UNIQUE (account_id, knowledge_base_id, chunk_id)
   );
-  CREATE INDEX IF NOT EXISTS knowledge_chunks_document
-    ON knowledge_chunks (account_id, knowledge_base_id, document_id) INCLUDE (len);
-  CREATE INDEX IF NOT EXISTS knowledge_chunks_tsv ON knowledge_chunks USING gin (tsv);
+  -- Keyword search moved from SQL BM25 over tsvectors to postings blocks: an older table loses those columns (and
+  -- the index that included one of them, recreated below without it).
+  DROP INDEX IF EXISTS knowledge_chunks_tsv;
+  ALTER TABLE knowledge_chunks DROP COLUMN IF EXISTS tsv, DROP COLUMN IF EXISTS tf, DROP COLUMN IF EXISTS len;
+  CREATE INDEX IF NOT EXISTS knowledge_chunks_document ON knowledge_chunks (account_id, knowledge_base_id, document_id);
+  CREATE TABLE IF NOT EXISTS knowledge_index_bases (
+    kb BIGSERIAL PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    knowledge_base_id TEXT NOT NULL,
+    chunks BIGINT NOT NULL,
+    tokens BIGINT NOT NULL,
+    UNIQUE (account_id, knowledge_base_id)
+  );
+  CREATE TABLE IF NOT EXISTS knowledge_postings (
+    kb BIGINT NOT NULL REFERENCES knowledge_index_bases (kb) ON DELETE CASCADE,
+    term TEXT NOT NULL,
+    first_key BIGINT NOT NULL,
+    last_key BIGINT NOT NULL,
+    n INTEGER NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (kb, term, first_key)
+  );
   -- Exact search without pgvector: unit vectors, so the dot product is the cosine similarity.
   CREATE OR REPLACE FUNCTION knowledge_dot(a real[], b real[]) RETURNS double precision
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT sum(x * y) FROM unnest(a, b) AS t(x, y)';

@@ -1,13 +1,14 @@
 import type { DomainMigrations } from "../../db/sql.js";
 
 /**
- * The SQLite knowledge index. Chunk rows own the text. Keyword search is BM25 over postings this index stores itself
- * (see sqlite-keyword.ts), with each knowledge base's own statistics: FTS5's bm25() took document frequencies from
- * the whole table, so one tenant's scores moved with another tenant's text, and it scored every match (210 ms at
- * 100,000 chunks). Vectors live in one vec0 table per dimension (`knowledge_vec_<n>`, partitioned by account and
- * knowledge base) with a sign-bit copy beside it for fast candidate search, both created on first use.
- * `secure_delete` (set on every connection) zeroes what a delete or a rewritten postings block leaves behind.
- * PostgreSQL tables are created by `PostgresSearchIndex.init()`, which must first probe for pgvector.
+ * The SQLite knowledge index. Chunk rows own the text; everything else is kept per knowledge base
+ * (`knowledge_index_bases`: an internal id and BM25's totals). Keyword search is BM25 over postings this index
+ * stores (`knowledge_postings`, see sqlite-keyword.ts) with the knowledge base's own statistics: FTS5's bm25() took
+ * document frequencies from the whole table, so one tenant's scores moved with another tenant's text, and it scored
+ * every match (210 ms at 100,000 chunks). Vectors are float32 rows (`knowledge_vectors`) with sign-bit sketches in
+ * blocks (`knowledge_sketches`, see sqlite-vectors.ts): vec0 took 115 ms for an exact search of 100,000 vectors and
+ * ~0.15 ms per vector fetched by rowid. `secure_delete` (set on every connection) zeroes what a delete or a
+ * rewritten block leaves behind. PostgreSQL tables are created by `PostgresSearchIndex.init()`.
  */
 export const knowledgeIndexMigrations: DomainMigrations = {
   domain: "knowledge-index",
@@ -40,7 +41,7 @@ INSERT INTO knowledge_fts (knowledge_fts, rank) VALUES ('secure-delete', 1);`,
     {
       version: 2,
       name: "keyword postings per knowledge base",
-      // Knowledge bases indexed before this version get their postings from their stored chunks on first use.
+      // Superseded by version 3 (it shipped mid-change); kept so databases that applied it go on from where they are.
       sqlite: `
 CREATE TABLE knowledge_keyword_bases (
   kb INTEGER PRIMARY KEY,
@@ -62,40 +63,57 @@ CREATE TABLE knowledge_postings (
 DROP TABLE knowledge_fts;`,
       postgres: "SELECT 1",
     },
+    {
+      version: 3,
+      name: "postings, vectors and sketches per knowledge base",
+      // What version 2 built is dropped and, like everything indexed before, rebuilt from the stored chunks when
+      // SqliteSearchIndex opens (sqlite-upgrade.ts): the knowledge bases to rebuild are listed here.
+      sqlite: `
+DROP TABLE knowledge_postings;
+DROP TABLE knowledge_keyword_bases;
+CREATE TABLE knowledge_index_bases (
+  kb INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  knowledge_base_id TEXT NOT NULL,
+  chunks INTEGER NOT NULL,
+  tokens INTEGER NOT NULL,
+  fresh_segments INTEGER NOT NULL DEFAULT 0,
+  fresh_chunks INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (account_id, knowledge_base_id)
+);
+CREATE TABLE knowledge_postings (
+  kb INTEGER NOT NULL,
+  term TEXT NOT NULL,
+  first_key INTEGER NOT NULL,
+  last_key INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (kb, term, first_key)
+) WITHOUT ROWID;
+CREATE TABLE knowledge_fresh_postings (
+  kb INTEGER NOT NULL,
+  segment INTEGER NOT NULL,
+  term TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (kb, segment, term)
+) WITHOUT ROWID;
+CREATE TABLE knowledge_vectors (
+  pk INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  knowledge_base_id TEXT NOT NULL,
+  embedding BLOB NOT NULL
+);
+CREATE TABLE knowledge_sketches (
+  kb INTEGER NOT NULL,
+  dimensions INTEGER NOT NULL,
+  first_key INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  bits BLOB NOT NULL,
+  PRIMARY KEY (kb, dimensions, first_key)
+) WITHOUT ROWID;
+CREATE TABLE knowledge_index_upgrade AS SELECT DISTINCT account_id, knowledge_base_id FROM knowledge_chunks;`,
+      postgres: "SELECT 1",
+    },
   ],
 };
-
-/** The vec0 table for one vector size; the name is built from a validated integer only. */
-export function vectorTableName(dimensions: number): string {
-  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 8192) {
-    throw new Error(`unsupported vector size ${dimensions}`);
-  }
-  return `knowledge_vec_${dimensions}`;
-}
-
-// chunk_size: vec0 preallocates one block of chunk_size vectors per partition (per knowledge base), so the
-// default 1024 would reserve 2 MiB of disk for a three-chunk knowledge base of 512-d vectors.
-export const vectorTableSql = (dimensions: number) => `CREATE VIRTUAL TABLE IF NOT EXISTS ${vectorTableName(dimensions)}
-USING vec0(
-  account_id TEXT PARTITION KEY,
-  knowledge_base_id TEXT PARTITION KEY,
-  embedding FLOAT[${dimensions}] distance_metric=cosine,
-  chunk_size=128
-)`;
-
-/** Whether vectors of this size also get a sign-bit copy (vec0 `bit[n]` needs a multiple of 8). */
-export const hasBitTable = (dimensions: number) => dimensions % 8 === 0;
-
-/** The sign-bit vec0 table for one vector size (Hamming distance), searched first and re-ranked exactly. */
-export function bitTableName(dimensions: number): string {
-  vectorTableName(dimensions);
-  return `knowledge_vbit_${dimensions}`;
-}
-
-export const bitTableSql = (dimensions: number) => `CREATE VIRTUAL TABLE IF NOT EXISTS ${bitTableName(dimensions)}
-USING vec0(
-  account_id TEXT PARTITION KEY,
-  knowledge_base_id TEXT PARTITION KEY,
-  embedding BIT[${dimensions}],
-  chunk_size=128
-)`;

@@ -223,6 +223,53 @@ export function runSearchIndexContract(name: string, open: () => Promise<IndexUn
       expect(await ids({ ...b, ...everything, mode: "hybrid" })).toHaveLength(5);
     });
 
+    it("scores a knowledge base with its own statistics: other owners' text changes nothing", async () => {
+      const mine = fresh();
+      await library(mine);
+      const query = { ...mine, text: "tea espresso revenue", vector: topic(1), topK: 5 };
+      const scored = async (mode: "keyword" | "hybrid") =>
+        (await t.index.search({ ...query, mode })).map((h) => [h.chunkId, h.score]);
+      const before = { keyword: await scored("keyword"), hybrid: await scored("hybrid") };
+      // Others index the same words many times: with shared statistics these words would turn common and score less.
+      const crowd = Array.from({ length: 60 }, (_, i) =>
+        chunk(`crowd_${i}`, `doc_crowd_${i % 3}`, `tea espresso tea espresso revenue revenue ${i}`, 1),
+      );
+      await t.index.addChunks({ accountId: `${mine.accountId}_other`, knowledgeBaseId: mine.knowledgeBaseId }, crowd);
+      await t.index.addChunks({ accountId: mine.accountId, knowledgeBaseId: `${mine.knowledgeBaseId}_other` }, crowd);
+      expect(await scored("keyword")).toEqual(before.keyword);
+      expect(await scored("hybrid")).toEqual(before.hybrid);
+      expect(before.keyword.length).toBe(3);
+    });
+
+    it("keeps keyword scores exact through many small additions, full postings blocks, deletions and replacements", async () => {
+      const grown = fresh();
+      const direct = fresh();
+      // 1,300 chunks share a word, so its postings span more than one block; they arrive 100 at a time, then the
+      // last 300 four at a time (many small additions, as ingestion makes them).
+      const all = Array.from({ length: 1300 }, (_, i) =>
+        chunk(`c${i}`, `doc_${i % 13}`, `lantern ${i % 7 === 0 ? "lantern harbour" : "harbour"} note ${i}`, i % 8),
+      );
+      for (let i = 0; i < 1000; i += 100) await t.index.addChunks(grown, all.slice(i, i + 100));
+      for (let i = 1000; i < all.length; i += 4) await t.index.addChunks(grown, all.slice(i, i + 4));
+      expect(await t.index.deleteDocument(grown, "doc_3")).toBe(100);
+      expect(await t.index.deleteDocument(grown, "doc_7")).toBe(100);
+      const replaced = all.slice(0, 40).map((c) => ({ ...c, text: `${c.text} lantern lantern` }));
+      await t.index.addChunks(grown, replaced);
+      // The same final chunks, added in one go to another knowledge base, must score exactly the same.
+      const remaining = new Map(
+        all.filter((c) => c.documentId !== "doc_3" && c.documentId !== "doc_7").map((c) => [c.id, c]),
+      );
+      for (const c of replaced) remaining.set(c.id, c);
+      await t.index.addChunks(direct, [...remaining.values()]);
+      const scores = async (scope: IndexScope) =>
+        (await t.index.search({ ...scope, text: "lantern harbour", mode: "keyword", topK: 2000 }))
+          .map((h) => `${h.chunkId} ${h.score}`)
+          .sort();
+      const expected = await scores(direct);
+      expect(expected).toHaveLength(1106); // 1,300 − 200 deleted + 6 replacements whose documents were deleted
+      expect(await scores(grown)).toEqual(expected);
+    });
+
     it("adding a chunk id again replaces it instead of duplicating it", async () => {
       const s = fresh();
       await t.index.addChunks(s, [chunk("c1", "doc1", "old wording about lighthouses", 0)]);

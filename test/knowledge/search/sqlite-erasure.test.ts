@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeSqliteFreePages, type SqliteSql } from "../../../src/db/sqlite.js";
 import type { IndexedChunk } from "../../../src/knowledge/search/search-index.js";
+import { SKETCH_BITS, sketchOf } from "../../../src/knowledge/search/sketch.js";
 import { SqliteSearchIndex } from "../../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
 import { freshDatabase, type TestDatabase } from "../../support/db.js";
@@ -32,7 +33,7 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
   let file: string;
   const scope = { accountId: "acct_erase", knowledgeBaseId: "kb_erase" };
   const vectorBytes = Buffer.from(secretVector.buffer).subarray(0, 64);
-  let bitBytes: Buffer;
+  const bitBytes = Buffer.from(sketchOf(secretVector).buffer);
 
   beforeAll(async () => {
     t = await freshDatabase("sqlite", [knowledgeIndexMigrations]);
@@ -40,9 +41,6 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
     sql = t.db.sql;
     file = t.db.file;
     index = new SqliteSearchIndex(sql);
-    bitBytes = (
-      sql.db.prepare("SELECT vec_quantize_binary(?) AS b").get(Buffer.from(secretVector.buffer)) as { b: Buffer }
-    ).b;
     // Neighbours on the same pages, so erasure must happen inside pages that stay in use.
     const filler: IndexedChunk[] = Array.from({ length: 400 }, (_, i) => ({
       id: `chk_fill_${i}`,
@@ -72,7 +70,10 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
   function stemmedTerms(): string[] {
     return (
       sql.db
-        .prepare("SELECT DISTINCT term FROM knowledge_postings WHERE term LIKE 'zanzibar%' OR term LIKE 'vexillo%'")
+        .prepare(
+          `SELECT term FROM (SELECT term FROM knowledge_postings UNION SELECT term FROM knowledge_fresh_postings)
+           WHERE term LIKE 'zanzibar%' OR term LIKE 'vexillo%'`,
+        )
         .all() as { term: string }[]
     ).map((r) => r.term);
   }
@@ -86,7 +87,7 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
     expect(occurs(files, "zanzibarquokkafrobn")).toBe(true);
     expect(occurs(files, "vexillologicalmarmalad")).toBe(true);
     expect(occurs(files, vectorBytes)).toBe(true);
-    expect(bitBytes.length).toBe(DIMS / 8);
+    expect(bitBytes.length).toBe(SKETCH_BITS / 8);
     expect(occurs(files, bitBytes)).toBe(true);
   });
 
@@ -121,8 +122,15 @@ describe("SQLite knowledge index: a deleted chunk leaves nothing on disk", () =>
     expect(await index.deleteKnowledgeBase(scope)).toBe(401);
     purgeSqliteFreePages(sql.db);
     const count = (table: string) => (sql.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    expect(count("knowledge_postings")).toBe(0);
-    expect(count("knowledge_keyword_bases")).toBe(0);
+    for (const table of [
+      "knowledge_postings",
+      "knowledge_fresh_postings",
+      "knowledge_index_bases",
+      "knowledge_vectors",
+      "knowledge_sketches",
+    ]) {
+      expect(count(table), table).toBe(0);
+    }
     const files = filesOf(file);
     for (const needle of [SECRET_WORD, "zanzibarquokkafrobn", "lighthous", vectorBytes, bitBytes]) {
       expect(occurs(files, needle)).toBe(false);
