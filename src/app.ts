@@ -1,11 +1,11 @@
-import { ConfigError, type Config } from "./config.js";
+import { mkdirSync } from "node:fs";
+import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
-import { mkdirSync } from "node:fs";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
@@ -14,12 +14,10 @@ import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
-import { FailureLimiter } from "./http/rate-limit.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
+import { FailureLimiter } from "./http/rate-limit.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
-import { TOKENIZER_NAME } from "./knowledge/tokens.js";
-import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { loadImageProvider } from "./images/providers/index.js";
 import type { ImageProvider } from "./images/providers/provider.js";
 import { ProviderChain } from "./images/router.js";
@@ -44,14 +42,16 @@ import type { SearchIndex } from "./knowledge/search/search-index.js";
 import { SqliteSearchIndex } from "./knowledge/search/sqlite.js";
 import { KnowledgeService } from "./knowledge/service.js";
 import { KnowledgeStore } from "./knowledge/store.js";
-import { privacyRoutes } from "./privacy/routes.js";
-import type { BlobStore } from "./storage/blob-store.js";
-import { createBlobStore } from "./storage/index.js";
+import { TOKENIZER_NAME } from "./knowledge/tokens.js";
+import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
 import { createStripeClient } from "./payments/stripe.js";
+import { privacyRoutes } from "./privacy/routes.js";
+import type { BlobStore } from "./storage/blob-store.js";
+import { createBlobStore } from "./storage/index.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
@@ -190,6 +190,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   // JOB_CONCURRENCY=0 makes an API-only process; another process runs the jobs.
   if (config.jobs.concurrency > 0) worker.start();
+  // A change of embedding model: knowledge bases built with another one are re-embedded in the background.
+  await knowledge.scheduleReembedding();
 
   const imageProviders = await createImageProviders(config);
   const images = new ImageService({

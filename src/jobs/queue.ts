@@ -124,6 +124,14 @@ export class JobQueue {
     );
   }
 
+  async hasPending(kind: string, accountId: string, subjectId: string): Promise<boolean> {
+    const row = await this.db.sql.get(
+      "SELECT id FROM jobs WHERE kind = ? AND account_id = ? AND subject_id = ? AND status IN ('queued', 'running')",
+      [kind, accountId, subjectId],
+    );
+    return row !== undefined;
+  }
+
   /** Jobs of a subject are removed with it (their payload may name its files). */
   async deleteForSubjects(accountId: string, subjectIds: string[]): Promise<number> {
     let n = 0;

@@ -1,13 +1,13 @@
-import type { Metering } from "../credits/metering.js";
-import { embedMc, queryMc } from "../credits/quotes.js";
-import type { Pricing } from "../credits/pricing.js";
 import type { Ledger } from "../credits/ledger.js";
+import type { Metering } from "../credits/metering.js";
+import type { Pricing } from "../credits/pricing.js";
+import { embedMc, queryMc } from "../credits/quotes.js";
 import { ApiError } from "../http/errors.js";
 import type { JobQueue } from "../jobs/queue.js";
 import { FinalJobError, type JobContext, type JobHandler } from "../jobs/worker.js";
 import { newId } from "../lib/ids.js";
 import type { BlobStore } from "../storage/blob-store.js";
-import { resolveChunking } from "./chunk.js";
+import { chunkDocument, resolveChunking } from "./chunk.js";
 import type { CrawlDeps } from "./crawl/crawler.js";
 import { validateCrawlUrl } from "./crawl/crawler.js";
 import type { Embedder } from "./embedders/embedder.js";
@@ -21,7 +21,6 @@ import {
 import { type CrawlLimits, contentHash, extractSite, indexDocument, sha256 } from "./ingest.js";
 import type { MetadataValue, SearchHit, SearchIndex, SearchMode } from "./search/search-index.js";
 import type { KnowledgeBase, KnowledgeDocument, KnowledgeStore, Owner } from "./store.js";
-import { chunkDocument } from "./chunk.js";
 
 export interface KnowledgeSettings {
   extractLimits: ExtractLimits;
@@ -53,7 +52,11 @@ type Upload =
 
 export type AddResult = { document: KnowledgeDocument; created: boolean };
 
-const ingestBlob = (accountId: string, docId: string) => `${accountId}/ingest/${docId}.json`;
+/**
+ * A document's extracted text (its blocks, pages and headings) is kept as a blob for as long as the document lives:
+ * background jobs read it, and a change of embedding model re-embeds from it. Deleting the document deletes it.
+ */
+const textBlob = (accountId: string, docId: string) => `${accountId}/documents/${docId}.json`;
 
 /**
  * Knowledge bases end to end: uploads are extracted and priced in the request (so a document that cannot be paid is
@@ -189,12 +192,12 @@ export class KnowledgeService {
         errorCode: null,
         error: null,
       });
+      await this.deps.blobs.put(
+        textBlob(owner.accountId, docId),
+        Buffer.from(JSON.stringify(extracted)),
+        "application/json",
+      );
       if (!inline) {
-        await this.deps.blobs.put(
-          ingestBlob(owner.accountId, docId),
-          Buffer.from(JSON.stringify(extracted)),
-          "application/json",
-        );
         await this.deps.jobs.enqueue({
           id: jobId,
           kind: "knowledge.ingest",
@@ -208,6 +211,7 @@ export class KnowledgeService {
     } catch (error) {
       await this.deps.metering.release(hold, "the upload could not be stored").catch(() => {});
       await store.deleteDocumentRow(owner.accountId, docId).catch(() => {});
+      await this.deps.blobs.delete(textBlob(owner.accountId, docId)).catch(() => {});
       throw error;
     }
     try {
@@ -349,7 +353,60 @@ export class KnowledgeService {
         run: (ctx) => this.runCrawlJob(ctx),
         giveUp: (job, error) => this.failJobDocument(job.accountId, String(job.payload.docId), error),
       },
+      "knowledge.reembed": {
+        run: (ctx) => this.runReembedJob(ctx),
+        // Searches keep using keywords for this knowledge base; the next start queues it again.
+        giveUp: async () => {},
+      },
     };
+  }
+
+  /**
+   * Queues re-embedding of every knowledge base whose vectors came from another model than the configured one (an
+   * operator changed EMBEDDING_PROVIDER). Until its job finishes, such a knowledge base is searched by keywords.
+   */
+  async scheduleReembedding(): Promise<number> {
+    let queued = 0;
+    for (const kb of await this.deps.store.knowledgeBasesWithModelOtherThan(this.deps.embedder.id)) {
+      if (await this.deps.jobs.hasPending("knowledge.reembed", kb.accountId, kb.id)) continue;
+      await this.deps.jobs.enqueue({
+        kind: "knowledge.reembed",
+        accountId: kb.accountId,
+        subjectId: kb.id,
+        payload: { knowledgeBaseId: kb.id, model: this.deps.embedder.id },
+      });
+      queued++;
+    }
+    if (queued) this.deps.onQueued?.();
+    return queued;
+  }
+
+  /** Rebuilds a knowledge base's vectors with the configured model, from each document's stored text. Free. */
+  private async runReembedJob({ job, signal }: JobContext): Promise<void> {
+    const kbId = String(job.payload.knowledgeBaseId);
+    const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, kbId);
+    if (!kb || kb.embeddingModel === this.deps.embedder.id) return;
+    for (const { id } of await this.deps.store.documentIds(job.accountId, kbId)) {
+      const doc = await this.deps.store.getDocumentById(job.accountId, id);
+      if (doc?.status !== "ready" || doc.duplicateOf) continue;
+      const blob = await this.deps.blobs.get(textBlob(job.accountId, id));
+      if (!blob) continue; // its text is gone; keyword search still finds it
+      await indexDocument({
+        scope: { accountId: job.accountId, knowledgeBaseId: kbId },
+        documentId: id,
+        extracted: JSON.parse(blob.toString("utf8")) as ExtractedDocument,
+        chunking: kb,
+        metadata: doc.metadata,
+        embedder: this.deps.embedder,
+        index: this.deps.index,
+        signal,
+        onBatch: async () => (await this.deps.store.getDocumentById(job.accountId, id)) !== undefined,
+      }).catch((error) => {
+        // A document deleted meanwhile is simply skipped.
+        if (!(error instanceof ApiError && error.code === "NOT_FOUND")) throw error;
+      });
+    }
+    await this.deps.store.setEmbeddingModel(kbId, this.deps.embedder.id);
   }
 
   private async failJobDocument(accountId: string, docId: string, error: unknown): Promise<void> {
@@ -357,7 +414,7 @@ export class KnowledgeService {
     if (!doc) return;
     if (doc.holdId)
       await this.deps.ledger.release({ accountId, holdId: doc.holdId, reason: "ingestion failed" }).catch(() => {});
-    await this.deps.blobs.delete(ingestBlob(accountId, docId));
+    await this.deps.blobs.delete(textBlob(accountId, docId));
     const api = error instanceof ApiError ? error : undefined;
     await this.deps.store.updateDocument(accountId, docId, {
       status: "failed",
@@ -372,7 +429,7 @@ export class KnowledgeService {
     if (!doc) return; // deleted before it was indexed
     const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
     if (!kb) return;
-    const blob = await this.deps.blobs.get(ingestBlob(job.accountId, docId));
+    const blob = await this.deps.blobs.get(textBlob(job.accountId, docId));
     if (!blob) throw new FinalJobError("the uploaded text is missing");
     const extracted = JSON.parse(blob.toString("utf8")) as ExtractedDocument;
     let holdId = doc.holdId;
@@ -383,8 +440,6 @@ export class KnowledgeService {
     } catch (error) {
       if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
       throw error;
-    } finally {
-      await this.deps.blobs.delete(ingestBlob(job.accountId, docId));
     }
   }
 
@@ -456,9 +511,14 @@ export class KnowledgeService {
       pages: site.doc.pages ?? null,
       pageUrls: site.pageUrls,
     });
+    await this.deps.blobs.put(
+      textBlob(job.accountId, docId),
+      Buffer.from(JSON.stringify(site.doc)),
+      "application/json",
+    );
     const holdId = await this.reserveForJob(job.id, doc, tokens);
     try {
-      await this.indexAndCharge(kb, { ...doc, metadata: doc.metadata }, site.doc, holdId, signal);
+      await this.indexAndCharge(kb, doc, site.doc, holdId, signal);
     } catch (error) {
       if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
       throw error;
@@ -536,7 +596,7 @@ export class KnowledgeService {
     for (const doc of docs) {
       receipt.documents += await this.deps.store.deleteDocumentRow(accountId, doc.id);
       receipt.chunks += await this.deps.index.deleteDocument(scope, doc.id);
-      const bytes = await this.deps.blobs.delete(ingestBlob(accountId, doc.id));
+      const bytes = await this.deps.blobs.delete(textBlob(accountId, doc.id));
       if (bytes > 0) {
         receipt.files++;
         receipt.bytes += bytes;
@@ -564,6 +624,7 @@ export class KnowledgeService {
       full.filter((d): d is KnowledgeDocument => d !== undefined),
     );
     receipt.chunks += await this.deps.index.deleteKnowledgeBase({ accountId, knowledgeBaseId: kbId });
+    await this.deps.jobs.deleteForSubjects(accountId, [kbId]);
     await this.deps.store.deleteKnowledgeBaseRow(accountId, kbId);
     receipt.knowledgeBases++;
     return receipt;
@@ -577,7 +638,7 @@ export class KnowledgeService {
       for (const k of Object.keys(receipt) as (keyof DeletionReceipt)[]) receipt[k] += r[k];
     }
     receipt.chunks += await this.deps.index.deleteAccount(accountId);
-    const files = await this.deps.blobs.deletePrefix(`${accountId}/ingest`);
+    const files = await this.deps.blobs.deletePrefix(`${accountId}/documents`);
     receipt.files += files.count;
     receipt.bytes += files.bytes;
     return receipt;
