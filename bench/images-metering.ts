@@ -7,8 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { createImageProvider } from "../src/images/providers/index.js";
-import { grant, newCustomer, startTestApp } from "../test/support/app.js";
 import { OpenAiFake } from "../test/images/providers/fakes/openai.js";
+import { grant, newCustomer, startTestApp } from "../test/support/app.js";
 import { fmt, percentile, table } from "./lib/stats.js";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "200" } } });

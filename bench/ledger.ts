@@ -127,9 +127,13 @@ async function httpBench(engine: "sqlite" | "postgres") {
   const bareService = await spawnBare();
 
   const rows = [];
-  const { result: balance, cpuPerRequest: balanceCpu } = await measure(`${service.url}/v1/balance`, service.child.pid!, {
-    headers: { authorization: `Bearer ${c.apiKey}` },
-  });
+  const { result: balance, cpuPerRequest: balanceCpu } = await measure(
+    `${service.url}/v1/balance`,
+    service.child.pid!,
+    {
+      headers: { authorization: `Bearer ${c.apiKey}` },
+    },
+  );
   const { result: bareResult, cpuPerRequest: bareCpu } = await measure(`${bareService.url}/bare`, bareService.pid, {});
   let seq = 0;
   const charges = await ac(`${service.url}/v1/admin/accounts/${c.accountId}/grants`, {

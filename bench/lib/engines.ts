@@ -1,7 +1,6 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { migrateSqlite } from "../../src/db/migrate.js";
 import { ensureSchema, openPostgres } from "../../src/db/postgres.js";
 import { openSqlite, SqliteSql } from "../../src/db/sqlite.js";

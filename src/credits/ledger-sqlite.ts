@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import type { SqliteSql } from "../db/sqlite.js";
+import type { WalSync } from "../db/wal-sync.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
-import type { WalSync } from "../db/wal-sync.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
   reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)

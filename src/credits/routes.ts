@@ -10,7 +10,7 @@ import { ledgerCsv } from "./ledger-csv.js";
 import { insufficientCredits } from "./metering.js";
 import { bonusPercent, creditsToMc, mcToCredits, PricingSchema } from "./pricing.js";
 import type { PricingSource } from "./pricing-source.js";
-import { generateImageMc, quote, QuoteRequest } from "./quotes.js";
+import { generateImageMc, QuoteRequest, quote } from "./quotes.js";
 
 export const LedgerEntrySchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { SqliteDatabase } from "./sqlite.js";
 import type { DomainMigrations } from "./sql.js";
+import type { SqliteDatabase } from "./sqlite.js";
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   domain TEXT NOT NULL,

@@ -3,8 +3,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { Mutex } from "../lib/mutex.js";
-import { WalSync } from "./wal-sync.js";
 import type { Param, Row, Sql } from "./sql.js";
+import { WalSync } from "./wal-sync.js";
 
 export type SqliteDatabase = Database.Database;
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import type { LicenseStore, Principal } from "../licenses/store.js";
 import { constantTimeEquals } from "../licenses/keys.js";
+import type { LicenseStore, Principal } from "../licenses/store.js";
 import { ApiError } from "./errors.js";
 import type { FailureLimiter } from "./rate-limit.js";
 import type { App } from "./server.js";

@@ -13,7 +13,7 @@ import type { LicenseStore } from "../licenses/store.js";
 import { ASPECT_RATIOS, type ImageInput } from "./providers/provider.js";
 import type { ImageResult, ImageService } from "./service.js";
 import type { ImageOwner, StoredImage } from "./store.js";
-import { decodeImageInput, decodeMask, DEFAULT_IMAGE_LIMITS, MAX_PROMPT_CHARS } from "./validate.js";
+import { DEFAULT_IMAGE_LIMITS, decodeImageInput, decodeMask, MAX_PROMPT_CHARS } from "./validate.js";
 
 const Prompt = z.string().trim().min(1).max(MAX_PROMPT_CHARS);
 const Seed = z.number().int().min(0).max(4_294_967_295);

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
-import { type PurchaseCredits, packPurchase, type Pricing, topUpPurchase } from "../credits/pricing.js";
 import type { Ledger } from "../credits/ledger.js";
+import { type Pricing, type PurchaseCredits, packPurchase, topUpPurchase } from "../credits/pricing.js";
 import type { NamedLocks } from "../db/locks.js";
 import type { Sql } from "../db/sql.js";
 import { ApiError } from "../http/errors.js";

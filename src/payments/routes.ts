@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
-import type { Ledger } from "../credits/ledger.js";
-import type { Sql } from "../db/sql.js";
 import { z } from "zod";
+import type { Ledger } from "../credits/ledger.js";
 import { mcToCredits, type Pricing } from "../credits/pricing.js";
+import type { Sql } from "../db/sql.js";
 import { principalOf } from "../http/auth.js";
 import { ApiError } from "../http/errors.js";
 import { Credits, errors } from "../http/schemas.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { ADMIN_TOKEN, grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 import { type ServiceProcess, spawnService } from "../support/process.js";
 
 async function ledgerSum(app: TestApp, apiKey: string): Promise<number> {

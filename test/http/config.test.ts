@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { spawnScript, waitForOutput } from "../support/process.js";
 import { tempDir } from "../support/db.js";
+import { spawnScript, waitForOutput } from "../support/process.js";
 
 describe("configuration is parsed once, and a bad value names its variable", () => {
   it("refuses bad values with the variable's name", () => {

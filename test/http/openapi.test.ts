@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
 import { generateOpenApi, renderMarkdown } from "../../scripts/api-docs.js";
+import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 
 describe("the OpenAPI document", () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 import { spawnService } from "../support/process.js";
 
 const WORDS = "river mountain lantern copper orchard harbor meadow falcon granite willow ember canyon".split(" ");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 import { makePdf, TEN_PAGES } from "../support/pdf.js";
 
 function pdfForm(bytes: Buffer, name = "ten.pdf", fields: Record<string, string> = {}) {

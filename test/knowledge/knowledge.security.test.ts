@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 import { makePdf } from "../support/pdf.js";
 
 function fileForm(bytes: Buffer | string, name: string, type = "application/octet-stream") {

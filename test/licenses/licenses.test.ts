@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 
 for (const engine of ENGINES) {
   describe(`licences, sites and API keys on ${engine}`, () => {

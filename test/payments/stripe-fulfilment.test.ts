@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { newCustomer, startTestApp, type TestApp, type TestCustomer, WEBHOOK_SECRET } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 import { type FakeStripe, signedEvent, startFakeStripe } from "../support/fake-stripe.js";
 
 for (const engine of ENGINES) {

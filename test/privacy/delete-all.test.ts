@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES } from "../support/db.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
+import { ENGINES } from "../support/db.js";
 
 function filesContaining(dir: string, needle: string): string[] {
   const hits: string[] = [];

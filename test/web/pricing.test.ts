@@ -133,11 +133,12 @@ describe("the pricing page", () => {
     await page.goto(`${app.url}/`);
     await expect(page.locator('.pack[data-pack="tiny"]').textContent()).resolves.toContain("$7 one-time");
 
-    const original = app.running.ctx.config;
-    app.running.ctx.config = {
-      ...original,
-      pricing: { ...CUSTOM, packs: [{ id: "tiny", name: "Tiny", priceCents: 900, credits: 999, bonusCredits: 0 }] },
-    };
+    // What an operator does: PUT /v1/admin/pricing. The page reads the prices in force on every request.
+    const put = await app.admin("PUT", "/v1/admin/pricing", {
+      ...CUSTOM,
+      packs: [{ id: "tiny", name: "Tiny", priceCents: 900, credits: 999, bonusCredits: 0 }],
+    });
+    expect(put.status).toBe(200);
     try {
       await page.reload();
       const text = await page.locator('.pack[data-pack="tiny"]').textContent();
@@ -145,7 +146,7 @@ describe("the pricing page", () => {
       expect(text).toContain("999");
       expect(await page.locator('.pack[data-pack="huge"]').count()).toBe(0);
     } finally {
-      app.running.ctx.config = original;
+      expect((await app.admin("DELETE", "/v1/admin/pricing")).status).toBe(200);
     }
     expect(errors).toEqual([]);
     await context.close();

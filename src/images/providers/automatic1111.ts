@@ -7,9 +7,9 @@ import {
   dimensionsFor,
   finishResult,
   optionalText,
-  parseProviderEnv,
   ProviderHttp,
   type ProviderOptions,
+  parseProviderEnv,
   requiredText,
 } from "./common.js";
 import { base64Image, binaryMaskPng, exactSize, padForOutpaint, uprightPng } from "./image-ops.js";

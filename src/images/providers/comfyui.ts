@@ -3,19 +3,19 @@ import { z } from "zod";
 import type { Quality } from "../../credits/quotes.js";
 import { ApiError } from "../../http/errors.js";
 import { readJson } from "../../lib/provider-http.js";
+import { fillWorkflow, loadWorkflows, type WorkflowKind, type Workflows } from "./comfyui-workflows.js";
 import {
   checkEdit,
   checkGenerate,
   dimensionsFor,
   finishResult,
   optionalText,
-  parseProviderEnv,
   ProviderHttp,
   type ProviderOptions,
+  parseProviderEnv,
   requiredText,
   seedFor,
 } from "./common.js";
-import { fillWorkflow, loadWorkflows, type WorkflowKind, type Workflows } from "./comfyui-workflows.js";
 import { binaryMaskPng, exactSize, outputImage, uprightPng } from "./image-ops.js";
 import type {
   Capability,

@@ -1,9 +1,9 @@
 import type { Quality } from "../../credits/quotes.js";
 import { ApiError } from "../../http/errors.js";
 import { eachImage, finishResult, nearestAspectRatio, type ProviderHttp, seedFor } from "./common.js";
+import { googleError } from "./google-vertex.js";
 import { base64Image, binaryMaskPng, padForOutpaint, uprightPng } from "./image-ops.js";
 import type { EditRequest, GeneratedImage, GenerateRequest, ProviderContext, ProviderResult } from "./provider.js";
-import { googleError } from "./google-vertex.js";
 
 /** Where generateContent is sent and how it is authorised: the Gemini API (API key) or Vertex AI (OAuth). */
 export interface GeminiEndpoint {

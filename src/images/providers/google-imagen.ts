@@ -1,5 +1,6 @@
 import type { Quality } from "../../credits/quotes.js";
 import { finishResult, nearestAspectRatio, type ProviderHttp } from "./common.js";
+import { googleError, type ServiceAccountTokens, type VertexTarget, vertexModelUrl } from "./google-vertex.js";
 import { base64Image, binaryMaskPng, exactSize, padForOutpaint, uprightPng } from "./image-ops.js";
 import type {
   EditRequest,
@@ -9,7 +10,6 @@ import type {
   ProviderResult,
   UpscaleRequest,
 } from "./provider.js";
-import { googleError, type ServiceAccountTokens, type VertexTarget, vertexModelUrl } from "./google-vertex.js";
 
 /** Imagen models and request settings (GOOGLE_IMAGEN_* variables). */
 export interface ImagenConfig {

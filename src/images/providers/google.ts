@@ -4,9 +4,9 @@ import {
   checkGenerate,
   optionalText,
   optionalUrl,
-  parseProviderEnv,
   ProviderHttp,
   type ProviderOptions,
+  parseProviderEnv,
   unsupported,
 } from "./common.js";
 import { GeminiImages } from "./google-gemini.js";

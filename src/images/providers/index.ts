@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createAutomatic1111Provider } from "./automatic1111.js";
 import { createComfyUiProvider } from "./comfyui.js";
-import { DEFAULT_PROVIDER_OPTIONS, parseProviderEnv, type ProviderOptions } from "./common.js";
+import { DEFAULT_PROVIDER_OPTIONS, type ProviderOptions, parseProviderEnv } from "./common.js";
 import { createGoogleProvider } from "./google.js";
 import { createOpenAiProvider } from "./openai.js";
 import type { ImageProvider } from "./provider.js";

@@ -11,9 +11,9 @@ import {
   nearestAspectRatio,
   optionalText,
   optionalUrl,
-  parseProviderEnv,
   ProviderHttp,
   type ProviderOptions,
+  parseProviderEnv,
   requiredText,
   seedFor,
 } from "./common.js";

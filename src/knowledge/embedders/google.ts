@@ -1,8 +1,8 @@
 import { ApiError } from "../../http/errors.js";
+import { readServiceAccountKey, ServiceAccountTokens } from "../../lib/google-auth.js";
 import { providerFetch, readJson } from "../../lib/provider-http.js";
 import { countTokens, decodeTokens, encodeTokens } from "../tokens.js";
 import type { Embedder } from "./embedder.js";
-import { readServiceAccountKey, ServiceAccountTokens } from "../../lib/google-auth.js";
 import { checkedUnitVector, mapLimited, packBatches, throwIfAborted } from "./vectors.js";
 
 export const DEFAULT_GOOGLE_MODEL = "gemini-embedding-001";
