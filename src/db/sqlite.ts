@@ -9,13 +9,14 @@ import { WalSync } from "./wal-sync.js";
 export type SqliteDatabase = Database.Database;
 
 /**
- * One SQLite file opened for the service: WAL, synchronous=FULL (nothing acknowledged is lost), secure_delete so
- * deleted text is overwritten in place, foreign keys on.
+ * One SQLite file opened for the service: WAL, secure_delete so deleted text is overwritten in place, foreign keys on.
+ * It opens with synchronous=FULL; `SqliteSql` then hands durability to `WalSync` (synchronous=NORMAL plus one shared
+ * fdatasync of the WAL that every acknowledged write awaits), so nothing acknowledged is lost either way.
  */
 export function openSqlite(file: string): SqliteDatabase {
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  // sqlite-vec provides the vec0 tables of the knowledge index; loaded on every connection before migrations.
+  // sqlite-vec reads the vec0 tables of knowledge indexes written before migration 3 (sqlite-upgrade.ts moves them).
   sqliteVec.load(db);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
