@@ -119,14 +119,18 @@ export async function createServer(options: ServerOptions): Promise<App> {
   // production they are plain JSON.stringify — the handlers build every response field by field already.
   app.setSerializerCompiler(options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
 
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", String(request.id));
+  // Hooks that never wait are written with `done`: an async hook costs every request a promise and a turn of the
+  // microtask queue for nothing.
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.header("x-request-id", request.id);
+    done();
   });
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     options.metrics.httpRequests.observe(
       { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toApiError(error, request)));

@@ -250,13 +250,19 @@ export class LicenseStore {
    * Spending re-reads the licence status on every request regardless.
    */
   async authenticate(token: string): Promise<Principal | undefined> {
+    const hit = this.cachedAuthentication(token);
+    if (hit) return hit.principal;
     const now = Date.now();
-    const hit = this.principals.get(token);
-    if (hit && hit.until > now) return hit.principal;
     const principal = await this.lookup(token);
     if (this.principals.size >= 10_000) this.principals.clear();
     this.principals.set(token, { principal, until: now + this.options.authCacheMs });
     return principal;
+  }
+
+  /** What `authenticate` would answer from its cache, without waiting; undefined when it would have to look. */
+  cachedAuthentication(token: string): { principal: Principal | undefined } | undefined {
+    const hit = this.principals.get(token);
+    return hit && hit.until > Date.now() ? hit : undefined;
   }
 
   /** Forgets cached authentications (after a key or licence changed). */

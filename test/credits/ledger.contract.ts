@@ -64,6 +64,24 @@ export function runLedgerContract(engine: Engine) {
       expect(await ledger.balance(a)).toEqual({ availableMc: 1000, reservedMc: 0 });
     });
 
+    it("answers balances asked for together each with its own account's, and never an older one", async () => {
+      const [a, b] = [await funded(3), await funded(5)];
+      // Asked in one turn of the event loop: read together.
+      expect(
+        await Promise.all([ledger.balance(a), ledger.balance(b), ledger.balance(a), ledger.balance("acct_none")]),
+      ).toEqual([
+        { availableMc: 3 * C, reservedMc: 0 },
+        { availableMc: 5 * C, reservedMc: 0 },
+        { availableMc: 3 * C, reservedMc: 0 },
+        { availableMc: 0, reservedMc: 0 },
+      ]);
+      // A read asked for once a debit is acknowledged shows it, whatever reads of the account were still running.
+      const earlier = ledger.balance(b);
+      await ledger.debit({ accountId: b, amountMc: C, type: "usage", cause: {} });
+      expect(await ledger.balance(b)).toEqual({ availableMc: 4 * C, reservedMc: 0 });
+      expect([4 * C, 5 * C]).toContain((await earlier).availableMc);
+    });
+
     it("credits a purchase and its bonus together, once per key", async () => {
       const a = newId("acct");
       const input = {

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import path from "node:path";
 import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
 
@@ -43,15 +45,56 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
   });
 }
 
+/** A loopback port nobody listens on right now (for a child process that would not tell us its own). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `url` answers /healthz; rejects with the child's output if it stops first. */
+function waitForHealth(child: ChildProcess, url: string, output: () => string, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.off("close", onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onExit = (code: number | null) =>
+      finish(new Error(`process exited (${code}) before serving; output:\n${output()}`));
+    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${url}; output:\n${output()}`)), timeoutMs);
+    child.once("close", onExit);
+    const poll = () => {
+      if (done) return;
+      fetch(`${url}/healthz`).then(
+        (res) => (res.ok ? finish() : setTimeout(poll, 50)),
+        () => setTimeout(poll, 50),
+      );
+    };
+    poll();
+  });
+}
+
 /**
  * The real service (src/main.ts) as a separate process, listening on a random loopback port; `built` runs the
- * compiled dist/src/main.js instead (benchmarks).
+ * compiled dist/src/main.js instead (benchmarks). The process logs at the LOG_LEVEL it is given (a benchmark measures
+ * the level operators run), so readiness is /healthz answering, not a log line.
  */
 export async function spawnService(
   env: Record<string, string>,
   options: { built?: boolean } = {},
 ): Promise<ServiceProcess> {
-  const serviceEnv = { ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" };
+  const port = await freePort();
+  const serviceEnv = { LOG_LEVEL: "info", ...env, PORT: String(port), HOST: "127.0.0.1" };
   const child = options.built
     ? spawn(process.execPath, [path.join(PACKAGE_ROOT, "dist/src/main.js")], {
         cwd: PACKAGE_ROOT,
@@ -66,9 +109,10 @@ export async function spawnService(
   child.stderr?.on("data", (c) => {
     out += c.toString();
   });
-  const m = await waitForOutput(child, /"address":"(http:\/\/127\.0\.0\.1:\d+)"/);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(child, url, () => out);
   return {
-    url: m[1]!,
+    url,
     child,
     output: () => out,
     stop: (signal = "SIGTERM") =>
