@@ -46,6 +46,12 @@ async function main(): Promise<void> {
 
   const address = await running.listen();
   log.info({ address, database: running.ctx.db.dialect, publicUrl: config.publicUrl }, "api-credits is serving");
+  // A parent that started this process with an IPC channel (a supervisor, the test harness) learns the address
+  // whatever LOG_LEVEL is; the channel then no longer keeps the process alive.
+  if (process.send) {
+    process.send({ type: "api-credits:listening", address });
+    process.channel?.unref();
+  }
 }
 
 main().catch((error) => {

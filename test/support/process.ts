@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import path from "node:path";
 import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
 
@@ -13,11 +11,16 @@ export interface ServiceProcess {
 }
 
 /** Runs a TypeScript entry point of this repository in its own Node.js process. */
-export function spawnScript(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+export function spawnScript(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { ipc?: boolean } = {},
+): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", path.join(PACKAGE_ROOT, script), ...args], {
     cwd: PACKAGE_ROOT,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
 }
 
@@ -45,63 +48,54 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
   });
 }
 
-/** A loopback port nobody listens on right now (for a child process that would not tell us its own). */
-function freePort(): Promise<number> {
+/**
+ * Resolves with the address the child reports over its IPC channel once it listens (src/main.ts sends it whatever
+ * LOG_LEVEL is); rejects with the child's output if it stops first.
+ */
+function waitForListening(child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once `url` answers /healthz; rejects with the child's output if it stops first. */
-function waitForHealth(child: ChildProcess, url: string, output: () => string, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
+    const finish = (error: Error | undefined, address?: string) => {
       clearTimeout(timer);
+      child.off("message", onMessage);
       child.off("close", onExit);
       if (error) reject(error);
-      else resolve();
+      else resolve(address!);
+    };
+    const onMessage = (m: unknown) => {
+      const msg = m as { type?: string; address?: string };
+      if (msg?.type === "api-credits:listening" && typeof msg.address === "string") {
+        child.disconnect();
+        finish(undefined, msg.address);
+      }
     };
     const onExit = (code: number | null) =>
       finish(new Error(`process exited (${code}) before serving; output:\n${output()}`));
-    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${url}; output:\n${output()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`timed out waiting for the service; output:\n${output()}`)),
+      timeoutMs,
+    );
+    child.on("message", onMessage);
     child.once("close", onExit);
-    const poll = () => {
-      if (done) return;
-      fetch(`${url}/healthz`).then(
-        (res) => (res.ok ? finish() : setTimeout(poll, 50)),
-        () => setTimeout(poll, 50),
-      );
-    };
-    poll();
   });
 }
 
 /**
  * The real service (src/main.ts) as a separate process, listening on a random loopback port; `built` runs the
  * compiled dist/src/main.js instead (benchmarks). The process logs at the LOG_LEVEL it is given (a benchmark measures
- * the level operators run), so readiness is /healthz answering, not a log line.
+ * the level operators run), so it reports its address over an IPC channel, not in a log line.
  */
 export async function spawnService(
   env: Record<string, string>,
   options: { built?: boolean } = {},
 ): Promise<ServiceProcess> {
-  const port = await freePort();
-  const serviceEnv = { LOG_LEVEL: "info", ...env, PORT: String(port), HOST: "127.0.0.1" };
+  const serviceEnv = { LOG_LEVEL: "info", ...env, PORT: "0", HOST: "127.0.0.1" };
   const child = options.built
     ? spawn(process.execPath, [path.join(PACKAGE_ROOT, "dist/src/main.js")], {
         cwd: PACKAGE_ROOT,
         env: { ...process.env, ...serviceEnv },
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
       })
-    : spawnScript("src/main.ts", serviceEnv);
+    : spawnScript("src/main.ts", serviceEnv, [], { ipc: true });
   let out = "";
   child.stdout?.on("data", (c) => {
     out += c.toString();
@@ -109,8 +103,7 @@ export async function spawnService(
   child.stderr?.on("data", (c) => {
     out += c.toString();
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(child, url, () => out);
+  const url = await waitForListening(child, () => out);
   return {
     url,
     child,
