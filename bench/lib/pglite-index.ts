@@ -11,6 +11,7 @@ export async function openPgliteIndex(config: Partial<HybridConfig> = {}): Promi
   await index.init();
   return {
     index,
+    query: async (text, params) => (await pg.query(text, params)).rows,
     async dispose() {
       await pg.close();
     },

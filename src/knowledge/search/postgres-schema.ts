@@ -78,21 +78,28 @@ END $ddl$`;
 /**
  * pgvector's HNSW scan filters the owner after the graph walk; iterative scans (pgvector 0.8) keep walking until
  * `limit` rows of this owner are found, so a small knowledge base among large ones still gets its full top-k.
+ *
+ * The query is run by EXECUTE … USING so that it is planned for this call's owner: a LANGUAGE sql function is planned
+ * once for any parameters, and with many knowledge bases that generic plan reads a large one's every vector through
+ * the owner index instead of walking the HNSW graph (73 ms against 6 ms for 10,000 chunks among 300 small knowledge
+ * bases, in PGlite). A small knowledge base still gets the exact scan, which is the faster plan for it.
  */
 export function semanticFunctionDdl(dimensions: number, iterativeScan: boolean): string {
   const t = vectorTable(dimensions);
   const iterative = iterativeScan ? "SET hnsw.iterative_scan = 'strict_order'" : "";
   return `CREATE OR REPLACE FUNCTION ${t}_search(p_account TEXT, p_kb TEXT, p_query vector, p_limit INTEGER,
     p_documents TEXT[], p_metadata JSONB)
-  RETURNS TABLE (key TEXT, score DOUBLE PRECISION) LANGUAGE sql STABLE
+  RETURNS TABLE (key TEXT, score DOUBLE PRECISION) LANGUAGE plpgsql STABLE
   ${iterative} SET hnsw.ef_search = 100
-  AS $fn$
-    SELECT v.pk::text, 1 - (v.embedding <=> p_query)
-    FROM ${t} v JOIN knowledge_chunks c ON c.pk = v.pk
-    WHERE v.account_id = p_account AND v.knowledge_base_id = p_kb
-      AND (p_documents IS NULL OR c.document_id = ANY (p_documents))
-      AND (p_metadata IS NULL OR c.metadata @> p_metadata)
-    ORDER BY v.embedding <=> p_query
-    LIMIT p_limit
-  $fn$`;
+  AS $fn$ BEGIN
+    RETURN QUERY EXECUTE
+      'SELECT v.pk::text, 1 - (v.embedding <=> $3)
+       FROM ${t} v JOIN knowledge_chunks c ON c.pk = v.pk
+       WHERE v.account_id = $1 AND v.knowledge_base_id = $2
+         AND ($5 IS NULL OR c.document_id = ANY ($5))
+         AND ($6 IS NULL OR c.metadata @> $6)
+       ORDER BY v.embedding <=> $3
+       LIMIT $4'
+      USING p_account, p_kb, p_query, p_limit, p_documents, p_metadata;
+  END $fn$`;
 }
