@@ -35,6 +35,30 @@ for (let i = 0; i < N + 20; i++) {
 const app = await startTestApp("sqlite", { IMAGE_PROVIDER: "openai", ...env });
 const c = await newCustomer(app);
 await grant(app, c.accountId, 1_000_000);
+
+/** Where a metered request's time goes: the steps of ImageService, timed around the calls it makes. */
+const steps: Record<string, number[]> = {};
+function timeCalls(target: object, method: string, label: string) {
+  const t = target as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const original = t[method]!.bind(target);
+  t[method] = async (...args: unknown[]) => {
+    const start = performance.now();
+    try {
+      return await original(...args);
+    } finally {
+      (steps[label] ??= []).push(performance.now() - start);
+    }
+  };
+}
+const { deps } = app.running.ctx.images as unknown as {
+  deps: { metering: object; chain: object; blobs: object; store: object };
+};
+timeCalls(deps.metering, "reserve", "hold (reserve)");
+timeCalls(deps.chain, "run", "provider call");
+timeCalls(deps.blobs, "put", "image bytes stored (fsync)");
+timeCalls(deps.store, "insert", "image row stored (durable)");
+timeCalls(deps.metering, "capture", "capture (durable)");
+
 const metered: number[] = [];
 for (let i = 0; i < N + 20; i++) {
   const start = performance.now();
@@ -73,6 +97,16 @@ console.log(
         fmt(percentile(metered, 99) - percentile(direct, 99), 2),
       ],
     ],
+  ),
+);
+console.log("\nSteps of the metered path (bytes and row are stored side by side):\n");
+console.log(
+  table(
+    ["step", "p50 ms", "p95 ms"],
+    Object.entries(steps).map(([step, xs]) => {
+      const last = xs.slice(-N);
+      return [step, fmt(percentile(last, 50), 2), fmt(percentile(last, 95), 2)];
+    }),
   ),
 );
 console.log(`\nlast usage entry: ${usage.credits} credits, quantity ${JSON.stringify(usage.quantity)}`);
