@@ -111,6 +111,16 @@ export function scoreBm25(terms: TermPostings[], stats: CorpusStats): KeywordSco
   return { keys, scores };
 }
 
+/** The scores of the given keys that hold a query term (keys as an adapter spells them: numbers or numeric text). */
+export function scoresOfKeys<K extends number | string>(s: KeywordScores, keys: K[]): Map<K, number> {
+  const out = new Map<K, number>();
+  for (const key of keys) {
+    const score = scoreOf(s, Number(key));
+    if (score > 0) out.set(key, score);
+  }
+  return out;
+}
+
 /** The score of one key (0 when it holds no query term). */
 export function scoreOf(s: KeywordScores, key: number): number {
   let lo = 0;

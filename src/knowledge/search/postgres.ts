@@ -1,5 +1,5 @@
 import { queryTerms } from "./analysis.js";
-import { type KeywordScores, scoreOf, topPositions } from "./bm25.js";
+import { type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
   DEFAULT_HYBRID,
   type HybridConfig,
@@ -218,14 +218,7 @@ export class PostgresSearchIndex implements SearchIndex {
       topPositions(scores, n).map((i) => ({ key: String(scores.keys[i]!), score: scores.scores[i]! }));
     return {
       top: q.filter ? await this.filteredTop(q, scores, best, limit) : best(limit),
-      scores: async (keys) => {
-        const out = new Map<RowKey, number>();
-        for (const key of keys) {
-          const s = scoreOf(scores, Number(key));
-          if (s > 0) out.set(key, s);
-        }
-        return out;
-      },
+      scores: async (keys) => scoresOfKeys(scores, keys),
     };
   }
 

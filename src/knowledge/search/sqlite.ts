@@ -1,6 +1,6 @@
 import type { SqliteSql } from "../../db/sqlite.js";
 import { queryTerms } from "./analysis.js";
-import { type KeywordScores, scoreOf, topPositions } from "./bm25.js";
+import { type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
   DEFAULT_HYBRID,
   type HybridConfig,
@@ -182,14 +182,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const top = q.filter ? this.filteredTop(q, scores, limit) : this.bestOf(scores, limit);
     return {
       top,
-      scores: async (keys) => {
-        const out = new Map<RowKey, number>();
-        for (const key of keys) {
-          const s = scoreOf(scores, Number(key));
-          if (s > 0) out.set(key, s);
-        }
-        return out;
-      },
+      scores: async (keys) => scoresOfKeys(scores, keys),
     };
   }
 
