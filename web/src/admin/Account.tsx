@@ -74,10 +74,11 @@ export function Account({ id }: { id: string }) {
               { credits: Number(credits), reason: reason.trim() },
               { headers: { "idempotency-key": crypto.randomUUID() } },
             );
-            setDone(entry);
             setCredits("");
             setReason("");
+            // The notice appears with the reloaded balance beside it, never before it.
             await account.reload();
+            setDone(entry);
           } catch (err) {
             setError(err);
           } finally {
