@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, startTestApp, type TestApp } from "../support/app.js";
-import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, watchErrors } from "./support/browser.js";
+import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, waitForText, watchErrors } from "./support/browser.js";
 import { ensureWebBuild } from "./support/build.js";
 
 describe("the operator pages", () => {
@@ -39,7 +39,7 @@ describe("the operator pages", () => {
     await page.goto(`${app.url}/admin`);
     await page.getByLabel("Admin token").fill("certainly-not-the-admin-token");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").textContent()).resolves.toBe("this is not the operator's ADMIN_TOKEN");
+    await waitForText(page.getByRole("alert"), "this is not the operator's ADMIN_TOKEN");
     await context.close();
   });
 
@@ -81,19 +81,19 @@ describe("the operator pages", () => {
 
     await page.getByRole("link", { name: "Open the account" }).click();
     await page.getByRole("heading", { name: "studio@example.com", level: 1 }).waitFor();
-    await expect(page.getByTestId("account-credits").textContent()).resolves.toBe("0");
+    await waitForText(page.getByTestId("account-credits"), "0");
     await page.getByLabel("Credits").fill("250");
     await page.getByLabel("Reason").fill("Welcome gift");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.getByText("+250 credits applied; the account now has 250 credits available.").waitFor();
-    await expect(page.getByTestId("account-credits").textContent()).resolves.toBe("250");
+    await waitForText(page.getByTestId("account-credits"), "250");
     expect((await app.api("GET", "/v1/balance", { token: key })).body).toEqual({ credits: 250, reservedCredits: 0 });
 
     // An adjustment below zero is refused, and the page says why.
     await page.getByLabel("Credits").fill("-300");
     await page.getByLabel("Reason").fill("Too much");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/credits/);
+    await waitForText(page.getByRole("alert"), /credits/);
     await page.getByLabel("Credits").fill("-50");
     await page.getByLabel("Reason").fill("Correction");
     await page.getByRole("button", { name: "Apply" }).click();

@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCustomer, startTestApp, type TestApp, type TestCustomer, WEBHOOK_SECRET } from "../support/app.js";
 import { type FakeStripe, signedEvent, startFakeStripe } from "../support/fake-stripe.js";
-import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE } from "./support/browser.js";
+import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, waitForText } from "./support/browser.js";
 import { ensureWebBuild } from "./support/build.js";
 import { balanceShown, nav, signedIn } from "./support/dashboard.js";
 
@@ -47,7 +47,7 @@ describe("the customer dashboard: account, purchases and keys", () => {
   for (const [width, viewport] of VIEWPORTS) {
     it(`signs in with the licence key, opens every page by keyboard-reachable links and signs out (${width})`, async () => {
       const { context, page, errors } = await signedIn(browser, app.url, customer.licenseKey, viewport);
-      await expect(page.getByTestId("balance").textContent()).resolves.toBe("0");
+      await waitForText(page.getByTestId("balance"), "0");
       for (const [link, heading] of CORE_PAGES) {
         await nav(page, link);
         await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
@@ -80,7 +80,7 @@ describe("the customer dashboard: account, purchases and keys", () => {
     await page.goto(`${app.url}/dashboard`);
     await page.getByLabel("Licence key or API key").fill("lk_000000000000_00000000000000000000000000000000");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").textContent()).resolves.toBe("this is not a valid licence key or API key");
+    await waitForText(page.getByRole("alert"), "this is not a valid licence key or API key");
     await context.close();
   });
 
@@ -95,7 +95,7 @@ describe("the customer dashboard: account, purchases and keys", () => {
     );
     await nav(page, "Buy credits");
     await page.getByLabel("Amount in US dollars").fill("60");
-    await expect(page.locator("#custom-preview").textContent()).resolves.toBe("You get 7,200 credits (1,200 bonus).");
+    await waitForText(page.locator("#custom-preview"), "You get 7,200 credits (1,200 bonus).");
 
     await page.getByRole("button", { name: "Buy Builder for $25" }).click();
     await page.waitForURL(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
@@ -117,10 +117,8 @@ describe("the customer dashboard: account, purchases and keys", () => {
 
     // Where Stripe sends the customer back (PUBLIC_URL's host is not this test server's).
     await page.goto(`${app.url}/dashboard?checkout=success&session_id=${sessionId}`);
-    await expect(page.getByTestId("checkout-credited").textContent()).resolves.toBe(
-      "2,750 credits were added to your balance.",
-    );
-    await expect(page.getByTestId("balance").textContent()).resolves.toBe("2,750");
+    await waitForText(page.getByTestId("checkout-credited"), "2,750 credits were added to your balance.");
+    await waitForText(page.getByTestId("balance"), "2,750");
     expect(await balanceShown(page)).toBe("2,750");
 
     await page.goto(`${app.url}/dashboard?checkout=cancelled`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pricing } from "../../src/credits/pricing.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { tempDir } from "../support/db.js";
-import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, watchErrors } from "./support/browser.js";
+import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, waitForText, watchErrors } from "./support/browser.js";
 import { ensureWebBuild } from "./support/build.js";
 
 // Numbers chosen so that nothing on the page could come from the default pricing.
@@ -131,7 +131,7 @@ describe("the pricing page", () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${app.url}/`);
-    await expect(page.locator('.pack[data-pack="tiny"]').textContent()).resolves.toContain("$7 one-time");
+    await waitForText(page.locator('.pack[data-pack="tiny"]'), "$7 one-time", { contains: true });
 
     // What an operator does: PUT /v1/admin/pricing. The page reads the prices in force on every request.
     const put = await app.admin("PUT", "/v1/admin/pricing", {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAiFake } from "../images/providers/fakes/openai.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
 import { makePdf } from "../support/pdf.js";
-import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE } from "./support/browser.js";
+import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, waitForText } from "./support/browser.js";
 import { ensureWebBuild } from "./support/build.js";
 import { balanceShown, nav, outcome, progressSeen, recordProgress, signedIn } from "./support/dashboard.js";
 
@@ -65,8 +65,8 @@ describe("the customer dashboard: knowledge bases, image studio and deleting dat
     await page.getByRole("button", { name: "Search" }).click();
     const first = page.locator(".result").first();
     await first.waitFor();
-    await expect(first.locator(".result__source").textContent()).resolves.toMatch(/^notes\.pdf, page 2 · score/);
-    await expect(first.locator(".result__text").textContent()).resolves.toContain("Zebra migration");
+    await waitForText(first.locator(".result__source"), /^notes\.pdf, page 2 · score/);
+    await waitForText(first.locator(".result__text"), "Zebra migration", { contains: true });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -173,7 +173,7 @@ describe("the customer dashboard: knowledge bases, image studio and deleting dat
     await button.click();
     const receipt = page.getByTestId("deletion-receipt");
     await outcome(page, receipt);
-    await expect(receipt.textContent()).resolves.toMatch(/Knowledge bases\s*1/);
+    await waitForText(receipt, /Knowledge bases\s*1/);
     const left = await app.api("GET", "/v1/knowledge-bases", { token: leaver.licenseKey });
     expect(left.body.data).toEqual([]);
     // The ledger and the balance stay.

@@ -1,4 +1,4 @@
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
@@ -40,4 +40,29 @@ export function watchErrors(page: Page): string[] {
 /** Whether the page is wider than its viewport (a horizontal scroll bar on a phone). */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+/**
+ * Waits until the element's text is `expected` (a string: exactly, or contained with `contains`; a RegExp: matched)
+ * and fails with the last text seen. A page fills its values in after it renders (a "…" while a balance loads), so
+ * reading `textContent()` once races it.
+ */
+export async function waitForText(
+  locator: Locator,
+  expected: string | RegExp,
+  options: { contains?: boolean; timeoutMs?: number } = {},
+): Promise<void> {
+  const accepts = (text: string) =>
+    typeof expected !== "string" ? expected.test(text) : options.contains ? text.includes(expected) : text === expected;
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  let last: string | null = null;
+  for (;;) {
+    last = await locator.textContent();
+    if (last !== null && accepts(last)) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `expected the text of ${locator} to ${options.contains ? "contain" : "be"} ${expected}, saw ${JSON.stringify(last)}`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
