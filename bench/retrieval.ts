@@ -2,8 +2,9 @@
  * Retrieval quality of the knowledge index on SciFact, Cranfield and CISI (/work/shared/eval, read in place).
  *   npx tsx bench/retrieval.ts [--engine sqlite|pglite] [--collections scifact,cranfield,cisi] [--semantic-weight 0.3]
  *   [--chunking one|product]
- * Each document (title + text) is one source document: one chunk (default), or — with `--chunking product` — the
- * product's own text/plain extraction and `chunkDocument` (256-token chunks), ranked by each document's best chunk.
+ * Each document is one titled source document, indexed as the product indexes a Markdown file `# title` + text:
+ * one chunk (default) whose text is title + text and whose heading is the title, or — with `--chunking product` —
+ * the product's own Markdown extraction and `chunkDocument` (256-token chunks), ranked by each document's best chunk.
  * Embeddings come from bench/.cache (computed on a miss: product chunking embeds ~2–3× as many texts).
  */
 import { parseArgs } from "node:util";
@@ -50,15 +51,22 @@ interface BenchChunk {
 }
 
 async function chunkCorpus(docs: { id: string; title: string; text: string }[]): Promise<BenchChunk[]> {
-  if (!productChunking) return docs.map((d) => ({ documentId: d.id, position: 0, text: documentText(d) }));
+  if (!productChunking)
+    return docs.map((d) => ({
+      documentId: d.id,
+      position: 0,
+      text: documentText(d),
+      ...(d.title ? { heading: d.title } : {}),
+    }));
   const { extractDocument } = await import("../src/knowledge/extract/index.js");
   const { chunkDocument } = await import("../src/knowledge/chunk.js");
   const limits = { maxBytes: 10_000_000, maxUnzippedBytes: 10_000_000, maxPages: 1000, timeoutMs: 10_000 };
   const out: BenchChunk[] = [];
   for (const d of docs) {
     if (!documentText(d).trim()) continue; // the product refuses an empty document; it cannot be found anyway
+    const markdown = d.title ? `# ${d.title.replace(/\s+/g, " ")}\n\n${d.text}` : d.text;
     const extracted = await extractDocument(
-      { bytes: Buffer.from(documentText(d)), filename: `${d.id}.txt`, contentType: "text/plain" },
+      { bytes: Buffer.from(markdown), filename: `${d.id}.md`, contentType: "text/markdown" },
       limits,
     );
     for (const ch of chunkDocument(extracted)) {

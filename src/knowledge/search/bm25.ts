@@ -4,8 +4,10 @@ import { decodeInto, type PostingArrays, postingArrays } from "./postings.js";
  * Okapi BM25 over stored postings, in memory, for one knowledge base. Pure: the adapters fetch the blocks of the
  * query's terms and the knowledge base's own totals; nothing here sees another owner's statistics.
  *
- * The formula is FTS5's `bm25()` (k1 1.2, b 0.75, idf = ln((N − df + 0.5) / (df + 0.5)) floored at 1e-6, a term
- * counted once per query occurrence), so the rankings measured with FTS5 carry over.
+ * The formula is FTS5's `bm25()` (k1 1.2, b 0.75, a term counted once per query occurrence) with Lucene's idf,
+ * ln(1 + (N − df + 0.5) / (df + 0.5)): FTS5's ln((N − df + 0.5) / (df + 0.5)) is floored at 1e-6, so a word in half
+ * the chunks or more counted for nothing. Measured on SciFact / Cranfield / CISI with titles as headings, keyword
+ * nDCG@10 0.693 / 0.375 / 0.391 → 0.696 / 0.376 / 0.393 (bench/retrieval.ts).
  */
 export const K1 = 1.2;
 export const B = 0.75;
@@ -23,8 +25,7 @@ export interface TermPostings {
 }
 
 export function idf(df: number, chunks: number): number {
-  const v = Math.log((chunks - df + 0.5) / (df + 0.5));
-  return v > 0 ? v : 1e-6;
+  return Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
 }
 
 /** BM25 of every chunk holding a query term, keys ascending. */
