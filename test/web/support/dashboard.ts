@@ -43,8 +43,8 @@ export async function signedIn(
 }
 
 /** Follows a link of the dashboard's navigation. */
-export const nav = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name, exact: true }).click();
+export const nav = (page: Page, name: string, options: { timeout?: number } = {}) =>
+  page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name, exact: true }).click(options);
 
 /** The balance in the page's header. */
 export async function balanceShown(page: Page): Promise<string> {
