@@ -4,6 +4,7 @@ import type { IndexedChunk } from "../../../src/knowledge/search/search-index.js
 import { SqliteSearchIndex } from "../../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
 import { freshDatabase, type TestDatabase } from "../../support/db.js";
+import { cosine } from "../embedders/fake-vectors.js";
 
 /** mulberry32: the same vectors on every run. */
 function rng(seed: number): () => number {
@@ -24,18 +25,6 @@ function clustered(count: number, dims: number, seed: number): Float32Array[] {
     const c = centres[Math.floor(random() * centres.length)]!;
     return Float32Array.from(c, (x) => (x + (random() - 0.5) * 0.9) * (1 + random()));
   });
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 const chunksOf = (vectors: Float32Array[], prefix: string): IndexedChunk[] =>
