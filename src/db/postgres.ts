@@ -96,17 +96,31 @@ export class PostgresSql implements Sql {
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.client) return fn(this);
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(new PostgresSql(this.pool, client));
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction(this.pool, (client) => fn(new PostgresSql(this.pool, client as pg.PoolClient)));
+  }
+}
+
+/** A pooled client, as `pg.Pool.connect()` hands one out. */
+export interface PgClient {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+  release(): void;
+}
+
+/** Runs `fn` on one client of `pool` between BEGIN and COMMIT (ROLLBACK when it throws), then releases it. */
+export async function inPgTransaction<C extends PgClient, T>(
+  pool: { connect(): Promise<C> },
+  fn: (client: C) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
   }
 }

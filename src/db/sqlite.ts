@@ -41,6 +41,22 @@ function toSqliteParam(p: Param): unknown {
   return p;
 }
 
+/** Prepared statements of one connection, each prepared once on first use. */
+export class StatementCache {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: SqliteDatabase) {}
+
+  get(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
+  }
+}
+
 /**
  * The Sql port over better-sqlite3. better-sqlite3 is synchronous and has one connection, so an open async
  * transaction would otherwise swallow statements issued by unrelated requests: every statement and transaction
@@ -55,7 +71,7 @@ export class SqliteSql implements Sql {
     readonly db: SqliteDatabase,
     readonly lock: Mutex = new Mutex(),
     private readonly inTransaction = false,
-    private readonly statements = new Map<string, Database.Statement>(),
+    private readonly statements = new StatementCache(db),
     walSync?: WalSync,
   ) {
     this.walSync = walSync ?? new WalSync(db);
@@ -63,17 +79,9 @@ export class SqliteSql implements Sql {
 
   /** After a statement outside a transaction: a write auto-committed, so wait until it is on disk. */
   private async settle<T>(result: T, text: string): Promise<T> {
-    if (!this.inTransaction && !this.statement(text).readonly) await this.walSync.durable(this.walSync.noteCommit());
+    if (!this.inTransaction && !this.statements.get(text).readonly)
+      await this.walSync.durable(this.walSync.noteCommit());
     return result;
-  }
-
-  private statement(text: string): Database.Statement {
-    let stmt = this.statements.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text);
-      this.statements.set(text, stmt);
-    }
-    return stmt;
   }
 
   /** Runs `fn` now if nothing holds the lock (or we are inside the holder's transaction), else after the holder. */
@@ -95,7 +103,7 @@ export class SqliteSql implements Sql {
   }
 
   allSync<T = Row>(text: string, params: Param[] = []): T[] {
-    const stmt = this.statement(text);
+    const stmt = this.statements.get(text);
     const args = params.map(toSqliteParam);
     if (stmt.reader) return stmt.all(...args) as T[];
     stmt.run(...args);
@@ -103,11 +111,11 @@ export class SqliteSql implements Sql {
   }
 
   getSync<T = Row>(text: string, params: Param[] = []): T | undefined {
-    return this.statement(text).get(...params.map(toSqliteParam)) as T | undefined;
+    return this.statements.get(text).get(...params.map(toSqliteParam)) as T | undefined;
   }
 
   runSync(text: string, params: Param[] = []): number {
-    return this.statement(text).run(...params.map(toSqliteParam)).changes;
+    return this.statements.get(text).run(...params.map(toSqliteParam)).changes;
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

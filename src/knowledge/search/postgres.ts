@@ -1,3 +1,4 @@
+import { inPgTransaction } from "../../db/postgres.js";
 import { queryTerms } from "./analysis.js";
 import { type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
@@ -87,18 +88,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const db = this.db as TransactionalDb;
     if (db.transaction) return db.transaction(fn);
     if (!db.connect) throw new Error("PostgresSearchIndex writes need a pg.Pool or PGlite");
-    const client = await db.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction<PgQueryable & { release(): void }, T>({ connect: db.connect.bind(db) }, fn);
   }
 
   async addChunks(scope: IndexScope, chunks: IndexedChunk[]): Promise<void> {

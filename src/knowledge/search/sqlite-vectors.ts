@@ -1,5 +1,4 @@
-import type Database from "better-sqlite3";
-import type { SqliteDatabase } from "../../db/sqlite.js";
+import { type SqliteDatabase, StatementCache } from "../../db/sqlite.js";
 import type { ScoredKey } from "./hybrid.js";
 import type { IndexScope } from "./search-index.js";
 import { encodeKeys, nearestSketches, readBlock, SKETCH_BITS, type SketchBlock, sketchOf } from "./sketch.js";
@@ -41,22 +40,15 @@ function cosine(a: Float32Array, b: Float32Array): number {
  * ascending chunk keys, scanned for candidates. Synchronous; runs inside the caller's transaction.
  */
 export class SqliteVectorIndex {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: SqliteDatabase) {}
-
-  private stmt(text: string): Database.Statement {
-    let s = this.statements.get(text);
-    if (!s) {
-      s = this.db.prepare(text);
-      this.statements.set(text, s);
-    }
-    return s;
+  constructor(db: SqliteDatabase) {
+    this.statements = new StatementCache(db);
   }
 
   /** Stores vectors of new chunks (keys above every stored key of the knowledge base). */
   add(scope: IndexScope, kb: number, entries: { key: number; vector: Float32Array }[]): void {
-    const insert = this.stmt(
+    const insert = this.statements.get(
       "INSERT INTO knowledge_vectors (pk, account_id, knowledge_base_id, embedding) VALUES (?, ?, ?, ?)",
     );
     for (const e of entries) insert.run(e.key, scope.accountId, scope.knowledgeBaseId, floatBlob(e.vector));
@@ -76,16 +68,20 @@ export class SqliteVectorIndex {
 
   /** Stored vectors of a knowledge base's chunks, keys ascending (for rebuilding its sketches). */
   stored(scope: IndexScope): { key: number; vector: Float32Array }[] {
-    const rows = this.stmt(
-      "SELECT pk AS key, embedding FROM knowledge_vectors WHERE account_id = ? AND knowledge_base_id = ? ORDER BY pk",
-    ).all(scope.accountId, scope.knowledgeBaseId) as { key: number; embedding: Uint8Array }[];
+    const rows = this.statements
+      .get(
+        "SELECT pk AS key, embedding FROM knowledge_vectors WHERE account_id = ? AND knowledge_base_id = ? ORDER BY pk",
+      )
+      .all(scope.accountId, scope.knowledgeBaseId) as { key: number; embedding: Uint8Array }[];
     return rows.map((r) => ({ key: r.key, vector: floats(r.embedding) }));
   }
 
   private appendSketches(kb: number, dims: number, entries: { key: number; vector: Float32Array }[]): void {
-    const tail = this.stmt(
-      `SELECT first_key, n FROM knowledge_sketches WHERE kb = ? AND dimensions = ? ORDER BY first_key DESC LIMIT 1`,
-    ).get(kb, dims) as { first_key: number; n: number } | undefined;
+    const tail = this.statements
+      .get(
+        `SELECT first_key, n FROM knowledge_sketches WHERE kb = ? AND dimensions = ? ORDER BY first_key DESC LIMIT 1`,
+      )
+      .get(kb, dims) as { first_key: number; n: number } | undefined;
     const bytes = SKETCH_BITS / 8;
     const bits = (list: typeof entries) => {
       const out = new Uint8Array(list.length * bytes);
@@ -96,13 +92,15 @@ export class SqliteVectorIndex {
     if (tail && tail.n < BLOCK_SKETCHES) {
       const take = rest.slice(0, BLOCK_SKETCHES - tail.n);
       // `||` yields TEXT even for two blobs; the cast keeps the bytes a BLOB.
-      this.stmt(
-        `UPDATE knowledge_sketches SET keys = CAST(keys || ? AS BLOB), bits = CAST(bits || ? AS BLOB), n = n + ?
+      this.statements
+        .get(
+          `UPDATE knowledge_sketches SET keys = CAST(keys || ? AS BLOB), bits = CAST(bits || ? AS BLOB), n = n + ?
          WHERE kb = ? AND dimensions = ? AND first_key = ?`,
-      ).run(encodeKeys(take.map((e) => e.key)), bits(take), take.length, kb, dims, tail.first_key);
+        )
+        .run(encodeKeys(take.map((e) => e.key)), bits(take), take.length, kb, dims, tail.first_key);
       rest = rest.slice(take.length);
     }
-    const insert = this.stmt(
+    const insert = this.statements.get(
       "INSERT INTO knowledge_sketches (kb, dimensions, first_key, n, keys, bits) VALUES (?, ?, ?, ?, ?, ?)",
     );
     for (let i = 0; i < rest.length; i += BLOCK_SKETCHES) {
@@ -113,12 +111,12 @@ export class SqliteVectorIndex {
 
   /** Erases chunks' vectors and their sketches (`kb` undefined: the knowledge base has no sketches). */
   remove(kb: number | undefined, rows: { key: number; dimensions: number }[]): void {
-    const drop = this.stmt("DELETE FROM knowledge_vectors WHERE pk = ?");
+    const drop = this.statements.get("DELETE FROM knowledge_vectors WHERE pk = ?");
     for (const r of rows) drop.run(r.key);
     if (kb === undefined) return;
     const byDims = new Map<number, number[]>();
     for (const r of rows) byDims.set(r.dimensions, [...(byDims.get(r.dimensions) ?? []), r.key]);
-    const blockOf = this.stmt(
+    const blockOf = this.statements.get(
       `SELECT first_key, keys, bits FROM knowledge_sketches WHERE kb = ? AND dimensions = ? AND first_key <= ?
        ORDER BY first_key DESC LIMIT 1`,
     );
@@ -138,41 +136,43 @@ export class SqliteVectorIndex {
         }
         const keep = [...block.keys.keys()].filter((j) => !gone.has(block.keys[j]!));
         if (keep.length === 0) {
-          this.stmt("DELETE FROM knowledge_sketches WHERE kb = ? AND dimensions = ? AND first_key = ?").run(
-            kb,
-            dims,
-            row.first_key,
-          );
+          this.statements
+            .get("DELETE FROM knowledge_sketches WHERE kb = ? AND dimensions = ? AND first_key = ?")
+            .run(kb, dims, row.first_key);
           continue;
         }
         const bits = new Uint32Array(keep.length * words);
         for (const [o, j] of keep.entries()) bits.set(block.words.subarray(j * words, (j + 1) * words), o * words);
-        this.stmt(
-          "UPDATE knowledge_sketches SET keys = ?, bits = ?, n = ? WHERE kb = ? AND dimensions = ? AND first_key = ?",
-        ).run(
-          encodeKeys(keep.map((j) => block.keys[j]!)),
-          new Uint8Array(bits.buffer),
-          keep.length,
-          kb,
-          dims,
-          row.first_key,
-        );
+        this.statements
+          .get(
+            "UPDATE knowledge_sketches SET keys = ?, bits = ?, n = ? WHERE kb = ? AND dimensions = ? AND first_key = ?",
+          )
+          .run(
+            encodeKeys(keep.map((j) => block.keys[j]!)),
+            new Uint8Array(bits.buffer),
+            keep.length,
+            kb,
+            dims,
+            row.first_key,
+          );
       }
     }
   }
 
   /** Drops whole knowledge bases' sketches (their vectors go with their chunks' rows). */
   drop(kbs: number[]): void {
-    for (const kb of kbs) this.stmt("DELETE FROM knowledge_sketches WHERE kb = ?").run(kb);
+    for (const kb of kbs) this.statements.get("DELETE FROM knowledge_sketches WHERE kb = ?").run(kb);
   }
 
   /** The `limit` most similar vectors of the knowledge base, by exact cosine similarity, best first. */
   nearest(scope: IndexScope, vector: Float32Array, limit: number): ScoredKey[] {
-    const rows = this.stmt(
-      `SELECT s.keys AS keys, s.bits AS bits FROM knowledge_index_bases b
+    const rows = this.statements
+      .get(
+        `SELECT s.keys AS keys, s.bits AS bits FROM knowledge_index_bases b
        JOIN knowledge_sketches s ON s.kb = b.kb
        WHERE b.account_id = ? AND b.knowledge_base_id = ? AND s.dimensions = ? ORDER BY s.first_key`,
-    ).all(scope.accountId, scope.knowledgeBaseId, vector.length) as { keys: Uint8Array; bits: Uint8Array }[];
+      )
+      .all(scope.accountId, scope.knowledgeBaseId, vector.length) as { keys: Uint8Array; bits: Uint8Array }[];
     const blocks: SketchBlock[] = rows.map((r) => readBlock(r.keys, r.bits));
     const candidates = nearestSketches(blocks, vector, Math.max(MIN_CANDIDATES, limit * OVERSAMPLE));
     return [...this.similarities(scope, vector, candidates)]
@@ -184,10 +184,12 @@ export class SqliteVectorIndex {
   /** Exact cosine similarity of the given chunks of the knowledge base (vectors of another size are skipped). */
   similarities(scope: IndexScope, vector: Float32Array, keys: number[]): Map<number, number> {
     if (keys.length === 0) return new Map();
-    const rows = this.stmt(
-      `SELECT pk AS key, embedding FROM knowledge_vectors
+    const rows = this.statements
+      .get(
+        `SELECT pk AS key, embedding FROM knowledge_vectors
        WHERE pk IN (SELECT value FROM json_each(?)) AND account_id = ? AND knowledge_base_id = ? AND length(embedding) = ?`,
-    ).all(JSON.stringify(keys), scope.accountId, scope.knowledgeBaseId, vector.length * 4) as {
+      )
+      .all(JSON.stringify(keys), scope.accountId, scope.knowledgeBaseId, vector.length * 4) as {
       key: number;
       embedding: Uint8Array;
     }[];
