@@ -16,7 +16,8 @@ export type SqliteDatabase = Database.Database;
 export function openSqlite(file: string): SqliteDatabase {
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  // sqlite-vec reads the vec0 tables of knowledge indexes written before migration 3 (sqlite-upgrade.ts moves them).
+  // sqlite-vec: vec_distance_cosine for filtered semantic search, and the vec0 tables of knowledge indexes written
+  // before migration 3 (sqlite-upgrade.ts moves them out).
   sqliteVec.load(db);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");

@@ -48,14 +48,18 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+interface AuthDeps {
+  licenses: LicenseStore;
+  adminToken?: string;
+  sessions?: SessionResolver;
+  operatorGuesses?: FailureLimiter;
+}
+
 /**
  * Every route declares `config.auth`; this hook enforces it before the body is even read. Customers authenticate
  * with an API key or licence key (or the dashboard session); the operator with ADMIN_TOKEN.
  */
-export function registerAuth(
-  app: App,
-  deps: { licenses: LicenseStore; adminToken?: string; sessions?: SessionResolver; operatorGuesses?: FailureLimiter },
-): void {
+export function registerAuth(app: App, deps: AuthDeps): void {
   app.decorateRequest("principal", undefined);
   // Written with `done` so that public routes and a customer key the cache knows (nearly every request) go through
   // without a promise; everything else takes the async path.
@@ -77,7 +81,7 @@ async function authenticate(
   request: FastifyRequest,
   mode: "customer" | "admin",
   token: string | undefined,
-  deps: { licenses: LicenseStore; adminToken?: string; sessions?: SessionResolver; operatorGuesses?: FailureLimiter },
+  deps: AuthDeps,
 ): Promise<void> {
   if (mode === "admin") {
     if (!deps.adminToken) throw new ApiError("FORBIDDEN", "operator endpoints are disabled: ADMIN_TOKEN is not set");

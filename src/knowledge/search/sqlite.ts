@@ -1,4 +1,4 @@
-import type { SqliteSql } from "../../db/sqlite.js";
+import { type SqliteSql, StatementCache } from "../../db/sqlite.js";
 import { queryTerms } from "./analysis.js";
 import { type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
@@ -39,6 +39,8 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly backend: RetrievalBackend;
   private readonly keywords: SqliteKeywordIndex;
   private readonly vectors: SqliteVectorIndex;
+  /** For the fixed statements; those with a WHERE built per filter are prepared per call. */
+  private readonly statements: StatementCache;
 
   constructor(
     private readonly sql: SqliteSql,
@@ -47,6 +49,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.config = { ...DEFAULT_HYBRID, ...config };
     this.keywords = new SqliteKeywordIndex(sql.db, HEADING_WEIGHT);
     this.vectors = new SqliteVectorIndex(sql.db);
+    this.statements = new StatementCache(sql.db);
     upgradeLegacyIndex(sql.db, this.keywords, this.vectors);
     this.backend = {
       keywordTop: async (q, limit) => this.exclusive(() => this.keywordTop(q, limit)),
@@ -81,7 +84,7 @@ export class SqliteSearchIndex implements SearchIndex {
           [scope.accountId, scope.knowledgeBaseId, JSON.stringify(unique.map((c) => c.id))],
           { kb },
         );
-        const insert = this.db.prepare(
+        const insert = this.statements.get(
           `INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, page, heading,
              metadata, text, dimensions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
@@ -230,7 +233,12 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   private load(q: SearchQuery, keys: RowKey[]): Map<RowKey, Omit<SearchHit, "score">> {
-    const rows = this.all<{
+    const rows = this.statements
+      .get(
+        `SELECT pk AS key, chunk_id, document_id, position, text, page, heading FROM knowledge_chunks
+         WHERE pk IN (SELECT value FROM json_each(?)) AND +account_id = ? AND +knowledge_base_id = ?`,
+      )
+      .all(JSON.stringify(keys), q.accountId, q.knowledgeBaseId) as {
       key: number;
       chunk_id: string;
       document_id: string;
@@ -238,11 +246,7 @@ export class SqliteSearchIndex implements SearchIndex {
       text: string;
       page: number | null;
       heading: string | null;
-    }>(
-      `SELECT pk AS key, chunk_id, document_id, position, text, page, heading FROM knowledge_chunks
-       WHERE pk IN (SELECT value FROM json_each(?)) AND +account_id = ? AND +knowledge_base_id = ?`,
-      [JSON.stringify(keys), q.accountId, q.knowledgeBaseId],
-    );
+    }[];
     return new Map(
       rows.map((r) => [
         r.key,
