@@ -136,6 +136,22 @@ export function scoreOf(s: KeywordScores, key: number): number {
   return 0;
 }
 
+/**
+ * Best-first batches of every scored key, for a filtered search that checks candidates against the chunk table: the
+ * first holds max(256, 4 × limit), each next one the following keys of a ranking four times as long, so a loose
+ * filter costs one check and a tight one still reaches its few chunks. The caller stops once it has `limit`.
+ */
+export function* bestFirstBatches(s: KeywordScores, limit: number): Generator<{ key: number; score: number }[]> {
+  let checked = 0;
+  for (let want = Math.max(256, 4 * limit); checked < s.keys.length; want *= 4) {
+    const batch = topPositions(s, want)
+      .slice(checked)
+      .map((i) => ({ key: s.keys[i]!, score: s.scores[i]! }));
+    checked += batch.length;
+    yield batch;
+  }
+}
+
 /** Positions of the best `limit` scores, best first (ties: lower key first), without sorting everything. */
 export function topPositions(s: KeywordScores, limit: number): number[] {
   const n = s.keys.length;

@@ -1,6 +1,6 @@
 import { inPgTransaction } from "../../db/postgres.js";
 import { queryTerms } from "./analysis.js";
-import { type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
+import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
   DEFAULT_HYBRID,
   type HybridConfig,
@@ -204,26 +204,18 @@ export class PostgresSearchIndex implements SearchIndex {
   private async keywordTop(q: SearchQuery, limit: number): Promise<KeywordRanking> {
     const scores = await this.keywords.scores(this.db, q, queryTerms(q.text));
     if (!scores) return { top: [], scores: async () => new Map() };
-    const best = (n: number) =>
-      topPositions(scores, n).map((i) => ({ key: String(scores.keys[i]!), score: scores.scores[i]! }));
     return {
-      top: q.filter ? await this.filteredTop(q, scores, best, limit) : best(limit),
+      top: q.filter
+        ? await this.filteredTop(q, scores, limit)
+        : topPositions(scores, limit).map((i) => ({ key: String(scores.keys[i]!), score: scores.scores[i]! })),
       scores: async (keys) => scoresOfKeys(scores, keys),
     };
   }
 
-  /** The best `limit` chunks that pass the filter, checked against the chunk table best first in growing batches. */
-  private async filteredTop(
-    q: SearchQuery,
-    scores: KeywordScores,
-    best: (n: number) => ScoredKey[],
-    limit: number,
-  ): Promise<ScoredKey[]> {
+  /** The best `limit` chunks that pass the filter, checked against the chunk table in best-first batches. */
+  private async filteredTop(q: SearchQuery, scores: KeywordScores, limit: number): Promise<ScoredKey[]> {
     const passing: ScoredKey[] = [];
-    let checked = 0;
-    for (let want = Math.max(256, 4 * limit); checked < scores.keys.length && passing.length < limit; want *= 4) {
-      const batch = best(want).slice(checked);
-      checked += batch.length;
+    for (const batch of bestFirstBatches(scores, limit)) {
       const ok = new Set(
         (
           await this.rows<{ key: string }>(
@@ -237,7 +229,9 @@ export class PostgresSearchIndex implements SearchIndex {
           )
         ).map((r) => r.key),
       );
-      for (const b of batch) if (ok.has(b.key as string) && passing.length < limit) passing.push(b);
+      const kept = batch.filter((b) => ok.has(String(b.key))).slice(0, limit - passing.length);
+      passing.push(...kept.map((b) => ({ key: String(b.key), score: b.score })));
+      if (passing.length >= limit) break;
     }
     return passing;
   }

@@ -1,6 +1,6 @@
 import { type SqliteSql, StatementCache } from "../../db/sqlite.js";
 import { queryTerms } from "./analysis.js";
-import { type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
+import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
   DEFAULT_HYBRID,
   type HybridConfig,
@@ -193,24 +193,19 @@ export class SqliteSearchIndex implements SearchIndex {
     return topPositions(scores, limit).map((i) => ({ key: scores.keys[i]!, score: scores.scores[i]! }));
   }
 
-  /**
-   * The best `limit` chunks that pass the filter: candidates are checked against the chunk table best first, in
-   * growing batches, so a loose filter costs one query and a tight one still finds its few chunks.
-   */
+  /** The best `limit` chunks that pass the filter, checked against the chunk table in best-first batches. */
   private filteredTop(q: SearchQuery, scores: KeywordScores, limit: number): ScoredKey[] {
     const scope = this.scopeSql(q, true);
     const passing: ScoredKey[] = [];
-    let checked = 0;
-    for (let want = Math.max(256, 4 * limit); checked < scores.keys.length && passing.length < limit; want *= 4) {
-      const batch = this.bestOf(scores, want).slice(checked);
-      checked += batch.length;
+    for (const batch of bestFirstBatches(scores, limit)) {
       const ok = new Set(
         this.all<{ key: number }>(
           `SELECT c.pk AS key FROM knowledge_chunks c WHERE c.pk IN (SELECT value FROM json_each(?)) AND ${scope.where}`,
           [JSON.stringify(batch.map((b) => b.key)), ...scope.params],
         ).map((r) => r.key),
       );
-      for (const b of batch) if (ok.has(b.key as number) && passing.length < limit) passing.push(b);
+      passing.push(...batch.filter((b) => ok.has(b.key)).slice(0, limit - passing.length));
+      if (passing.length >= limit) break;
     }
     return passing;
   }

@@ -270,6 +270,22 @@ export function runSearchIndexContract(name: string, open: () => Promise<IndexUn
       expect(await scores(grown)).toEqual(expected);
     });
 
+    it("a filter that only the lowest-ranked chunks pass still finds them, best first", async () => {
+      const s = fresh();
+      // 1,500 chunks hold the query word; the 40 of doc_rare hold it once in a long text, so they rank last.
+      const common = Array.from({ length: 1460 }, (_, i) => chunk(`c${i}`, `doc_${i % 10}`, `quartz quartz ${i}`, 0));
+      const rare = Array.from({ length: 40 }, (_, i) =>
+        chunk(`r${i}`, "doc_rare", `quartz ${"filler words of a long passage ".repeat(4 + (i % 5))}${i}`, 0),
+      );
+      await t.index.addChunks(s, [...common, ...rare]);
+      const q = { ...s, text: "quartz", mode: "keyword" as const, topK: 10 };
+      const unfiltered = await ids({ ...q, topK: 1500 });
+      expect(unfiltered.slice(-40).every((id) => id.startsWith("r"))).toBe(true);
+      const expected = unfiltered.filter((id) => id.startsWith("r")).slice(0, 10);
+      expect(await ids({ ...q, filter: { documentIds: ["doc_rare"] } })).toEqual(expected);
+      expect(await t.index.deleteKnowledgeBase(s)).toBe(1500);
+    });
+
     it("adding a chunk id again replaces it instead of duplicating it", async () => {
       const s = fresh();
       await t.index.addChunks(s, [chunk("c1", "doc1", "old wording about lighthouses", 0)]);
