@@ -1,4 +1,5 @@
 import { inPgTransaction } from "../../db/postgres.js";
+import { groupBy } from "../../lib/group.js";
 import { queryTerms } from "./analysis.js";
 import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
@@ -95,8 +96,7 @@ export class PostgresSearchIndex implements SearchIndex {
     if (chunks.length === 0) return;
     // Re-adding a chunk id (a retried ingestion) replaces it; within one call the last copy wins.
     const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
-    const byDimension = new Map<number, IndexedChunk[]>();
-    for (const c of unique) byDimension.set(c.vector.length, [...(byDimension.get(c.vector.length) ?? []), c]);
+    const byDimension = groupBy(unique, (c) => c.vector.length);
     const kinds = new Map<number, VectorKind>();
     for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
     await this.inTransaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { type SqliteDatabase, StatementCache } from "../../db/sqlite.js";
+import { groupBy } from "../../lib/group.js";
 import type { ScoredKey } from "./hybrid.js";
 import type { IndexScope } from "./search-index.js";
 import { encodeKeys, nearestSketches, readBlock, SKETCH_BITS, type SketchBlock, sketchOf } from "./sketch.js";
@@ -57,12 +58,10 @@ export class SqliteVectorIndex {
 
   /** Adds sketches of stored vectors to their knowledge base's blocks. */
   sketch(kb: number, entries: { key: number; vector: Float32Array }[]): void {
-    const byDims = new Map<number, { key: number; vector: Float32Array }[]>();
-    for (const e of [...entries].sort((a, b) => a.key - b.key)) {
-      const list = byDims.get(e.vector.length) ?? [];
-      byDims.set(e.vector.length, list);
-      list.push(e);
-    }
+    const byDims = groupBy(
+      [...entries].sort((a, b) => a.key - b.key),
+      (e) => e.vector.length,
+    );
     for (const [dims, list] of byDims) this.appendSketches(kb, dims, list);
   }
 
@@ -114,14 +113,13 @@ export class SqliteVectorIndex {
     const drop = this.statements.get("DELETE FROM knowledge_vectors WHERE pk = ?");
     for (const r of rows) drop.run(r.key);
     if (kb === undefined) return;
-    const byDims = new Map<number, number[]>();
-    for (const r of rows) byDims.set(r.dimensions, [...(byDims.get(r.dimensions) ?? []), r.key]);
+    const byDims = groupBy(rows, (r) => r.dimensions);
     const blockOf = this.statements.get(
       `SELECT first_key, keys, bits FROM knowledge_sketches WHERE kb = ? AND dimensions = ? AND first_key <= ?
        ORDER BY first_key DESC LIMIT 1`,
     );
-    for (const [dims, keys] of byDims) {
-      keys.sort((a, b) => a - b);
+    for (const [dims, group] of byDims) {
+      const keys = group.map((r) => r.key).sort((a, b) => a - b);
       const words = SKETCH_BITS / 32;
       let i = 0;
       while (i < keys.length) {
