@@ -192,11 +192,7 @@ export class KnowledgeService {
         errorCode: null,
         error: null,
       });
-      await this.deps.blobs.put(
-        textBlob(owner.accountId, docId),
-        Buffer.from(JSON.stringify(extracted)),
-        "application/json",
-      );
+      await this.keepText(owner.accountId, docId, extracted);
       if (!inline) {
         await this.deps.jobs.enqueue({
           id: jobId,
@@ -389,12 +385,12 @@ export class KnowledgeService {
     for (const { id } of await this.deps.store.documentIds(job.accountId, kbId)) {
       const doc = await this.deps.store.getDocumentById(job.accountId, id);
       if (doc?.status !== "ready" || doc.duplicateOf) continue;
-      const blob = await this.deps.blobs.get(textBlob(job.accountId, id));
-      if (!blob) continue; // its text is gone; keyword search still finds it
+      const extracted = await this.readText(job.accountId, id);
+      if (!extracted) continue; // its text is gone; keyword search still finds it
       await indexDocument({
         scope: { accountId: job.accountId, knowledgeBaseId: kbId },
         documentId: id,
-        extracted: JSON.parse(blob.toString("utf8")) as ExtractedDocument,
+        extracted,
         chunking: kb,
         metadata: doc.metadata,
         embedder: this.deps.embedder,
@@ -407,6 +403,15 @@ export class KnowledgeService {
       });
     }
     await this.deps.store.setEmbeddingModel(kbId, this.deps.embedder.id);
+  }
+
+  private async keepText(accountId: string, docId: string, extracted: ExtractedDocument): Promise<void> {
+    await this.deps.blobs.put(textBlob(accountId, docId), Buffer.from(JSON.stringify(extracted)), "application/json");
+  }
+
+  private async readText(accountId: string, docId: string): Promise<ExtractedDocument | undefined> {
+    const blob = await this.deps.blobs.get(textBlob(accountId, docId));
+    return blob ? (JSON.parse(blob.toString("utf8")) as ExtractedDocument) : undefined;
   }
 
   private async failJobDocument(accountId: string, docId: string, error: unknown): Promise<void> {
@@ -429,9 +434,8 @@ export class KnowledgeService {
     if (!doc) return; // deleted before it was indexed
     const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
     if (!kb) return;
-    const blob = await this.deps.blobs.get(textBlob(job.accountId, docId));
-    if (!blob) throw new FinalJobError("the uploaded text is missing");
-    const extracted = JSON.parse(blob.toString("utf8")) as ExtractedDocument;
+    const extracted = await this.readText(job.accountId, docId);
+    if (!extracted) throw new FinalJobError("the uploaded text is missing");
     let holdId = doc.holdId;
     const hold = holdId ? await this.deps.ledger.getHold(job.accountId, holdId) : undefined;
     if (hold?.status !== "open") holdId = await this.reserveForJob(job.id, doc, billableTokens(extracted));
@@ -511,11 +515,7 @@ export class KnowledgeService {
       pages: site.doc.pages ?? null,
       pageUrls: site.pageUrls,
     });
-    await this.deps.blobs.put(
-      textBlob(job.accountId, docId),
-      Buffer.from(JSON.stringify(site.doc)),
-      "application/json",
-    );
+    await this.keepText(job.accountId, docId, site.doc);
     const holdId = await this.reserveForJob(job.id, doc, tokens);
     try {
       await this.indexAndCharge(kb, doc, site.doc, holdId, signal);
