@@ -21,7 +21,7 @@ const { values } = parseArgs({
     collections: { type: "string", default: COLLECTIONS.join(",") },
     modes: { type: "string", default: "keyword,semantic,hybrid" },
     "semantic-weight": { type: "string" },
-    // one: each document is one chunk. product: text/plain extraction + chunkDocument (256-token chunks).
+    // one: each document is one chunk. product: Markdown extraction + chunkDocument (256-token chunks).
     chunking: { type: "string", default: "one" },
   },
 });
