@@ -50,7 +50,7 @@ describe("the operator pages", () => {
     it(`every operator page loads without script errors and fits the screen (${width})`, async () => {
       const { context, page, errors } = await operator(viewport);
       await page.locator(".chart").first().waitFor();
-      expect(await page.locator(".chart").count()).toBe(2);
+      await expect.poll(() => page.locator(".chart").count()).toBe(2);
       for (const [link, heading] of [
         ["Licences", "Licences"],
         ["Accounts", "Accounts"],

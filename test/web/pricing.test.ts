@@ -159,9 +159,10 @@ describe("the pricing page", () => {
     await page.goto(`${app.url}/pricing`);
     await page.click('.pack[data-pack="huge"] a');
     await page.waitForURL(/\/dashboard\/buy\?pack=huge$/);
-    await expect(page.getByRole("heading", { name: "Sign in to your dashboard" }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText("Sign in to continue to the secure Stripe checkout").isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel("Licence key or API key").isVisible()).resolves.toBe(true);
+    // The dashboard is a single-page app: wait for it to render each part, then check the layout.
+    await page.getByRole("heading", { name: "Sign in to your dashboard" }).waitFor();
+    await page.getByText("Sign in to continue to the secure Stripe checkout").waitFor();
+    await page.getByLabel("Licence key or API key").waitFor();
     expect(await overflowsHorizontally(page)).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
