@@ -5,9 +5,9 @@ import { loadConfig } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { ledgerCsv } from "./credits/ledger-csv.js";
 import { creditsToMc, mcToCredits } from "./credits/pricing.js";
-import { ALL_MIGRATIONS } from "./db/migrations.js";
 import { openDatabase } from "./db/open.js";
 import { LicenseStore, type Plan } from "./licenses/store.js";
+import { ALL_MIGRATIONS } from "./migrations.js";
 
 const HELP = `api-credits — operator commands (they use the same DATA_DIR / DATABASE_URL as the service)
 

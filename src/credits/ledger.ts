@@ -1,4 +1,4 @@
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 
 /** Kinds of ledger entry. `amountMc` of an entry is its signed change to the account's total (settled) credits. */
 export const ENTRY_TYPES = ["purchase", "bonus", "grant", "adjustment", "usage", "hold", "release", "refund"] as const;

@@ -1,5 +1,5 @@
 import type { Sql } from "../db/sql.js";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import { type Pricing, PricingSchema } from "./pricing.js";
 
 /**

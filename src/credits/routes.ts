@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { z } from "zod";
+import { ApiError } from "../errors.js";
 import { principalOf } from "../http/auth.js";
-import { ApiError } from "../http/errors.js";
 import { jsonOrMultipart, parseBody, readMultipart, type UploadedFile } from "../http/multipart.js";
 import { Credits, errors, iso, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";

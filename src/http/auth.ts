@@ -1,11 +1,27 @@
 import type { FastifyRequest } from "fastify";
-import { constantTimeEquals } from "../licenses/keys.js";
-import type { LicenseStore, Principal } from "../licenses/store.js";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../errors.js";
+import { constantTimeEquals } from "../lib/secrets.js";
 import type { FailureLimiter } from "./rate-limit.js";
 import type { App } from "./server.js";
 
 export type AuthMode = "public" | "customer" | "admin";
+
+/** Who a customer request acts as: an account, through its licence, and the site and key it came with. */
+export interface Principal {
+  accountId: string;
+  licenseId: string;
+  siteId: string | null;
+  keyId: string | null;
+  via: "api_key" | "license_key";
+}
+
+/** How customer tokens are checked (the licences domain provides it; the HTTP layer only asks). */
+export interface Authenticator {
+  authenticate(token: string): Promise<Principal | undefined>;
+  /** What `authenticate` would answer from its cache, without waiting; undefined when it would have to look. */
+  cachedAuthentication(token: string): { principal: Principal | undefined } | undefined;
+  licenseStatus(licenseId: string): Promise<string | undefined>;
+}
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -49,7 +65,7 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 interface AuthDeps {
-  licenses: LicenseStore;
+  licenses: Authenticator;
   adminToken?: string;
   sessions?: SessionResolver;
   operatorGuesses?: FailureLimiter;
@@ -116,7 +132,10 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 /** Spending needs an active licence; reading, and deleting data, never do. */
-export async function requireActiveLicense(request: FastifyRequest, licenses: LicenseStore): Promise<Principal> {
+export async function requireActiveLicense(
+  request: FastifyRequest,
+  licenses: Pick<Authenticator, "licenseStatus">,
+): Promise<Principal> {
   const principal = principalOf(request);
   const status = await licenses.licenseStatus(principal.licenseId);
   if (status !== "active")

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { DomainMigrations, Sql } from "../db/sql.js";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../errors.js";
 
 const table = `
 CREATE TABLE idempotent_requests (

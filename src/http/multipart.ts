@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
 import type { z } from "zod";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../errors.js";
 import type { App } from "./server.js";
 
 export interface UploadedFile {

@@ -10,8 +10,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { ApiError, isApiError, toProblem } from "../errors.js";
 import { newId } from "../lib/ids.js";
-import { ApiError, isApiError, toProblem } from "./errors.js";
 import type { Metrics } from "./metrics.js";
 
 export type App = FastifyInstance<

@@ -1,4 +1,4 @@
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import type { Capability, ImageProvider, ProviderResult } from "./providers/provider.js";
 
 /** Errors after which the next provider that can do the operation is tried. */

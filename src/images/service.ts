@@ -1,7 +1,7 @@
 import type { Charge, Metering } from "../credits/metering.js";
 import type { Pricing } from "../credits/pricing.js";
 import { editImageMc, generateImageMc, upscaleMc } from "../credits/quotes.js";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import type {

@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import type { ImageInput } from "./providers/provider.js";
 
 /** What an input image may weigh and measure; checked on the encoded bytes and the header before any decoding. */

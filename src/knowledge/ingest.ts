@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import { chunkDocument } from "./chunk.js";
 import type { CrawlDeps, CrawledPage } from "./crawl/crawler.js";

@@ -2,7 +2,7 @@ import type { Ledger } from "../credits/ledger.js";
 import type { Metering } from "../credits/metering.js";
 import type { Pricing } from "../credits/pricing.js";
 import { embedMc, queryMc } from "../credits/quotes.js";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import type { JobQueue } from "../jobs/queue.js";
 import { FinalJobError, type JobContext, type JobHandler } from "../jobs/worker.js";
 import { newId } from "../lib/ids.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { gaxios, JWT } from "google-auth-library";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 
 const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";

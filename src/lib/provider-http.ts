@@ -1,4 +1,4 @@
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 
 export interface ProviderFetchOptions {
   /** Provider name, for error messages ("openai", "stability"…). */

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Ledger } from "../credits/ledger.js";
 import { mcToCredits } from "../credits/pricing.js";
+import { ApiError } from "../errors.js";
 import { principalOf } from "../http/auth.js";
-import { ApiError } from "../http/errors.js";
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { License, LicenseStore } from "./store.js";

@@ -1,5 +1,6 @@
 import type { Sql } from "../db/sql.js";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
+import type { Principal } from "../http/auth.js";
 import { newId } from "../lib/ids.js";
 import { issueSecret, parseSecret, secretMatches } from "./keys.js";
 
@@ -36,13 +37,6 @@ export interface ApiKeyInfo {
 }
 
 /** Who is calling: an account, reached through one licence, optionally as one of its sites. */
-export interface Principal {
-  accountId: string;
-  licenseId: string;
-  siteId: string | null;
-  keyId: string | null;
-  via: "api_key" | "license_key";
-}
 
 interface LicenseRow {
   id: string;

@@ -3,7 +3,7 @@ import type { Ledger } from "../credits/ledger.js";
 import { type Pricing, type PurchaseCredits, packPurchase, topUpPurchase } from "../credits/pricing.js";
 import type { NamedLocks } from "../db/locks.js";
 import type { Sql } from "../db/sql.js";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 import type { Metrics } from "../http/metrics.js";
 
 export interface CheckoutRow {

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../errors.js";
 
 export interface StripeSettings {
   secretKey?: string;

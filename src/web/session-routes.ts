@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { ApiError } from "../errors.js";
+import type { Principal } from "../http/auth.js";
 import { requireCsrf } from "../http/auth.js";
-import { ApiError } from "../http/errors.js";
 import type { FailureLimiter } from "../http/rate-limit.js";
 import { errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
-import { constantTimeEquals } from "../licenses/keys.js";
-import type { LicenseStore, Principal } from "../licenses/store.js";
+import { constantTimeEquals } from "../lib/secrets.js";
+import type { LicenseStore } from "../licenses/store.js";
 import {
   clearSessionCookie,
   cookieName,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Sql } from "../db/sql.js";
-import type { Principal } from "../licenses/store.js";
+import type { Principal } from "../http/auth.js";
 import type { SessionKind } from "./cookies.js";
 
 const MINUTE = 60_000;

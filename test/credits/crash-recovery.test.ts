@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createLedger } from "../../src/credits/create-ledger.js";
-import { ALL_MIGRATIONS } from "../../src/db/migrations.js";
 import { openDatabase } from "../../src/db/open.js";
+import { ALL_MIGRATIONS } from "../../src/migrations.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
 import { spawnScript, waitForOutput } from "../support/process.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLedger } from "../../src/credits/create-ledger.js";
 import type { Ledger } from "../../src/credits/ledger.js";
 import { creditsMigrations } from "../../src/credits/schema.js";
-import { ApiError } from "../../src/http/errors.js";
+import { ApiError } from "../../src/errors.js";
 import { newId } from "../../src/lib/ids.js";
 import { type Engine, freshDatabase, type TestDatabase } from "../support/db.js";
 

@@ -1,7 +1,7 @@
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/http/errors.js";
+import { ApiError } from "../../src/errors.js";
 import { DEFAULT_IMAGE_LIMITS, decodeImageInput, decodeMask, readMaskBits } from "../../src/images/validate.js";
 
 const limits = DEFAULT_IMAGE_LIMITS;

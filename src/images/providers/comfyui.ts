@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Quality } from "../../credits/quotes.js";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { readJson } from "../../lib/provider-http.js";
 import { fillWorkflow, loadWorkflows, type WorkflowKind, type Workflows } from "./comfyui-workflows.js";
 import {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { providerFetch, readJson } from "../../lib/provider-http.js";
 import type {
   AspectRatio,

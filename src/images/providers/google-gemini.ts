@@ -1,5 +1,5 @@
 import type { Quality } from "../../credits/quotes.js";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { eachImage, finishResult, nearestAspectRatio, type ProviderHttp, seedFor } from "./common.js";
 import { googleError } from "./google-vertex.js";
 import { base64Image, binaryMaskPng, padForOutpaint, uprightPng } from "./image-ops.js";

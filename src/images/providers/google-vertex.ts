@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { contentFiltered } from "./common.js";
 
 export { readServiceAccountKey, type ServiceAccountKey, ServiceAccountTokens } from "../../lib/google-auth.js";

@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { readMaskBits, sniffImageType } from "../validate.js";
 import type { EditRequest, GeneratedImage, ImageInput, ProviderResult } from "./provider.js";
 

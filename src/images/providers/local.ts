@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { EngineWorker } from "../engine/engine-pool.js";
 import type { InpaintMethod } from "../engine/inpaint.js";
 import type { EsrganVariant } from "../engine/tf-runtime.js";

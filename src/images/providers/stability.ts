@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Quality } from "../../credits/quotes.js";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { readJson } from "../../lib/provider-http.js";
 import {
   checkEdit,

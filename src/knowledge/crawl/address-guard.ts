@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { canonicalAddress, classifyAddress, isIpLiteral } from "./ip-ranges.js";
 
 export { type AddressClass, classifyAddress } from "./ip-ranges.js";

@@ -1,4 +1,4 @@
-import { ApiError, isApiError } from "../../http/errors.js";
+import { ApiError, isApiError } from "../../errors.js";
 import { checkUrl, type GuardDeps } from "./address-guard.js";
 import { decodeText, type HtmlFacts, readHtml } from "./html.js";
 import { OriginGate, realSleep, type Sleep } from "./politeness.js";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type robotsParserTypes from "robots-parser";
-import { isApiError } from "../../http/errors.js";
+import { isApiError } from "../../errors.js";
 import { CRAWLER_USER_AGENT, type SafeResponse } from "./safe-fetch.js";
 
 // robots-parser is CommonJS (`module.exports = fn`) but its types declare an ES default export, which NodeNext

@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { pipeline, type Readable } from "node:stream";
 import zlib from "node:zlib";
-import { ApiError, isApiError } from "../../http/errors.js";
+import { ApiError, isApiError } from "../../errors.js";
 import { checkUrl, type GuardDeps, redactUrl, refuseUrl } from "./address-guard.js";
 import { type Connector, pinnedConnector, requestPinned } from "./pinned-request.js";
 

@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { readServiceAccountKey, ServiceAccountTokens } from "../../lib/google-auth.js";
 import { providerFetch, readJson } from "../../lib/provider-http.js";
 import { countTokens, decodeTokens, encodeTokens } from "../tokens.js";

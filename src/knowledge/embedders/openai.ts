@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { providerFetch, readJson } from "../../lib/provider-http.js";
 import type { Embedder } from "./embedder.js";
 import { checkedUnitVector, decodeBase64Floats, mapLimited, packBatches, throwIfAborted } from "./vectors.js";

@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 
 /**
  * Scales a vector to unit length. Every adapter ends here, whatever the model promises: a vector that cannot be

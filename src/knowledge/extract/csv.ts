@@ -1,5 +1,5 @@
 import { CsvError, parse } from "csv-parse/sync";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { renderRow } from "./rows.js";
 import type { Block, ExtractedDocument, ExtractLimits } from "./types.js";
 

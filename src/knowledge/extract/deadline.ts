@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 
 /**
  * The wall-clock budget of one extraction. Parsers are synchronous in places (pdf.js runs in this thread, linkedom,

@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 
 /** The parsers `extractDocument` dispatches to. */
 export type SourceFormat = "pdf" | "docx" | "markdown" | "html" | "csv" | "text";

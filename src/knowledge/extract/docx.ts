@@ -1,6 +1,6 @@
 import { zipSync } from "fflate";
 import mammoth from "mammoth";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import type { Deadline } from "./deadline.js";
 import { blocksOfHtmlFragment } from "./html.js";
 import type { ExtractedDocument, ExtractLimits } from "./types.js";

@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 
 /**
  * linkedom's parser (htmlparser2 underneath) is quadratic in nesting depth: 50,000 nested elements (300 KB) take

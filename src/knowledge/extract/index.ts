@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { extractCsv } from "./csv.js";
 import { Deadline } from "./deadline.js";
 import { charsetOf, decodeText } from "./decode.js";

@@ -1,5 +1,5 @@
 import { getResolvedPDFJS } from "unpdf";
-import { ApiError, isApiError } from "../../http/errors.js";
+import { ApiError, isApiError } from "../../errors.js";
 import type { Deadline } from "./deadline.js";
 import { FontSizeStats, layoutParagraphs, type TextRun } from "./pdf-layout.js";
 import type { Block, ExtractedDocument, ExtractLimits } from "./types.js";

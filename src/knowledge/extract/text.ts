@@ -1,4 +1,4 @@
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 import { extractCsv } from "./csv.js";
 import { extractHtml } from "./html.js";
 import { markdownBlocks } from "./markdown.js";

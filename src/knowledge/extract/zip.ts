@@ -1,5 +1,5 @@
 import { crc32, inflateRawSync } from "node:zlib";
-import { ApiError } from "../../http/errors.js";
+import { ApiError } from "../../errors.js";
 
 /** One file of a zip archive, as its central directory declares it (nothing is inflated to read this). */
 export interface ZipEntry {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../../src/http/errors.js";
+import { ApiError } from "../../../src/errors.js";
 import type { ProviderOptions } from "../../../src/images/providers/index.js";
 import type {
   Capability,

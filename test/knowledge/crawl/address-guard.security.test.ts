@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isApiError } from "../../../src/http/errors.js";
+import { isApiError } from "../../../src/errors.js";
 import {
   allowLoopbackForTests,
   checkUrl,

@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { isApiError } from "../../../src/http/errors.js";
+import { isApiError } from "../../../src/errors.js";
 import { allowLoopbackForTests, type Resolver } from "../../../src/knowledge/crawl/address-guard.js";
 import {
   type CrawlDeps,

@@ -1,6 +1,6 @@
 import { countTokens } from "gpt-tokenizer/encoding/cl100k_base";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiError } from "../../../src/http/errors.js";
+import { ApiError } from "../../../src/errors.js";
 import { OpenAIEmbedder, type OpenAIEmbedderOptions } from "../../../src/knowledge/embedders/openai.js";
 import { runEmbedderContract } from "./embedder.contract.js";
 import { fakeOpenAI } from "./fake-providers.js";

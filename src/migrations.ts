@@ -1,0 +1,25 @@
+import { creditsMigrations } from "./credits/schema.js";
+import { runtimeMigrations } from "./db/instances.js";
+import type { DomainMigrations } from "./db/sql.js";
+import { idempotencyMigrations } from "./http/idempotency.js";
+import { imagesMigrations } from "./images/schema.js";
+import { jobsMigrations } from "./jobs/queue.js";
+import { knowledgeMigrations } from "./knowledge/schema.js";
+import { knowledgeIndexMigrations } from "./knowledge/search/sqlite-schema.js";
+import { licensesMigrations } from "./licenses/schema.js";
+import { paymentsMigrations } from "./payments/schema.js";
+import { webMigrations } from "./web/schema.js";
+
+/** Every domain's schema, in the order they are applied. */
+export const ALL_MIGRATIONS: DomainMigrations[] = [
+  runtimeMigrations,
+  creditsMigrations,
+  licensesMigrations,
+  paymentsMigrations,
+  idempotencyMigrations,
+  webMigrations,
+  jobsMigrations,
+  knowledgeMigrations,
+  knowledgeIndexMigrations,
+  imagesMigrations,
+];
