@@ -129,9 +129,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     holdTtlMs: config.holdTtlMs,
     owner: requestHoldOwner(instance.id),
     onCharged: (operation, mc) => metrics.creditsSpent.inc({ operation }, mc),
+    onReleaseError: (err) => app.log.warn({ err }, "a hold's release is waiting for the database"),
   });
   const licenses = new LicenseStore(db.sql);
-  const idempotency = new IdempotencyStore(db.sql);
+  const idempotency = new IdempotencyStore(
+    db.sql,
+    { retentionMs: 24 * 3600_000, leaseMs: config.idempotencyLeaseMs },
+    (err) => app.log.warn({ err }, "an idempotency key's release is waiting for the database"),
+  );
   const locks = new NamedLocks(db);
   const pricing = new PricingSource(db.sql, config.pricing);
   await pricing.load();
@@ -284,6 +289,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       pricing.stop();
+      metering.stop();
+      idempotency.stop();
       await app.close();
       await worker?.stop();
       await embedder.close?.();

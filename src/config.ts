@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 1 << 30).default(1 << 20),
   UPLOAD_LIMIT_BYTES: int(1024, 2 ** 31).default(64 << 20),
   HOLD_TTL_SECONDS: int(10, 7 * 24 * 3600).default(900),
+  IDEMPOTENCY_LEASE_SECONDS: int(1, 24 * 3600).default(900),
   INSTANCE_STALE_SECONDS: int(2, 3600).default(30),
 
   STRIPE_SECRET_KEY: optionalString,
@@ -85,6 +86,8 @@ export interface Config {
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   holdTtlMs: number;
+  /** How long a request with an Idempotency-Key keeps its claim before a retry may take it over. */
+  idempotencyLeaseMs: number;
   /** A process whose heartbeat is older than this is dead; its request holds are released (PostgreSQL). */
   instanceStaleMs: number;
   pricing: z.infer<typeof PricingSchema>;
@@ -155,6 +158,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
     holdTtlMs: env.HOLD_TTL_SECONDS * 1000,
+    idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_SECONDS * 1000,
     instanceStaleMs: env.INSTANCE_STALE_SECONDS * 1000,
     pricing: file.pricing ?? DEFAULT_PRICING,
     stripe: {

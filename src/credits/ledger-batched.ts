@@ -25,6 +25,18 @@ function assertAmount(amountMc: number, allowZero = false): void {
     );
 }
 
+/** What a fenced operation does instead: a capture releases its hold (via `release`), anything else nothing. */
+export function fencedResult(op: LedgerOp, release: (op: LedgerOp) => OpResult): OpResult {
+  if (op.kind !== "capture") return { status: "fenced" };
+  const released = release({
+    kind: "release",
+    accountId: op.accountId,
+    holdId: op.holdId,
+    reason: "a retry of the request took it over",
+  });
+  return { status: "fenced", entry: released.status === "ok" ? released.entry : undefined };
+}
+
 /**
  * The Ledger port over a store that applies a batch of operations in one transaction. Adapters supply
  * `applyBatch` (which must apply the operations in order and return one result each) and the reads.
@@ -126,8 +138,10 @@ export abstract class BatchedLedger implements Ledger {
     return { amountMc: Number(row?.a ?? 0), reservedDeltaMc: Number(row?.r ?? 0) };
   }
 
-  protected apply(op: LedgerOp): Promise<OpResult> {
-    return this.batcher.push(op);
+  protected async apply(op: LedgerOp): Promise<OpResult> {
+    const result = await this.batcher.push(op);
+    if (result.status === "ok") for (const w of op.writes ?? []) w.onCommit?.();
+    return result;
   }
 
   async credit(input: Omit<Extract<LedgerOp, { kind: "credit" }>, "kind">) {

@@ -1,4 +1,5 @@
 import type { PostgresSql } from "../db/postgres.js";
+import type { Sql } from "../db/sql.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
@@ -28,16 +29,13 @@ export class PostgresLedger extends BatchedLedger {
       .map((op, i) => ({ op, i }))
       .sort((a, b) => (a.op.accountId < b.op.accountId ? -1 : a.op.accountId > b.op.accountId ? 1 : 0));
     const sorted = order.map((o) => o.op);
-    const results = await this.withRetry(async () => {
-      const row = await this.sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?) AS r", [
-        JSON.stringify(sorted),
-        now,
-      ]);
-      return row!.r;
-    });
+    const withWrites = sorted.some((op) => op.writes?.length);
+    const results = await this.withRetry(() =>
+      withWrites ? this.sql.transaction((tx) => applyWithWrites(tx, sorted, now)) : applyOps(this.sql, sorted, now),
+    );
     const out = new Array<OpResult>(ops.length);
     order.forEach((o, k) => {
-      out[o.i] = fromRaw(results[k]!);
+      out[o.i] = results[k]!;
     });
     return out;
   }
@@ -56,6 +54,55 @@ export class PostgresLedger extends BatchedLedger {
   }
 }
 
+async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResult[]> {
+  if (ops.length === 0) return [];
+  // The operations travel without their writes: those run here, beside the function, in the same transaction.
+  const payload = JSON.stringify(ops, (key, value) => (key === "writes" ? undefined : value));
+  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?) AS r", [payload, now]);
+  return row!.r.map(fromRaw);
+}
+
+/**
+ * A batch some of whose operations carry writes (see LedgerWrite): one transaction runs the fences, the operations
+ * (a fenced capture as a release) and then the writes of the operations that happened.
+ */
+async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<OpResult[]> {
+  const fenced: boolean[] = [];
+  for (const op of ops) {
+    let passed = true;
+    for (const w of op.writes ?? []) if (w.fence && passed) passed = (await tx.run(w.sql, w.params)) > 0;
+    fenced.push(!passed);
+  }
+  const sent = ops.map((op, i) =>
+    fenced[i] && op.kind === "capture"
+      ? {
+          kind: "release" as const,
+          accountId: op.accountId,
+          holdId: op.holdId,
+          reason: "a retry of the request took it over",
+        }
+      : op,
+  );
+  const applied = await applyOps(
+    tx,
+    sent.filter((_, i) => !fenced[i] || ops[i]!.kind === "capture"),
+    now,
+  );
+  const results: OpResult[] = [];
+  let k = 0;
+  for (const [i, op] of ops.entries()) {
+    if (!fenced[i]) {
+      const result = applied[k++]!;
+      if (result.status === "ok") for (const w of op.writes ?? []) if (!w.fence) await tx.run(w.sql, w.params);
+      results.push(result);
+    } else if (op.kind === "capture") {
+      const released = applied[k++]!;
+      results.push({ status: "fenced", entry: released.status === "ok" ? released.entry : undefined });
+    } else results.push({ status: "fenced" });
+  }
+  return results;
+}
+
 function fromRaw(raw: RawResult): OpResult {
   switch (raw.status) {
     case "ok":
@@ -66,6 +113,7 @@ function fromRaw(raw: RawResult): OpResult {
     case "conflict":
       return { status: "conflict", message: raw.message ?? "conflict" };
     case "not_found":
-      return { status: "not_found" };
+    case "fenced":
+      return { status: raw.status };
   }
 }

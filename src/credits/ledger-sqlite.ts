@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
-import { BatchedLedger } from "./ledger-batched.js";
+import { BatchedLedger, fencedResult } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
@@ -62,7 +62,7 @@ export class SqliteLedger extends BatchedLedger {
     const transaction = this.db.transaction(() => {
       this.balances.clear();
       try {
-        const results = ops.map((op) => this.applyOne(op, now));
+        const results = ops.map((op) => this.applyWithWrites(op, now));
         for (const [accountId, b] of this.balances)
           if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
         return results;
@@ -144,6 +144,16 @@ export class SqliteLedger extends BatchedLedger {
       this.balances.set(accountId, bal);
     }
     return bal;
+  }
+
+  /** The operation with its writes (see LedgerWrite): fences first, the other writes only if it happened. */
+  private applyWithWrites(op: LedgerOp, now: number): OpResult {
+    if (!op.writes?.length) return this.applyOne(op, now);
+    const fenced = op.writes.some((w) => w.fence && this.sqlite.runSync(w.sql, w.params) === 0);
+    if (fenced) return fencedResult(op, (release) => this.applyOne(release, now));
+    const result = this.applyOne(op, now);
+    if (result.status === "ok") for (const w of op.writes) if (!w.fence) this.sqlite.runSync(w.sql, w.params);
+    return result;
   }
 
   private applyOne(op: LedgerOp, now: number): OpResult {

@@ -1,3 +1,4 @@
+import type { TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 
 /** Kinds of ledger entry. `amountMc` of an entry is its signed change to the account's total (settled) credits. */
@@ -53,6 +54,14 @@ export interface Balance {
   reservedMc: number;
 }
 
+/**
+ * The ledger's one hook for writes that must stand or fall with a movement of credits (a stored idempotent reply, an
+ * outbox event, a counter): they commit in the movement's transaction, and run only when the movement happens (not
+ * when it is refused or replayed). A fence that changes no row stops the movement: a capture releases its hold
+ * instead, anything else is skipped (result `fenced`) — how a request that lost its claim can never charge.
+ */
+export type LedgerWrite = TransactionalWrite;
+
 export type CreditType = "purchase" | "bonus" | "grant" | "refund";
 export type DebitType = "usage" | "adjustment" | "refund";
 
@@ -66,6 +75,7 @@ export type LedgerOp =
       cause: Cause;
       /** A bonus credited in the same transaction, as its own `bonus` entry (purchases). */
       bonusMc?: number;
+      writes?: LedgerWrite[];
     }
   | {
       kind: "debit";
@@ -76,6 +86,7 @@ export type LedgerOp =
       cause: Cause;
       /** Take what is available up to amountMc instead of refusing (refund claw-backs). */
       upTo?: boolean;
+      writes?: LedgerWrite[];
     }
   | {
       kind: "reserve";
@@ -86,15 +97,18 @@ export type LedgerOp =
       cause: Cause;
       expiresAt: number;
       owner: string;
+      writes?: LedgerWrite[];
     }
-  | { kind: "capture"; accountId: string; holdId: string; amountMc: number; cause: Cause }
-  | { kind: "release"; accountId: string; holdId: string; reason: string };
+  | { kind: "capture"; accountId: string; holdId: string; amountMc: number; cause: Cause; writes?: LedgerWrite[] }
+  | { kind: "release"; accountId: string; holdId: string; reason: string; writes?: LedgerWrite[] };
 
 export type OpResult =
   | { status: "ok" | "replayed"; entry: LedgerEntry; hold?: Hold }
   | { status: "insufficient"; availableMc: number }
   | { status: "conflict"; message: string }
-  | { status: "not_found" };
+  | { status: "not_found" }
+  /** A fence of the operation changed no row: nothing moved (a capture released its hold: `entry`). */
+  | { status: "fenced"; entry?: LedgerEntry };
 
 export type DebitResult =
   | { ok: true; entry: LedgerEntry; replayed: boolean }
@@ -125,9 +139,19 @@ export interface Ledger {
     cause: Cause;
     ttlMs: number;
     owner: string;
+    writes?: LedgerWrite[];
   }): Promise<ReserveResult>;
-  /** Charges `amountMc` (at most the hold) and returns the rest to `available`. Capturing twice the same amount replays. */
-  capture(input: { accountId: string; holdId: string; amountMc: number; cause: Cause }): Promise<LedgerEntry>;
+  /**
+   * Charges `amountMc` (at most the hold) and returns the rest to `available`. Capturing twice the same amount
+   * replays. When a fence of `writes` changes no row, the hold is released instead and this throws CONFLICT.
+   */
+  capture(input: {
+    accountId: string;
+    holdId: string;
+    amountMc: number;
+    cause: Cause;
+    writes?: LedgerWrite[];
+  }): Promise<LedgerEntry>;
   /** Returns a held amount in full. Releasing a settled hold returns null. */
   release(input: { accountId: string; holdId: string; reason: string }): Promise<LedgerEntry | null>;
   /** Keeps a hold of long-running work alive. */
@@ -147,5 +171,9 @@ export interface Ledger {
 export function throwForResult(result: OpResult, holdId?: string): never {
   if (result.status === "not_found") throw new ApiError("NOT_FOUND", `hold ${holdId ?? ""} does not exist`);
   if (result.status === "conflict") throw new ApiError("CONFLICT", result.message);
+  if (result.status === "fenced")
+    throw new ApiError("CONFLICT", "a retry of this request took it over; the retry's result is the one kept", {
+      charged: false,
+    });
   throw new ApiError("INTERNAL", `unexpected ledger result ${result.status}`);
 }

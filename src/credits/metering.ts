@@ -1,5 +1,7 @@
 import { ApiError } from "../errors.js";
-import type { Cause, Hold, Ledger, LedgerEntry } from "./ledger.js";
+import { failpoint } from "../lib/failpoints.js";
+import { RetryLater } from "../lib/retry-later.js";
+import type { Cause, Hold, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
 import { mcToCredits } from "./pricing.js";
 
 export function insufficientCredits(neededMc: number, availableMc: number, what = "this operation"): ApiError {
@@ -8,6 +10,16 @@ export function insufficientCredits(neededMc: number, availableMc: number, what 
     `${what} needs ${mcToCredits(neededMc)} credits; ${mcToCredits(availableMc)} are available`,
     { neededCredits: mcToCredits(neededMc), availableCredits: mcToCredits(availableMc) },
   );
+}
+
+/**
+ * Marks an error after which nothing was charged, so the problem the client gets can say so (`charged: false`).
+ */
+export function markNothingCharged(error: unknown): unknown {
+  if (error instanceof ApiError) {
+    if (error.details.charged === undefined) error.details.charged = false;
+  } else if (error && typeof error === "object") (error as { charged?: boolean }).charged = false;
+  return error;
 }
 
 export interface Charge<T> {
@@ -30,10 +42,29 @@ export interface MeteredResult<T> {
  * crash releases them (see HoldSweeper).
  */
 export class Metering {
+  /** Releases that failed (the database was away), retried until it is back: a hold never waits for its expiry. */
+  private readonly releases: RetryLater;
+
   constructor(
     private readonly ledger: Ledger,
-    private readonly options: { holdTtlMs: number; owner: string; onCharged?: (operation: string, mc: number) => void },
-  ) {}
+    private readonly options: {
+      holdTtlMs: number;
+      owner: string;
+      onCharged?: (operation: string, mc: number) => void;
+      onReleaseError?: (error: unknown) => void;
+    },
+  ) {
+    this.releases = new RetryLater({ onError: options.onReleaseError });
+  }
+
+  /** Releases still waiting for the database. */
+  get pendingReleases(): number {
+    return this.releases.pending;
+  }
+
+  stop(): void {
+    this.releases.stop();
+  }
 
   get owner(): string {
     return this.options.owner;
@@ -60,16 +91,36 @@ export class Metering {
     return { hold: reserved.hold, replayed: reserved.replayed };
   }
 
-  async capture(hold: Hold, chargeMc: number, cause: Cause): Promise<LedgerEntry> {
+  /** Charges `chargeMc` of the hold; `writes` commit in the same transaction (see LedgerWrite). */
+  async capture(hold: Hold, chargeMc: number, cause: Cause, writes?: LedgerWrite[]): Promise<LedgerEntry> {
     if (chargeMc > hold.amountMc)
       throw new ApiError("INTERNAL", `charge ${chargeMc} exceeds its hold ${hold.amountMc} for ${hold.operation}`);
-    const entry = await this.ledger.capture({ accountId: hold.accountId, holdId: hold.id, amountMc: chargeMc, cause });
+    const entry = await this.ledger.capture({
+      accountId: hold.accountId,
+      holdId: hold.id,
+      amountMc: chargeMc,
+      cause,
+      writes,
+    });
+    await failpoint("after-capture");
     if (chargeMc > 0) this.options.onCharged?.(hold.operation ?? "other", chargeMc);
     return entry;
   }
 
   async release(hold: Hold, reason: string): Promise<void> {
     await this.ledger.release({ accountId: hold.accountId, holdId: hold.id, reason });
+  }
+
+  /**
+   * Releases a hold whose work failed. If the database is away the release is retried until it is back; either way
+   * nothing of the hold is ever charged (only this process could have captured it), which is what errors report.
+   */
+  async releaseAfterFailure(hold: Hold, reason: string): Promise<void> {
+    try {
+      await this.release(hold, reason);
+    } catch {
+      this.releases.add(hold.id, () => this.release(hold, reason));
+    }
   }
 
   /** Reserve `maxMc`, run `work`, capture its charge; release everything if it throws. */
@@ -81,6 +132,8 @@ export class Metering {
       idemKey?: string;
       requestId?: string;
       reference?: string;
+      /** Writes to commit with the charge, given what it charged and produced (a stored idempotent reply). */
+      writes?: (charge: { chargedMc: number; result: T }) => LedgerWrite[];
     },
     work: (hold: Hold) => Promise<Charge<T>>,
   ): Promise<MeteredResult<T>> {
@@ -96,16 +149,31 @@ export class Metering {
       charge = await work(hold);
     } catch (error) {
       const reason = error instanceof ApiError ? `${error.code}: ${error.message}` : "the operation failed";
-      await this.release(hold, reason.slice(0, 300)).catch(() => {});
-      throw error;
+      await this.releaseAfterFailure(hold, reason.slice(0, 300));
+      throw markNothingCharged(error);
     }
-    const entry = await this.capture(hold, charge.chargeMc, {
+    const cause: Cause = {
       operation: input.operation,
       quantity: charge.quantity,
       requestId: input.requestId,
       reference: input.reference,
       reason: charge.chargeMc === 0 ? "nothing to charge" : undefined,
-    });
+    };
+    let entry: LedgerEntry;
+    try {
+      await failpoint("before-capture");
+      entry = await this.capture(
+        hold,
+        charge.chargeMc,
+        cause,
+        input.writes?.({ chargedMc: charge.chargeMc, result: charge.result }),
+      );
+    } catch (error) {
+      // The capture may or may not have committed (the database went away mid-commit): releasing settles it —
+      // a committed capture stays, an uncommitted one can no longer happen.
+      await this.releaseAfterFailure(hold, "the charge could not be confirmed");
+      throw error;
+    }
     return { result: charge.result, entry, chargedMc: charge.chargeMc };
   }
 }

@@ -17,6 +17,19 @@ export interface Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
+/**
+ * A statement that must commit in the same transaction as another change (the ledger runs them beside a movement of
+ * credits: see `LedgerWrite`). `?` placeholders, SQL both engines share.
+ */
+export interface TransactionalWrite {
+  sql: string;
+  params: Param[];
+  /** Runs first; when it changes no row the change it guards does not happen. */
+  fence?: boolean;
+  /** Called once the transaction has committed. */
+  onCommit?: () => void;
+}
+
 /** A schema change of one domain; `version` orders the changes of that domain. */
 export interface Migration {
   version: number;

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import type { DomainMigrations, Sql } from "../db/sql.js";
-import { ApiError } from "../errors.js";
+import type { DomainMigrations, Sql, TransactionalWrite } from "../db/sql.js";
+import { ApiError, isApiError, type Problem, toProblem } from "../errors.js";
+import { RetryLater } from "../lib/retry-later.js";
 
 const table = `
 CREATE TABLE idempotent_requests (
@@ -38,49 +39,76 @@ export interface IdempotentReply {
 export interface IdempotencyRun {
   /** The key for the ledger: unique per attempt, so a retry after a crash starts a fresh hold. */
   ledgerKey?: string;
+  /**
+   * Writes that keep `reply` as the request's final answer, to be committed in the same transaction as its charge
+   * (the ledger's writes hook): fenced on this attempt, so an attempt that lost its claim cannot charge, and a crash
+   * after the charge can only ever replay it. Undefined for a request without a key.
+   */
+  replyWrites?: (reply: IdempotentReply) => TransactionalWrite[];
+}
+
+/** Whose key it is: keys are namespaced by account and site, so one site never replays another's reply. */
+export interface IdempotencyCaller {
+  accountId: string;
+  siteId?: string | null;
 }
 
 /**
- * Stripe-style idempotency for spending POSTs: the first request with a key runs and its 2xx reply is kept for
- * 24 hours; the same key with the same body replays that reply; with another body it is refused (409); while the
- * first still runs, a second gets 409 IDEMPOTENCY_IN_PROGRESS. A request that fails is forgotten, so it can be
- * retried. A run whose process died is taken over after its lease.
+ * Stripe-style idempotency for spending POSTs. The first request with a key runs; its final reply — a success, or a
+ * client error it decided after it began (402, 404, 422…) — is kept for 24 hours and replayed for the same key and
+ * body; another body is refused (409 IDEMPOTENCY_CONFLICT); while the first runs, a second gets 409
+ * IDEMPOTENCY_IN_PROGRESS with Retry-After. A reply that charged credits is stored in the charge's own transaction
+ * (`replyWrites`), so no crash or outage can separate them. A run that failed with a server error is forgotten so
+ * it can be retried; one whose process died is taken over after its lease, as a new attempt that the old one's
+ * fence keeps from charging twice.
  */
 export class IdempotencyStore {
+  private readonly cleanups: RetryLater;
+
   constructor(
     private readonly sql: Sql,
     private readonly options = { retentionMs: 24 * 3600_000, leaseMs: 15 * 60_000 },
-  ) {}
+    onCleanupError?: (error: unknown) => void,
+  ) {
+    this.cleanups = new RetryLater({ onError: onCleanupError });
+  }
 
   async run(
     request: FastifyRequest,
-    accountId: string,
+    caller: IdempotencyCaller,
     fingerprintBody: unknown,
     handler: (run: IdempotencyRun) => Promise<IdempotentReply>,
   ): Promise<IdempotentReply & { replayed: boolean }> {
     const header = request.headers["idempotency-key"];
     if (header === undefined) return { ...(await handler({})), replayed: false };
-    const key = Array.isArray(header) ? header[0]! : header;
-    if (!KEY.test(key))
+    const given = Array.isArray(header) ? header[0]! : header;
+    if (!KEY.test(given))
       throw new ApiError("VALIDATION_FAILED", "Idempotency-Key must be 1-255 visible ASCII characters", {
         field: "Idempotency-Key",
       });
+    const { accountId } = caller;
+    const key = `${caller.siteId ?? "owner"}/${given}`;
     const fingerprint = fingerprintOf(request, fingerprintBody);
-    const now = Date.now();
-    const claimed = await this.claim(accountId, key, fingerprint, now);
-    if ("reply" in claimed) return { ...claimed.reply, replayed: true };
+    const claimed = await this.claim(accountId, key, fingerprint, Date.now());
+    if ("reply" in claimed) return { ...replay(claimed.reply), replayed: true };
+    const attempt = claimed.attempt;
+    let stored = false;
+    const run: IdempotencyRun = {
+      ledgerKey: `${key}#${attempt}`,
+      replyWrites: (reply) => [
+        { ...this.fence(accountId, key, attempt), fence: true },
+        { ...this.storeStatement(accountId, key, attempt, reply), onCommit: () => (stored = true) },
+      ],
+    };
     try {
-      const reply = await handler({ ledgerKey: `${key}#${claimed.attempt}` });
-      if (reply.status >= 200 && reply.status < 300)
-        await this.sql.run(
-          `UPDATE idempotent_requests SET state = 'done', status_code = ?, response = ?, tags = ?, locked_until = 0
-           WHERE account_id = ? AND idem_key = ?`,
-          [reply.status, JSON.stringify(reply.body), ` ${(reply.tags ?? []).join(" ")} `, accountId, key],
-        );
-      else await this.forget(accountId, key);
+      const reply = await handler(run);
+      if (!stored) await this.store(accountId, key, attempt, reply);
       return { ...reply, replayed: false };
     } catch (error) {
-      await this.forget(accountId, key);
+      if (stored) throw error;
+      if (isApiError(error) && keptError(error))
+        await this.store(accountId, key, attempt, { status: error.status, body: toProblem(error) });
+      else this.forget(accountId, key, attempt);
       throw error;
     }
   }
@@ -114,28 +142,53 @@ export class IdempotencyStore {
       throw new ApiError("IDEMPOTENCY_CONFLICT", "this Idempotency-Key was already used with a different request");
     if (row.state === "done" && Number(row.expires_at) > now)
       return { reply: { status: Number(row.status_code), body: JSON.parse(row.response ?? "null") } };
-    if (row.state === "running" && Number(row.locked_until) > now)
-      throw new ApiError(
-        "IDEMPOTENCY_IN_PROGRESS",
-        "a request with this Idempotency-Key is still running; retry later",
-      );
-    // The earlier run died (or its reply expired): take it over with the next attempt number.
+    if (row.state === "running" && Number(row.locked_until) > now) throw inProgress(Number(row.locked_until) - now);
+    // The earlier run died (or its reply expired): take it over with the next attempt number. Its fence now fails,
+    // so should it still be running somewhere it can no longer charge.
     const taken = await this.sql.run(
       `UPDATE idempotent_requests SET state = 'running', attempt = attempt + 1, locked_until = ?, expires_at = ?,
          response = NULL, status_code = NULL
        WHERE account_id = ? AND idem_key = ? AND attempt = ?`,
       [now + this.options.leaseMs, now + this.options.retentionMs, accountId, key, row.attempt],
     );
-    if (taken === 0)
-      throw new ApiError(
-        "IDEMPOTENCY_IN_PROGRESS",
-        "a request with this Idempotency-Key is still running; retry later",
-      );
+    if (taken === 0) throw inProgress(1000);
     return { attempt: Number(row.attempt) + 1 };
   }
 
-  private async forget(accountId: string, key: string): Promise<void> {
-    await this.sql.run("DELETE FROM idempotent_requests WHERE account_id = ? AND idem_key = ?", [accountId, key]);
+  /** Holds this attempt's claim (and, on PostgreSQL, locks it) for the transaction; no row when it was taken over. */
+  private fence(accountId: string, key: string, attempt: number): TransactionalWrite {
+    return {
+      sql: `UPDATE idempotent_requests SET attempt = attempt
+            WHERE account_id = ? AND idem_key = ? AND attempt = ? AND state = 'running'`,
+      params: [accountId, key, attempt],
+    };
+  }
+
+  private storeStatement(accountId: string, key: string, attempt: number, reply: IdempotentReply): TransactionalWrite {
+    return {
+      sql: `UPDATE idempotent_requests SET state = 'done', status_code = ?, response = ?, tags = ?, locked_until = 0
+            WHERE account_id = ? AND idem_key = ? AND attempt = ? AND state = 'running'`,
+      params: [reply.status, JSON.stringify(reply.body), ` ${(reply.tags ?? []).join(" ")} `, accountId, key, attempt],
+    };
+  }
+
+  private async store(accountId: string, key: string, attempt: number, reply: IdempotentReply): Promise<void> {
+    const w = this.storeStatement(accountId, key, attempt, reply);
+    await this.sql.run(w.sql, w.params);
+  }
+
+  /**
+   * Lets the key be retried at once (if the database is away, as soon as it is back): the claim's lease ends, so the
+   * retry takes it over as the next attempt — a fresh ledger key, never one whose hold this attempt already used.
+   */
+  private forget(accountId: string, key: string, attempt: number): void {
+    const task = () =>
+      this.sql.run(
+        `UPDATE idempotent_requests SET locked_until = 0
+         WHERE account_id = ? AND idem_key = ? AND attempt = ? AND state = 'running'`,
+        [accountId, key, attempt],
+      );
+    task().catch(() => this.cleanups.add(`${accountId} ${key}`, task));
   }
 
   /** Deletes stored replies that mention a resource (or, without a tag, every reply of the account). */
@@ -150,6 +203,40 @@ export class IdempotencyStore {
   async deleteExpired(now = Date.now()): Promise<number> {
     return this.sql.run("DELETE FROM idempotent_requests WHERE expires_at <= ? AND state = 'done'", [now]);
   }
+
+  stop(): void {
+    this.cleanups.stop();
+  }
+}
+
+/**
+ * Client errors decided after the request began are its final answer; conflicts (another attempt, another body) and
+ * rate limits are not, and neither is any server error: those can be retried with the same key.
+ */
+function keptError(error: ApiError): boolean {
+  return error.status >= 400 && error.status < 500 && error.status !== 409 && error.status !== 429;
+}
+
+function inProgress(remainingMs: number): ApiError {
+  return new ApiError("IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still running; retry later", {
+    retryAfterSeconds: Math.max(1, Math.min(60, Math.ceil(remainingMs / 1000))),
+  });
+}
+
+/** A stored reply as it is answered again: a kept error is thrown as the same problem. */
+function replay(reply: IdempotentReply): IdempotentReply {
+  if (reply.status < 400) return reply;
+  const {
+    type: _t,
+    title: _ti,
+    status: _s,
+    code,
+    detail,
+    requestId: _r,
+    instance: _i,
+    ...extensions
+  } = reply.body as Problem;
+  throw new ApiError(code, detail, { ...extensions, replayed: true });
 }
 
 /** Method, path and body: what "the same request" means. Multipart bodies pass their bytes' digest. */

@@ -10,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { ApiError, isApiError, toProblem } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import type { Metrics } from "./metrics.js";
@@ -44,6 +45,8 @@ let requestCounter = 0;
 const nextRequestId = () => `${REQUEST_PREFIX}${(requestCounter++).toString(36).padStart(6, "0")}`;
 
 export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
+  const retryAfter = error.details.retryAfterSeconds;
+  if (typeof retryAfter === "number") reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
   return reply
     .status(error.status)
     .type("application/problem+json")
@@ -89,8 +92,18 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (e.statusCode === 413) return new ApiError("PAYLOAD_TOO_LARGE", e.message);
   if (e.statusCode === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", e.message);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new ApiError("VALIDATION_FAILED", e.message);
+  // Whether credits moved, when the metering path knows (see markNothingCharged): a client without an
+  // Idempotency-Key needs it to decide whether to retry.
+  const charged = (error as { charged?: boolean }).charged;
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, "database unavailable");
+    return new ApiError("SERVICE_UNAVAILABLE", "the service's database is unavailable for a moment; retry shortly", {
+      retryAfterSeconds: 5,
+      ...(charged === false ? { charged } : {}),
+    });
+  }
   request.log.error({ err: error }, "unhandled error");
-  return new ApiError("INTERNAL", "Internal error");
+  return new ApiError("INTERNAL", "Internal error", charged === false ? { charged } : {});
 }
 
 /** Fastify with zod at the edge, problem+json errors, request ids, metrics and the OpenAPI document. */
@@ -152,7 +165,17 @@ export async function createServer(options: ServerOptions): Promise<App> {
         version: options.version,
         description:
           "Prepaid AI credits: knowledge bases and image generation, metered in credits. Errors are " +
-          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals.",
+          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals.\n\n" +
+          "**Idempotency.** Every POST that spends credits accepts `Idempotency-Key` (1–255 visible ASCII characters), " +
+          "scoped to the caller (account and site). The first request runs; its final reply — a success, or a client " +
+          "error decided after it began (402, 404, 422) — is kept 24 hours and replayed for the same key and body " +
+          "(header `Idempotent-Replayed: true`; a replayed error carries `replayed: true`). Another body: 409 " +
+          "`IDEMPOTENCY_CONFLICT` (do not retry). While the first still runs: 409 `IDEMPOTENCY_IN_PROGRESS` with " +
+          "`Retry-After`. A reply that charged credits is stored in the same transaction as the charge, so a retry " +
+          "after any crash or outage replays it and never charges twice. After a server error (5xx) retry with the " +
+          "same key.\n\n**Outages.** When the database is unreachable the service answers 503 `SERVICE_UNAVAILABLE` " +
+          "with `Retry-After`. `charged: false` in a 5xx problem means nothing was charged; without it, a request " +
+          "sent without a key may have been charged (its ledger shows it) — send an `Idempotency-Key` to be sure.",
       },
       servers: [{ url: options.publicUrl }],
       components: {

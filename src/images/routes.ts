@@ -11,7 +11,7 @@ import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
 import { ASPECT_RATIOS, type ImageInput } from "./providers/provider.js";
-import type { ImageResult, ImageService } from "./service.js";
+import type { ImageResult, ImageService, RequestMeta } from "./service.js";
 import type { ImageOwner, StoredImage } from "./store.js";
 import { DEFAULT_IMAGE_LIMITS, decodeImageInput, decodeMask, MAX_PROMPT_CHARS } from "./validate.js";
 
@@ -180,12 +180,22 @@ export function imageRoutes(
     request: FastifyRequest,
     reply: FastifyReply,
     fingerprint: unknown,
-    work: (meta: { ledgerKey?: string; requestId: string }) => Promise<ImageResult>,
+    work: (meta: RequestMeta) => Promise<ImageResult>,
   ) => {
     const owner = ownerOf(request);
-    const result = await idempotency.run(request, owner.accountId, fingerprint, async (r) => {
-      const out = await work({ ledgerKey: r.ledgerKey, requestId: String(request.id) });
-      return { status: 200, body: presentResult(out), tags: out.images.map((i) => `img:${i.id}`) };
+    const replyOf = (out: ImageResult) => ({
+      status: 200,
+      body: presentResult(out),
+      tags: out.images.map((i) => `img:${i.id}`),
+    });
+    const result = await idempotency.run(request, owner, fingerprint, async (r) => {
+      const writes = r.replyWrites;
+      const out = await work({
+        ledgerKey: r.ledgerKey,
+        requestId: String(request.id),
+        writes: writes && ((o) => writes(replyOf(o))),
+      });
+      return replyOf(out);
     });
     if (result.replayed) reply.header("idempotent-replayed", "true");
     return result.body as z.infer<typeof ResultSchema>;

@@ -1,3 +1,4 @@
+import type { LedgerWrite } from "../credits/ledger.js";
 import type { Charge, Metering } from "../credits/metering.js";
 import type { Pricing } from "../credits/pricing.js";
 import { editImageMc, generateImageMc, upscaleMc } from "../credits/quotes.js";
@@ -19,6 +20,8 @@ import { readImageSize, sniffImageType } from "./validate.js";
 export interface RequestMeta {
   ledgerKey?: string;
   requestId?: string;
+  /** Writes to commit with the charge, given the result (the request's stored idempotent reply). */
+  writes?: (result: ImageResult) => LedgerWrite[];
 }
 
 export interface ImageResult {
@@ -145,13 +148,14 @@ export class ImageService {
   ): Promise<ImageResult> {
     const { metering, chain, store, blobs } = this.deps;
     const operation = `images.${op.operation}`;
-    const { result, chargedMc } = await metering.metered(
+    const { result, chargedMc } = await metering.metered<ImageResult>(
       {
         accountId: owner.accountId,
         maxMc: op.perImageMc * op.maxImages,
         operation,
         idemKey: op.meta.ledgerKey,
         requestId: op.meta.requestId,
+        writes: op.meta.writes && (({ result }) => op.meta.writes!(result)),
       },
       async (): Promise<Charge<ImageResult>> => {
         const signal = AbortSignal.timeout(this.deps.operationTimeoutMs);

@@ -10,7 +10,7 @@ import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
 import { ChunkingOptions } from "./chunk.js";
-import type { DeletionReceipt, KnowledgeService } from "./service.js";
+import type { DeletionReceipt, DescribedHit, KnowledgeService } from "./service.js";
 import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
 
 const MetadataSchema = z
@@ -275,15 +275,21 @@ export function knowledgeRoutes(
             : { kind: "url", url: body.url, maxPages: body.maxPages, maxDepth: body.maxDepth };
         fingerprint = request.body;
       }
-      const reply_ = await idempotency.run(request, owner.accountId, fingerprint, async (run) => {
+      const reply_ = await idempotency.run(request, owner, fingerprint, async (run) => {
+        const replyOf = (document: KnowledgeDocument, created: boolean) => ({
+          status: !created ? 200 : document.status === "ready" ? 201 : 202,
+          body: presentDocument(document),
+          tags: [`kb:${kbId}`, `doc:${document.id}`],
+        });
+        const writes = run.replyWrites;
         const { document, created } = await knowledge.addDocument(owner, kbId, upload, {
           metadata,
           name,
           ledgerKey: run.ledgerKey,
           requestId: String(request.id),
+          writes: writes && ((ready) => writes(replyOf(ready, true))),
         });
-        const status = !created ? 200 : document.status === "ready" ? 201 : 202;
-        return { status, body: presentDocument(document), tags: [`kb:${kbId}`, `doc:${document.id}`] };
+        return replyOf(document, created);
       });
       if (reply_.replayed) reply.header("idempotent-replayed", "true");
       return reply.status(reply_.status as 200).send(reply_.body as z.infer<typeof DocumentSchema>);
@@ -387,12 +393,8 @@ export function knowledgeRoutes(
       const principal = await requireActiveLicense(request, licenses);
       const owner = { accountId: principal.accountId, siteId: principal.siteId };
       const kbId = request.params.id;
-      const result = await idempotency.run(request, owner.accountId, request.body, async (run) => {
-        const { hits, mode, chargedMc } = await knowledge.query(owner, kbId, request.body, {
-          ledgerKey: run.ledgerKey,
-          requestId: String(request.id),
-        });
-        return {
+      const result = await idempotency.run(request, owner, request.body, async (run) => {
+        const replyOf = ({ hits, mode, chargedMc }: { hits: DescribedHit[]; mode: string; chargedMc: number }) => ({
           status: 200,
           tags: [`kb:${kbId}`],
           body: {
@@ -409,7 +411,15 @@ export function knowledgeRoutes(
             mode,
             credits: mcToCredits(chargedMc),
           },
-        };
+        });
+        const writes = run.replyWrites;
+        return replyOf(
+          await knowledge.query(owner, kbId, request.body, {
+            ledgerKey: run.ledgerKey,
+            requestId: String(request.id),
+            writes: writes && ((outcome) => writes(replyOf(outcome))),
+          }),
+        );
       });
       if (result.replayed) reply.header("idempotent-replayed", "true");
       return result.body as never;

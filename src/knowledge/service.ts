@@ -1,4 +1,4 @@
-import type { Ledger } from "../credits/ledger.js";
+import type { Ledger, LedgerWrite } from "../credits/ledger.js";
 import type { Metering } from "../credits/metering.js";
 import type { Pricing } from "../credits/pricing.js";
 import { embedMc, queryMc } from "../credits/quotes.js";
@@ -30,9 +30,11 @@ export interface KnowledgeSettings {
   holdTtlMs: number;
 }
 
-export interface RequestMeta {
+export interface RequestMeta<Outcome = never> {
   ledgerKey?: string;
   requestId?: string;
+  /** Writes to commit with the charge, given the outcome (the request's stored idempotent reply). */
+  writes?: (outcome: Outcome) => LedgerWrite[];
 }
 
 export interface DeletionReceipt {
@@ -51,6 +53,8 @@ type Upload =
   | { kind: "url"; url: string; maxPages: number; maxDepth: number };
 
 export type AddResult = { document: KnowledgeDocument; created: boolean };
+
+export type DescribedHit = SearchHit & { documentName: string; url?: string };
 
 /**
  * A document's extracted text (its blocks, pages and headings) is kept as a blob for as long as the document lives:
@@ -128,7 +132,7 @@ export class KnowledgeService {
     owner: Owner,
     kbId: string,
     upload: Upload,
-    options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta,
+    options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta<KnowledgeDocument>,
   ): Promise<AddResult> {
     const kb = await this.requireKnowledgeBase(owner, kbId);
     const { store } = this.deps;
@@ -211,7 +215,7 @@ export class KnowledgeService {
       throw error;
     }
     try {
-      await this.indexAndCharge(kb, document, extracted, hold.id);
+      await this.indexAndCharge(kb, document, extracted, hold.id, undefined, options.writes);
     } catch (error) {
       // Indexed within the request: a failure leaves nothing behind (the hold was released).
       await this.purgeDocuments(owner.accountId, kb.id, [{ id: docId }]);
@@ -282,6 +286,8 @@ export class KnowledgeService {
     extracted: ExtractedDocument,
     holdId: string,
     signal?: AbortSignal,
+    /** Writes to commit with the charge, given the document as it will read once ready. */
+    writes?: (ready: KnowledgeDocument) => LedgerWrite[],
   ): Promise<void> {
     const { store, metering, ledger } = this.deps;
     const hold = await ledger.getHold(doc.accountId, holdId);
@@ -305,17 +311,23 @@ export class KnowledgeService {
       const tokens = billableTokens(extracted);
       // The price was fixed when the tokens were reserved (the quote the customer saw): charge exactly that.
       const mc = hold.amountMc;
-      await metering.capture(hold, mc, {
-        operation: "training.embed",
-        reference: doc.id,
-        quantity: {
-          tokens,
-          chunks,
-          pages: extracted.pages ?? null,
-          model: this.deps.embedder.id,
-          knowledgeBaseId: kb.id,
+      const ready = { ...doc, status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
+      await metering.capture(
+        hold,
+        mc,
+        {
+          operation: "training.embed",
+          reference: doc.id,
+          quantity: {
+            tokens,
+            chunks,
+            pages: extracted.pages ?? null,
+            model: this.deps.embedder.id,
+            knowledgeBaseId: kb.id,
+          },
         },
-      });
+        writes?.(ready),
+      );
       const stillThere = await store.updateDocument(doc.accountId, doc.id, {
         status: "ready",
         progress: 1,
@@ -534,12 +546,12 @@ export class KnowledgeService {
       mode: SearchMode;
       filter?: { documentIds?: string[]; metadata?: Record<string, MetadataValue> };
     },
-    meta: RequestMeta,
-  ) {
+    meta: RequestMeta<{ hits: DescribedHit[]; mode: SearchMode; chargedMc: number }>,
+  ): Promise<{ hits: DescribedHit[]; mode: SearchMode; chargedMc: number }> {
     const kb = await this.requireKnowledgeBase(owner, kbId);
     // Vectors made by another model are not comparable with this one's: search by keywords until re-embedded.
     const mode: SearchMode = kb.embeddingModel === this.deps.embedder.id ? input.mode : "keyword";
-    const { result, chargedMc } = await this.deps.metering.metered(
+    const { result, chargedMc } = await this.deps.metering.metered<DescribedHit[]>(
       {
         accountId: owner.accountId,
         maxMc: queryMc(this.deps.pricing()),
@@ -547,6 +559,7 @@ export class KnowledgeService {
         idemKey: meta.ledgerKey,
         requestId: meta.requestId,
         reference: kb.id,
+        writes: meta.writes && (({ chargedMc, result: hits }) => meta.writes!({ hits, mode, chargedMc })),
       },
       async () => {
         const vector = mode === "keyword" ? undefined : (await this.deps.embedder.embed([input.query], "query"))[0];
@@ -560,16 +573,16 @@ export class KnowledgeService {
           filter: input.filter,
         });
         return {
-          result: hits,
+          result: await this.describeHits(owner, kb.id, hits),
           chargeMc: queryMc(this.deps.pricing()),
           quantity: { queries: 1, mode, results: hits.length, knowledgeBaseId: kb.id },
         };
       },
     );
-    return { hits: await this.describeHits(owner, kb.id, result), mode, chargedMc };
+    return { hits: result, mode, chargedMc };
   }
 
-  private async describeHits(owner: Owner, kbId: string, hits: SearchHit[]) {
+  private async describeHits(owner: Owner, kbId: string, hits: SearchHit[]): Promise<DescribedHit[]> {
     const docs = new Map<string, KnowledgeDocument | undefined>();
     for (const id of new Set(hits.map((h) => h.documentId)))
       docs.set(id, await this.deps.store.getDocument(owner, kbId, id));

@@ -300,5 +300,61 @@ export function runLedgerContract(engine: Engine) {
       );
       await expect(t.db.sql.run("DELETE FROM ledger_entries WHERE account_id = ?", [a])).rejects.toThrow(/immutable/);
     });
+
+    it("writes ride on a movement: committed with it, skipped when it is refused, and a failed fence turns a capture into a release", async () => {
+      await t.db.sql.run("CREATE TABLE IF NOT EXISTS hook_probe (id TEXT PRIMARY KEY, state TEXT NOT NULL)");
+      const a = await funded(10);
+      const probe = (id: string) => t.db.sql.get<{ state: string }>("SELECT state FROM hook_probe WHERE id = ?", [id]);
+      const insert = (id: string) => ({ sql: "INSERT INTO hook_probe (id, state) VALUES (?, 'done')", params: [id] });
+
+      await ledger.debit({ accountId: a, amountMc: 1 * C, type: "usage", cause: {}, writes: [insert("w-ok")] });
+      expect(await probe("w-ok")).toEqual({ state: "done" });
+      const refused = await ledger.debit({
+        accountId: a,
+        amountMc: 100 * C,
+        type: "usage",
+        cause: {},
+        writes: [insert("w-refused")],
+      });
+      expect(refused.ok).toBe(false);
+      expect(await probe("w-refused")).toBeUndefined();
+
+      // A fence that holds: the capture and its write commit together.
+      await t.db.sql.run("INSERT INTO hook_probe (id, state) VALUES ('claim-1', 'running')");
+      const fence = (id: string) => ({
+        sql: "UPDATE hook_probe SET state = state WHERE id = ? AND state = 'running'",
+        params: [id],
+        fence: true,
+      });
+      const done = (id: string) => ({ sql: "UPDATE hook_probe SET state = 'done' WHERE id = ?", params: [id] });
+      const r1 = await ledger.reserve({ accountId: a, amountMc: 2 * C, cause: {}, ttlMs: 60_000, owner: "t" });
+      if (!r1.ok) throw new Error("reserve");
+      await ledger.capture({
+        accountId: a,
+        holdId: r1.hold.id,
+        amountMc: 2 * C,
+        cause: {},
+        writes: [fence("claim-1"), done("claim-1")],
+      });
+      expect(await probe("claim-1")).toEqual({ state: "done" });
+      expect(await ledger.balance(a)).toEqual({ availableMc: 7 * C, reservedMc: 0 });
+
+      // A fence that fails (another attempt took the claim): nothing is charged, the hold is released, it says so.
+      await t.db.sql.run("INSERT INTO hook_probe (id, state) VALUES ('claim-2', 'taken')");
+      const r2 = await ledger.reserve({ accountId: a, amountMc: 2 * C, cause: {}, ttlMs: 60_000, owner: "t" });
+      if (!r2.ok) throw new Error("reserve");
+      const fenced = ledger.capture({
+        accountId: a,
+        holdId: r2.hold.id,
+        amountMc: 2 * C,
+        cause: {},
+        writes: [fence("claim-2"), done("claim-2")],
+      });
+      await expect(fenced).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await probe("claim-2")).toEqual({ state: "taken" });
+      expect(await ledger.balance(a)).toEqual({ availableMc: 7 * C, reservedMc: 0 });
+      expect((await ledger.getHold(a, r2.hold.id))?.status).toBe("released");
+      await expectConsistent(a);
+    });
   });
 }
