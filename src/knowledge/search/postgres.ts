@@ -136,7 +136,7 @@ export class PostgresSearchIndex implements SearchIndex {
                RETURNING pk, chunk_id, text, heading
              ), vectors AS (
                INSERT INTO ${vectorTable(dimensions)} (pk, account_id, knowledge_base_id, embedding)
-               SELECT inserted.pk, $1, $2, input.embedding::${kind === "pgvector" ? `vector(${dimensions})` : "real[]"}
+               SELECT inserted.pk, $1, $2, input.embedding::${this.vectors.columnType(kind, dimensions)}
                FROM inserted JOIN input USING (chunk_id)
              )
              SELECT pk::float8 AS key, text, heading FROM inserted`,
