@@ -40,6 +40,11 @@ export class PostgresVectorIndex {
 
   constructor(private readonly db: PgQueryable) {}
 
+  /** The extension's schema, quoted, when vectors go through pgvector. */
+  get schema(): VectorSchema {
+    return this.ext;
+  }
+
   get usesPgvector(): boolean {
     return this.ext !== undefined;
   }
