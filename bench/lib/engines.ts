@@ -20,14 +20,19 @@ export interface BenchIndex {
   query?(text: string, params: unknown[]): Promise<unknown[]>;
 }
 
-/** The PostgreSQL server (PG_TEST_URL or the local one; no pgvector there, so vectors are searched exactly). */
+/**
+ * The PostgreSQL server (PG_TEST_URL or the tests' database on the local one, where pgvector 0.8.6 is installed in
+ * `public` by the test setup; run `npx vitest run test/knowledge/search/pgvector-placement.test.ts` once to make it).
+ * Vectors go through pgvector HNSW when the extension is there, else they are searched exactly.
+ */
 async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchIndex> {
-  const url = process.env.PG_TEST_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const url = process.env.PG_TEST_URL ?? "postgres://postgres@127.0.0.1:5432/api_credits_test";
   const schema = `bench_${randomChars(10)}`;
   const pool = openPostgres({ url, schema, poolSize: 4 });
   await ensureSchema(pool, schema);
   const index = new PostgresSearchIndex(pool, { hybrid: config });
   await index.init();
+  process.stderr.write(`  postgres: ${index.usesPgvector ? "pgvector (HNSW)" : "exact vectors (no pgvector)"}\n`);
   return {
     index,
     query: async (text, params) => (await pool.query(text, params)).rows,

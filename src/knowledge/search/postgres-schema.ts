@@ -54,27 +54,50 @@ export function vectorTable(dimensions: number): string {
   return `knowledge_vectors_${dimensions}`;
 }
 
-/** The per-dimension vector table; HNSW is limited to 2,000 dimensions of `vector`, beyond that search is exact. */
-export function vectorTableDdl(dimensions: number, pgvector: boolean): string {
+/**
+ * Where pgvector's objects live: the extension's schema, quoted. The pool's search path holds only the service's
+ * schema while administrators install the extension in `public`, so every type, operator and operator class is
+ * written qualified by it; `undefined` means no pgvector (vectors are `real[]`).
+ */
+export type VectorSchema = string | undefined;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The column type of `dimensions`-wide vectors. */
+export function vectorType(ext: VectorSchema, dimensions?: number): string {
+  if (ext === undefined) return "real[]";
+  return dimensions === undefined ? `${ext}.vector` : `${ext}.vector(${dimensions})`;
+}
+
+/** pgvector's cosine distance, as an operator usable whatever the search path. */
+export function cosineDistance(ext: string): string {
+  return `OPERATOR(${ext}.<=>)`;
+}
+
+/** The HNSW index of a vector table (cosine); `IF NOT EXISTS` makes it safe to run again. */
+export function hnswIndexDdl(dimensions: number, ext: string): string {
   const t = vectorTable(dimensions);
-  const column = pgvector ? `vector(${dimensions})` : "real[]";
-  const hnsw =
-    pgvector && dimensions <= 2000
-      ? `CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops);`
-      : "";
+  return `CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding ${ext}.vector_cosine_ops)`;
+}
+
+/** The per-dimension vector table; HNSW is limited to 2,000 dimensions of `vector`, beyond that search is exact. */
+export function vectorTableDdl(dimensions: number, ext: VectorSchema): string {
+  const t = vectorTable(dimensions);
+  const hnsw = ext !== undefined && dimensions <= 2000 ? `${hnswIndexDdl(dimensions, ext)};` : "";
   return `DO $ddl$ BEGIN
   PERFORM pg_advisory_xact_lock(727274102);
   CREATE TABLE IF NOT EXISTS ${t} (
     pk BIGINT PRIMARY KEY REFERENCES knowledge_chunks (pk) ON DELETE CASCADE,
     account_id TEXT NOT NULL,
     knowledge_base_id TEXT NOT NULL,
-    embedding ${column} NOT NULL
+    embedding ${vectorType(ext, dimensions)} NOT NULL
   );
   CREATE INDEX IF NOT EXISTS ${t}_owner ON ${t} (account_id, knowledge_base_id);
   ${hnsw}
 END $ddl$`;
 }
-
 /**
  * pgvector's HNSW scan filters the owner after the graph walk; iterative scans (pgvector 0.8) keep walking until
  * `limit` rows of this owner are found, so a small knowledge base among large ones still gets its full top-k.
@@ -84,21 +107,22 @@ END $ddl$`;
  * the owner index instead of walking the HNSW graph (73 ms against 6 ms for 10,000 chunks among 300 small knowledge
  * bases, in PGlite). A small knowledge base still gets the exact scan, which is the faster plan for it.
  */
-export function semanticFunctionDdl(dimensions: number, iterativeScan: boolean): string {
+export function semanticFunctionDdl(dimensions: number, ext: string, iterativeScan: boolean): string {
   const t = vectorTable(dimensions);
+  const distance = cosineDistance(ext);
   const iterative = iterativeScan ? "SET hnsw.iterative_scan = 'strict_order'" : "";
-  return `CREATE OR REPLACE FUNCTION ${t}_search(p_account TEXT, p_kb TEXT, p_query vector, p_limit INTEGER,
+  return `CREATE OR REPLACE FUNCTION ${t}_search(p_account TEXT, p_kb TEXT, p_query ${vectorType(ext)}, p_limit INTEGER,
     p_documents TEXT[], p_metadata JSONB)
   RETURNS TABLE (key TEXT, score DOUBLE PRECISION) LANGUAGE plpgsql STABLE
   ${iterative} SET hnsw.ef_search = 100
   AS $fn$ BEGIN
     RETURN QUERY EXECUTE
-      'SELECT v.pk::text, 1 - (v.embedding <=> $3)
+      'SELECT v.pk::text, 1 - (v.embedding ${distance} $3)
        FROM ${t} v JOIN knowledge_chunks c ON c.pk = v.pk
        WHERE v.account_id = $1 AND v.knowledge_base_id = $2
          AND ($5 IS NULL OR c.document_id = ANY ($5))
          AND ($6 IS NULL OR c.metadata @> $6)
-       ORDER BY v.embedding <=> $3
+       ORDER BY v.embedding ${distance} $3
        LIMIT $4'
       USING p_account, p_kb, p_query, p_limit, p_documents, p_metadata;
   END $fn$`;

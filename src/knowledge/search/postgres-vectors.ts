@@ -1,7 +1,15 @@
 import type { ScoredKey } from "./hybrid.js";
 import { unitVector } from "./hybrid.js";
 import type { PgQueryable } from "./postgres-keyword.js";
-import { semanticFunctionDdl, vectorTable, vectorTableDdl } from "./postgres-schema.js";
+import {
+  cosineDistance,
+  quoteIdent,
+  semanticFunctionDdl,
+  type VectorSchema,
+  vectorTable,
+  vectorTableDdl,
+  vectorType,
+} from "./postgres-schema.js";
 import type { IndexScope } from "./search-index.js";
 
 export type VectorKind = "pgvector" | "exact";
@@ -25,14 +33,20 @@ export function byKey(keys: string, select: string): string {
  * the extension is there, else `real[]` searched exactly. Vectors are stored as unit vectors.
  */
 export class PostgresVectorIndex {
-  private pgvector = false;
+  /** The extension's schema (quoted) when vectors go through pgvector. */
+  private ext: VectorSchema;
   private iterativeScan = false;
   private readonly tables = new Map<number, VectorKind>();
 
   constructor(private readonly db: PgQueryable) {}
 
+  /** The extension's schema, quoted, when vectors go through pgvector. */
+  get schema(): VectorSchema {
+    return this.ext;
+  }
+
   get usesPgvector(): boolean {
-    return this.pgvector;
+    return this.ext !== undefined;
   }
 
   private async rows<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -40,25 +54,35 @@ export class PostgresVectorIndex {
   }
 
   /** Decides, by probing (and creating the extension if allowed), how vectors are stored. */
+  /**
+   * Decides, by probing (and creating the extension if allowed), how vectors are stored. An extension already in
+   * the database is used wherever it was installed (usually `public`, outside the service's search path); one this
+   * service creates goes into the first schema of its search path, its own.
+   */
   async init(mode: "auto" | "pgvector" | "exact"): Promise<void> {
     if (mode === "exact") return;
-    let version = await this.extensionVersion();
-    if (!version) {
+    let found = await this.extension();
+    if (!found) {
       try {
         await this.db.query("CREATE EXTENSION IF NOT EXISTS vector");
-        version = await this.extensionVersion();
+        found = await this.extension();
       } catch (error) {
         if (mode === "pgvector") throw error;
       }
     }
-    this.pgvector = version !== undefined;
-    const [major = 0, minor = 0] = (version ?? "0.0").split(".").map(Number);
+    if (!found) return;
+    this.ext = quoteIdent(found.schema);
+    const [major = 0, minor = 0] = found.version.split(".").map(Number);
     this.iterativeScan = major > 0 || minor >= 8;
   }
 
-  private async extensionVersion(): Promise<string | undefined> {
-    const rows = await this.rows<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'");
-    return rows[0]?.v;
+  /** The installed extension's version and schema, whichever schema that is. */
+  async extension(): Promise<{ version: string; schema: string } | undefined> {
+    const rows = await this.rows<{ version: string; schema: string }>(
+      `SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e
+       JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
+    );
+    return rows[0];
   }
 
   /** The vector table for `dimensions`, created on first use; its real column type wins over the probe. */
@@ -67,8 +91,8 @@ export class PostgresVectorIndex {
     if (known) return known;
     const table = vectorTable(dimensions);
     if (create) {
-      await this.db.query(vectorTableDdl(dimensions, this.pgvector));
-      if (this.pgvector) await this.db.query(semanticFunctionDdl(dimensions, this.iterativeScan));
+      await this.db.query(vectorTableDdl(dimensions, this.ext));
+      if (this.ext) await this.db.query(semanticFunctionDdl(dimensions, this.ext, this.iterativeScan));
     }
     const rows = await this.rows<{ type: string }>(
       `SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
@@ -76,9 +100,21 @@ export class PostgresVectorIndex {
       [table],
     );
     if (!rows[0]) return undefined;
-    const kind: VectorKind = rows[0].type.startsWith("vector") ? "pgvector" : "exact";
+    // format_type qualifies the type when its schema is not on the search path (`public.vector(8)`).
+    const kind: VectorKind = /^("?[^"]*"?\.)?vector\(/.test(rows[0].type) ? "pgvector" : "exact";
+    if (kind === "pgvector" && !this.ext) {
+      // Created by a process that had pgvector while this one was told to search exactly: the table decides.
+      const found = await this.extension();
+      if (!found) throw new Error(`${table} holds pgvector vectors but the extension is not installed`);
+      this.ext = quoteIdent(found.schema);
+    }
     this.tables.set(dimensions, kind);
     return kind;
+  }
+
+  /** The SQL type a vector literal is cast to for a table of `kind`. */
+  columnType(kind: VectorKind, dimensions: number): string {
+    return vectorType(kind === "pgvector" ? this.ext : undefined, dimensions);
   }
 
   literal(v: Float32Array, kind: VectorKind): string {
@@ -94,7 +130,7 @@ export class PostgresVectorIndex {
     const params = [scope.accountId, scope.knowledgeBaseId, this.literal(vector, kind), limit, docs, meta];
     if (kind === "pgvector") {
       return this.rows<ScoredKey>(
-        `SELECT key, score FROM ${t}_search($1, $2, $3::vector, $4,
+        `SELECT key, score FROM ${t}_search($1, $2, $3::${vectorType(this.ext)}, $4,
            CASE WHEN $5::jsonb IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) END, $6::jsonb)`,
         params,
       );
@@ -114,7 +150,10 @@ export class PostgresVectorIndex {
   async similarities(scope: IndexScope, vector: Float32Array, keys: (string | number)[]): Promise<Map<string, number>> {
     const kind = await this.kind(vector.length, false);
     if (!kind) return new Map();
-    const score = kind === "pgvector" ? "1 - (v.embedding <=> $3::vector)" : "knowledge_dot(v.embedding, $3::real[])";
+    const score =
+      kind === "pgvector"
+        ? `1 - (v.embedding ${cosineDistance(this.ext!)} $3::${vectorType(this.ext)})`
+        : "knowledge_dot(v.embedding, $3::real[])";
     const rows = await this.rows<{ key: string; score: number }>(
       `SELECT v.pk::text AS key, ${score} AS score FROM ${byKey(
         "$4",

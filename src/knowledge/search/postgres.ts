@@ -12,6 +12,7 @@ import {
   type ScoredKey,
 } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
+import { type BulkBuildOptions, BulkIndexBuilder, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
 import { type PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
 import { BASE_DDL, vectorTable } from "./postgres-schema.js";
 import { byKey, type FilterParams, PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
@@ -32,6 +33,8 @@ export interface PostgresSearchIndexOptions {
   /** `auto` uses pgvector when it is installed or can be created, else exact search over `real[]`. */
   vectors?: "auto" | "pgvector" | "exact";
   hybrid?: Partial<HybridConfig>;
+  /** How bulk loads build the HNSW index (postgres-bulk.ts). */
+  bulkBuild?: Partial<BulkBuildOptions>;
 }
 
 /**
@@ -46,6 +49,9 @@ export class PostgresSearchIndex implements SearchIndex {
   private readonly backend: RetrievalBackend;
   private readonly keywords = new PostgresKeywordIndex(HEADING_WEIGHT);
   private readonly vectors: PostgresVectorIndex;
+  private readonly bulk: BulkIndexBuilder;
+  /** Chunks added during bulk loads since the last ANALYZE, and how many rows that ANALYZE saw. */
+  private bulkAdded = { active: 0, sinceAnalyze: 0, analyzed: 1000 };
 
   constructor(
     private readonly db: PgQueryable,
@@ -53,6 +59,7 @@ export class PostgresSearchIndex implements SearchIndex {
   ) {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.vectors = new PostgresVectorIndex(db);
+    this.bulk = new BulkIndexBuilder(db, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
     this.backend = {
       keywordTop: (q, limit) => this.keywordTop(q, limit),
       semanticTop: (q, v, limit) => this.vectors.nearest(q, v, limit, this.filterParams(q)),
@@ -136,7 +143,7 @@ export class PostgresSearchIndex implements SearchIndex {
                RETURNING pk, chunk_id, text, heading
              ), vectors AS (
                INSERT INTO ${vectorTable(dimensions)} (pk, account_id, knowledge_base_id, embedding)
-               SELECT inserted.pk, $1, $2, input.embedding::${kind === "pgvector" ? `vector(${dimensions})` : "real[]"}
+               SELECT inserted.pk, $1, $2, input.embedding::${this.vectors.columnType(kind, dimensions)}
                FROM inserted JOIN input USING (chunk_id)
              )
              SELECT pk::float8 AS key, text, heading FROM inserted`,
@@ -147,6 +154,40 @@ export class PostgresSearchIndex implements SearchIndex {
       }
       await this.keywords.add(tx, kb, added);
     });
+    await this.analyzeAsBulkGrows(unique.length);
+  }
+
+  /**
+   * While a bulk load grows a knowledge base, statistics run behind: the planner takes it for a few rows and looks
+   * up replaced chunk ids through its owner index, scanning all its rows per batch (seconds per batch at 10,000
+   * chunks). ANALYZE each time the loaded rows double keeps that at a logarithmic number of samples.
+   */
+  private async analyzeAsBulkGrows(added: number): Promise<void> {
+    if (this.bulkAdded.active === 0) return;
+    this.bulkAdded.sinceAnalyze += added;
+    if (this.bulkAdded.sinceAnalyze < this.bulkAdded.analyzed) return;
+    this.bulkAdded.analyzed += this.bulkAdded.sinceAnalyze;
+    this.bulkAdded.sinceAnalyze = 0;
+    await this.db.query("ANALYZE knowledge_chunks");
+  }
+
+  /** A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts). */
+  async bulkLoad<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {
+    const ext = this.vectors.schema;
+    const hnsw = ext !== undefined && size.dimensions <= 2000;
+    if (!hnsw || !(await this.bulk.worthRebuilding(size.dimensions, size.chunks))) return load();
+    // The table first: creating it on the first addChunks would create the index again.
+    if ((await this.vectors.kind(size.dimensions, true)) !== "pgvector") return load();
+    await this.bulk.dropIndex(size.dimensions);
+    this.bulkAdded.active++;
+    try {
+      return await load();
+    } finally {
+      this.bulkAdded.active--;
+      await this.bulk.buildIndex(size.dimensions, ext);
+      // Fresh statistics, or the planner takes a large new knowledge base for a tiny one and skips the graph.
+      await this.db.query(`ANALYZE knowledge_chunks, ${vectorTable(size.dimensions)}`);
+    }
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {

@@ -53,5 +53,10 @@ export interface SearchIndex {
   deleteDocument(scope: IndexScope, documentId: string): Promise<number>;
   deleteKnowledgeBase(scope: IndexScope): Promise<number>;
   deleteAccount(accountId: string): Promise<number>;
+  /**
+   * Runs `load`, a bulk operation of many `addChunks` (a re-embedding, a restore, a large new knowledge base) of
+   * about `chunks` vectors of `dimensions`; an engine may build its vector index after the rows instead of per row.
+   */
+  bulkLoad?<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T>;
   close?(): Promise<void>;
 }

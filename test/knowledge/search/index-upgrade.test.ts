@@ -80,8 +80,8 @@ describe("an index from before per-knowledge-base postings is upgraded when open
         len INTEGER NOT NULL, dimensions INTEGER NOT NULL, UNIQUE (account_id, knowledge_base_id, chunk_id));
         CREATE INDEX knowledge_chunks_document ON knowledge_chunks (account_id, knowledge_base_id, document_id) INCLUDE (len);
         CREATE INDEX knowledge_chunks_tsv ON knowledge_chunks USING gin (tsv);`);
-      await pg.exec(vectorTableDdl(8, true));
-      await pg.exec(semanticFunctionDdl(8, true));
+      await pg.exec(vectorTableDdl(8, `"public"`));
+      await pg.exec(semanticFunctionDdl(8, `"public"`, true));
       for (const [i, text] of texts.entries()) {
         await pg.query(
           `WITH c AS (INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, text,

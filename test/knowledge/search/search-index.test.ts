@@ -1,11 +1,12 @@
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite/vector";
-import type { PostgresSql } from "../../../src/db/postgres.js";
+import { ensureSchema, openPostgres, type PostgresSql } from "../../../src/db/postgres.js";
 import type { SqliteSql } from "../../../src/db/sqlite.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import { SqliteSearchIndex } from "../../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
-import { freshDatabase } from "../../support/db.js";
+import { randomChars } from "../../../src/lib/ids.js";
+import { freshDatabase, PLAIN_URL, throwawayDatabase } from "../../support/db.js";
 import { runSearchIndexContract } from "./search-index.contract.js";
 
 runSearchIndexContract("sqlite", async () => {
@@ -21,11 +22,48 @@ runSearchIndexContract("pglite+pgvector", async () => {
   return { index, cleanup: () => pg.close() };
 });
 
-// The real server has no pgvector: this runs the exact-search fallback, in a fresh schema dropped afterwards.
-runSearchIndexContract("postgres (exact vectors)", async () => {
+// Native pgvector (HNSW) installed in `public` by an administrator, the service in its own schema (DATABASE_SCHEMA):
+// `public` is not on the service's search path.
+runSearchIndexContract("postgres (pgvector in public)", async () => {
   const t = await freshDatabase("postgres", [knowledgeIndexMigrations]);
-  const index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool);
+  const index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, { vectors: "pgvector" });
   await index.init();
-  if (index.usesPgvector) throw new Error("expected the server without pgvector");
   return { index, cleanup: () => t.cleanup() };
+});
+
+// A database without the extension: the service creates it, in its own schema (the first on its search path).
+runSearchIndexContract("postgres (pgvector created in the service's schema)", async () => {
+  const database = await throwawayDatabase();
+  const pool = openPostgres({ url: database.url, schema: "svc", poolSize: 4 });
+  await ensureSchema(pool, "svc");
+  const index = new PostgresSearchIndex(pool);
+  await index.init();
+  const ext = await pool.query(
+    "SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'vector'",
+  );
+  if (!index.usesPgvector || ext.rows[0]?.schema !== "svc") throw new Error("expected pgvector in the schema svc");
+  return {
+    index,
+    cleanup: async () => {
+      await pool.end();
+      await database.drop();
+    },
+  };
+});
+
+// The exact-vector fallback on the real server: a role that may not create extensions, in a database without one.
+runSearchIndexContract("postgres (exact vectors, no pgvector in the database)", async () => {
+  const schema = `t_${randomChars(12)}`;
+  const pool = openPostgres({ url: PLAIN_URL, schema, poolSize: 4 });
+  await ensureSchema(pool, schema);
+  const index = new PostgresSearchIndex(pool);
+  await index.init();
+  if (index.usesPgvector) throw new Error("expected exact vectors where pgvector cannot be created");
+  return {
+    index,
+    cleanup: async () => {
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
 });
