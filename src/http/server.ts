@@ -13,6 +13,7 @@ import {
 import { ApiError, isApiError, toProblem } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import type { Metrics } from "./metrics.js";
+import { checkRequestText, parseJsonText, textOfBytes, textRefusal } from "./text-rule.js";
 
 export type App = FastifyInstance<
   import("node:http").Server,
@@ -93,6 +94,23 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   return new ApiError("INTERNAL", "Internal error");
 }
 
+/** The path parameter whose %-escapes are not UTF-8, found by routing the path with that segment made harmless. */
+function badPathField(app: App, request: FastifyRequest): string {
+  const MARK = "not-utf8-segment";
+  const [path = ""] = (request.raw.url ?? "").split("?");
+  const segments = path.split("/").map((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return segment;
+    } catch {
+      return MARK;
+    }
+  });
+  const found = app.findRoute({ method: request.method as "GET", url: segments.join("/") });
+  const param = Object.entries((found?.params ?? {}) as Record<string, string>).find(([, v]) => v === MARK)?.[0];
+  return param ? `params.${param}` : "path";
+}
+
 /** Fastify with zod at the edge, problem+json errors, request ids, metrics and the OpenAPI document. */
 export async function createServer(options: ServerOptions): Promise<App> {
   const base = {
@@ -108,6 +126,15 @@ export async function createServer(options: ServerOptions): Promise<App> {
     },
     return503OnClosing: true,
     forceCloseConnections: "idle" as const,
+    // A path segment whose %-escapes are not UTF-8 never reaches a route: it is refused here, naming the parameter.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      reply.header("x-request-id", request.id);
+      const problem =
+        error.code === "FST_ERR_BAD_URL"
+          ? textRefusal(badPathField(app, request), "not_utf8")
+          : new ApiError("VALIDATION_FAILED", error.message);
+      return sendProblem(reply, problem);
+    },
   };
   const instance = options.tls
     ? Fastify({ ...base, https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } })
@@ -123,7 +150,40 @@ export async function createServer(options: ServerOptions): Promise<App> {
   // microtask queue for nothing.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    try {
+      checkRequestText(request);
+    } catch (error) {
+      return done(error as Error);
+    }
     done();
+  });
+
+  // JSON bodies are parsed from their bytes so that invalid UTF-8 is refused (naming the field) instead of decoded
+  // to U+FFFD; the prototype-poisoning protection is Fastify's own parser's.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body: Buffer, done) => {
+    try {
+      // Fastify's parser calls back synchronously.
+      const parse = (text: string) => {
+        let result: { error: Error | null; value?: unknown } = { error: null };
+        parseJson(request, text, (error, value) => {
+          result = { error, value };
+        });
+        if (result.error) throw result.error;
+        return result.value;
+      };
+      done(null, parseJsonText(body, parse));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_request, body: Buffer, done) => {
+    try {
+      done(null, textOfBytes(body, "body"));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   app.addHook("onResponse", (request, reply, done) => {
     options.metrics.httpRequests.observe(
@@ -139,9 +199,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
   );
 
   // Multipart is parsed only by the routes that read it (request.parts()): a document, or an image and its mask.
+  // Every part is handed over as a stream of bytes, fields too (`readMultipart` tells them apart by the file name):
+  // the parser would decode a field's invalid UTF-8 to U+FFFD, and text must be checked as the bytes that came.
   await app.register(fastifyMultipart, {
-    limits: { fileSize: options.uploadLimitBytes, files: 2, fields: 20, fieldSize: 100_000, parts: 25 },
+    limits: { fileSize: options.uploadLimitBytes, files: 24, parts: 25 },
     throwFileSizeLimit: true,
+    isPartAFile: () => true,
   });
 
   await app.register(fastifySwagger, {
