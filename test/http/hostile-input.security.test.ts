@@ -10,6 +10,7 @@ import {
   type TestCustomer,
 } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { makePdfWithNul } from "../support/pdf.js";
 
 describe("hostile input gets a clear 4xx problem and changes nothing", () => {
   let app: TestApp;
@@ -306,10 +307,10 @@ for (const engine of ENGINES) {
       expect(await state()).toEqual(before);
     });
 
-    it("a NUL inside an uploaded text, CSV, Markdown or HTML file is dropped like any control character", async () => {
+    it("a NUL inside an uploaded text, CSV, Markdown or HTML file or a PDF's text is dropped like any control character", async () => {
       // Past the first 8 KiB, where a NUL no longer marks the file as binary (the padding is blank: it costs nothing).
       const pad = " ".repeat(8300);
-      const files = [
+      const files: { filename: string; type: string; value: string | Buffer }[] = [
         { filename: "a.txt", type: "text/plain", value: `${pad}\nGlaciers\u0000 carve valleys.` },
         { filename: "b.csv", type: "text/csv", value: `river,notes\n"${pad}",x\nNile\u0000,long\n` },
         { filename: "c.md", type: "text/markdown", value: `# Bees\n${pad}\nHoneybees\u0000 dance.` },
@@ -319,12 +320,13 @@ for (const engine of ENGINES) {
           value: `<html><body><p>${pad}</p><p>Penguins\u0000 huddle.</p></body></html>`,
         },
       ];
+      files.push({ filename: "e.pdf", type: "application/pdf", value: await makePdfWithNul() });
       for (const f of files) {
         const r = await post(docs(), multipart([{ name: "file", ...f }]));
         expect(r.status, `${f.filename}: ${JSON.stringify(r.body)}`).toBe(201);
         expect(r.body.status).toBe("ready");
       }
-      for (const word of ["Glaciers", "Nile", "Honeybees", "Penguins"]) {
+      for (const word of ["Glaciers", "Nile", "Honeybees", "Penguins", "Lava"]) {
         const found = await post(`/v1/knowledge-bases/${kbId}/query`, { body: { query: word, mode: "keyword" } });
         expect(found.status).toBe(200);
         const hit = found.body.results.find((r: { text: string }) => r.text.includes(word));
