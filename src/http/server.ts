@@ -215,7 +215,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
         version: options.version,
         description:
           "Prepaid AI credits: knowledge bases and image generation, metered in credits. Errors are " +
-          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals.",
+          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals. " +
+          "Text: every string the service accepts (JSON bodies, multipart fields and file names, query and path " +
+          "parameters, the Idempotency-Key header) must be UTF-8 without U+0000; otherwise the answer is 400 " +
+          "`VALIDATION_FAILED` naming the field in `errors[0].field` (for example `body.metadata.author`, `name`, " +
+          "`querystring.cursor`, `params.id`), and nothing is changed or charged. A multipart form carries at most " +
+          "20 fields of at most 100,000 bytes each (413 beyond).",
       },
       servers: [{ url: options.publicUrl }],
       components: {

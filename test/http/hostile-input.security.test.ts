@@ -343,6 +343,31 @@ for (const engine of ENGINES) {
       expect(await state()).toEqual(before);
     });
 
+    it("valid text outside ASCII passes unchanged, U+FFFD sent on purpose included", async () => {
+      const kb = await post("/v1/knowledge-bases", { body: { name: "Café ☕ 𝄞 \uFFFD" } });
+      expect(kb.status).toBe(201);
+      expect(kb.body.name).toBe("Café ☕ 𝄞 \uFFFD");
+      const up = await post(
+        docs(),
+        multipart([
+          { name: "name", value: "Notes – ü 𝄞", type: "text/plain; charset=utf-8" },
+          { name: "metadata", value: JSON.stringify({ author: "Zoë" }) },
+          { name: "file", filename: "résumé.txt", type: "text/plain", value: "Zoë writes about fjords." },
+        ]),
+      );
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+      expect(up.body).toMatchObject({ name: "Notes – ü 𝄞", metadata: { author: "Zoë" } });
+    });
+
+    it("a form field over 100,000 bytes is refused (413), not cut short", async () => {
+      const before = await state();
+      const file = { name: "file", filename: "notes.txt", type: "text/plain", value: "Plain words." };
+      const r = await post(docs(), multipart([{ name: "name", value: "n".repeat(100_001) }, file]));
+      expect(r.status).toBe(413);
+      expect(r.body.code).toBe("PAYLOAD_TOO_LARGE");
+      expect(await state()).toEqual(before);
+    });
+
     it("the service keeps serving", async () => {
       expect((await app.api("GET", "/healthz")).body.status).toBe("ok");
       expect((await app.api("GET", `/v1/knowledge-bases/${kbId}`, { token: c.apiKey })).status).toBe(200);
