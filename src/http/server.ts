@@ -132,7 +132,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
       const problem =
         error.code === "FST_ERR_BAD_URL"
           ? textRefusal(badPathField(app, request), "not_utf8")
-          : new ApiError("VALIDATION_FAILED", error.message);
+          : toApiError(error, request);
       return sendProblem(reply, problem);
     },
   };
