@@ -27,6 +27,7 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
+  "text-rule": { file: "bench/text-rule.ts", about: "the HTTP text rule's cost on JSON bodies (parse from bytes)" },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -14,6 +14,7 @@ import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { ApiError, isApiError, toProblem } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import type { Metrics } from "./metrics.js";
+import { checkRequestText, parseJsonText, textOfBytes, textRefusal } from "./text-rule.js";
 
 export type App = FastifyInstance<
   import("node:http").Server,
@@ -106,6 +107,23 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   return new ApiError("INTERNAL", "Internal error", charged === false ? { charged } : {});
 }
 
+/** The path parameter whose %-escapes are not UTF-8, found by routing the path with that segment made harmless. */
+function badPathField(app: App, request: FastifyRequest): string {
+  const MARK = "not-utf8-segment";
+  const [path = ""] = (request.raw.url ?? "").split("?");
+  const segments = path.split("/").map((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return segment;
+    } catch {
+      return MARK;
+    }
+  });
+  const found = app.findRoute({ method: request.method as "GET", url: segments.join("/") });
+  const param = Object.entries((found?.params ?? {}) as Record<string, string>).find(([, v]) => v === MARK)?.[0];
+  return param ? `params.${param}` : "path";
+}
+
 /** Fastify with zod at the edge, problem+json errors, request ids, metrics and the OpenAPI document. */
 export async function createServer(options: ServerOptions): Promise<App> {
   const base = {
@@ -121,6 +139,15 @@ export async function createServer(options: ServerOptions): Promise<App> {
     },
     return503OnClosing: true,
     forceCloseConnections: "idle" as const,
+    // A path segment whose %-escapes are not UTF-8 never reaches a route: it is refused here, naming the parameter.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      reply.header("x-request-id", request.id);
+      const problem =
+        error.code === "FST_ERR_BAD_URL"
+          ? textRefusal(badPathField(app, request), "not_utf8")
+          : toApiError(error, request);
+      return sendProblem(reply, problem);
+    },
   };
   const instance = options.tls
     ? Fastify({ ...base, https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } })
@@ -136,7 +163,40 @@ export async function createServer(options: ServerOptions): Promise<App> {
   // microtask queue for nothing.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    try {
+      checkRequestText(request);
+    } catch (error) {
+      return done(error as Error);
+    }
     done();
+  });
+
+  // JSON bodies are parsed from their bytes so that invalid UTF-8 is refused (naming the field) instead of decoded
+  // to U+FFFD; the prototype-poisoning protection is Fastify's own parser's.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body: Buffer, done) => {
+    try {
+      // Fastify's parser calls back synchronously.
+      const parse = (text: string) => {
+        let result: { error: Error | null; value?: unknown } = { error: null };
+        parseJson(request, text, (error, value) => {
+          result = { error, value };
+        });
+        if (result.error) throw result.error;
+        return result.value;
+      };
+      done(null, parseJsonText(body, parse));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_request, body: Buffer, done) => {
+    try {
+      done(null, textOfBytes(body, "body"));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   app.addHook("onResponse", (request, reply, done) => {
     options.metrics.httpRequests.observe(
@@ -152,9 +212,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
   );
 
   // Multipart is parsed only by the routes that read it (request.parts()): a document, or an image and its mask.
+  // Every part is handed over as a stream of bytes, fields too (`readMultipart` tells them apart by the file name):
+  // the parser would decode a field's invalid UTF-8 to U+FFFD, and text must be checked as the bytes that came.
   await app.register(fastifyMultipart, {
-    limits: { fileSize: options.uploadLimitBytes, files: 2, fields: 20, fieldSize: 100_000, parts: 25 },
+    limits: { fileSize: options.uploadLimitBytes, files: 24, parts: 25 },
     throwFileSizeLimit: true,
+    isPartAFile: () => true,
   });
 
   await app.register(fastifySwagger, {
@@ -165,7 +228,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
         version: options.version,
         description:
           "Prepaid AI credits: knowledge bases and image generation, metered in credits. Errors are " +
-          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals.\n\n" +
+          "application/problem+json with a stable `code`. Amounts of credits are numbers with up to three decimals. " +
+          "Text: every string the service accepts (JSON bodies, multipart fields and file names, query and path " +
+          "parameters, the Idempotency-Key header) must be UTF-8 without U+0000; otherwise the answer is 400 " +
+          "`VALIDATION_FAILED` naming the field in `errors[0].field` (for example `body.metadata.author`, `name`, " +
+          "`querystring.cursor`, `params.id`), and nothing is changed or charged. A multipart form carries at most " +
+          "20 fields of at most 100,000 bytes each (413 beyond).\n\n" +
           "**Idempotency.** Every POST that spends credits accepts `Idempotency-Key` (1–255 visible ASCII characters), " +
           "scoped to the caller (account and site). The first request runs; its final reply — a success, or a client " +
           "error decided after it began (402, 404, 422) — is kept 24 hours and replayed for the same key and body " +

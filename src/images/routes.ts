@@ -3,10 +3,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { mcToCredits } from "../credits/pricing.js";
 import { OutputSize, Quality } from "../credits/quotes.js";
-import { ApiError } from "../errors.js";
 import { principalOf, requireActiveLicense } from "../http/auth.js";
 import type { IdempotencyStore } from "../http/idempotency.js";
-import { jsonOrMultipart, parseBody, readMultipart } from "../http/multipart.js";
+import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
@@ -101,13 +100,8 @@ function fieldsAsJson(fields: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (["count", "seed", "factor"].includes(k) && /^\d+$/.test(v)) out[k] = Number(v);
-    else if (k === "outpaint") {
-      try {
-        out[k] = JSON.parse(v);
-      } catch {
-        throw new ApiError("VALIDATION_FAILED", "outpaint must be JSON", { field: "outpaint" });
-      }
-    } else out[k] = v;
+    else if (k === "outpaint") out[k] = parseJsonField(v, "outpaint");
+    else out[k] = v;
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { mcToCredits } from "../credits/pricing.js";
 import { ApiError } from "../errors.js";
 import { principalOf, requireActiveLicense } from "../http/auth.js";
 import type { IdempotencyStore } from "../http/idempotency.js";
-import { jsonOrMultipart, parseBody, readMultipart } from "../http/multipart.js";
+import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
@@ -227,7 +227,9 @@ export function knowledgeRoutes(
           "Send multipart/form-data with the file in `file` (optional fields: `name`, `metadata` as JSON), or JSON " +
           "`{text, name}`, or JSON `{url, maxPages?, maxDepth?}` to crawl a site. Small documents are indexed within " +
           "the request (201); large ones and websites are queued (202) — poll the document. Identical content already " +
-          "in the knowledge base is not indexed or charged again (200, the existing document).",
+          "in the knowledge base is not indexed or charged again (200, the existing document). Control characters in a " +
+          "file's extracted text (U+0000 included, which a PDF's text layer may hold) are dropped; a NUL byte in the " +
+          "first 8 KiB of a text file marks it as binary (415 `UNSUPPORTED_FILE_TYPE`).",
         params: KbParams,
         headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
         body: AddDocumentJson,
@@ -253,15 +255,8 @@ export function knowledgeRoutes(
         const file = multipart.files.file;
         if (!file) throw new ApiError("VALIDATION_FAILED", "the multipart form has no `file` field", { field: "file" });
         const form = { ...file, fields: multipart.fields };
-        if (form.fields.metadata !== undefined) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(form.fields.metadata);
-          } catch {
-            throw new ApiError("VALIDATION_FAILED", "the metadata field is not JSON", { field: "metadata" });
-          }
-          metadata = parseBody(MetadataSchema, parsed);
-        }
+        if (form.fields.metadata !== undefined)
+          metadata = parseBody(MetadataSchema, parseJsonField(form.fields.metadata, "metadata"));
         name = form.fields.name?.trim().slice(0, 300) || undefined;
         upload = { kind: "file", bytes: form.bytes, filename: form.filename, contentType: form.contentType };
         fingerprint = { file: createHash("sha256").update(form.bytes).digest("hex"), fields: form.fields };

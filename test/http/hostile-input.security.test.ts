@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
+import {
+  ADMIN_TOKEN,
+  type ApiResponse,
+  grant,
+  newCustomer,
+  type RequestOptions,
+  startTestApp,
+  type TestApp,
+  type TestCustomer,
+} from "../support/app.js";
+import { ENGINES } from "../support/db.js";
+import { makePdfWithNul } from "../support/pdf.js";
 
 describe("hostile input gets a clear 4xx problem and changes nothing", () => {
   let app: TestApp;
@@ -141,3 +152,225 @@ describe("guessing the operator token is slowed down", () => {
     }
   });
 });
+
+/** A multipart body built byte by byte, so that names and values can carry bytes FormData would never send. */
+function multipart(parts: { name: string; value: string | Buffer; filename?: string | Buffer; type?: string }[]) {
+  const boundary = "----hostile-input-boundary-7f3a";
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`));
+    if (p.filename !== undefined) chunks.push(Buffer.from('; filename="'), Buffer.from(p.filename), Buffer.from('"'));
+    chunks.push(Buffer.from(p.type ? `\r\nContent-Type: ${p.type}\r\n\r\n` : "\r\n\r\n"));
+    chunks.push(Buffer.from(p.value), Buffer.from("\r\n"));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { rawBody: Buffer.concat(chunks), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** JSON text with raw bytes spliced in where `\uFFFF` stands (the bytes are no valid UTF-8 on their own). */
+function jsonWithBytes(template: string, bytes: number[]) {
+  const [before, after] = template.split("\uFFFF");
+  return {
+    rawBody: Buffer.concat([Buffer.from(before!), Buffer.from(bytes), Buffer.from(after!)]),
+    headers: { "content-type": "application/json" },
+  };
+}
+
+for (const engine of ENGINES) {
+  describe(`text a database cannot store is refused at the edge, naming the field, on ${engine}`, () => {
+    let app: TestApp;
+    let c: TestCustomer;
+    let kbId: string;
+
+    beforeAll(async () => {
+      app = await startTestApp(engine);
+      c = await newCustomer(app);
+      await grant(app, c.accountId, 100);
+      kbId = (await app.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "Handbook" } })).body.id;
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    /** What a refused request must leave untouched: the balance, the ledger, the knowledge bases and documents. */
+    async function state() {
+      const get = async (path: string) => (await app.api("GET", path, { token: c.apiKey })).body;
+      return {
+        balance: await get("/v1/balance"),
+        ledger: (await get("/v1/ledger?limit=200")).data.length,
+        knowledgeBases: (await get("/v1/knowledge-bases")).data.map((kb: { name: string }) => kb.name),
+        documents: (await get(`/v1/knowledge-bases/${kbId}/documents`)).data.length,
+      };
+    }
+
+    async function expectRefused(r: Promise<ApiResponse>, field: string) {
+      const res = await r;
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body.code).toBe("VALIDATION_FAILED");
+      expect(res.body.errors?.[0]?.field).toBe(field);
+      expect(res.body.detail).toContain(field);
+    }
+
+    const post = (path: string, options: RequestOptions) => app.api("POST", path, { token: c.apiKey, ...options });
+    const docs = () => `/v1/knowledge-bases/${kbId}/documents`;
+
+    it("a NUL or an unpaired surrogate in a JSON string", async () => {
+      const before = await state();
+      await expectRefused(post("/v1/knowledge-bases", { body: { name: "Hand\u0000book" } }), "body.name");
+      await expectRefused(post("/v1/knowledge-bases", { body: { name: "Hand\ud800book" } }), "body.name");
+      await expectRefused(post(docs(), { body: { text: "Some text", name: "notes\u0000.txt" } }), "body.name");
+      await expectRefused(post(docs(), { body: { text: "Some\u0000 text", name: "notes.txt" } }), "body.text");
+      await expectRefused(
+        post(docs(), { body: { text: "Some text", name: "n", metadata: { author: "Ada\u0000" } } }),
+        "body.metadata.author",
+      );
+      await expectRefused(
+        post(docs(), { body: { text: "Some text", name: "n", metadata: { "auth\u0000or": "Ada" } } }),
+        "body.metadata",
+      );
+      await expectRefused(
+        post(`/v1/knowledge-bases/${kbId}/query`, { body: { query: "volcano\u0000" } }),
+        "body.query",
+      );
+      await expectRefused(
+        app.admin("POST", `/v1/admin/accounts/${c.accountId}/grants`, { credits: 5, reason: "gift\u0000" }),
+        "body.reason",
+      );
+      expect(await state()).toEqual(before);
+    });
+
+    it("invalid UTF-8 bytes inside a JSON body are refused, not replaced by U+FFFD", async () => {
+      const before = await state();
+      await expectRefused(post("/v1/knowledge-bases", jsonWithBytes('{"name":"Hand\uFFFFbook"}', [0xff])), "body.name");
+      await expectRefused(
+        post(docs(), jsonWithBytes('{"name":"notes.txt","text":"caf\uFFFF au lait"}', [0xc3, 0x28])),
+        "body.text",
+      );
+      await expectRefused(
+        post(docs(), jsonWithBytes('{"name":"n","text":"t","metadata":{"author":"\uFFFF"}}', [0xc0, 0xaf])),
+        "body.metadata.author",
+      );
+      // An encoded surrogate (CESU-8) is not UTF-8 either.
+      await expectRefused(
+        post(`/v1/knowledge-bases/${kbId}/query`, jsonWithBytes('{"query":"x\uFFFF"}', [0xed, 0xa0, 0x80])),
+        "body.query",
+      );
+      expect(await state()).toEqual(before);
+    });
+
+    it("multipart fields, metadata and file names", async () => {
+      const before = await state();
+      const file = { name: "file", filename: "notes.txt", type: "text/plain", value: "Plain words about volcanoes." };
+      await expectRefused(post(docs(), multipart([{ name: "name", value: "notes\u0000" }, file])), "name");
+      await expectRefused(post(docs(), multipart([{ name: "name", value: Buffer.from([0x6e, 0xff]) }, file])), "name");
+      await expectRefused(
+        post(docs(), multipart([{ name: "metadata", value: '{"author":"Ada\\u0000"}' }, file])),
+        "metadata.author",
+      );
+      await expectRefused(
+        post(docs(), multipart([{ name: "metadata", value: Buffer.from([0x7b, 0x22, 0xfe, 0x22, 0x7d]) }, file])),
+        "metadata",
+      );
+      await expectRefused(post(docs(), multipart([{ ...file, filename: "notes\u0000.txt" }])), "file.filename");
+      await expectRefused(
+        post(docs(), multipart([{ ...file, filename: Buffer.from([0x6e, 0xc3, 0x28, 0x2e, 0x74, 0x78, 0x74]) }])),
+        "file.filename",
+      );
+      // The quote of an upload reads the same form.
+      await expectRefused(
+        post("/v1/quotes", multipart([{ ...file, filename: Buffer.from([0x6e, 0xff, 0x2e, 0x74, 0x78, 0x74]) }])),
+        "file.filename",
+      );
+      expect(await state()).toEqual(before);
+    });
+
+    it("query strings, path parameters and the Idempotency-Key header", async () => {
+      const before = await state();
+      const get = (path: string) => app.api("GET", path, { token: c.apiKey });
+      await expectRefused(get(`${docs()}?cursor=doc_%00`), "querystring.cursor");
+      await expectRefused(get(`${docs()}?cursor=doc_%FF`), "querystring.cursor");
+      await expectRefused(
+        app.api("GET", "/v1/admin/accounts?email=a%00b", { token: ADMIN_TOKEN }),
+        "querystring.email",
+      );
+      await expectRefused(
+        app.api("GET", "/v1/admin/accounts?email=a%C3%28", { token: ADMIN_TOKEN }),
+        "querystring.email",
+      );
+      await expectRefused(get("/v1/knowledge-bases/kb_%00x"), "params.id");
+      await expectRefused(get("/v1/knowledge-bases/kb_%FFx"), "params.id");
+      await expectRefused(app.api("DELETE", `/v1/knowledge-bases/kb_%00x`, { token: c.apiKey }), "params.id");
+      await expectRefused(get(`${docs()}/doc_%ED%A0%80`), "params.docId");
+      const key = post(docs(), { body: { text: "Some text", name: "n" }, headers: { "idempotency-key": "k\xff" } });
+      await expectRefused(key, "headers.idempotency-key");
+      expect(await state()).toEqual(before);
+    });
+
+    it("a NUL inside an uploaded text, CSV, Markdown or HTML file or a PDF's text is dropped like any control character", async () => {
+      // Past the first 8 KiB, where a NUL no longer marks the file as binary (the padding is blank: it costs nothing).
+      const pad = " ".repeat(8300);
+      const files: { filename: string; type: string; value: string | Buffer }[] = [
+        { filename: "a.txt", type: "text/plain", value: `${pad}\nGlaciers\u0000 carve valleys.` },
+        { filename: "b.csv", type: "text/csv", value: `river,notes\n"${pad}",x\nNile\u0000,long\n` },
+        { filename: "c.md", type: "text/markdown", value: `# Bees\n${pad}\nHoneybees\u0000 dance.` },
+        {
+          filename: "d.html",
+          type: "text/html",
+          value: `<html><body><p>${pad}</p><p>Penguins\u0000 huddle.</p></body></html>`,
+        },
+      ];
+      files.push({ filename: "e.pdf", type: "application/pdf", value: await makePdfWithNul() });
+      for (const f of files) {
+        const r = await post(docs(), multipart([{ name: "file", ...f }]));
+        expect(r.status, `${f.filename}: ${JSON.stringify(r.body)}`).toBe(201);
+        expect(r.body.status).toBe("ready");
+      }
+      for (const word of ["Glaciers", "Nile", "Honeybees", "Penguins", "Lava"]) {
+        const found = await post(`/v1/knowledge-bases/${kbId}/query`, { body: { query: word, mode: "keyword" } });
+        expect(found.status).toBe(200);
+        const hit = found.body.results.find((r: { text: string }) => r.text.includes(word));
+        expect(hit, word).toBeDefined();
+        expect(hit.text).not.toContain("\u0000");
+      }
+    });
+
+    it("a NUL in the first 8 KiB marks a binary file: refused with 415, never a 500", async () => {
+      const before = await state();
+      const r = await post(docs(), multipart([{ name: "file", filename: "a.txt", value: "Glaciers\u0000 carve." }]));
+      expect(r.status).toBe(415);
+      expect(r.body.code).toBe("UNSUPPORTED_FILE_TYPE");
+      expect(await state()).toEqual(before);
+    });
+
+    it("valid text outside ASCII passes unchanged, U+FFFD sent on purpose included", async () => {
+      const kb = await post("/v1/knowledge-bases", { body: { name: "Café ☕ 𝄞 \uFFFD" } });
+      expect(kb.status).toBe(201);
+      expect(kb.body.name).toBe("Café ☕ 𝄞 \uFFFD");
+      const up = await post(
+        docs(),
+        multipart([
+          { name: "name", value: "Notes – ü 𝄞", type: "text/plain; charset=utf-8" },
+          { name: "metadata", value: JSON.stringify({ author: "Zoë" }) },
+          { name: "file", filename: "résumé.txt", type: "text/plain", value: "Zoë writes about fjords." },
+        ]),
+      );
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+      expect(up.body).toMatchObject({ name: "Notes – ü 𝄞", metadata: { author: "Zoë" } });
+    });
+
+    it("a form field over 100,000 bytes is refused (413), not cut short", async () => {
+      const before = await state();
+      const file = { name: "file", filename: "notes.txt", type: "text/plain", value: "Plain words." };
+      const r = await post(docs(), multipart([{ name: "name", value: "n".repeat(100_001) }, file]));
+      expect(r.status).toBe(413);
+      expect(r.body.code).toBe("PAYLOAD_TOO_LARGE");
+      expect(await state()).toEqual(before);
+    });
+
+    it("the service keeps serving", async () => {
+      expect((await app.api("GET", "/healthz")).body.status).toBe("ok");
+      expect((await app.api("GET", `/v1/knowledge-bases/${kbId}`, { token: c.apiKey })).status).toBe(200);
+    });
+  });
+}

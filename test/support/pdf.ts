@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts } from "pdf-lib";
+import { PDFDict, PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 
 /** A PDF with one page per entry of `pages`, each page's text drawn line by line. */
 export async function makePdf(pages: string[]): Promise<Buffer> {
@@ -41,3 +41,28 @@ export const TEN_PAGES = [
   "Glaciers carve U-shaped valleys and leave moraines of rock debris when the ice finally retreats.",
   "Espresso is brewed by forcing hot water at nine bars of pressure through finely ground, compacted coffee.",
 ].map((t, i) => `Page ${i + 1}. ${t} ${t}`);
+
+/**
+ * A one-page PDF whose text layer and title hold U+0000: its font's ToUnicode map reads every "X" as NUL, as a
+ * damaged or hostile PDF may. The text extracts as "Lava \0\0 flows over the crust", the title as "Lava\0 notes".
+ */
+export async function makePdfWithNul(): Promise<Buffer> {
+  const draft = await PDFDocument.create();
+  const font = await draft.embedFont(StandardFonts.Helvetica);
+  draft.addPage([612, 792]).drawText("Lava XX flows over the crust", { x: 50, y: 740, size: 11, font });
+  // The font is written out on save; the map is attached to the saved font dictionary.
+  const pdf = await PDFDocument.load(await draft.save());
+  const cmap = [
+    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /NulX def /CMapType 2 def",
+    "1 begincodespacerange <00> <FF> endcodespacerange",
+    "1 beginbfrange <20> <7E> <0020> endbfrange",
+    "1 beginbfchar <58> <0000> endbfchar",
+    "endcmap CMapName currentdict /CMap defineresource pop end end",
+  ].join("\n");
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (object instanceof PDFDict && object.get(PDFName.of("Type")) === PDFName.of("Font"))
+      object.set(PDFName.of("ToUnicode"), pdf.context.register(pdf.context.stream(cmap)));
+  }
+  pdf.setTitle("Lava\u0000 notes");
+  return Buffer.from(await pdf.save());
+}

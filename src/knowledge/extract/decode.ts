@@ -1,39 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { ApiError } from "../../errors.js";
-
-/** Byte offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      min = 0x80;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      min = 0x800;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-    } else return i;
-    let cp = b & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid too.
-    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return i;
-    i += need + 1;
-  }
-  return -1;
-}
+import { firstInvalidUtf8 } from "../../lib/utf8.js";
 
 function decodeStrict(bytes: Uint8Array, encoding: string, reason: string): string {
   try {

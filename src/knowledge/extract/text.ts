@@ -60,7 +60,10 @@ export function breakLongRuns(text: string): string {
 
 const tidy = (text: string) => breakLongRuns(text.replace(CONTROL, "")).trim();
 
-/** The last step of every extraction: control characters dropped, long runs broken, blocks trimmed, empties gone. */
+/**
+ * The last step of every extraction: control characters dropped (NUL included, which PostgreSQL cannot store; a PDF's
+ * text layer or title may hold any), long runs broken, blocks trimmed, empties gone.
+ */
 export function tidyDocument(doc: ExtractedDocument): ExtractedDocument {
   const blocks: Block[] = [];
   for (const block of doc.blocks) {
@@ -69,7 +72,9 @@ export function tidyDocument(doc: ExtractedDocument): ExtractedDocument {
     const heading = block.heading === undefined ? undefined : tidy(block.heading);
     blocks.push({ ...block, text, ...(heading !== undefined ? { heading } : {}) });
   }
-  return { ...doc, blocks };
+  const title = doc.title === undefined ? undefined : tidy(doc.title) || undefined;
+  const { title: _, ...rest } = doc;
+  return { ...rest, blocks, ...(title !== undefined ? { title } : {}) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXTRACT_LIMITS, extractDocument } from "../../../src/knowledge/extract/index.js";
+import { makePdfWithNul } from "../../support/pdf.js";
 import { buildPdf, buildScannedPdf, type PdfLine } from "./fixtures.js";
 
 const TOPICS = [
@@ -25,6 +26,12 @@ function topicPage(topic: string, n: number): PdfLine[] {
 }
 
 describe("PDF extraction", () => {
+  it("drops U+0000 from a PDF's text layer and title (PostgreSQL cannot store it; it is never meant as text)", async () => {
+    const doc = await extractDocument({ bytes: await makePdfWithNul() }, DEFAULT_EXTRACT_LIMITS);
+    expect(doc.blocks.map((b) => b.text)).toEqual(["Lava  flows over the crust"]);
+    expect(doc.title).toBe("Lava notes");
+  });
+
   it("reads a 10-page PDF page by page, every block with its own 1-based page number", async () => {
     const bytes = await buildPdf(TOPICS.map((topic, i) => topicPage(topic, i + 1)));
     const doc = await extractDocument({ bytes, filename: "atlas.pdf" }, DEFAULT_EXTRACT_LIMITS);
