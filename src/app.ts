@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
@@ -52,6 +53,7 @@ import { createStripeClient } from "./payments/stripe.js";
 import { privacyRoutes } from "./privacy/routes.js";
 import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/index.js";
+import { type KeyStore, LocalKeyStore } from "./storage/key-store.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
@@ -150,7 +152,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
-  const index = await createSearchIndex(db, embedder);
+  const index = await createSearchIndex(db, embedder, new LocalKeyStore(path.join(config.dataDir, "keys")));
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
     store: new KnowledgeStore(db.sql),
@@ -311,10 +313,10 @@ function createConfiguredEmbedder(config: Config): Embedder {
  * The offline model is weak (keyword search carries retrieval, the dense signal only breaks ties); a hosted or
  * operator-provided model earns more weight in hybrid fusion.
  */
-async function createSearchIndex(db: Database, embedder: Embedder): Promise<SearchIndex> {
+async function createSearchIndex(db: Database, embedder: Embedder, keys: KeyStore): Promise<SearchIndex> {
   const fusion = embedder.id.startsWith("local:") ? LOCAL_MODEL_FUSION : HOSTED_MODEL_FUSION;
   if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql, { fusion });
-  const index = new PostgresSearchIndex(db.sql.pool, { hybrid: { fusion } });
+  const index = new PostgresSearchIndex(db.sql.pool, { keys, hybrid: { fusion } });
   await index.init();
   return index;
 }
