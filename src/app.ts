@@ -46,6 +46,7 @@ import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
+import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -180,9 +181,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onQueued: () => worker?.poke(),
     afterDeletion: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
+      else await scheduleVacuum(jobs, () => worker?.poke());
     },
   });
-  worker = new JobWorker(jobs, knowledge.jobHandlers(), {
+  const handlers = knowledge.jobHandlers();
+  if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
+  worker = new JobWorker(jobs, handlers, {
     owner: instance.id,
     concurrency: config.jobs.concurrency,
     leaseMs: config.jobs.leaseMs,

@@ -267,6 +267,20 @@ export class PostgresSearchIndex implements SearchIndex {
     );
   }
 
+  /**
+   * VACUUM of the index's tables, index cleanup forced: PostgreSQL skips cleaning indexes when few pages hold dead
+   * rows, and a deleted row's keyed terms and ids would linger in `knowledge_postings_pkey` and the vector indexes.
+   * Runs outside any transaction (VACUUM cannot run in one), from the maintenance job after deletions.
+   */
+  async reclaim(): Promise<void> {
+    const vectors = await this.rows<{ t: string }>(
+      `SELECT c.relname AS t FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'knowledge\\_vectors\\_%'
+         AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`,
+    );
+    const tables = ["knowledge_chunks", "knowledge_postings", "knowledge_index_bases", ...vectors.map((r) => r.t)];
+    await this.db.query(`VACUUM (INDEX_CLEANUP ON) ${tables.join(", ")}`);
+  }
+
   private filterParams(q: SearchQuery): FilterParams {
     const docs = q.filter?.documentIds;
     const meta = q.filter?.metadata;

@@ -53,5 +53,10 @@ export interface SearchIndex {
   deleteDocument(scope: IndexScope, documentId: string): Promise<number>;
   deleteKnowledgeBase(scope: IndexScope): Promise<number>;
   deleteAccount(accountId: string): Promise<number>;
+  /**
+   * Makes the space of deleted rows reusable, in the heap and in every index (PostgreSQL: VACUUM). Engines that erase
+   * on delete (SQLite: secure_delete) have nothing to do.
+   */
+  reclaim?(): Promise<void>;
   close?(): Promise<void>;
 }
