@@ -52,7 +52,8 @@ export class PostgresKeywordIndex {
   async lockBase(
     tx: PgQueryable,
     scope: IndexScope,
-    create?: { sealer: Sealer; existing: () => Promise<KeywordChunk[]> },
+    /** Called once the row is made: the key, and the chunks already stored, to index. */
+    create?: () => Promise<{ sealer: Sealer; existing: KeywordChunk[] }>,
   ): Promise<number | undefined> {
     if (create) {
       const made = (
@@ -65,7 +66,8 @@ export class PostgresKeywordIndex {
       ).rows as { kb: string }[];
       if (made[0]) {
         const kb = Number(made[0].kb);
-        await this.add(tx, kb, await create.existing(), create.sealer);
+        const { sealer, existing } = await create();
+        await this.add(tx, kb, existing, sealer);
         return kb;
       }
     }

@@ -105,9 +105,8 @@ export class PostgresSearchIndex implements SearchIndex {
           scope.accountId,
           scope.knowledgeBaseId,
         ]);
-        const sealer = await this.sealer(scope, true);
-        await sealLegacyRows(tx, scope, sealer);
-        await this.keywords.lockBase(tx, scope, { sealer, existing: () => this.chunksOf(tx, scope, sealer) });
+        await sealLegacyRows(tx, scope, await this.sealer(scope, true));
+        await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope));
       });
     }
   }
@@ -120,7 +119,12 @@ export class PostgresSearchIndex implements SearchIndex {
     return key && new Sealer(key);
   }
 
-  /** Every chunk of a knowledge base, unsealed, for (re)building its postings. */
+  /** The key and every chunk of a knowledge base, unsealed, for (re)building its postings. */
+  private async indexExisting(tx: PgQueryable, scope: IndexScope) {
+    const sealer = await this.sealer(scope, true);
+    return { sealer, existing: await this.chunksOf(tx, scope, sealer) };
+  }
+
   private async chunksOf(tx: PgQueryable, scope: IndexScope, sealer: Sealer): Promise<KeywordChunk[]> {
     const rows = (
       await tx.query(
@@ -147,13 +151,10 @@ export class PostgresSearchIndex implements SearchIndex {
     const kinds = new Map<number, VectorKind>();
     for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
     await this.inTransaction(async (tx) => {
-      // The key is read after the knowledge base is locked: a deletion that destroyed it has committed by then,
-      // so this write makes a new key rather than sealing with the destroyed one.
+      const kb = (await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope)))!;
+      // The key is read once the knowledge base is locked: a deletion that destroyed it has committed by then, so
+      // this write makes a new key rather than sealing with the destroyed one.
       const sealer = await this.sealer(scope, true);
-      const kb = (await this.keywords.lockBase(tx, scope, {
-        sealer,
-        existing: () => this.chunksOf(tx, scope, sealer),
-      }))!;
       // A replaced chunk leaves the keyword index first; its vector goes with its row (ON DELETE CASCADE).
       const replaced = (
         (
