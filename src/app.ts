@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
@@ -45,6 +46,7 @@ import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
+import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -52,6 +54,7 @@ import { createStripeClient } from "./payments/stripe.js";
 import { privacyRoutes } from "./privacy/routes.js";
 import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/index.js";
+import { type KeyStore, LocalKeyStore } from "./storage/key-store.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
@@ -155,7 +158,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
-  const index = await createSearchIndex(db, embedder);
+  const index = await createSearchIndex(db, embedder, new LocalKeyStore(path.join(config.dataDir, "keys")));
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
     store: new KnowledgeStore(db.sql),
@@ -183,9 +186,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onQueued: () => worker?.poke(),
     afterDeletion: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
+      else await scheduleVacuum(jobs, () => worker?.poke());
     },
   });
-  worker = new JobWorker(jobs, knowledge.jobHandlers(), {
+  const handlers = knowledge.jobHandlers();
+  if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
+  worker = new JobWorker(jobs, handlers, {
     owner: instance.id,
     concurrency: config.jobs.concurrency,
     leaseMs: config.jobs.leaseMs,
@@ -318,10 +324,10 @@ function createConfiguredEmbedder(config: Config): Embedder {
  * The offline model is weak (keyword search carries retrieval, the dense signal only breaks ties); a hosted or
  * operator-provided model earns more weight in hybrid fusion.
  */
-async function createSearchIndex(db: Database, embedder: Embedder): Promise<SearchIndex> {
+async function createSearchIndex(db: Database, embedder: Embedder, keys: KeyStore): Promise<SearchIndex> {
   const fusion = embedder.id.startsWith("local:") ? LOCAL_MODEL_FUSION : HOSTED_MODEL_FUSION;
   if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql, { fusion });
-  const index = new PostgresSearchIndex(db.sql.pool, { hybrid: { fusion } });
+  const index = new PostgresSearchIndex(db.sql.pool, { keys, hybrid: { fusion } });
   await index.init();
   return index;
 }

@@ -10,6 +10,7 @@ import type { SearchIndex } from "../../src/knowledge/search/search-index.js";
 import { SqliteSearchIndex } from "../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../src/knowledge/search/sqlite-schema.js";
 import { randomChars } from "../../src/lib/ids.js";
+import { LocalKeyStore } from "../../src/storage/key-store.js";
 
 export type EngineName = "sqlite" | "pglite" | "postgres";
 
@@ -29,8 +30,9 @@ async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchInde
   const url = process.env.PG_TEST_URL ?? "postgres://postgres@127.0.0.1:5432/api_credits_test";
   const schema = `bench_${randomChars(10)}`;
   const pool = openPostgres({ url, schema, poolSize: 4 });
+  const keysDir = mkdtempSync(path.join(os.tmpdir(), "apic-bench-keys-"));
   await ensureSchema(pool, schema);
-  const index = new PostgresSearchIndex(pool, { hybrid: config });
+  const index = new PostgresSearchIndex(pool, { keys: new LocalKeyStore(keysDir), hybrid: config });
   await index.init();
   process.stderr.write(`  postgres: ${index.usesPgvector ? "pgvector (HNSW)" : "exact vectors (no pgvector)"}\n`);
   return {
@@ -39,6 +41,7 @@ async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchInde
     async dispose() {
       await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
       await pool.end();
+      rmSync(keysDir, { recursive: true, force: true });
     },
   };
 }

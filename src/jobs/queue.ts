@@ -124,6 +124,15 @@ export class JobQueue {
     );
   }
 
+  /** Whether such a job waits to start (one already running may have begun before what the caller did). */
+  async hasQueued(kind: string, accountId: string, subjectId: string): Promise<boolean> {
+    const row = await this.db.sql.get(
+      "SELECT id FROM jobs WHERE kind = ? AND account_id = ? AND subject_id = ? AND status = 'queued'",
+      [kind, accountId, subjectId],
+    );
+    return row !== undefined;
+  }
+
   async hasPending(kind: string, accountId: string, subjectId: string): Promise<boolean> {
     const row = await this.db.sql.get(
       "SELECT id FROM jobs WHERE kind = ? AND account_id = ? AND subject_id = ? AND status IN ('queued', 'running')",

@@ -70,7 +70,8 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
-async function shred(file: string): Promise<number> {
+/** Overwrites a file with zeros, syncs, and unlinks it; returns its size (0 when it did not exist). */
+export async function shred(file: string): Promise<number> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, "r+");

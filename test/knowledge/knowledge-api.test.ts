@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
@@ -148,9 +150,22 @@ for (const engine of ENGINES) {
       expect(
         (await app.api("GET", `/v1/knowledge-bases/${kbId}/documents/${docs[0].id}`, { token: c.apiKey })).status,
       ).toBe(404);
+      const keyFile = path.join(app.dataDir, "keys", c.accountId, `${kbId}.key`);
+      // PostgreSQL seals the knowledge base's text with a key of its own; SQLite erases in place and needs none.
+      expect(existsSync(keyFile)).toBe(engine === "postgres");
       const kbDel = await app.api("DELETE", `/v1/knowledge-bases/${kbId}`, { token: c.apiKey });
       expect(kbDel.body.deleted).toMatchObject({ knowledgeBases: 1, documents: docs.length - 1 });
       expect((await app.api("GET", `/v1/knowledge-bases/${kbId}`, { token: c.apiKey })).status).toBe(404);
+      expect(existsSync(keyFile)).toBe(false);
+      if (engine === "postgres") {
+        // The deletions queued the maintenance that vacuums the tables they touched, and a worker ran it.
+        const { db } = app.running.ctx;
+        await expect
+          .poll(async () => db.sql.all("SELECT status FROM jobs WHERE kind = 'maintenance.vacuum'"), {
+            timeout: 30_000,
+          })
+          .toContainEqual({ status: "done" });
+      }
     });
 
     it("no overdraft: with 20 credits left, 40 concurrent queries serve exactly 20", async () => {

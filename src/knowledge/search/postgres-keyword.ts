@@ -1,3 +1,4 @@
+import type { Sealer } from "../../lib/sealing.js";
 import { type KeywordScores, scoreBm25 } from "./bm25.js";
 import {
   type BlockTail,
@@ -10,7 +11,13 @@ import {
   type StoredBlock,
   termPostings,
 } from "./keyword-blocks.js";
+import type { Posting } from "./postings.js";
 import type { IndexScope } from "./search-index.js";
+
+/** Terms as the index stores them: keyed with the knowledge base's key, so its words are unreadable once it is gone. */
+function keyedTerms(byTerm: Map<string, Posting[]>, sealer: Sealer): Map<string, Posting[]> {
+  return new Map([...byTerm].map(([term, postings]) => [sealer.term(term), postings]));
+}
 
 /** One statement with positional `$n` parameters (a pool, a client inside a transaction, or PGlite). */
 export interface PgQueryable {
@@ -22,13 +29,17 @@ const writesJson = (writes: BlockWrite[]) =>
   JSON.stringify(
     writes.map((w) => ({ term: w.term, first_key: w.firstKey, last_key: w.lastKey, n: w.n, data: hex(w.data) })),
   );
-const bytes = (v: unknown) => (typeof v === "string" ? Buffer.from(v.replace(/^\\x/, ""), "hex") : (v as Uint8Array));
+export const bytes = (v: unknown) =>
+  typeof v === "string" ? Buffer.from(v.replace(/^\\x/, ""), "hex") : (v as Uint8Array);
 
 /**
  * The PostgreSQL keyword index: the same postings blocks as SQLite's (keyword-blocks.ts), in `knowledge_postings`
  * (bytea), with each knowledge base's totals in `knowledge_index_bases`. BM25 is computed in the process from the
  * query terms' blocks — one indexed read per term instead of the SQL BM25 over every matching row, which took
  * hundreds of ms at 100,000 chunks. Writes run inside the caller's transaction, after `lockBase`.
+ *
+ * Terms are stored keyed (`Sealer.term`, an HMAC with the knowledge base's key), never as words: the blocks then
+ * hold nothing readable once the key is destroyed, whatever copies PostgreSQL keeps of rows that were deleted.
  */
 export class PostgresKeywordIndex {
   constructor(private readonly headingWeight: number) {}
@@ -38,25 +49,25 @@ export class PostgresKeywordIndex {
    * chunk keys always come after its stored ones) and returns its id; with `create`, a missing row is created and
    * chunks stored before the keyword index existed are indexed.
    */
-  async lockBase(tx: PgQueryable, scope: IndexScope, create: boolean): Promise<number | undefined> {
+  async lockBase(
+    tx: PgQueryable,
+    scope: IndexScope,
+    /** Called once the row is made: the key, and the chunks already stored, to index. */
+    create?: () => Promise<{ sealer: Sealer; existing: KeywordChunk[] }>,
+  ): Promise<number | undefined> {
     if (create) {
       const made = (
         await tx.query(
-          `INSERT INTO knowledge_index_bases (account_id, knowledge_base_id, chunks, tokens) VALUES ($1, $2, 0, 0)
+          `INSERT INTO knowledge_index_bases (account_id, knowledge_base_id, chunks, tokens, keyed)
+           VALUES ($1, $2, 0, 0, true)
            ON CONFLICT (account_id, knowledge_base_id) DO NOTHING RETURNING kb::text AS kb`,
           [scope.accountId, scope.knowledgeBaseId],
         )
       ).rows as { kb: string }[];
       if (made[0]) {
         const kb = Number(made[0].kb);
-        const existing = (
-          await tx.query(
-            `SELECT pk::float8 AS key, text, heading FROM knowledge_chunks
-             WHERE account_id = $1 AND knowledge_base_id = $2 ORDER BY pk`,
-            [scope.accountId, scope.knowledgeBaseId],
-          )
-        ).rows as KeywordChunk[];
-        await this.add(tx, kb, existing);
+        const { sealer, existing } = await create();
+        await this.add(tx, kb, existing, sealer);
         return kb;
       }
     }
@@ -88,9 +99,11 @@ export class PostgresKeywordIndex {
   }
 
   /** Adds new chunks (keys above every stored key of the knowledge base) in four statements whatever their size. */
-  async add(tx: PgQueryable, kb: number, chunks: KeywordChunk[]): Promise<void> {
+  async add(tx: PgQueryable, kb: number, chunks: KeywordChunk[], sealer: Sealer): Promise<void> {
     if (chunks.length === 0) return;
-    const { byTerm, tokens } = invertChunks(chunks, this.headingWeight);
+    const inverted = invertChunks(chunks, this.headingWeight);
+    const { tokens } = inverted;
+    const byTerm = keyedTerms(inverted.byTerm, sealer);
     await this.count(tx, kb, chunks.length, tokens);
     const tailRows = (
       await tx.query(
@@ -113,9 +126,11 @@ export class PostgresKeywordIndex {
   }
 
   /** Erases deleted chunks' postings (their text re-analysed), rewriting or deleting the blocks that held them. */
-  async remove(tx: PgQueryable, kb: number, chunks: KeywordChunk[]): Promise<void> {
+  async remove(tx: PgQueryable, kb: number, chunks: KeywordChunk[], sealer: Sealer): Promise<void> {
     if (chunks.length === 0) return;
-    const { byTerm, tokens } = invertChunks(chunks, this.headingWeight);
+    const inverted = invertChunks(chunks, this.headingWeight);
+    const { tokens } = inverted;
+    const byTerm = keyedTerms(inverted.byTerm, sealer);
     await this.count(tx, kb, -chunks.length, -tokens);
     const wanted = [...byTerm].flatMap(([term, postings]) => postings.map((p) => ({ term, key: p.key })));
     const found = (
@@ -151,8 +166,14 @@ export class PostgresKeywordIndex {
   }
 
   /** BM25 of every chunk of the knowledge base holding a query term: statistics and postings in one snapshot. */
-  async scores(db: PgQueryable, scope: IndexScope, terms: Map<string, number>): Promise<KeywordScores | undefined> {
+  async scores(
+    db: PgQueryable,
+    scope: IndexScope,
+    terms: Map<string, number>,
+    sealer: Sealer,
+  ): Promise<KeywordScores | undefined> {
     if (terms.size === 0) return undefined;
+    const words = new Map([...terms.keys()].map((t) => [sealer.term(t), t]));
     const rows = (
       await db.query(
         `SELECT b.chunks::float8 AS chunks, b.tokens::float8 AS tokens, p.term, p.data
@@ -161,11 +182,15 @@ export class PostgresKeywordIndex {
            ON p.kb = b.kb AND p.term = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)))
          WHERE b.account_id = $1 AND b.knowledge_base_id = $2
          ORDER BY p.term, p.first_key`,
-        [scope.accountId, scope.knowledgeBaseId, JSON.stringify([...terms.keys()])],
+        [scope.accountId, scope.knowledgeBaseId, JSON.stringify([...words.keys()])],
       )
     ).rows as { chunks: number; tokens: number; term: string | null; data: unknown }[];
     if (!rows[0]) return undefined;
-    const blocks = rows.filter((r) => r.term !== null).map((r) => ({ term: r.term!, data: bytes(r.data) }));
+    // Back to the words, in the words' order (SQLite's), so that scores add up in the same order on both engines.
+    const blocks = rows
+      .filter((r) => r.term !== null)
+      .map((r, i) => ({ term: words.get(r.term!)!, data: bytes(r.data), i }))
+      .sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : a.i - b.i));
     return scoreBm25(termPostings(blocks, terms), rows[0]);
   }
 }

@@ -16,10 +16,15 @@ export const BASE_DDL = `DO $ddl$ BEGIN
     page INTEGER,
     heading TEXT,
     metadata JSONB,
-    text TEXT NOT NULL,
+    text TEXT,
+    sealed BYTEA,
     dimensions INTEGER NOT NULL,
     UNIQUE (account_id, knowledge_base_id, chunk_id)
   );
+  -- Text and heading are sealed with the knowledge base's key (postgres-sealed.ts); plain columns hold only rows
+  -- written before, until init() seals them.
+  ALTER TABLE knowledge_chunks ADD COLUMN IF NOT EXISTS sealed BYTEA;
+  ALTER TABLE knowledge_chunks ALTER COLUMN text DROP NOT NULL;
   -- Keyword search moved from SQL BM25 over tsvectors to postings blocks: an older table loses those columns (and
   -- the index that included one of them, recreated below without it).
   DROP INDEX IF EXISTS knowledge_chunks_tsv;
@@ -33,6 +38,8 @@ export const BASE_DDL = `DO $ddl$ BEGIN
     tokens BIGINT NOT NULL,
     UNIQUE (account_id, knowledge_base_id)
   );
+  -- Whether the knowledge base's postings are stored under keyed terms (false: words, written before keying).
+  ALTER TABLE knowledge_index_bases ADD COLUMN IF NOT EXISTS keyed BOOLEAN NOT NULL DEFAULT false;
   CREATE TABLE IF NOT EXISTS knowledge_postings (
     kb BIGINT NOT NULL REFERENCES knowledge_index_bases (kb) ON DELETE CASCADE,
     term TEXT NOT NULL,

@@ -1,5 +1,7 @@
 import { inPgTransaction } from "../../db/postgres.js";
 import { groupBy } from "../../lib/group.js";
+import { Sealer } from "../../lib/sealing.js";
+import type { KeyStore } from "../../storage/key-store.js";
 import { queryTerms } from "./analysis.js";
 import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import {
@@ -15,6 +17,7 @@ import type { KeywordChunk } from "./keyword-blocks.js";
 import { type BulkBuildOptions, BulkIndexBuilder, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
 import { type PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
 import { BASE_DDL, vectorTable } from "./postgres-schema.js";
+import { keyName, openChunk, type SealedRow, sealChunk, sealLegacyRows } from "./postgres-sealed.js";
 import { byKey, type FilterParams, PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
 import type { IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
 
@@ -30,6 +33,8 @@ type TransactionalDb = PgQueryable & {
 };
 
 export interface PostgresSearchIndexOptions {
+  /** Where each knowledge base's key lives; destroying it erases every byte of the knowledge base still on disk. */
+  keys: KeyStore;
   /** `auto` uses pgvector when it is installed or can be created, else exact search over `real[]`. */
   vectors?: "auto" | "pgvector" | "exact";
   hybrid?: Partial<HybridConfig>;
@@ -43,6 +48,12 @@ export interface PostgresSearchIndexOptions {
  * the same analysis and scores as SQLite); vectors use pgvector HNSW (cosine) or, without the extension, an exact
  * scan. Every statement names the owner or the knowledge base's internal id found by owner; a write is one
  * transaction (a client of the pool, or PGlite's own).
+ *
+ * Crypto-shredding: a chunk's text and heading are stored sealed (AES-256-GCM) and its keyword terms keyed (HMAC)
+ * with its knowledge base's own key from the `KeyStore`; deleting the knowledge base destroys the key. PostgreSQL
+ * keeps deleted rows' bytes in heap and index pages, TOAST and WAL until they happen to be overwritten, and nothing
+ * there is readable without the key. Vectors, chunk and document ids, positions and metadata are stored as they are
+ * (pgvector and the metadata filter need them); deletion removes their rows and the maintenance job vacuums them.
  */
 export class PostgresSearchIndex implements SearchIndex {
   private readonly config: HybridConfig;
@@ -55,7 +66,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   constructor(
     private readonly db: PgQueryable,
-    private readonly options: PostgresSearchIndexOptions = {},
+    private readonly options: PostgresSearchIndexOptions,
   ) {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.vectors = new PostgresVectorIndex(db);
@@ -81,15 +92,55 @@ export class PostgresSearchIndex implements SearchIndex {
   async init(): Promise<void> {
     await this.vectors.init(this.options.vectors ?? "auto");
     await this.db.query(BASE_DDL);
-    // Knowledge bases stored before the postings existed get them now (creating the row indexes their chunks).
+    // Knowledge bases stored before their text was sealed (or before the postings existed) are sealed and indexed
+    // with keyed terms now. Their old plaintext stays in free space until overwritten: docs/postgres.md says how
+    // an operator erases it (VACUUM FULL once after upgrading).
     const legacy = await this.rows<{ account_id: string; knowledge_base_id: string }>(
-      `SELECT DISTINCT account_id, knowledge_base_id FROM knowledge_chunks c WHERE NOT EXISTS (
-         SELECT 1 FROM knowledge_index_bases b WHERE b.account_id = c.account_id AND b.knowledge_base_id = c.knowledge_base_id)`,
+      `SELECT DISTINCT account_id, knowledge_base_id FROM knowledge_chunks c WHERE sealed IS NULL OR NOT EXISTS (
+         SELECT 1 FROM knowledge_index_bases b
+         WHERE b.account_id = c.account_id AND b.knowledge_base_id = c.knowledge_base_id AND b.keyed)
+       UNION SELECT account_id, knowledge_base_id FROM knowledge_index_bases WHERE NOT keyed`,
     );
     for (const r of legacy) {
       const scope = { accountId: r.account_id, knowledgeBaseId: r.knowledge_base_id };
-      await this.inTransaction((tx) => this.keywords.lockBase(tx, scope, true));
+      await this.inTransaction(async (tx) => {
+        await tx.query(
+          "SELECT kb FROM knowledge_index_bases WHERE account_id = $1 AND knowledge_base_id = $2 FOR UPDATE",
+          [scope.accountId, scope.knowledgeBaseId],
+        );
+        await tx.query("DELETE FROM knowledge_index_bases WHERE account_id = $1 AND knowledge_base_id = $2", [
+          scope.accountId,
+          scope.knowledgeBaseId,
+        ]);
+        await sealLegacyRows(tx, scope, await this.sealer(scope, true));
+        await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope));
+      });
     }
+  }
+
+  /** The knowledge base's sealer; with `create`, its key is made on first use. */
+  private async sealer(scope: IndexScope, create: true): Promise<Sealer>;
+  private async sealer(scope: IndexScope, create: false): Promise<Sealer | undefined>;
+  private async sealer(scope: IndexScope, create: boolean): Promise<Sealer | undefined> {
+    const key = await this.options.keys.key(keyName(scope), { create });
+    return key && new Sealer(key);
+  }
+
+  /** The key and every chunk of a knowledge base, unsealed, for (re)building its postings. */
+  private async indexExisting(tx: PgQueryable, scope: IndexScope) {
+    const sealer = await this.sealer(scope, true);
+    return { sealer, existing: await this.chunksOf(tx, scope, sealer) };
+  }
+
+  private async chunksOf(tx: PgQueryable, scope: IndexScope, sealer: Sealer): Promise<KeywordChunk[]> {
+    const rows = (
+      await tx.query(
+        `SELECT pk::float8 AS key, sealed, text, heading FROM knowledge_chunks
+         WHERE account_id = $1 AND knowledge_base_id = $2 ORDER BY pk`,
+        [scope.accountId, scope.knowledgeBaseId],
+      )
+    ).rows as SealedRow[];
+    return rows.map((r) => ({ key: r.key, ...openChunk(r, sealer) }));
   }
 
   private async inTransaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T> {
@@ -107,17 +158,22 @@ export class PostgresSearchIndex implements SearchIndex {
     const kinds = new Map<number, VectorKind>();
     for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
     await this.inTransaction(async (tx) => {
-      const kb = (await this.keywords.lockBase(tx, scope, true))!;
+      const kb = (await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope)))!;
+      // The key is read once the knowledge base is locked: a deletion that destroyed it has committed by then, so
+      // this write makes a new key rather than sealing with the destroyed one.
+      const sealer = await this.sealer(scope, true);
       // A replaced chunk leaves the keyword index first; its vector goes with its row (ON DELETE CASCADE).
       const replaced = (
-        await tx.query(
-          `DELETE FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2
-             AND chunk_id IN (SELECT jsonb_array_elements_text($3::jsonb))
-           RETURNING pk::float8 AS key, text, heading`,
-          [scope.accountId, scope.knowledgeBaseId, JSON.stringify(unique.map((c) => c.id))],
-        )
-      ).rows as KeywordChunk[];
-      await this.keywords.remove(tx, kb, replaced);
+        (
+          await tx.query(
+            `DELETE FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2
+               AND chunk_id IN (SELECT jsonb_array_elements_text($3::jsonb))
+             RETURNING pk::float8 AS key, sealed, text, heading`,
+            [scope.accountId, scope.knowledgeBaseId, JSON.stringify(unique.map((c) => c.id))],
+          )
+        ).rows as SealedRow[]
+      ).map((r) => ({ key: r.key, ...openChunk(r, sealer) }));
+      await this.keywords.remove(tx, kb, replaced, sealer);
       const added: KeywordChunk[] = [];
       for (const [dimensions, group] of byDimension) {
         const kind = kinds.get(dimensions)!;
@@ -126,33 +182,36 @@ export class PostgresSearchIndex implements SearchIndex {
           document_id: c.documentId,
           position: c.position,
           page: c.page ?? null,
-          heading: c.heading ?? null,
           metadata: c.metadata ?? null,
-          text: c.text,
+          sealed: sealChunk(c, sealer),
           embedding: this.vectors.literal(c.vector, kind),
         }));
         const rows = (
           await tx.query(
             `WITH input AS (
                SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(chunk_id TEXT, document_id TEXT, position INTEGER,
-                 page INTEGER, heading TEXT, metadata JSONB, text TEXT, embedding TEXT)
+                 page INTEGER, metadata JSONB, sealed TEXT, embedding TEXT)
              ), inserted AS (
                INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, page,
-                 heading, metadata, text, dimensions)
-               SELECT $1, $2, document_id, chunk_id, position, page, heading, metadata, text, $4 FROM input
-               RETURNING pk, chunk_id, text, heading
+                 metadata, sealed, dimensions)
+               SELECT $1, $2, document_id, chunk_id, position, page, metadata, decode(sealed, 'hex'), $4 FROM input
+               RETURNING pk, chunk_id
              ), vectors AS (
                INSERT INTO ${vectorTable(dimensions)} (pk, account_id, knowledge_base_id, embedding)
                SELECT inserted.pk, $1, $2, input.embedding::${this.vectors.columnType(kind, dimensions)}
                FROM inserted JOIN input USING (chunk_id)
              )
-             SELECT pk::float8 AS key, text, heading FROM inserted`,
+             SELECT pk::float8 AS key, chunk_id FROM inserted`,
             [scope.accountId, scope.knowledgeBaseId, JSON.stringify(input), dimensions],
           )
-        ).rows as KeywordChunk[];
-        added.push(...rows);
+        ).rows as { key: number; chunk_id: string }[];
+        const byId = new Map(group.map((c) => [c.id, c]));
+        for (const r of rows) {
+          const c = byId.get(r.chunk_id)!;
+          added.push({ key: r.key, text: c.text, heading: c.heading ?? null });
+        }
       }
-      await this.keywords.add(tx, kb, added);
+      await this.keywords.add(tx, kb, added, sealer);
     });
     await this.analyzeAsBulkGrows(unique.length);
   }
@@ -197,24 +256,31 @@ export class PostgresSearchIndex implements SearchIndex {
   /** Deletes a document's chunks and erases their postings, in one transaction under the knowledge base's lock. */
   async deleteDocument(scope: IndexScope, documentId: string): Promise<number> {
     return this.inTransaction(async (tx) => {
-      const kb = await this.keywords.lockBase(tx, scope, false);
+      const kb = await this.keywords.lockBase(tx, scope);
       const gone = (
         await tx.query(
           `DELETE FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2 AND document_id = $3
-           RETURNING pk::float8 AS key, text, heading`,
+           RETURNING pk::float8 AS key, sealed, text, heading`,
           [scope.accountId, scope.knowledgeBaseId, documentId],
         )
-      ).rows as KeywordChunk[];
-      if (kb !== undefined) await this.keywords.remove(tx, kb, gone);
+      ).rows as SealedRow[];
+      // Without its key (only if it was destroyed by hand) the chunks still go; their postings point at nothing.
+      const sealer = await this.sealer(scope, false);
+      if (kb !== undefined && sealer) {
+        const chunks = gone.map((r) => ({ key: r.key, ...openChunk(r, sealer) }));
+        await this.keywords.remove(tx, kb, chunks, sealer);
+      }
       return gone.length;
     });
   }
 
   /**
    * Deletes whole knowledge bases: their rows are locked first (in one order), so an ingestion in flight either
-   * finishes before the delete or starts after it, and their postings go with their row (ON DELETE CASCADE).
+   * finishes before the delete or starts after it, and their postings go with their row (ON DELETE CASCADE). Their
+   * keys are destroyed before the commit, while the rows are still locked: what PostgreSQL keeps of them on disk is
+   * unreadable from then on, and a write waiting for the lock seals with a new key.
    */
-  private deleteBases(where: string, params: unknown[]): Promise<number> {
+  private deleteBases(where: string, params: unknown[], destroyKeys: () => Promise<unknown>): Promise<number> {
     return this.inTransaction(async (tx) => {
       await tx.query(`SELECT kb FROM knowledge_index_bases WHERE ${where} ORDER BY kb FOR UPDATE`, params);
       const rows = (
@@ -224,16 +290,37 @@ export class PostgresSearchIndex implements SearchIndex {
         )
       ).rows as { n: number }[];
       await tx.query(`DELETE FROM knowledge_index_bases WHERE ${where}`, params);
+      await destroyKeys();
       return rows[0]?.n ?? 0;
     });
   }
 
   deleteKnowledgeBase(scope: IndexScope): Promise<number> {
-    return this.deleteBases("account_id = $1 AND knowledge_base_id = $2", [scope.accountId, scope.knowledgeBaseId]);
+    return this.deleteBases(
+      "account_id = $1 AND knowledge_base_id = $2",
+      [scope.accountId, scope.knowledgeBaseId],
+      () => this.options.keys.destroy(keyName(scope)),
+    );
   }
 
   deleteAccount(accountId: string): Promise<number> {
-    return this.deleteBases("account_id = $1", [accountId]);
+    return this.deleteBases("account_id = $1", [accountId], () =>
+      this.options.keys.destroyPrefix(keyName({ accountId, knowledgeBaseId: "" }).split("/")[0]!),
+    );
+  }
+
+  /**
+   * VACUUM of the index's tables, index cleanup forced: PostgreSQL skips cleaning indexes when few pages hold dead
+   * rows, and a deleted row's keyed terms and ids would linger in `knowledge_postings_pkey` and the vector indexes.
+   * Runs outside any transaction (VACUUM cannot run in one), from the maintenance job after deletions.
+   */
+  async reclaim(): Promise<void> {
+    const vectors = await this.rows<{ t: string }>(
+      `SELECT c.relname AS t FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'knowledge\\_vectors\\_%'
+         AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`,
+    );
+    const tables = ["knowledge_chunks", "knowledge_postings", "knowledge_index_bases", ...vectors.map((r) => r.t)];
+    await this.db.query(`VACUUM (INDEX_CLEANUP ON) ${tables.join(", ")}`);
   }
 
   private filterParams(q: SearchQuery): FilterParams {
@@ -243,7 +330,8 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async keywordTop(q: SearchQuery, limit: number): Promise<KeywordRanking> {
-    const scores = await this.keywords.scores(this.db, q, queryTerms(q.text));
+    const sealer = await this.sealer(q, false);
+    const scores = sealer && (await this.keywords.scores(this.db, q, queryTerms(q.text), sealer));
     if (!scores) return { top: [], scores: async () => new Map() };
     return {
       top: q.filter
@@ -278,33 +366,32 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async load(q: SearchQuery, keys: RowKey[]): Promise<Map<RowKey, Omit<SearchHit, "score">>> {
-    const rows = await this.rows<{
-      key: string;
-      chunk_id: string;
-      document_id: string;
-      position: number;
-      text: string;
-      page: number | null;
-      heading: string | null;
-    }>(
-      `SELECT pk::text AS key, chunk_id, document_id, position, text, page, heading FROM ${byKey(
+    const sealer = await this.sealer(q, false);
+    if (!sealer) return new Map(); // the knowledge base is being deleted
+    const rows = await this.rows<
+      SealedRow<string> & { chunk_id: string; document_id: string; position: number; page: number | null }
+    >(
+      `SELECT pk::text AS key, chunk_id, document_id, position, sealed, text, page, heading FROM ${byKey(
         "$3",
         "SELECT * FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2",
       )} c`,
       [q.accountId, q.knowledgeBaseId, JSON.stringify(keys)],
     );
     return new Map(
-      rows.map((r) => [
-        r.key,
-        {
-          chunkId: r.chunk_id,
-          documentId: r.document_id,
-          position: r.position,
-          text: r.text,
-          ...(r.page !== null ? { page: r.page } : {}),
-          ...(r.heading !== null ? { heading: r.heading } : {}),
-        },
-      ]),
+      rows.map((r) => {
+        const { text, heading } = openChunk(r, sealer);
+        return [
+          String(r.key),
+          {
+            chunkId: r.chunk_id,
+            documentId: r.document_id,
+            position: r.position,
+            text,
+            ...(r.page !== null ? { page: r.page } : {}),
+            ...(heading !== null ? { heading } : {}),
+          },
+        ];
+      }),
     );
   }
 }

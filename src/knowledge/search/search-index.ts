@@ -58,5 +58,10 @@ export interface SearchIndex {
    * about `chunks` vectors of `dimensions`; an engine may build its vector index after the rows instead of per row.
    */
   bulkLoad?<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T>;
+  /**
+   * Makes the space of deleted rows reusable, in the heap and in every index (PostgreSQL: VACUUM). Engines that erase
+   * on delete (SQLite: secure_delete) have nothing to do.
+   */
+  reclaim?(): Promise<void>;
   close?(): Promise<void>;
 }

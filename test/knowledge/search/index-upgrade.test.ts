@@ -8,6 +8,7 @@ import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import { semanticFunctionDdl, vectorTableDdl } from "../../../src/knowledge/search/postgres-schema.js";
 import { SqliteSearchIndex } from "../../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
+import { LocalKeyStore } from "../../../src/storage/key-store.js";
 import { tempDir } from "../../support/db.js";
 
 /** An index written by the previous version (FTS5 and vec0 on SQLite; SQL BM25 columns on PostgreSQL) keeps working. */
@@ -91,7 +92,7 @@ describe("an index from before per-knowledge-base postings is upgraded when open
           [scope.accountId, scope.knowledgeBaseId, `c${i}`, i, text, `[${vec(i).join(",")}]`],
         );
       }
-      const index = new PostgresSearchIndex(pg, { vectors: "pgvector" });
+      const index = new PostgresSearchIndex(pg, { keys: new LocalKeyStore(tempDir()), vectors: "pgvector" });
       await index.init();
       expect(await searchAll(index)).toEqual({ keyword: ["c0", "c2"], semantic: "c1", hybrid: "c1" });
       const columns = await pg.query(

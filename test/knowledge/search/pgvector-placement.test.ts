@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ensureSchema, openPostgres } from "../../../src/db/postgres.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import { randomChars } from "../../../src/lib/ids.js";
-import { PG_URL, throwawayDatabase } from "../../support/db.js";
+import { LocalKeyStore } from "../../../src/storage/key-store.js";
+import { PG_URL, tempDir, throwawayDatabase } from "../../support/db.js";
 
 /**
  * Where pgvector lives decides nothing: installed in `public` by an administrator (outside the service's search
@@ -15,7 +16,7 @@ async function uploadAndDescribe(url: string, schema: string) {
   const pool = openPostgres({ url, schema, poolSize: 2 });
   try {
     await ensureSchema(pool, schema);
-    const index = new PostgresSearchIndex(pool);
+    const index = new PostgresSearchIndex(pool, { keys: new LocalKeyStore(tempDir()) });
     await index.init();
     await index.addChunks(scope, [
       { id: "c0", documentId: "d", position: 0, text: "lighthouse keeper", vector: v(0) },

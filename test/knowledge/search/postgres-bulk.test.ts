@@ -3,7 +3,8 @@ import type { PostgresSql } from "../../../src/db/postgres.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import type { IndexedChunk } from "../../../src/knowledge/search/search-index.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
-import { freshDatabase, type TestDatabase } from "../../support/db.js";
+import { LocalKeyStore } from "../../../src/storage/key-store.js";
+import { freshDatabase, type TestDatabase, tempDir } from "../../support/db.js";
 
 /** A bulk load on native pgvector puts its rows in first and builds the shared HNSW index after them. */
 const v = (axis: number) => Float32Array.from({ length: 8 }, (_, i) => (i === axis % 8 ? 1 : 0.05));
@@ -28,7 +29,10 @@ describe("PostgreSQL bulk loads", () => {
 
   beforeAll(async () => {
     t = await freshDatabase("postgres", [knowledgeIndexMigrations]);
-    index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, { bulkBuild: { minChunks: 40 } });
+    index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, {
+      keys: new LocalKeyStore(tempDir()),
+      bulkBuild: { minChunks: 40 },
+    });
     await index.init();
   });
   afterAll(async () => {

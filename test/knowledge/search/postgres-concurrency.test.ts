@@ -1,8 +1,10 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresSql } from "../../../src/db/postgres.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import type { IndexedChunk, IndexScope } from "../../../src/knowledge/search/search-index.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
+import { LocalKeyStore } from "../../../src/storage/key-store.js";
 import { freshDatabase, type TestDatabase } from "../../support/db.js";
 
 /**
@@ -25,7 +27,10 @@ describe("PostgreSQL keyword index under concurrent writes", () => {
 
   beforeAll(async () => {
     t = await freshDatabase("postgres", [knowledgeIndexMigrations]);
-    index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool);
+    index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, {
+      keys: new LocalKeyStore(path.join(t.dataDir, "keys")),
+      vectors: "exact", // keywords are what races here; never create pgvector on the shared server
+    });
     await index.init();
   });
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite/vector";
 import { ensureSchema, openPostgres, type PostgresSql } from "../../../src/db/postgres.js";
@@ -6,7 +7,8 @@ import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import { SqliteSearchIndex } from "../../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
 import { randomChars } from "../../../src/lib/ids.js";
-import { freshDatabase, PLAIN_URL, throwawayDatabase } from "../../support/db.js";
+import { LocalKeyStore } from "../../../src/storage/key-store.js";
+import { freshDatabase, PLAIN_URL, tempDir, throwawayDatabase } from "../../support/db.js";
 import { runSearchIndexContract } from "./search-index.contract.js";
 
 runSearchIndexContract("sqlite", async () => {
@@ -16,7 +18,7 @@ runSearchIndexContract("sqlite", async () => {
 
 runSearchIndexContract("pglite+pgvector", async () => {
   const pg = await PGlite.create({ extensions: { vector } });
-  const index = new PostgresSearchIndex(pg, { vectors: "pgvector" });
+  const index = new PostgresSearchIndex(pg, { keys: new LocalKeyStore(tempDir()), vectors: "pgvector" });
   await index.init();
   if (!index.usesPgvector) throw new Error("pgvector did not load into PGlite");
   return { index, cleanup: () => pg.close() };
@@ -26,7 +28,10 @@ runSearchIndexContract("pglite+pgvector", async () => {
 // `public` is not on the service's search path.
 runSearchIndexContract("postgres (pgvector in public)", async () => {
   const t = await freshDatabase("postgres", [knowledgeIndexMigrations]);
-  const index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, { vectors: "pgvector" });
+  const index = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, {
+    keys: new LocalKeyStore(path.join(t.dataDir, "keys")),
+    vectors: "pgvector",
+  });
   await index.init();
   return { index, cleanup: () => t.cleanup() };
 });
@@ -36,7 +41,7 @@ runSearchIndexContract("postgres (pgvector created in the service's schema)", as
   const database = await throwawayDatabase();
   const pool = openPostgres({ url: database.url, schema: "svc", poolSize: 4 });
   await ensureSchema(pool, "svc");
-  const index = new PostgresSearchIndex(pool);
+  const index = new PostgresSearchIndex(pool, { keys: new LocalKeyStore(tempDir()) });
   await index.init();
   const ext = await pool.query(
     "SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'vector'",
@@ -56,7 +61,7 @@ runSearchIndexContract("postgres (exact vectors, no pgvector in the database)", 
   const schema = `t_${randomChars(12)}`;
   const pool = openPostgres({ url: PLAIN_URL, schema, poolSize: 4 });
   await ensureSchema(pool, schema);
-  const index = new PostgresSearchIndex(pool);
+  const index = new PostgresSearchIndex(pool, { keys: new LocalKeyStore(tempDir()) });
   await index.init();
   if (index.usesPgvector) throw new Error("expected exact vectors where pgvector cannot be created");
   return {
