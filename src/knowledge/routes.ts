@@ -227,7 +227,9 @@ export function knowledgeRoutes(
           "Send multipart/form-data with the file in `file` (optional fields: `name`, `metadata` as JSON), or JSON " +
           "`{text, name}`, or JSON `{url, maxPages?, maxDepth?}` to crawl a site. Small documents are indexed within " +
           "the request (201); large ones and websites are queued (202) — poll the document. Identical content already " +
-          "in the knowledge base is not indexed or charged again (200, the existing document).",
+          "in the knowledge base is not indexed or charged again (200, the existing document). Headings (Markdown, " +
+          "HTML, Word, and a plain text's title: a short first line followed by a blank line) are indexed with the " +
+          "text under them and returned as `heading` in query results.",
         params: KbParams,
         headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
         body: AddDocumentJson,
