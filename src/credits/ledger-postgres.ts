@@ -1,4 +1,5 @@
 import type { PostgresSql } from "../db/postgres.js";
+import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
@@ -27,7 +28,8 @@ export class PostgresLedger extends BatchedLedger {
     const order = ops
       .map((op, i) => ({ op, i }))
       .sort((a, b) => (a.op.accountId < b.op.accountId ? -1 : a.op.accountId > b.op.accountId ? 1 : 0));
-    const sorted = order.map((o) => o.op);
+    // Entry ids are made here, like every other id (newId); an operation writes at most two entries (credit + bonus).
+    const sorted = order.map((o) => ({ ...o.op, entryIds: [newId("led"), newId("led")] }));
     const results = await this.withRetry(async () => {
       const row = await this.sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?) AS r", [
         JSON.stringify(sorted),

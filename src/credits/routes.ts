@@ -30,7 +30,7 @@ export const LedgerEntrySchema = z.object({
 
 export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> {
   return {
-    id: `led_${e.seq}`,
+    id: e.id,
     type: e.type,
     credits: mcToCredits(e.amountMc),
     heldCredits: mcToCredits(e.reservedDeltaMc),
@@ -46,11 +46,12 @@ export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> 
   };
 }
 
-export function parseLedgerCursor(cursor: string | undefined): number | undefined {
+/** A page continues after an entry the client already holds: the cursor is that entry's (opaque) id. */
+export function parseLedgerCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  const m = /^led_(\d{1,15})$/.exec(cursor);
-  if (!m) throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
-  return Number(m[1]);
+  if (!/^led_[0-9a-z]{1,40}$/.test(cursor))
+    throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
+  return cursor;
 }
 
 const Pack = z.object({
@@ -236,13 +237,13 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       if (unknown) throw new ApiError("VALIDATION_FAILED", `type ${unknown} is not an entry type`, { field: "type" });
       const entries = await ledger.entries(principalOf(request).accountId, {
         limit: limit + 1,
-        beforeSeq: parseLedgerCursor(cursor),
+        before: parseLedgerCursor(cursor),
         types,
       });
       const page = entries.slice(0, limit);
       return {
         data: page.map(presentEntry),
-        nextCursor: entries.length > limit ? `led_${page.at(-1)!.seq}` : null,
+        nextCursor: entries.length > limit ? page.at(-1)!.id : null,
       };
     },
   );
