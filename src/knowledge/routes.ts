@@ -9,6 +9,7 @@ import { jsonOrMultipart, parseBody, readMultipart } from "../http/multipart.js"
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
+import type { Deleter } from "../privacy/deleter.js";
 import { ChunkingOptions } from "./chunk.js";
 import type { DeletionReceipt, KnowledgeService } from "./service.js";
 import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
@@ -127,7 +128,12 @@ export function presentDocument(d: KnowledgeDocument): z.infer<typeof DocumentSc
 }
 
 export function presentReceipt(r: DeletionReceipt & { storedReplies: number }) {
-  return { deleted: r, credits: 0 as const, completedAt: new Date().toISOString() };
+  const { knowledgeBases, documents, chunks, files, bytes, storedReplies } = r;
+  return {
+    deleted: { knowledgeBases, documents, chunks, files, bytes, storedReplies },
+    credits: 0 as const,
+    completedAt: new Date().toISOString(),
+  };
 }
 
 const ownerOf = (request: FastifyRequest): Owner => {
@@ -140,9 +146,9 @@ const DocParams = z.object({ id: z.string().max(100), docId: z.string().max(100)
 
 export function knowledgeRoutes(
   app: App,
-  deps: { knowledge: KnowledgeService; licenses: LicenseStore; idempotency: IdempotencyStore },
+  deps: { knowledge: KnowledgeService; licenses: LicenseStore; idempotency: IdempotencyStore; deleter: Deleter },
 ): void {
-  const { knowledge, licenses, idempotency } = deps;
+  const { knowledge, licenses, idempotency, deleter } = deps;
   const customer = { config: { auth: "customer" as const } };
   const tags = ["knowledge"];
   const security = [{ apiKey: [] }];
@@ -207,10 +213,7 @@ export function knowledgeRoutes(
     },
     async (request) => {
       const owner = ownerOf(request);
-      const receipt = await knowledge.deleteKnowledgeBase(owner, request.params.id);
-      const storedReplies = await idempotency.purge(owner.accountId, `kb:${request.params.id}`);
-      await knowledge.afterDeletion();
-      return presentReceipt({ ...receipt, storedReplies });
+      return presentReceipt(await deleter.deleteKnowledgeBase(owner, request.params.id));
     },
   );
 
@@ -345,11 +348,7 @@ export function knowledgeRoutes(
     },
     async (request) => {
       const owner = ownerOf(request);
-      const receipt = await knowledge.deleteDocument(owner, request.params.id, request.params.docId);
-      // Stored replies of this knowledge base's queries may quote the document.
-      const storedReplies = await idempotency.purge(owner.accountId, `kb:${request.params.id}`);
-      await knowledge.afterDeletion();
-      return presentReceipt({ ...receipt, storedReplies });
+      return presentReceipt(await deleter.deleteDocument(owner, request.params.id, request.params.docId));
     },
   );
 
