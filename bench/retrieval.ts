@@ -2,9 +2,10 @@
  * Retrieval quality of the knowledge index on SciFact, Cranfield and CISI (/work/shared/eval, read in place).
  *   npx tsx bench/retrieval.ts [--engine sqlite|pglite] [--collections scifact,cranfield,cisi] [--semantic-weight 0.3]
  *   [--chunking one|product]
- * Each document is one titled source document, indexed as the product indexes a Markdown file `# title` + text:
- * one chunk (default) whose text is title + text and whose heading is the title, or — with `--chunking product` —
- * the product's own Markdown extraction and `chunkDocument` (256-token chunks), ranked by each document's best chunk.
+ * Each document is uploaded as the API reads a text by default: plain text, its title on the first line, a blank line,
+ * then the body, through the product's own extraction (which takes such a first line as the title and heading). Then
+ * one chunk per document (default) whose text is the extracted text and whose heading is the detected title, or —
+ * with `--chunking product` — the product's `chunkDocument` (256-token chunks), ranked by each document's best chunk.
  * Embeddings come from bench/.cache (computed on a miss: product chunking embeds ~2–3× as many texts).
  */
 import { parseArgs } from "node:util";
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     collections: { type: "string", default: COLLECTIONS.join(",") },
     modes: { type: "string", default: "keyword,semantic,hybrid" },
     "semantic-weight": { type: "string" },
-    // one: each document is one chunk. product: Markdown extraction + chunkDocument (256-token chunks).
+    // one: each document is one chunk. product: chunkDocument (256-token chunks). Both extract the text as plain text.
     chunking: { type: "string", default: "one" },
   },
 });
@@ -51,24 +52,23 @@ interface BenchChunk {
 }
 
 async function chunkCorpus(docs: { id: string; title: string; text: string }[]): Promise<BenchChunk[]> {
-  if (!productChunking)
-    return docs.map((d) => ({
-      documentId: d.id,
-      position: 0,
-      text: documentText(d),
-      ...(d.title ? { heading: d.title } : {}),
-    }));
-  const { extractDocument } = await import("../src/knowledge/extract/index.js");
+  const { extractDocument, documentText: extractedText } = await import("../src/knowledge/extract/index.js");
   const { chunkDocument } = await import("../src/knowledge/chunk.js");
   const limits = { maxBytes: 10_000_000, maxUnzippedBytes: 10_000_000, maxPages: 1000, timeoutMs: 10_000 };
   const out: BenchChunk[] = [];
   for (const d of docs) {
-    if (!documentText(d).trim()) continue; // the product refuses an empty document; it cannot be found anyway
-    const markdown = d.title ? `# ${d.title.replace(/\s+/g, " ")}\n\n${d.text}` : d.text;
+    const text = documentText(d);
+    if (!text.trim()) continue; // the product refuses an empty document; it cannot be found anyway
+    // Uploaded as the API reads a text by default: plain text, "title", blank line, body (the title on one line).
     const extracted = await extractDocument(
-      { bytes: Buffer.from(markdown), filename: `${d.id}.md`, contentType: "text/markdown" },
+      { bytes: Buffer.from(text), filename: `${d.id}.txt`, contentType: "text/plain" },
       limits,
     );
+    if (!productChunking) {
+      const heading = extracted.title;
+      out.push({ documentId: d.id, position: 0, text: extractedText(extracted), ...(heading ? { heading } : {}) });
+      continue;
+    }
     for (const ch of chunkDocument(extracted)) {
       out.push({
         documentId: d.id,

@@ -51,6 +51,7 @@ import { ALL_MIGRATIONS } from "./migrations.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
 import { createStripeClient } from "./payments/stripe.js";
+import { Deleter } from "./privacy/deleter.js";
 import { privacyRoutes } from "./privacy/routes.js";
 import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/index.js";
@@ -184,10 +185,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       holdTtlMs: config.holdTtlMs,
     },
     onQueued: () => worker?.poke(),
-    afterDeletion: async () => {
-      if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
-      else await scheduleVacuum(jobs, () => worker?.poke());
-    },
   });
   const handlers = knowledge.jobHandlers();
   if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
@@ -256,9 +253,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     accountExists: (id) => licenses.accountExists(id),
   });
   licenseRoutes(app, { licenses, ledger });
-  knowledgeRoutes(app, { knowledge, licenses, idempotency });
-  imageRoutes(app, { images, licenses, idempotency, publicUrl: config.publicUrl });
-  privacyRoutes(app, { knowledge, images, idempotency, jobs });
+  const deleter = new Deleter({
+    knowledge,
+    images,
+    idempotency,
+    jobs,
+    finalize: async () => {
+      if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
+      else await scheduleVacuum(jobs, () => worker?.poke());
+    },
+  });
+  knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
+  imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
+  privacyRoutes(app, { deleter });
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,

@@ -41,7 +41,8 @@ export function loadCollection(name: string, dir = EVAL_DIR): Collection {
   return { name, docs, queries, qrels };
 }
 
-/** Title and body as one source document, the way a user would upload it. */
+/** Title and body as one plain-text source document, the way a user would upload it: the title on its first line. */
 export function documentText(doc: { title: string; text: string }): string {
-  return doc.title ? `${doc.title}\n\n${doc.text}` : doc.text;
+  const title = doc.title.replace(/\s+/g, " ").trim();
+  return title ? `${title}\n\n${doc.text}` : doc.text;
 }

@@ -109,14 +109,28 @@ export abstract class BatchedLedger implements Ledger {
 
   async entries(
     accountId: string,
-    input: { limit: number; beforeSeq?: number; types?: EntryType[] },
+    input: { limit: number; before?: string; types?: EntryType[] },
   ): Promise<LedgerEntry[]> {
+    const beforeSeq = input.before === undefined ? Number.MAX_SAFE_INTEGER : await this.seqOf(accountId, input.before);
     const types = input.types?.length ? `AND type IN (${input.types.map(() => "?").join(",")})` : "";
     const rows = await this.sql.all<EntryRow>(
       `SELECT * FROM ledger_entries WHERE account_id = ? AND seq < ? ${types} ORDER BY seq DESC LIMIT ?`,
-      [accountId, input.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...(input.types ?? []), input.limit],
+      [accountId, beforeSeq, ...(input.types ?? []), input.limit],
     );
     return rows.map(toEntry);
+  }
+
+  /** The hidden position of one of the account's entries: pages continue from it without showing it. */
+  private async seqOf(accountId: string, entryId: string): Promise<number> {
+    const row = await this.sql.get<{ seq: number }>("SELECT seq FROM ledger_entries WHERE id = ? AND account_id = ?", [
+      entryId,
+      accountId,
+    ]);
+    if (row) return Number(row.seq);
+    // Entries written before ids were opaque were shown (and paged) as `led_<seq>`.
+    const legacy = /^led_(\d{1,15})$/.exec(entryId);
+    if (legacy) return Number(legacy[1]);
+    throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
   }
 
   async usage(accountId: string | null, input: { from: number; to: number }): Promise<UsageRow[]> {

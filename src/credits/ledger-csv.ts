@@ -31,7 +31,7 @@ export function ledgerCsvHeader(): string {
 
 export function ledgerCsvRow(e: LedgerEntry): string {
   return `${[
-    `led_${e.seq}`,
+    e.id,
     new Date(e.createdAt).toISOString(),
     e.type,
     mcToCredits(e.amountMc),
@@ -52,11 +52,11 @@ export function ledgerCsvRow(e: LedgerEntry): string {
 /** Every entry of an account, newest first, as CSV lines (streamed page by page). */
 export async function* ledgerCsv(ledger: Ledger, accountId: string): AsyncGenerator<string> {
   yield ledgerCsvHeader();
-  let before: number | undefined;
+  let before: string | undefined;
   for (;;) {
-    const page = await ledger.entries(accountId, { limit: 1000, beforeSeq: before });
+    const page = await ledger.entries(accountId, { limit: 1000, before });
     for (const e of page) yield ledgerCsvRow(e);
     if (page.length < 1000) return;
-    before = page.at(-1)!.seq;
+    before = page.at(-1)!.id;
   }
 }

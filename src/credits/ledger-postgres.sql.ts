@@ -2,7 +2,8 @@
  * Applies a batch of ledger operations in one round trip and one commit. Every operation first locks its account's
  * balance row, so operations on one account are serialised across processes, and the idempotency checks that
  * follow cannot race. The caller sorts a batch by account so that two processes always lock accounts in the same
- * order (no deadlocks). Semantics match the SQLite adapter; the shared contract suite proves it.
+ * order (no deadlocks). Semantics match the SQLite adapter; the shared contract suite proves it. Entry ids come
+ * with each operation (`entryIds`: the entry's, then a bonus entry's), made by newId like every other id.
  */
 export const CREDITS_APPLY_FUNCTION = `
 CREATE OR REPLACE FUNCTION credits_apply(ops jsonb, now_ms bigint) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -60,9 +61,9 @@ BEGIN
         IF kind = 'debit' THEN take := -take; END IF;
         UPDATE balances SET available_mc = available_mc + take, updated_at = now_ms
           WHERE account_id = acct RETURNING * INTO bal;
-        INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
+        INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
             hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)
-          VALUES (acct, op->>'type', take, 0, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
+          VALUES (op->'entryIds'->>0, acct, op->>'type', take, 0, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
             NULL, ikey, cause->>'operation', (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
             cause->>'reason', now_ms)
           RETURNING * INTO ent;
@@ -70,9 +71,9 @@ BEGIN
         IF kind = 'credit' AND COALESCE((op->>'bonusMc')::bigint, 0) > 0 THEN
           UPDATE balances SET available_mc = available_mc + (op->>'bonusMc')::bigint, updated_at = now_ms
             WHERE account_id = acct RETURNING * INTO bal;
-          INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
+          INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
               idem_key, operation, quantity, reference, request_id, reason, created_at)
-            VALUES (acct, 'bonus', (op->>'bonusMc')::bigint, 0, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
+            VALUES (op->'entryIds'->>1, acct, 'bonus', (op->>'bonusMc')::bigint, 0, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
               ikey || ':bonus', cause->>'operation', (cause->'quantity')::text, cause->>'reference',
               cause->>'requestId', cause->>'reason', now_ms);
         END IF;
@@ -99,9 +100,9 @@ BEGIN
         INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, expires_at, created_at)
           VALUES (op->>'holdId', acct, ikey, amt, 'open', cause->>'operation', op->>'owner', (op->>'expiresAt')::bigint, now_ms)
           RETURNING * INTO hld;
-        INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
+        INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
             hold_id, operation, quantity, reference, request_id, reason, created_at)
-          VALUES (acct, 'hold', 0, amt, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
+          VALUES (op->'entryIds'->>0, acct, 'hold', 0, amt, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
             hld.id, cause->>'operation', (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
             cause->>'reason', now_ms)
           RETURNING * INTO ent;
@@ -131,9 +132,9 @@ BEGIN
         UPDATE holds SET status = CASE WHEN amt > 0 THEN 'captured' ELSE 'released' END,
             captured_mc = CASE WHEN amt > 0 THEN amt ELSE NULL END, settled_at = now_ms
           WHERE id = hld.id RETURNING * INTO hld;
-        INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
+        INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
             hold_id, operation, quantity, reference, request_id, reason, created_at)
-          VALUES (acct, CASE WHEN amt > 0 THEN 'usage' ELSE 'release' END, -amt, -hld.amount_mc,
+          VALUES (op->'entryIds'->>0, acct, CASE WHEN amt > 0 THEN 'usage' ELSE 'release' END, -amt, -hld.amount_mc,
             bal.available_mc + bal.reserved_mc, bal.reserved_mc, hld.id, COALESCE(cause->>'operation', hld.operation),
             (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
             COALESCE(op->>'reason', cause->>'reason'), now_ms)

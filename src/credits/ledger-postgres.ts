@@ -1,5 +1,6 @@
 import type { PostgresSql } from "../db/postgres.js";
 import type { Sql } from "../db/sql.js";
+import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
@@ -28,7 +29,8 @@ export class PostgresLedger extends BatchedLedger {
     const order = ops
       .map((op, i) => ({ op, i }))
       .sort((a, b) => (a.op.accountId < b.op.accountId ? -1 : a.op.accountId > b.op.accountId ? 1 : 0));
-    const sorted = order.map((o) => o.op);
+    // Entry ids are made here, like every other id (newId); an operation writes at most two entries (credit + bonus).
+    const sorted = order.map((o) => ({ ...o.op, entryIds: [newId("led"), newId("led")] }));
     const withWrites = sorted.some((op) => op.writes?.length);
     const results = await this.withRetry(() =>
       withWrites ? this.sql.transaction((tx) => applyWithWrites(tx, sorted, now)) : applyOps(this.sql, sorted, now),
@@ -80,6 +82,7 @@ async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<O
           accountId: op.accountId,
           holdId: op.holdId,
           reason: "a retry of the request took it over",
+          entryIds: (op as { entryIds?: string[] }).entryIds,
         }
       : op,
   );

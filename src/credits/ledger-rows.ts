@@ -3,6 +3,8 @@ import type { EntryType, Hold, LedgerEntry } from "./ledger.js";
 /** Column names shared by both stores, as they come back from SQL (or from PostgreSQL's to_jsonb). */
 export interface EntryRow {
   seq: number;
+  /** Null only on entries written before ids were opaque: those keep the `led_<seq>` they were shown with. */
+  id: string | null;
   account_id: string;
   type: string;
   amount_mc: number;
@@ -33,7 +35,7 @@ export interface HoldRow {
 
 export function toEntry(row: EntryRow): LedgerEntry {
   return {
-    seq: Number(row.seq),
+    id: row.id ?? `led_${row.seq}`,
     accountId: row.account_id,
     type: row.type as EntryType,
     amountMc: Number(row.amount_mc),

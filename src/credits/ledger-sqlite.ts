@@ -1,13 +1,14 @@
 import type Database from "better-sqlite3";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
+import { newId } from "../lib/ids.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger, fencedResult } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 
-const INSERT_ENTRY = `INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
+const INSERT_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
   reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 interface BalanceRow {
   available_mc: number;
@@ -93,7 +94,7 @@ export class SqliteLedger extends BatchedLedger {
   }): LedgerEntry {
     const c = values.cause;
     const entry: LedgerEntry = {
-      seq: 0,
+      id: newId("led"),
       accountId: values.accountId,
       type: values.type as LedgerEntry["type"],
       amountMc: values.amountMc || 0, // never -0
@@ -110,23 +111,22 @@ export class SqliteLedger extends BatchedLedger {
       createdAt: values.now,
     };
     // Positional parameters: the hot path of every charge (named ones cost an object walk per statement).
-    entry.seq = Number(
-      this.s.insertEntry.run(
-        entry.accountId,
-        entry.type,
-        entry.amountMc,
-        entry.reservedDeltaMc,
-        entry.balanceAfterMc,
-        entry.reservedAfterMc,
-        entry.holdId,
-        entry.idemKey,
-        entry.operation,
-        c.quantity ? JSON.stringify(c.quantity) : null,
-        entry.reference,
-        entry.requestId,
-        entry.reason,
-        entry.createdAt,
-      ).lastInsertRowid,
+    this.s.insertEntry.run(
+      entry.id,
+      entry.accountId,
+      entry.type,
+      entry.amountMc,
+      entry.reservedDeltaMc,
+      entry.balanceAfterMc,
+      entry.reservedAfterMc,
+      entry.holdId,
+      entry.idemKey,
+      entry.operation,
+      c.quantity ? JSON.stringify(c.quantity) : null,
+      entry.reference,
+      entry.requestId,
+      entry.reason,
+      entry.createdAt,
     );
     return entry;
   }

@@ -16,7 +16,8 @@ export interface Cause {
 }
 
 export interface LedgerEntry {
-  seq: number;
+  /** Opaque (`led_…`, from newId); the order of entries is a hidden sequence no client sees. */
+  id: string;
   accountId: string;
   type: EntryType;
   /** Signed change to available + reserved. Holds and releases move credits between the two and change nothing. */
@@ -160,7 +161,8 @@ export interface Ledger {
   /** Releases holds past their expiry, and those of owners named in `deadOwners`. */
   releaseStaleHolds(input: { now: number; deadOwners?: string[]; limit?: number }): Promise<number>;
   balance(accountId: string): Promise<Balance>;
-  entries(accountId: string, input: { limit: number; beforeSeq?: number; types?: EntryType[] }): Promise<LedgerEntry[]>;
+  /** Newest first; `before` is the id of the last entry of the previous page (unknown ids throw VALIDATION_FAILED). */
+  entries(accountId: string, input: { limit: number; before?: string; types?: EntryType[] }): Promise<LedgerEntry[]>;
   /** Usage per UTC day and operation, of one account or (null) of all. */
   usage(accountId: string | null, input: { from: number; to: number }): Promise<UsageRow[]>;
   /** Sum of every entry of the account: equals available + reserved (an invariant the tests check). */

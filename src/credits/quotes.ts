@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MC_PER_CREDIT, type Pricing } from "./pricing.js";
+import { creditsToMc, type Pricing } from "./pricing.js";
 
 /** The operations credits pay for; the ledger records one of these on every usage entry. */
 export const OPERATIONS = [
@@ -47,24 +47,28 @@ export type QuoteRequest = z.infer<typeof QuoteRequest>;
 
 const ONE_MEGAPIXEL = 1024 * 1024;
 
-/** Price of one generated image, in millicredits. */
+/**
+ * Price of one generated image, in millicredits. A price may be fractional credits (1.005 × 1000 is 1004.999… in
+ * floating point): the 1K price is rounded to whole millicredits first, and the 2K surcharge applies to that integer,
+ * so both tiers are exact and 2K never costs less than 1K.
+ */
 export function generateImageMc(pricing: Pricing, quality: Quality, size: OutputSize = "1K"): number {
-  const base = pricing.costs.generate[quality] * MC_PER_CREDIT;
+  const base = creditsToMc(pricing.costs.generate[quality]);
   return size === "2K" ? Math.round((base * (100 + pricing.costs.generate2kSurchargePercent)) / 100) : base;
 }
 
 /** Price of one edited image: the small rate up to one megapixel, the large rate above it or at ultra quality. */
 export function editImageMc(pricing: Pricing, input: { width: number; height: number; quality?: Quality }): number {
   const large = input.width * input.height > ONE_MEGAPIXEL || input.quality === "ultra";
-  return Math.round((large ? pricing.costs.edit.larger : pricing.costs.edit.upTo1MP) * MC_PER_CREDIT);
+  return creditsToMc(large ? pricing.costs.edit.larger : pricing.costs.edit.upTo1MP);
 }
 
 export function upscaleMc(pricing: Pricing, factor: 2 | 4): number {
-  return Math.round((factor === 4 ? pricing.costs.upscale.x4 : pricing.costs.upscale.x2) * MC_PER_CREDIT);
+  return creditsToMc(factor === 4 ? pricing.costs.upscale.x4 : pricing.costs.upscale.x2);
 }
 
 export function queryMc(pricing: Pricing): number {
-  return Math.round(pricing.costs.queryCredits * MC_PER_CREDIT);
+  return creditsToMc(pricing.costs.queryCredits);
 }
 
 export function embedMc(pricing: Pricing, tokens: number): number {

@@ -5,12 +5,13 @@ import { principalOf } from "../http/auth.js";
 import { jsonOrMultipart, parseBody, readMultipart, type UploadedFile } from "../http/multipart.js";
 import { Credits, errors, iso, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import { priceCatalogue } from "./catalogue.js";
 import { ENTRY_TYPES, type EntryType, type Ledger, type LedgerEntry } from "./ledger.js";
 import { ledgerCsv } from "./ledger-csv.js";
 import { insufficientCredits } from "./metering.js";
 import { bonusPercent, creditsToMc, mcToCredits, PricingSchema } from "./pricing.js";
 import type { PricingSource } from "./pricing-source.js";
-import { generateImageMc, QuoteRequest, quote } from "./quotes.js";
+import { QuoteRequest, quote } from "./quotes.js";
 
 export const LedgerEntrySchema = z.object({
   id: z.string(),
@@ -30,7 +31,7 @@ export const LedgerEntrySchema = z.object({
 
 export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> {
   return {
-    id: `led_${e.seq}`,
+    id: e.id,
     type: e.type,
     credits: mcToCredits(e.amountMc),
     heldCredits: mcToCredits(e.reservedDeltaMc),
@@ -46,11 +47,12 @@ export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> 
   };
 }
 
-export function parseLedgerCursor(cursor: string | undefined): number | undefined {
+/** A page continues after an entry the client already holds: the cursor is that entry's (opaque) id. */
+export function parseLedgerCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  const m = /^led_(\d{1,15})$/.exec(cursor);
-  if (!m) throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
-  return Number(m[1]);
+  if (!/^led_[0-9a-z]{1,40}$/.test(cursor))
+    throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
+  return cursor;
 }
 
 const Pack = z.object({
@@ -114,7 +116,20 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
             minTopUpCents: z.number().int(),
             tokenizer: z.string(),
             operations: z.array(
-              z.object({ operation: z.string(), unit: z.string(), credits: Credits, description: z.string() }),
+              z.object({
+                operation: z.string(),
+                unit: z.string(),
+                credits: Credits.describe("Credits per unit"),
+                description: z.string(),
+                surcharge: z
+                  .object({
+                    size: z.literal("2K"),
+                    percent: z.number().describe("Percent added to the price"),
+                    credits: Credits.describe("Credits per unit with the surcharge"),
+                  })
+                  .optional()
+                  .describe("A price on top of this one: 2K output of a generated image"),
+              }),
             ),
           }),
         },
@@ -122,71 +137,18 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
     },
     async () => {
       const pricing = deps.pricing.current();
-      const c = pricing.costs;
-      const gen = (q: "fast" | "standard" | "ultra") => mcToCredits(generateImageMc(pricing, q));
       return {
         currency: "usd" as const,
         creditPriceCents: 100 / pricing.creditsPerDollar,
         minTopUpCents: pricing.minTopUpCents,
         tokenizer: deps.tokenizerName,
-        operations: [
-          {
-            operation: "training.embed",
-            unit: "1,000 tokens",
-            credits: mcToCredits(c.embedMcPerToken * 1000),
-            description: `Indexing a document, charged exactly per token of its extracted text (${deps.tokenizerName})`,
-          },
-          {
-            operation: "training.query",
-            unit: "query",
-            credits: c.queryCredits,
-            description: "A search of a knowledge base",
-          },
-          {
-            operation: "training.delete",
-            unit: "deletion",
-            credits: 0,
-            description: "Deleting documents and knowledge bases is free",
-          },
-          {
-            operation: "images.generate.fast",
-            unit: "image",
-            credits: gen("fast"),
-            description: "A generated image, fast quality",
-          },
-          {
-            operation: "images.generate.standard",
-            unit: "image",
-            credits: gen("standard"),
-            description: "A generated image, standard quality",
-          },
-          {
-            operation: "images.generate.ultra",
-            unit: "image",
-            credits: gen("ultra"),
-            description: "A generated image, ultra quality",
-          },
-          {
-            operation: "images.generate.2k",
-            unit: "image",
-            credits: c.generate2kSurchargePercent,
-            description: `2K output adds ${c.generate2kSurchargePercent}% to the image's price`,
-          },
-          {
-            operation: "images.edit.small",
-            unit: "image",
-            credits: c.edit.upTo1MP,
-            description: "An edited image up to 1 megapixel",
-          },
-          {
-            operation: "images.edit.large",
-            unit: "image",
-            credits: c.edit.larger,
-            description: "An edited image above 1 megapixel, or at ultra quality",
-          },
-          { operation: "images.upscale.x2", unit: "image", credits: c.upscale.x2, description: "Upscaling ×2" },
-          { operation: "images.upscale.x4", unit: "image", credits: c.upscale.x4, description: "Upscaling ×4" },
-        ],
+        operations: priceCatalogue(pricing, deps.tokenizerName).map((e) => ({
+          operation: e.operation,
+          unit: e.unit,
+          credits: e.credits,
+          description: e.description,
+          ...(e.surcharge ? { surcharge: e.surcharge } : {}),
+        })),
       };
     },
   );
@@ -236,13 +198,13 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       if (unknown) throw new ApiError("VALIDATION_FAILED", `type ${unknown} is not an entry type`, { field: "type" });
       const entries = await ledger.entries(principalOf(request).accountId, {
         limit: limit + 1,
-        beforeSeq: parseLedgerCursor(cursor),
+        before: parseLedgerCursor(cursor),
         types,
       });
       const page = entries.slice(0, limit);
       return {
         data: page.map(presentEntry),
-        nextCursor: entries.length > limit ? `led_${page.at(-1)!.seq}` : null,
+        nextCursor: entries.length > limit ? page.at(-1)!.id : null,
       };
     },
   );

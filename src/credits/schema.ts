@@ -46,6 +46,11 @@ CREATE INDEX ledger_usage ON ledger_entries (account_id, created_at) WHERE type 
 CREATE INDEX ledger_hold ON ledger_entries (hold_id) WHERE hold_id IS NOT NULL;
 `;
 
+const LEDGER_IDS = `ALTER TABLE ledger_entries ADD COLUMN id TEXT;
+CREATE UNIQUE INDEX ledger_id ON ledger_entries (id);`;
+
+// credits_apply is installed by v1 and re-created (CREATE OR REPLACE) by every later migration that changes what it
+// writes: v1 installs the current body on a new database too, which is harmless since v3 runs before any call.
 export const creditsMigrations: DomainMigrations = {
   domain: "credits",
   migrations: [
@@ -66,6 +71,16 @@ ${CREDITS_APPLY_FUNCTION}`,
       name: "operator settings (live prices)",
       sqlite: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);",
       postgres: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL);",
+    },
+    {
+      // Entry ids were `led_<seq>`, a global sequence a customer could read the service's volume from. New entries
+      // get opaque ids; older ones keep the id they were shown with (null here, `led_<seq>` when read) — entries are
+      // immutable, and their ids may be in customers' records. The unique index also resolves a page cursor.
+      version: 3,
+      name: "opaque ledger entry ids",
+      sqlite: LEDGER_IDS,
+      postgres: `${LEDGER_IDS}
+${CREDITS_APPLY_FUNCTION}`,
     },
   ],
 };

@@ -9,6 +9,7 @@ import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../ht
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
+import type { Deleter } from "../privacy/deleter.js";
 import { ASPECT_RATIOS, type ImageInput } from "./providers/provider.js";
 import type { ImageResult, ImageService, RequestMeta } from "./service.js";
 import type { ImageOwner, StoredImage } from "./store.js";
@@ -110,9 +111,15 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 export function imageRoutes(
   app: App,
-  deps: { images: ImageService; licenses: LicenseStore; idempotency: IdempotencyStore; publicUrl: string },
+  deps: {
+    images: ImageService;
+    licenses: LicenseStore;
+    idempotency: IdempotencyStore;
+    deleter: Deleter;
+    publicUrl: string;
+  },
 ): void {
-  const { images, licenses, idempotency } = deps;
+  const { images, licenses, idempotency, deleter } = deps;
   const customer = { config: { auth: "customer" as const } };
   const tags = ["images"];
   const security = [{ apiKey: [] }];
@@ -354,9 +361,8 @@ export function imageRoutes(
     },
     async (request) => {
       const owner = ownerOf(request);
-      const r = await images.delete(owner, request.params.id);
-      const storedReplies = await idempotency.purge(owner.accountId, `img:${request.params.id}`);
-      return { deleted: { ...r, storedReplies }, credits: 0 as const };
+      const { images, bytes, storedReplies } = await deleter.deleteImage(owner, request.params.id);
+      return { deleted: { images, bytes, storedReplies }, credits: 0 as const };
     },
   );
 }

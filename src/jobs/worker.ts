@@ -17,6 +17,16 @@ export class FinalJobError extends Error {
   override name = "FinalJobError";
 }
 
+/**
+ * What a failure is recorded as: the error a FinalJobError wraps, not the wrapper. The wrapper only says "do not
+ * retry"; the cause (an ApiError such as URL_NOT_ALLOWED) is what the customer must read on the failed resource.
+ */
+export function failureCause(error: unknown): unknown {
+  let e = error;
+  while (e instanceof FinalJobError && e.cause !== undefined) e = e.cause;
+  return e;
+}
+
 interface Logger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -98,11 +108,12 @@ export class JobWorker {
         // Shutting down: the job is claimed again once its lease runs out, here or in another process.
         options.log.info({ jobId: job.id }, "job interrupted by shutdown; it will resume");
       } else if (error instanceof FinalJobError || job.attempts >= options.maxAttempts) {
+        const cause = failureCause(error);
         options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job failed");
-        await handler.giveUp(job, error).catch((err) => options.log.error({ err }, "giving up a job failed"));
+        await handler.giveUp(job, cause).catch((err) => options.log.error({ err }, "giving up a job failed"));
         await queue.finish(job.id, options.owner, {
           status: "failed",
-          error: String((error as Error).message ?? error),
+          error: String((cause as Error)?.message ?? cause),
         });
       } else {
         options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, "job failed; retrying");

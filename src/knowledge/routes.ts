@@ -9,6 +9,7 @@ import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../ht
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
+import type { Deleter } from "../privacy/deleter.js";
 import { ChunkingOptions } from "./chunk.js";
 import type { DeletionReceipt, DescribedHit, KnowledgeService } from "./service.js";
 import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
@@ -127,7 +128,12 @@ export function presentDocument(d: KnowledgeDocument): z.infer<typeof DocumentSc
 }
 
 export function presentReceipt(r: DeletionReceipt & { storedReplies: number }) {
-  return { deleted: r, credits: 0 as const, completedAt: new Date().toISOString() };
+  const { knowledgeBases, documents, chunks, files, bytes, storedReplies } = r;
+  return {
+    deleted: { knowledgeBases, documents, chunks, files, bytes, storedReplies },
+    credits: 0 as const,
+    completedAt: new Date().toISOString(),
+  };
 }
 
 const ownerOf = (request: FastifyRequest): Owner => {
@@ -140,9 +146,9 @@ const DocParams = z.object({ id: z.string().max(100), docId: z.string().max(100)
 
 export function knowledgeRoutes(
   app: App,
-  deps: { knowledge: KnowledgeService; licenses: LicenseStore; idempotency: IdempotencyStore },
+  deps: { knowledge: KnowledgeService; licenses: LicenseStore; idempotency: IdempotencyStore; deleter: Deleter },
 ): void {
-  const { knowledge, licenses, idempotency } = deps;
+  const { knowledge, licenses, idempotency, deleter } = deps;
   const customer = { config: { auth: "customer" as const } };
   const tags = ["knowledge"];
   const security = [{ apiKey: [] }];
@@ -207,10 +213,7 @@ export function knowledgeRoutes(
     },
     async (request) => {
       const owner = ownerOf(request);
-      const receipt = await knowledge.deleteKnowledgeBase(owner, request.params.id);
-      const storedReplies = await idempotency.purge(owner.accountId, `kb:${request.params.id}`);
-      await knowledge.afterDeletion();
-      return presentReceipt({ ...receipt, storedReplies });
+      return presentReceipt(await deleter.deleteKnowledgeBase(owner, request.params.id));
     },
   );
 
@@ -227,7 +230,9 @@ export function knowledgeRoutes(
           "Send multipart/form-data with the file in `file` (optional fields: `name`, `metadata` as JSON), or JSON " +
           "`{text, name}`, or JSON `{url, maxPages?, maxDepth?}` to crawl a site. Small documents are indexed within " +
           "the request (201); large ones and websites are queued (202) — poll the document. Identical content already " +
-          "in the knowledge base is not indexed or charged again (200, the existing document). Control characters in a " +
+          "in the knowledge base is not indexed or charged again (200, the existing document). Headings (Markdown, " +
+          "HTML, Word, and a plain text's title: a short first line followed by a blank line) are indexed with the " +
+          "text under them and returned as `heading` in query results. Control characters in a " +
           "file's extracted text (U+0000 included, which a PDF's text layer may hold) are dropped; a NUL byte in the " +
           "first 8 KiB of a text file marks it as binary (415 `UNSUPPORTED_FILE_TYPE`).",
         params: KbParams,
@@ -344,11 +349,7 @@ export function knowledgeRoutes(
     },
     async (request) => {
       const owner = ownerOf(request);
-      const receipt = await knowledge.deleteDocument(owner, request.params.id, request.params.docId);
-      // Stored replies of this knowledge base's queries may quote the document.
-      const storedReplies = await idempotency.purge(owner.accountId, `kb:${request.params.id}`);
-      await knowledge.afterDeletion();
-      return presentReceipt({ ...receipt, storedReplies });
+      return presentReceipt(await deleter.deleteDocument(owner, request.params.id, request.params.docId));
     },
   );
 

@@ -83,13 +83,8 @@ export class KnowledgeService {
       /** Wakes this process's job worker. */
       onQueued?: () => void;
       /** Makes deletions final on disk (SQLite: checkpoint and truncate the WAL). */
-      afterDeletion?: () => Promise<void>;
     },
   ) {}
-
-  async afterDeletion(): Promise<void> {
-    await this.deps.afterDeletion?.();
-  }
 
   listKnowledgeBases(owner: Owner): Promise<KnowledgeBase[]> {
     return this.deps.store.listKnowledgeBases(owner);

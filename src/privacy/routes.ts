@@ -1,20 +1,14 @@
 import { z } from "zod";
 import { principalOf } from "../http/auth.js";
-import type { IdempotencyStore } from "../http/idempotency.js";
 import { errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
-import type { ImageService } from "../images/service.js";
-import type { JobQueue } from "../jobs/queue.js";
-import type { KnowledgeService } from "../knowledge/service.js";
+import type { Deleter } from "./deleter.js";
 
 /**
  * DELETE /v1/data: every knowledge base, document and image of the account, permanently and for free — also with an
  * expired or revoked licence. The ledger stays: it is the account's financial record and holds no content.
  */
-export function privacyRoutes(
-  app: App,
-  deps: { knowledge: KnowledgeService; images: ImageService; idempotency: IdempotencyStore; jobs: JobQueue },
-): void {
+export function privacyRoutes(app: App, deps: { deleter: Deleter }): void {
   app.delete(
     "/v1/data",
     {
@@ -44,22 +38,18 @@ export function privacyRoutes(
     },
     async (request) => {
       const { accountId } = principalOf(request);
-      const knowledge = await deps.knowledge.purgeAccount(accountId);
-      const images = await deps.images.purgeAccount(accountId);
-      const jobs = await deps.jobs.deleteForAccount(accountId);
-      const storedReplies = await deps.idempotency.purge(accountId);
-      await deps.knowledge.afterDeletion();
+      const d = await deps.deleter.deleteAccountData(accountId);
       request.log.info({ accountId }, "all account data deleted");
       return {
         deleted: {
-          knowledgeBases: knowledge.knowledgeBases,
-          documents: knowledge.documents,
-          chunks: knowledge.chunks,
-          images: images.images,
-          files: knowledge.files + images.images,
-          bytes: knowledge.bytes + images.bytes,
-          storedReplies,
-          jobs,
+          knowledgeBases: d.knowledgeBases,
+          documents: d.documents,
+          chunks: d.chunks,
+          images: d.images,
+          files: d.files,
+          bytes: d.bytes,
+          storedReplies: d.storedReplies,
+          jobs: d.jobs,
         },
         credits: 0 as const,
         completedAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
+import { priceCatalogue } from "../credits/catalogue.js";
 import type { Pricing } from "../credits/pricing.js";
 import { html, layout, type SafeHtml } from "./html.js";
-import { operationCosts, packTiers } from "./pricing-model.js";
+import { packTiers } from "./pricing-model.js";
 
 const int = (n: number) => n.toLocaleString("en-US");
 const creditsText = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 3 });
@@ -110,10 +111,10 @@ function costTable(pricing: Pricing, tokenizer: string): SafeHtml {
   <caption id="costs-title">Credits per operation</caption>
   <thead><tr><th scope="col">Feature</th><th scope="col">Operation</th><th scope="col">Unit</th><th scope="col" class="num">Credits</th></tr></thead>
   <tbody>
-  ${operationCosts(pricing, tokenizer).map(
+  ${priceCatalogue(pricing, tokenizer).map(
     (o) => html`<tr>
     <td>${o.feature}</td>
-    <th scope="row">${o.operation}${o.note ? html`<br><span class="muted">${o.note}</span>` : ""}</th>
+    <th scope="row">${o.label}${o.note ? html`<br><span class="muted">${o.note}</span>` : ""}</th>
     <td>${o.unit}</td>
     <td class="num">${o.credits === 0 ? "Free" : creditsText(o.credits)}</td>
   </tr>`,

@@ -111,7 +111,7 @@ export function runLedgerContract(engine: Engine) {
       const a = await funded(5);
       const first = await ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
       const again = await ledger.debit({ accountId: a, amountMc: C, type: "usage", idemKey: "k1", cause: {} });
-      expect(first.ok && again.ok && again.replayed && again.entry.seq === first.entry.seq).toBe(true);
+      expect(first.ok && again.ok && again.replayed && again.entry.id === first.entry.id).toBe(true);
       await expect(
         ledger.debit({ accountId: a, amountMc: 2 * C, type: "usage", idemKey: "k1", cause: {} }),
       ).rejects.toThrow(ApiError);
@@ -149,8 +149,8 @@ export function runLedgerContract(engine: Engine) {
       expect(entry.quantity).toEqual({ images: 2 });
       expect(await ledger.balance(a)).toEqual({ availableMc: 80 * C, reservedMc: 0 });
       // Capturing again with the same amount replays; anything else conflicts; so does releasing it now.
-      expect((await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 20 * C, cause: {} })).seq).toBe(
-        entry.seq,
+      expect((await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 20 * C, cause: {} })).id).toBe(
+        entry.id,
       );
       await expect(ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 10 * C, cause: {} })).rejects.toThrow(
         /already captured/,
@@ -281,7 +281,7 @@ export function runLedgerContract(engine: Engine) {
         await ledger.debit({ accountId: a, amountMc: C, type: "usage", cause: { operation: "training.query" } });
       await ledger.debit({ accountId: a, amountMc: 2 * C, type: "usage", cause: { operation: "images.upscale" } });
       const page1 = await ledger.entries(a, { limit: 4 });
-      const page2 = await ledger.entries(a, { limit: 4, beforeSeq: page1.at(-1)!.seq });
+      const page2 = await ledger.entries(a, { limit: 4, before: page1.at(-1)!.id });
       expect(page1.length).toBe(4);
       expect(page2.length).toBe(3);
       expect(page2.at(-1)!.type).toBe("grant");
@@ -291,6 +291,68 @@ export function runLedgerContract(engine: Engine) {
         { day: today, operation: "images.upscale", count: 1, mc: 2 * C },
         { day: today, operation: "training.query", count: 5, mc: 5 * C },
       ]);
+    });
+
+    it("gives every entry an opaque id, not a position in a global sequence, and pages by it", async () => {
+      const a = await funded(100);
+      const other = await funded(100);
+      // Entries of another account written in between must leave no trace in this account's ids.
+      for (let i = 0; i < 3; i++) {
+        await ledger.debit({ accountId: a, amountMc: C, type: "usage", cause: {} });
+        await ledger.debit({ accountId: other, amountMc: C, type: "usage", cause: {} });
+      }
+      const r = await ledger.reserve({ accountId: a, amountMc: C, cause: {}, ttlMs: 60_000, owner: "t" });
+      if (!r.ok) throw new Error("reserve refused");
+      await ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: C, cause: {} });
+      await ledger.credit({ accountId: a, amountMc: C, bonusMc: C, type: "purchase", idemKey: newId("k"), cause: {} });
+      const all = await ledger.entries(a, { limit: 100 });
+      expect(all.map((e) => e.type)).toEqual([
+        "bonus",
+        "purchase",
+        "usage",
+        "hold",
+        "usage",
+        "usage",
+        "usage",
+        "grant",
+      ]);
+      for (const e of all) expect(e.id).toMatch(/^led_[0-9a-z]{26}$/);
+      expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+      // Paging by the last id seen walks the same entries in the same order, whatever the page size.
+      for (const limit of [1, 3]) {
+        const walked: string[] = [];
+        let before: string | undefined;
+        for (;;) {
+          const page = await ledger.entries(a, { limit, before });
+          walked.push(...page.map((e) => e.id));
+          if (page.length < limit) break;
+          before = page.at(-1)!.id;
+        }
+        expect(walked).toEqual(all.map((e) => e.id));
+      }
+      // Another account's entry, or an id that never existed, is no cursor here.
+      const theirs = (await ledger.entries(other, { limit: 1 }))[0]!.id;
+      for (const before of [theirs, newId("led")])
+        await expect(ledger.entries(a, { limit: 5, before })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    });
+
+    it("entries written before ids were opaque keep the led_<seq> they were shown with, and page from it", async () => {
+      const a = await funded(5);
+      // As migration 3 found them: no id column value (inserting is allowed; entries are only immutable).
+      await t.db.sql.run(
+        `INSERT INTO ledger_entries (account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
+           created_at) VALUES (?, 'grant', 0, 0, 5000, 0, ?)`,
+        [a, Date.now()],
+      );
+      await ledger.debit({ accountId: a, amountMc: C, type: "usage", cause: {} });
+      const [usage, legacy, grant] = await ledger.entries(a, { limit: 10 });
+      expect(legacy!.id).toMatch(/^led_\d+$/);
+      expect(usage!.id).toMatch(/^led_[0-9a-z]{26}$/);
+      expect((await ledger.entries(a, { limit: 10, before: usage!.id })).map((e) => e.id)).toEqual([
+        legacy!.id,
+        grant!.id,
+      ]);
+      expect((await ledger.entries(a, { limit: 10, before: legacy!.id })).map((e) => e.id)).toEqual([grant!.id]);
     });
 
     it("keeps ledger entries immutable in storage", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { priceCatalogue } from "../../src/credits/catalogue.js";
 import { DEFAULT_PRICING, packPurchase, topUpPurchase } from "../../src/credits/pricing.js";
-import { editImageMc, generateImageMc, quote } from "../../src/credits/quotes.js";
+import { editImageMc, generateImageMc, type QuoteRequest, quote } from "../../src/credits/quotes.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
 
 describe("pricing arithmetic", () => {
@@ -39,6 +40,33 @@ describe("pricing arithmetic", () => {
   });
 });
 
+describe("the price catalogue", () => {
+  it("lists exactly what is charged, fractional prices included, with the 2K surcharge as its own field", () => {
+    const pricing = structuredClone(DEFAULT_PRICING);
+    pricing.costs.generate = { fast: 1.005, standard: 2.0004, ultra: 3.3335 };
+    pricing.costs.queryCredits = 0.0015;
+    pricing.costs.generate2kSurchargePercent = 25;
+    const rows = Object.fromEntries(priceCatalogue(pricing, "o200k_base").map((r) => [r.operation, r]));
+    const charged = (request: QuoteRequest) => quote(pricing, request, () => 0).mc / 1000;
+    for (const quality of ["fast", "standard", "ultra"] as const) {
+      const row = rows[`images.generate.${quality}`]!;
+      expect(row.credits).toBe(charged({ operation: "images.generate", quality, count: 1, size: "1K" }));
+      expect(row.surcharge).toEqual({
+        size: "2K",
+        percent: 25,
+        credits: charged({ operation: "images.generate", quality, count: 1, size: "2K" }),
+      });
+    }
+    expect(rows["images.generate.fast"]!.credits).toBe(1.005);
+    expect(rows["training.query"]!.credits).toBe(charged({ operation: "training.query" }));
+    expect(rows["images.upscale.x4"]!.credits).toBe(charged({ operation: "images.upscale", factor: 4 }));
+    expect(rows["training.embed"]!.credits).toBe(charged({ operation: "training.embed", tokens: 1000 }));
+    for (const row of Object.values(rows)) expect(Math.round(row.credits * 1000) / 1000).toBe(row.credits);
+    pricing.costs.generate2kSurchargePercent = 0;
+    expect(priceCatalogue(pricing, "o200k_base").some((r) => r.surcharge)).toBe(false);
+  });
+});
+
 describe("live prices", () => {
   let app: TestApp;
   beforeAll(async () => {
@@ -69,6 +97,17 @@ describe("live prices", () => {
       body: { query: "anything", mode: "keyword" },
     });
     expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body.credits).toBe(8);
+
+    // The API's price list and the page come from one catalogue: the 2K surcharge is its own field, not credits.
+    const list = (await app.api("GET", "/v1/pricing")).body;
+    const byOperation = Object.fromEntries(list.operations.map((o: { operation: string }) => [o.operation, o]));
+    expect(Object.keys(byOperation)).not.toContain("images.generate.2k");
+    expect(byOperation["training.query"].credits).toBe(2);
+    expect(byOperation["images.generate.ultra"]).toMatchObject({
+      credits: 30,
+      surcharge: { size: "2K", percent: 50, credits: 45 },
+    });
+    for (const o of list.operations) expect(page.body).toContain(o.unit);
 
     const bad = await app.admin("PUT", "/v1/admin/pricing", { ...changed, packs: [] });
     expect(bad.status).toBe(400);

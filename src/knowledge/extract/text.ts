@@ -34,6 +34,32 @@ export function plainBlocks(text: string): Block[] {
   return blocks;
 }
 
+/** The longest first line read as a plain text's title (SciFact's titles reach 300 characters; a paragraph is longer). */
+const MAX_TITLE_CHARS = 300;
+
+/**
+ * Plain text as a document. A short single first line followed by a blank line and more text ("Title\n\nBody…") is
+ * the title: it becomes a heading block and the heading of every block below it, as a Markdown `#` title, an HTML
+ * `<h1>` or a Word heading does, so search weighs it the same whichever format it was uploaded in. A first line ending
+ * like a clause (`,` `;` `:`) is the start of the prose, not a title.
+ */
+export function plainDocument(text: string): ExtractedDocument {
+  const blocks = plainBlocks(text);
+  const first = blocks[0]?.text;
+  const isTitle =
+    first !== undefined &&
+    blocks.length > 1 &&
+    !first.includes("\n") &&
+    first.length <= MAX_TITLE_CHARS &&
+    !/[,;:]$/.test(first);
+  if (!isTitle) return { mimeType: "text/plain", blocks };
+  return {
+    mimeType: "text/plain",
+    title: first,
+    blocks: blocks.map((b, i) => ({ ...b, heading: first, ...(i === 0 ? { kind: "heading" as const } : {}) })),
+  };
+}
+
 // gpt-tokenizer's BPE is quadratic in the length of one pre-token (a run of letters, of symbols, or of whitespace):
 // 100,000 "a"s take 40 s to count, so a hostile upload could stall billing and chunking for hours. Such runs are
 // never prose; they are broken up (letters and symbols every 100 code points, whitespace collapsed) before anything
@@ -94,7 +120,7 @@ function readText(text: string, name?: string): ExtractedDocument {
     const { blocks, title } = markdownBlocks(normalized);
     return { mimeType: "text/markdown", blocks, ...(title ? { title } : {}) };
   }
-  return { mimeType: "text/plain", blocks: plainBlocks(normalized) };
+  return plainDocument(normalized);
 }
 
 /** Throws DOCUMENT_UNREADABLE `empty` when extraction produced no text at all. */

@@ -37,6 +37,40 @@ describe("plain text", () => {
     expect((await upload(be)).blocks[0]!.text).toBe("Ünïcödé 😀 text");
   });
 
+  it("reads a short first line followed by a blank line as the title, the heading of what follows", async () => {
+    const text = "Vitamin D and bone density\n\nA trial of 400 adults.\nSecond line.\n\nResults were mixed.";
+    const expected = [
+      { text: "Vitamin D and bone density", kind: "heading", heading: "Vitamin D and bone density" },
+      { text: "A trial of 400 adults.\nSecond line.", kind: "text", heading: "Vitamin D and bone density" },
+      { text: "Results were mixed.", kind: "text", heading: "Vitamin D and bone density" },
+    ];
+    // JSON text and an uploaded .txt file read the same, and index the title as a Markdown `#` title is indexed.
+    for (const doc of [extractText(text), await upload(Buffer.from(text))]) {
+      expect(doc.title).toBe("Vitamin D and bone density");
+      expect(doc.blocks).toEqual(expected);
+    }
+    const markdown = extractText(text.replace(/^/, "# "), "a.md");
+    expect(markdown.title).toBe("Vitamin D and bone density");
+    expect(markdown.blocks.map((b) => [b.kind, b.heading])).toEqual(expected.map((b) => [b.kind, b.heading]));
+    // The title is billed once, as its own block, exactly as before it was recognised.
+    expect(billableTokens(extractText(text))).toBe(countTokens(text));
+  });
+
+  it("does not read a title into a lone line, a first paragraph of several lines, a long line or a clause", () => {
+    const noTitle = [
+      "Just one line of text",
+      "First line\nof a paragraph\n\nMore.",
+      `${"word ".repeat(70).trim()}\n\nMore.`,
+      "Dear team,\n\nThe meeting moved.",
+      "Note:\n\nThe meeting moved.",
+    ];
+    for (const text of noTitle) {
+      const doc = extractText(text);
+      expect(doc.title, text).toBeUndefined();
+      expect(doc.blocks.every((b) => b.kind === "text" && b.heading === undefined)).toBe(true);
+    }
+  });
+
   it("refuses text with nothing in it", () => {
     expect(() => extractText(" \n\n\t ")).toThrowError(
       expect.objectContaining({ code: "DOCUMENT_UNREADABLE", details: { reason: "empty" } }),

@@ -1,0 +1,81 @@
+import type { IdempotencyStore } from "../http/idempotency.js";
+import type { ImageService } from "../images/service.js";
+import type { JobQueue } from "../jobs/queue.js";
+import type { DeletionReceipt, KnowledgeService } from "../knowledge/service.js";
+import type { Owner } from "../knowledge/store.js";
+
+/** What one deletion removed. */
+export interface DeletedData extends DeletionReceipt {
+  images: number;
+  /** Stored idempotent replies that mentioned what was deleted. */
+  storedReplies: number;
+  jobs: number;
+}
+
+/**
+ * The one way customer content is deleted, for every kind of resource: the domain removes its rows and blobs, the
+ * stored replies that quote the resource go, and then the deletion is made final on disk (on SQLite a WAL
+ * checkpoint, so no copy of a deleted row — a prompt, a document's text — survives in the write-ahead log). A new
+ * kind of deletion is added here, never as another route that could forget a step.
+ */
+export class Deleter {
+  constructor(
+    private readonly deps: {
+      knowledge: KnowledgeService;
+      images: ImageService;
+      idempotency: IdempotencyStore;
+      jobs: JobQueue;
+      /** Makes deleted rows unrecoverable from the database files (a no-op where the engine needs nothing). */
+      finalize: () => Promise<void>;
+    },
+  ) {}
+
+  async deleteImage(owner: Owner, imageId: string): Promise<DeletedData> {
+    const removed = await this.deps.images.delete(owner, imageId);
+    return this.finish(owner.accountId, `img:${imageId}`, { ...none(), ...removed, files: removed.images });
+  }
+
+  async deleteDocument(owner: Owner, kbId: string, docId: string): Promise<DeletedData> {
+    const receipt = await this.deps.knowledge.deleteDocument(owner, kbId, docId);
+    // Stored replies of this knowledge base's queries may quote the document.
+    return this.finish(owner.accountId, `kb:${kbId}`, { ...none(), ...receipt });
+  }
+
+  async deleteKnowledgeBase(owner: Owner, kbId: string): Promise<DeletedData> {
+    const receipt = await this.deps.knowledge.deleteKnowledgeBase(owner, kbId);
+    return this.finish(owner.accountId, `kb:${kbId}`, { ...none(), ...receipt });
+  }
+
+  /** Every knowledge base, document and image of the account, its queued work and every stored reply. */
+  async deleteAccountData(accountId: string): Promise<DeletedData> {
+    const knowledge = await this.deps.knowledge.purgeAccount(accountId);
+    const images = await this.deps.images.purgeAccount(accountId);
+    const jobs = await this.deps.jobs.deleteForAccount(accountId);
+    return this.finish(accountId, undefined, {
+      ...knowledge,
+      files: knowledge.files + images.images,
+      bytes: knowledge.bytes + images.bytes,
+      images: images.images,
+      storedReplies: 0,
+      jobs,
+    });
+  }
+
+  /** Stored replies tagged with the resource (all of the account's without a tag) go, then the deletion is final. */
+  private async finish(accountId: string, tag: string | undefined, data: DeletedData): Promise<DeletedData> {
+    data.storedReplies = await this.deps.idempotency.purge(accountId, tag);
+    await this.deps.finalize();
+    return data;
+  }
+}
+
+const none = (): DeletedData => ({
+  knowledgeBases: 0,
+  documents: 0,
+  chunks: 0,
+  files: 0,
+  bytes: 0,
+  images: 0,
+  storedReplies: 0,
+  jobs: 0,
+});
