@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { createApp, type RunningApp } from "../../src/app.js";
+import { type AppOverrides, createApp, type RunningApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { randomChars } from "../../src/lib/ids.js";
 import { dropSchema, type Engine, PG_URL, tempDir } from "./db.js";
@@ -55,7 +55,11 @@ export async function request<T = any>(
 }
 
 /** The real app on a random loopback port, on a fresh SQLite DATA_DIR or a fresh PostgreSQL schema. */
-export async function startTestApp(engine: Engine, extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  engine: Engine,
+  extraEnv: Record<string, string> = {},
+  overrides: AppOverrides = {},
+): Promise<TestApp> {
   const dataDir = tempDir();
   const schema = engine === "postgres" ? `t_${randomChars(12)}` : undefined;
   const env: Record<string, string> = {
@@ -69,7 +73,7 @@ export async function startTestApp(engine: Engine, extraEnv: Record<string, stri
     ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
     ...extraEnv,
   };
-  const running = await createApp(loadConfig(env));
+  const running = await createApp(loadConfig(env), overrides);
   const url = await running.listen();
   const api = <T>(method: string, path: string, options?: RequestOptions) => request<T>(url, method, path, options);
   return {
