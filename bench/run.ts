@@ -27,6 +27,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
+  load: {
+    file: "bench/query-load.ts",
+    about: "50 clients of hybrid searches for 60 s, local embedder: latency, shedding, charged vs answered",
+  },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
