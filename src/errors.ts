@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   URL_NOT_ALLOWED: { status: 422, title: "The URL points somewhere the service does not fetch from" },
   CONTENT_FILTERED: { status: 422, title: "The provider's safety filter refused the request" },
   RATE_LIMITED: { status: 429, title: "Too many requests" },
+  // Nobody reads it (the client is gone); it names the outcome in logs, metrics and the ledger's release reason.
+  CLIENT_CLOSED_REQUEST: { status: 499, title: "The client closed the connection before the answer" },
   INTERNAL: { status: 500, title: "Internal error" },
   PROVIDER_NOT_CONFIGURED: { status: 501, title: "No provider is configured for this operation" },
   PAYMENTS_NOT_CONFIGURED: { status: 501, title: "Payments are not configured" },

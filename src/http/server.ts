@@ -46,6 +46,7 @@ let requestCounter = 0;
 const nextRequestId = () => `${REQUEST_PREFIX}${(requestCounter++).toString(36).padStart(6, "0")}`;
 
 export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
+  // RFC 9110 Retry-After in seconds, for 429 and 503 answers that know when to come back.
   const retryAfter = error.details.retryAfterSeconds;
   if (typeof retryAfter === "number") reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
   return reply

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { mcToCredits } from "../credits/pricing.js";
 import { ApiError } from "../errors.js";
 import { principalOf, requireActiveLicense } from "../http/auth.js";
+import { signalOnHangUp } from "../http/hang-up.js";
 import type { IdempotencyStore } from "../http/idempotency.js";
 import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
 import { Credits, errors, iso } from "../http/schemas.js";
@@ -361,6 +362,14 @@ export function knowledgeRoutes(
         tags,
         security,
         summary: "Search a knowledge base (1 credit)",
+        description:
+          "Semantic and hybrid searches wait for the embedding model. When it cannot embed the query within the " +
+          "configured wait (EMBEDDING_QUERY_MAX_WAIT_MS, local model), the search is refused at once and nothing " +
+          "is charged: 503 `SERVICE_UNAVAILABLE`, or 429 `RATE_LIMITED` when this account holds more than its " +
+          "share of the queue; both carry `Retry-After` (seconds) and `retryAfterSeconds`. Accounts are served in " +
+          "turn, each account's searches in arrival order. A search without `Idempotency-Key` whose client closes " +
+          "the connection before the answer is stopped and not charged (its hold is released); with a key it runs " +
+          "to completion and a retry with the same key gets its reply.",
         params: KbParams,
         headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
         body: QueryBody,
@@ -381,7 +390,7 @@ export function knowledgeRoutes(
             mode: z.enum(["hybrid", "semantic", "keyword"]).describe("The mode used"),
             credits: Credits,
           }),
-          ...errors(400, 401, 402, 403, 404, 409),
+          ...errors(400, 401, 402, 403, 404, 409, 429, 503),
         },
       },
     },
@@ -389,6 +398,9 @@ export function knowledgeRoutes(
       const principal = await requireActiveLicense(request, licenses);
       const owner = { accountId: principal.accountId, siteId: principal.siteId };
       const kbId = request.params.id;
+      // An unkeyed search whose client hangs up before the answer stops and is not charged; a keyed one runs to
+      // completion, so that a retry with the same key is answered from its stored reply.
+      const signal = request.headers["idempotency-key"] === undefined ? signalOnHangUp(reply) : undefined;
       const result = await idempotency.run(request, owner, request.body, async (run) => {
         const replyOf = ({ hits, mode, chargedMc }: { hits: DescribedHit[]; mode: string; chargedMc: number }) => ({
           status: 200,
@@ -413,6 +425,7 @@ export function knowledgeRoutes(
           await knowledge.query(owner, kbId, request.body, {
             ledgerKey: run.ledgerKey,
             requestId: String(request.id),
+            signal,
             writes: writes && ((outcome) => writes(replyOf(outcome))),
           }),
         );

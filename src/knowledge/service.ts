@@ -541,40 +541,60 @@ export class KnowledgeService {
       mode: SearchMode;
       filter?: { documentIds?: string[]; metadata?: Record<string, MetadataValue> };
     },
-    meta: RequestMeta<{ hits: DescribedHit[]; mode: SearchMode; chargedMc: number }>,
+    meta: RequestMeta<{ hits: DescribedHit[]; mode: SearchMode; chargedMc: number }> & { signal?: AbortSignal },
   ): Promise<{ hits: DescribedHit[]; mode: SearchMode; chargedMc: number }> {
     const kb = await this.requireKnowledgeBase(owner, kbId);
     // Vectors made by another model are not comparable with this one's: search by keywords until re-embedded.
     const mode: SearchMode = kb.embeddingModel === this.deps.embedder.id ? input.mode : "keyword";
-    const { result, chargedMc } = await this.deps.metering.metered<DescribedHit[]>(
-      {
-        accountId: owner.accountId,
-        maxMc: queryMc(this.deps.pricing()),
-        operation: "training.query",
-        idemKey: meta.ledgerKey,
-        requestId: meta.requestId,
-        reference: kb.id,
-        writes: meta.writes && (({ chargedMc, result: hits }) => meta.writes!({ hits, mode, chargedMc })),
-      },
-      async () => {
-        const vector = mode === "keyword" ? undefined : (await this.deps.embedder.embed([input.query], "query"))[0];
-        const hits = await this.deps.index.search({
+    const { embedder, metering } = this.deps;
+    // Admitted (or refused with 503/429) before any credits are held; the vector is computed meanwhile.
+    const ticket =
+      mode === "keyword"
+        ? undefined
+        : embedder.admitQuery?.({ accountId: owner.accountId, text: input.query, signal: meta.signal });
+    try {
+      const { result, chargedMc } = await metering.metered<DescribedHit[]>(
+        {
           accountId: owner.accountId,
-          knowledgeBaseId: kb.id,
-          text: input.query,
-          vector,
-          mode,
-          topK: input.topK,
-          filter: input.filter,
-        });
-        return {
-          result: await this.describeHits(owner, kb.id, hits),
-          chargeMc: queryMc(this.deps.pricing()),
-          quantity: { queries: 1, mode, results: hits.length, knowledgeBaseId: kb.id },
-        };
-      },
-    );
-    return { hits: result, mode, chargedMc };
+          maxMc: queryMc(this.deps.pricing()),
+          operation: "training.query",
+          idemKey: meta.ledgerKey,
+          requestId: meta.requestId,
+          reference: kb.id,
+          writes: meta.writes && (({ chargedMc, result: hits }) => meta.writes!({ hits, mode, chargedMc })),
+        },
+        async () => {
+          const vector =
+            mode === "keyword"
+              ? undefined
+              : ticket
+                ? await ticket.vector
+                : (await embedder.embed([input.query], "query", meta.signal))[0];
+          const hits = await this.deps.index.search({
+            accountId: owner.accountId,
+            knowledgeBaseId: kb.id,
+            text: input.query,
+            vector,
+            mode,
+            topK: input.topK,
+            filter: input.filter,
+          });
+          const described = await this.describeHits(owner, kb.id, hits);
+          // The client left before its answer: the hold is released rather than captured for a reply nobody reads.
+          meta.signal?.throwIfAborted();
+          return {
+            result: described,
+            chargeMc: queryMc(this.deps.pricing()),
+            quantity: { queries: 1, mode, results: hits.length, knowledgeBaseId: kb.id },
+          };
+        },
+      );
+      return { hits: result, mode, chargedMc };
+    } catch (error) {
+      // Refused before its vector was needed (402, say): it leaves the model's queue.
+      ticket?.cancel(error);
+      throw error;
+    }
   }
 
   private async describeHits(owner: Owner, kbId: string, hits: SearchHit[]): Promise<DescribedHit[]> {

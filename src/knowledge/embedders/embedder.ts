@@ -1,3 +1,5 @@
+import type { QueryTicket } from "./scheduler.js";
+
 /** Turns text into vectors. One adapter is chosen at start-up from EMBEDDING_PROVIDER. */
 export interface Embedder {
   /**
@@ -10,5 +12,11 @@ export interface Embedder {
   readonly maxInputChars?: number;
   /** One unit-length vector per text, in order. `kind` lets asymmetric models embed queries differently. */
   embed(texts: string[], kind: "document" | "query", signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * Embedders that queue work in this process (the local model) admit a search's query only when its vector is
+   * expected soon enough, and serve accounts in turn: throws SERVICE_UNAVAILABLE or RATE_LIMITED (with
+   * `retryAfterSeconds`) otherwise. Called before any credits are held. Others leave it out.
+   */
+  admitQuery?(input: { accountId: string; text: string; signal?: AbortSignal }): QueryTicket;
   close?(): Promise<void>;
 }

@@ -26,7 +26,7 @@ const positiveInt = (max: number) =>
 const httpUrl = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
 
 const Schemas = {
-  local: z.object({ LOCAL_EMBEDDING_WORKERS: positiveInt(8) }),
+  local: z.object({ LOCAL_EMBEDDING_WORKERS: positiveInt(8), EMBEDDING_QUERY_MAX_WAIT_MS: positiveInt(600_000) }),
   onnx: z.object({
     EMBEDDING_MODEL_DIR: required,
     EMBEDDING_POOLING: optional.pipe(z.enum(["mean", "cls"], { error: "must be mean or cls" }).optional()),
@@ -89,7 +89,7 @@ export function createEmbedder(env: Record<string, string | undefined>): Embedde
   switch (provider) {
     case "local": {
       const v = parse("local", env);
-      return new LocalEmbedder({ workers: v.LOCAL_EMBEDDING_WORKERS });
+      return new LocalEmbedder({ workers: v.LOCAL_EMBEDDING_WORKERS, maxQueryWaitMs: v.EMBEDDING_QUERY_MAX_WAIT_MS });
     }
     case "onnx": {
       const v = parse("onnx", env);

@@ -15,9 +15,9 @@ type WorkerMessage =
   | { id: number; error: string };
 
 /**
- * A fixed set of worker threads, each holding its own copy of the model, fed from one queue. Running the model off
- * the main thread keeps the event loop answering HTTP while a batch takes a second or more; queries jump the
- * queue so a search never waits behind a large ingestion.
+ * A fixed set of worker threads, each holding its own copy of the model. Running the model off the main thread keeps
+ * the event loop answering HTTP while a batch takes a second or more. What runs next is EmbeddingScheduler's choice
+ * (queries first, fair between accounts): it never hands the pool more calls than it has workers.
  */
 export class ModelWorkerPool {
   private readonly queue: Job[] = [];
@@ -49,30 +49,11 @@ export class ModelWorkerPool {
     return new ModelWorkerPool(workers);
   }
 
-  /** Embeds one batch: `texts.length × 512` floats. `urgent` jobs go to the front of the queue. */
-  run(texts: string[], urgent: boolean, signal?: AbortSignal): Promise<Float32Array> {
+  /** Embeds one batch: `texts.length × 512` floats. Calls beyond the number of workers wait in arrival order. */
+  run(texts: string[]): Promise<Float32Array> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise<Float32Array>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, texts, resolve, reject };
-      if (signal) {
-        const onAbort = () => {
-          const queued = this.queue.indexOf(job);
-          if (queued >= 0) this.queue.splice(queued, 1);
-          // A batch already in a worker runs to its end; its result is then dropped.
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        const settle =
-          <T>(fn: (value: T) => void) =>
-          (value: T) => {
-            signal.removeEventListener("abort", onAbort);
-            fn(value);
-          };
-        job.resolve = settle(resolve);
-        job.reject = settle(reject);
-      }
-      if (urgent) this.queue.unshift(job);
-      else this.queue.push(job);
+      this.queue.push({ id: this.nextId++, texts, resolve, reject });
       this.dispatch();
     });
   }

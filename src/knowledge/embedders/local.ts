@@ -1,6 +1,6 @@
 import type { Embedder } from "./embedder.js";
 import { ModelWorkerPool } from "./local-pool.js";
-import { throwIfAborted, toUnitVector } from "./vectors.js";
+import { EmbeddingScheduler, type QueryTicket } from "./scheduler.js";
 
 export const LOCAL_EMBEDDER_ID = "local:use-lite-512";
 const DIMENSIONS = 512;
@@ -21,7 +21,15 @@ export interface LocalEmbedderOptions {
    * 1, and a query queued behind ingestion waits for at most one batch.
    */
   batchSize?: number;
+  /**
+   * A search whose query vector is expected later than this is refused (503, or 429 for an account over its share)
+   * before anything is charged. Default 2,000 ms.
+   */
+  maxQueryWaitMs?: number;
 }
+
+/** Model time per text before the first call is measured: ~10 texts/s on one worker (bench/embedders.ts). */
+const INITIAL_MS_PER_TEXT = 100;
 
 /**
  * The offline default: Universal Sentence Encoder lite (512-d) from `@energetic-ai/embeddings`, whose weights ship
@@ -36,35 +44,41 @@ export class LocalEmbedder implements Embedder {
    */
   readonly maxInputChars = 512;
   private readonly workers: number;
-  private readonly batchSize: number;
+  private readonly scheduler: EmbeddingScheduler;
   private pool?: Promise<ModelWorkerPool>;
 
   constructor(options: LocalEmbedderOptions = {}) {
     this.workers = Math.max(1, options.workers ?? 1);
-    this.batchSize = Math.max(1, options.batchSize ?? 8);
+    this.scheduler = new EmbeddingScheduler({
+      slots: this.workers,
+      batchSize: Math.max(1, options.batchSize ?? 8),
+      dimensions: DIMENSIONS,
+      label: "the local model",
+      runBatch: async (texts, started) => {
+        const pool = await this.load();
+        started();
+        return pool.run(texts);
+      },
+      maxQueryWaitMs: options.maxQueryWaitMs ?? 2000,
+      initialMsPerText: INITIAL_MS_PER_TEXT,
+    });
   }
 
-  async embed(texts: string[], kind: "document" | "query", signal?: AbortSignal): Promise<Float32Array[]> {
-    throwIfAborted(signal);
-    if (texts.length === 0) return [];
-    const pool = await this.load();
-    throwIfAborted(signal);
-    const batches: Promise<Float32Array>[] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      batches.push(pool.run(texts.slice(start, start + this.batchSize), kind === "query", signal));
-    }
-    // Every batch is queued at once so that all workers share one call; the first failure or abort wins.
-    const flat = await Promise.all(batches);
-    const vectors: Float32Array[] = [];
-    for (const block of flat) {
-      for (let offset = 0; offset < block.length; offset += DIMENSIONS) {
-        vectors.push(toUnitVector(block.subarray(offset, offset + DIMENSIONS), "the local model"));
-      }
-    }
-    return vectors;
+  embed(texts: string[], kind: "document" | "query", signal?: AbortSignal): Promise<Float32Array[]> {
+    return this.scheduler.embed(texts, kind, signal);
+  }
+
+  admitQuery(input: { accountId: string; text: string; signal?: AbortSignal }): QueryTicket {
+    return this.scheduler.admitQuery(input);
+  }
+
+  /** The scheduler's view: what waits, what runs, the measured model time per text. */
+  queueStats() {
+    return this.scheduler.stats();
   }
 
   async close(): Promise<void> {
+    this.scheduler.rejectWaiting(new Error("the embedder was closed"));
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await (await pool.catch(() => undefined))?.close();

@@ -111,5 +111,8 @@ describe("createEmbedder", () => {
     expect(() => createEmbedder({ EMBEDDING_PROVIDER: "local", LOCAL_EMBEDDING_WORKERS: "64" })).toThrow(
       /LOCAL_EMBEDDING_WORKERS must be at most 8/,
     );
+    expect(() => createEmbedder({ EMBEDDING_PROVIDER: "local", EMBEDDING_QUERY_MAX_WAIT_MS: "2s" })).toThrow(
+      /EMBEDDING_QUERY_MAX_WAIT_MS must be a whole number/,
+    );
   });
 });
