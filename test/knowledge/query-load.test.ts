@@ -18,7 +18,7 @@ describe.each(ENGINES)("searches under load (%s)", (engine) => {
   let b: TestCustomer;
 
   beforeAll(async () => {
-    const gated = gatedEmbedder({ slots: 1, batchSize: 4, initialMsPerText: 100, maxQueryWaitMs: 1000 });
+    const gated = gatedEmbedder({ workers: 1, batchSize: 4, initialMsPerText: 100, maxQueryWaitMs: 1000 });
     model = gated.model;
     scheduler = gated.scheduler;
     app = await startTestApp(engine, {}, { embedder: gated.embedder });

@@ -1,34 +1,44 @@
 import { Worker } from "node:worker_threads";
 import { modelPackagePaths, WORKER_SOURCE } from "./local-worker.js";
 
+/** A model call's vectors and the time the model spent on it (not counting any wait in the worker). */
+export interface ModelResult {
+  vectors: Float32Array;
+  modelMs: number;
+}
+
 interface Job {
   id: number;
   texts: string[];
-  resolve: (vectors: Float32Array) => void;
+  resolve: (result: ModelResult) => void;
   reject: (error: unknown) => void;
 }
 
 type WorkerMessage =
   | { ready: true }
   | { failed: string }
-  | { id: number; vectors: Float32Array }
+  | { id: number; vectors: Float32Array; modelMs: number }
   | { id: number; error: string };
 
 /**
  * A fixed set of worker threads, each holding its own copy of the model. Running the model off the main thread keeps
  * the event loop answering HTTP while a batch takes a second or more. What runs next is EmbeddingScheduler's choice
- * (queries first, fair between accounts): it never hands the pool more calls than it has workers.
+ * (queries first, fair between accounts). Each worker holds up to `depth` calls, run one after another, so that it
+ * starts the next as soon as one ends even when the main thread is slow to answer.
  */
 export class ModelWorkerPool {
   private readonly queue: Job[] = [];
-  private readonly busy = new Map<Worker, Job>();
-  private readonly idle: Worker[] = [];
+  /** Calls sent to each worker and not yet answered, oldest first. */
+  private readonly sent = new Map<Worker, Job[]>();
   private nextId = 1;
   private broken?: Error;
 
-  private constructor(private readonly workers: Worker[]) {
-    this.idle.push(...workers);
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly depth: number,
+  ) {
     for (const worker of workers) {
+      this.sent.set(worker, []);
       worker.on("message", (message: WorkerMessage) => this.onMessage(worker, message));
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => this.fail(new Error(`an embedding worker exited with code ${code}`)));
@@ -37,7 +47,11 @@ export class ModelWorkerPool {
   }
 
   /** Starts `size` workers and resolves once every one has loaded the model. */
-  static async start(size: number, limits: { maxTokens: number; maxChars: number }): Promise<ModelWorkerPool> {
+  static async start(
+    size: number,
+    limits: { maxTokens: number; maxChars: number },
+    depth = 2,
+  ): Promise<ModelWorkerPool> {
     const workerData = { ...limits, paths: modelPackagePaths() };
     const workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
     try {
@@ -46,13 +60,13 @@ export class ModelWorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    return new ModelWorkerPool(workers);
+    return new ModelWorkerPool(workers, depth);
   }
 
-  /** Embeds one batch: `texts.length × 512` floats. Calls beyond the number of workers wait in arrival order. */
-  run(texts: string[]): Promise<Float32Array> {
+  /** Embeds one batch: `texts.length × 512` floats. Calls beyond what the workers hold wait in arrival order. */
+  run(texts: string[]): Promise<ModelResult> {
     if (this.broken) return Promise.reject(this.broken);
-    return new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<ModelResult>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, texts, resolve, reject });
       this.dispatch();
     });
@@ -68,10 +82,13 @@ export class ModelWorkerPool {
   }
 
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      let worker: Worker | undefined;
+      for (const [w, jobs] of this.sent)
+        if (jobs.length < this.depth && (!worker || jobs.length < this.sent.get(worker)!.length)) worker = w;
+      if (!worker) return;
       const job = this.queue.shift()!;
-      this.busy.set(worker, job);
+      this.sent.get(worker)!.push(job);
       // A worker with work in hand keeps the process alive, an idle one does not.
       worker.ref();
       worker.postMessage({ id: job.id, texts: job.texts });
@@ -79,21 +96,21 @@ export class ModelWorkerPool {
   }
 
   private onMessage(worker: Worker, message: WorkerMessage): void {
-    const job = this.busy.get(worker);
+    const jobs = this.sent.get(worker)!;
+    const job = jobs[0];
     if (!job || !("id" in message) || message.id !== job.id) return;
-    this.busy.delete(worker);
-    worker.unref();
-    this.idle.push(worker);
+    jobs.shift();
+    if (jobs.length === 0) worker.unref();
     if ("error" in message) job.reject(new Error(`the local embedding model failed: ${message.error}`));
-    else job.resolve(message.vectors);
+    else job.resolve({ vectors: message.vectors, modelMs: message.modelMs });
     this.dispatch();
   }
 
   private fail(error: Error): void {
     if (this.broken) return;
     this.broken = error;
-    for (const job of [...this.busy.values(), ...this.queue.splice(0)]) job.reject(error);
-    this.busy.clear();
+    for (const jobs of this.sent.values()) for (const job of jobs.splice(0)) job.reject(error);
+    for (const job of this.queue.splice(0)) job.reject(error);
   }
 }
 

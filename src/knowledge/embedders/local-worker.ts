@@ -64,13 +64,19 @@ async function embed({ core, model }, texts) {
 
 load().then(
   (loaded) => {
-    parentPort.on("message", async (job) => {
-      try {
-        const vectors = await embed(loaded, job.texts);
-        parentPort.postMessage({ id: job.id, vectors }, [vectors.buffer]);
-      } catch (error) {
-        parentPort.postMessage({ id: job.id, error: String((error && error.stack) || error) });
-      }
+    // One call at a time, in arrival order: a call sent while another runs starts the moment it ends, without
+    // waiting for the main thread. Each answer carries the model's own time for it.
+    let previous = Promise.resolve();
+    parentPort.on("message", (job) => {
+      previous = previous.then(async () => {
+        const started = performance.now();
+        try {
+          const vectors = await embed(loaded, job.texts);
+          parentPort.postMessage({ id: job.id, vectors, modelMs: performance.now() - started }, [vectors.buffer]);
+        } catch (error) {
+          parentPort.postMessage({ id: job.id, error: String((error && error.stack) || error) });
+        }
+      });
     });
     parentPort.postMessage({ ready: true });
   },

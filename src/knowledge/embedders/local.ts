@@ -50,15 +50,12 @@ export class LocalEmbedder implements Embedder {
   constructor(options: LocalEmbedderOptions = {}) {
     this.workers = Math.max(1, options.workers ?? 1);
     this.scheduler = new EmbeddingScheduler({
-      slots: this.workers,
+      workers: this.workers,
+      callsPerWorker: 2,
       batchSize: Math.max(1, options.batchSize ?? 8),
       dimensions: DIMENSIONS,
       label: "the local model",
-      runBatch: async (texts, started) => {
-        const pool = await this.load();
-        started();
-        return pool.run(texts);
-      },
+      runBatch: async (texts) => (await this.load()).run(texts),
       maxQueryWaitMs: options.maxQueryWaitMs ?? 2000,
       initialMsPerText: INITIAL_MS_PER_TEXT,
     });

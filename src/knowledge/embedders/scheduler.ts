@@ -3,23 +3,25 @@ import { FairQueue, type QueuedWork } from "./fair-queue.js";
 import { throwIfAborted, toUnitVector } from "./vectors.js";
 
 export interface SchedulerOptions {
-  /** Model calls that may run at once (one per worker thread). */
-  slots: number;
+  /** Model calls that run at once (one per worker thread). */
+  workers: number;
+  /**
+   * Calls handed to each worker at a time: with 2, a worker starts its next call the moment one ends instead of
+   * waiting for the main thread to answer (which a busy event loop can make slow).
+   */
+  callsPerWorker: number;
   /** Texts per model call at most. */
   batchSize: number;
   dimensions: number;
   /** Names the model in errors. */
   label: string;
-  /**
-   * Runs the model on one batch: `texts.length × dimensions` floats, row after row. Calls `started` when the model
-   * begins on it (after loading, say), so that only model time is measured.
-   */
-  runBatch(texts: string[], started: () => void): Promise<Float32Array>;
+  /** Runs the model on one batch: `texts.length × dimensions` floats, row after row, and the model's own time. */
+  runBatch(texts: string[]): Promise<{ vectors: Float32Array; modelMs: number }>;
   /** A query whose vector is expected later than this is refused, before anything is charged. */
   maxQueryWaitMs: number;
   /** Model time per text until the first batch has been measured. */
   initialMsPerText: number;
-  /** The clock that measures the model (tests pass one they move by hand). */
+  /** The clock for how long running calls have run (tests pass one they move by hand). */
   now?: () => number;
 }
 
@@ -83,17 +85,23 @@ export class EmbeddingScheduler {
   }
 
   /**
-   * When a new query of `accountId` would get its vector: the model time of what runs now and of what round-robin
-   * serves before it, including the rest of the model call it joins, shared by the slots.
+   * When a new query of `accountId` would get its vector: the model time of the calls handed to the workers (less
+   * what the running ones have done) and of what round-robin serves before it, including the rest of the model
+   * call it joins, shared by the workers.
    */
   expectedQueryWaitMs(accountId: string): number {
     const load = this.queue.queryLoad(accountId);
-    const { batchSize, slots } = this.options;
+    const { batchSize, workers } = this.options;
     const throughItsCall = Math.min(load.total + 1, Math.ceil((load.ahead + 1) / batchSize) * batchSize);
     const now = this.now();
-    let running = 0;
-    for (const call of this.inFlight) running += Math.max(0, call.texts * this.msPerText - (now - call.startedAt));
-    return (running + throughItsCall * this.msPerText) / slots;
+    let handedOut = 0;
+    // Calls are kept in the order they were handed out; the oldest `workers` of them are the ones running.
+    let position = 0;
+    for (const call of this.inFlight) {
+      const ran = position++ < workers ? now - call.startedAt : 0;
+      handedOut += Math.max(0, call.texts * this.msPerText - ran);
+    }
+    return (handedOut + throughItsCall * this.msPerText) / workers;
   }
 
   /** What waits and what runs, and the model time per text as measured: for metrics, tests and benchmarks. */
@@ -161,20 +169,18 @@ export class EmbeddingScheduler {
   }
 
   private dispatch(): void {
-    while (this.inFlight.size < this.options.slots) {
+    while (this.inFlight.size < this.options.workers * this.options.callsPerWorker) {
       const batch = this.queue.takeBatch(this.options.batchSize);
       if (batch.length === 0) return;
       const texts = batch.flatMap((job) => job.texts);
       const call = { texts: texts.length, startedAt: this.now() };
       this.inFlight.add(call);
       this.options
-        .runBatch(texts, () => {
-          call.startedAt = this.now();
-        })
-        .then((flat) => {
+        .runBatch(texts)
+        .then(({ vectors: flat, modelMs }) => {
           if (flat.length !== texts.length * this.options.dimensions)
             throw new ApiError("PROVIDER_ERROR", `${this.options.label} returned ${flat.length} values`);
-          this.measure(texts.length, this.now() - call.startedAt);
+          this.measure(texts.length, modelMs);
           let offset = 0;
           for (const job of batch) {
             const end = offset + job.texts.length * this.options.dimensions;
@@ -187,6 +193,9 @@ export class EmbeddingScheduler {
         })
         .finally(() => {
           this.inFlight.delete(call);
+          // The next call handed out to this worker started when this one ended.
+          const next = [...this.inFlight][this.options.workers - 1];
+          if (next) next.startedAt = Math.max(next.startedAt, this.now());
           this.dispatch();
         });
     }

@@ -4,8 +4,8 @@ import { fakeVector } from "./fake-vectors.js";
 
 export interface ModelCall {
   texts: string[];
-  /** Answers the call with each text's fake vector. */
-  release(): void;
+  /** Answers the call with each text's fake vector, reporting `modelMs` of model time (default 100 per text). */
+  release(modelMs?: number): void;
   fail(error: Error): void;
 }
 
@@ -22,12 +22,12 @@ export class GatedModel {
 
   constructor(readonly dimensions: number) {}
 
-  readonly runBatch = (texts: string[], started: () => void): Promise<Float32Array> =>
-    new Promise<Float32Array>((resolve, reject) => {
-      started();
+  readonly runBatch = (texts: string[]): Promise<{ vectors: Float32Array; modelMs: number }> =>
+    new Promise((resolve, reject) => {
       const call: ModelCall = {
         texts,
-        release: () => resolve(Float32Array.from(texts.flatMap((t) => fakeVector(t, this.dimensions)))),
+        release: (modelMs = 100 * texts.length) =>
+          resolve({ vectors: Float32Array.from(texts.flatMap((t) => fakeVector(t, this.dimensions))), modelMs }),
         fail: reject,
       };
       this.calls.push(call);
@@ -63,7 +63,8 @@ export function gatedEmbedder(options: Partial<SchedulerOptions> & { dimensions?
   const dimensions = options.dimensions ?? 32;
   const model = new GatedModel(dimensions);
   const scheduler = new EmbeddingScheduler({
-    slots: 1,
+    workers: 1,
+    callsPerWorker: 1,
     batchSize: 4,
     label: "the gated test model",
     maxQueryWaitMs: 1000,

@@ -85,7 +85,7 @@ describe("FairQueue (the order the embedding model serves)", () => {
 
 describe("EmbeddingScheduler (admission by expected wait)", () => {
   // One slot, 4 texts per call, 100 ms per text until measured, 1 s allowed; the clock stands still at 0.
-  const setup = () => gatedEmbedder({ slots: 1, batchSize: 4, initialMsPerText: 100, maxQueryWaitMs: 1000 });
+  const setup = () => gatedEmbedder({ workers: 1, batchSize: 4, initialMsPerText: 100, maxQueryWaitMs: 1000 });
 
   it("admits while the expected wait fits, then refuses: 503 when the queue is full, 429 for an account over its share", async () => {
     const { scheduler, model } = setup();
@@ -131,9 +131,9 @@ describe("EmbeddingScheduler (admission by expected wait)", () => {
     const { scheduler, model } = gatedEmbedder({ batchSize: 4, initialMsPerText: 100, now: () => now });
     const done = scheduler.embed(["d1", "d2", "d3", "d4"], "document");
     const call = await model.nextCall();
-    now += 800; // 200 ms per text this time
+    now += 800;
     expect(scheduler.expectedQueryWaitMs("A")).toBe(100); // the running call is overdue; the query's own text
-    call.release();
+    call.release(800); // 200 ms per text this time
     await done;
     expect(scheduler.stats().msPerText).toBeCloseTo(0.3 * 200 + 0.7 * 100, 9);
   });
@@ -185,6 +185,22 @@ describe("EmbeddingScheduler (admission by expected wait)", () => {
     expect((await documents).length).toBe(6);
     expect(model.calls.map((call) => call.texts)).toEqual([["d1", "d2", "d3", "d4"], ["q"], ["d5", "d6"]]);
     await q.vector;
+  });
+
+  it("hands a worker its next call while one runs, and counts that call as work ahead of a new query", async () => {
+    const { scheduler, model } = gatedEmbedder({ workers: 1, callsPerWorker: 2, batchSize: 4, initialMsPerText: 100 });
+    const first = scheduler.admitQuery({ accountId: "A", text: "a1" });
+    const second = scheduler.admitQuery({ accountId: "B", text: "b1" });
+    const third = scheduler.admitQuery({ accountId: "C", text: "c1" });
+    expect(model.calls.map((call) => call.texts)).toEqual([["a1"], ["b1"]]);
+    expect(scheduler.stats()).toMatchObject({ waiting: 1, running: 2 });
+    // a1 and b1 handed out, c1 waiting, then the new query's own text: 4 × 100 ms.
+    expect(scheduler.expectedQueryWaitMs("D")).toBe(400);
+    model.open = true;
+    model.calls[0]!.release();
+    model.calls[1]!.release();
+    await Promise.all([first.vector, second.vector, third.vector]);
+    expect(model.calls.map((call) => call.texts)).toEqual([["a1"], ["b1"], ["c1"]]);
   });
 
   it("a failed model call fails only the work in it", async () => {
