@@ -113,6 +113,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metrics = createMetrics();
   const app = await createServer({
     logLevel: config.logLevel,
+    logFormat: config.logFormat,
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
     trustProxy: config.trustProxy,

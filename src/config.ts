@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   TRUST_PROXY: bool.default(false),
   TLS_CERT_FILE: optionalString,
   TLS_KEY_FILE: optionalString,
@@ -81,6 +82,8 @@ export interface Config {
   adminToken?: string;
   publicUrl: string;
   logLevel: Env["LOG_LEVEL"];
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+  logFormat: Env["LOG_FORMAT"];
   trustProxy: boolean;
   tls?: { certFile: string; keyFile: string };
   bodyLimitBytes: number;
@@ -153,6 +156,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminToken: env.ADMIN_TOKEN,
     publicUrl: (env.PUBLIC_URL ?? `${scheme}://${localHost}:${env.PORT}`).replace(/\/+$/, ""),
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     trustProxy: env.TRUST_PROXY,
     tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -13,6 +13,7 @@ import {
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { ApiError, isApiError, toProblem } from "../errors.js";
 import { newId } from "../lib/ids.js";
+import { prettyLogStream } from "../lib/pretty-log.js";
 import type { Metrics } from "./metrics.js";
 import { checkRequestText, parseJsonText, textOfBytes, textRefusal } from "./text-rule.js";
 
@@ -26,6 +27,8 @@ export type App = FastifyInstance<
 
 export interface ServerOptions {
   logLevel: string;
+  /** `auto`: readable lines when stdout is a terminal, JSON lines (for a log collector) otherwise. */
+  logFormat: "auto" | "json" | "pretty";
   bodyLimitBytes: number;
   /** Largest file a multipart upload may carry. */
   uploadLimitBytes: number;
@@ -44,6 +47,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const REQUEST_PREFIX = newId("req").slice(0, 22);
 let requestCounter = 0;
 const nextRequestId = () => `${REQUEST_PREFIX}${(requestCounter++).toString(36).padStart(6, "0")}`;
+
+/** pino's default destination writes JSON lines to stdout; a person at a terminal gets readable lines instead. */
+function logDestination(format: ServerOptions["logFormat"]) {
+  const stdout = process.stdout;
+  const terminal = stdout.isTTY === true;
+  if (format === "json" || (format === "auto" && !terminal)) return {};
+  // hasColors() honours NO_COLOR, FORCE_COLOR and TERM=dumb.
+  return { stream: prettyLogStream(stdout, { color: terminal && stdout.hasColors() }) };
+}
 
 export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
   // RFC 9110 Retry-After in seconds, for 429 and 503 answers that know when to come back.
@@ -131,6 +143,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
     logger: {
       level: options.logLevel,
       redact: ["req.headers.authorization", "req.headers.cookie", "req.headers['stripe-signature']"],
+      ...logDestination(options.logFormat),
     },
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
