@@ -139,6 +139,25 @@ async function chargedSearches(url: string, customers: Customer[]): Promise<{ ch
   return { charged, reserved };
 }
 
+/**
+ * The service's own view (its request histogram, from when it has read a request to when it answers): the share of
+ * searches with `status` answered within `le` seconds. Set beside the clients' view, it tells time spent in the
+ * service from time spent reaching it (the clients' event loop, the network stack, a busy machine).
+ */
+async function serverShareWithin(url: string, status: number, le: string): Promise<number> {
+  const text = (await request(url, "GET", "/metrics", { token: ADMIN_TOKEN })).body as string;
+  const route = 'route="/v1/knowledge-bases/:id/query"';
+  const pick = (name: string, extra = "") =>
+    Number(
+      text
+        .split("\n")
+        .find((l) => l.startsWith(name) && l.includes(route) && l.includes(`status="${status}"`) && l.includes(extra))
+        ?.split(" ")
+        .at(-1) ?? Number.NaN,
+    );
+  return pick("http_request_duration_seconds_bucket", `le="${le}"`) / pick("http_request_duration_seconds_count");
+}
+
 const rows: (string | number)[][] = [];
 for (const engine of values.engines.split(",")) {
   const dataDir = tempDir();
@@ -162,6 +181,8 @@ for (const engine of values.engines.split(",")) {
     const model = (modelBefore + modelAfter) / 2;
     // Answers have all arrived; a hold of a request still finishing would show as reserved.
     const { charged, reserved } = await chargedSearches(service.url, customers);
+    const served = await serverShareWithin(service.url, 200, "2.5");
+    const refused = await serverShareWithin(service.url, 429, "0.01");
     const ok = outcomes.filter((o) => o.status === 200);
     const shed = outcomes.filter((o) => o.status === 503 || o.status === 429);
     const rateLimited = outcomes.filter((o) => o.status === 429).length;
@@ -185,6 +206,7 @@ for (const engine of values.engines.split(",")) {
       ),
       timeouts,
       other,
+      `${fmt(100 * served)} % / ${fmt(100 * refused)} %`,
       `${charged} / ${ok.length}${reserved ? ` (+${reserved} held)` : ""}`,
       `${fmt(throughput)} / ${fmt(model)} = ${fmt(throughput / model, 2)}`,
     ]);
@@ -210,6 +232,7 @@ console.log(
       "p99 ms of a refusal",
       "client timeouts",
       "other",
+      "in the service: 200s ≤ 2.5 s / 429s ≤ 10 ms",
       "charged / answered",
       "searches/s ÷ model texts/s",
     ],

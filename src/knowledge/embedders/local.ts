@@ -18,7 +18,8 @@ export interface LocalEmbedderOptions {
   workers?: number;
   /**
    * Texts per model call. Default 8: CPU per text measured the same from 8 to 32 (within noise) and ~10% above at
-   * 1, and a query queued behind ingestion waits for at most one batch.
+   * 1, and a query queued behind ingestion waits for at most two batches (the one running and the one its worker
+   * holds next).
    */
   batchSize?: number;
   /**
