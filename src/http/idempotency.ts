@@ -200,6 +200,16 @@ export class IdempotencyStore {
     ]);
   }
 
+  /** Deletes every reply stored for one site's requests. */
+  async purgeCaller(accountId: string, siteId: string): Promise<number> {
+    const prefix = `${siteId}/`;
+    return this.sql.run("DELETE FROM idempotent_requests WHERE account_id = ? AND substr(idem_key, 1, ?) = ?", [
+      accountId,
+      prefix.length,
+      prefix,
+    ]);
+  }
+
   async deleteExpired(now = Date.now()): Promise<number> {
     return this.sql.run("DELETE FROM idempotent_requests WHERE expires_at <= ? AND state = 'done'", [now]);
   }

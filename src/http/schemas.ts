@@ -30,3 +30,10 @@ export const iso = (ms: number | null | undefined) =>
 export function errors(...statuses: number[]) {
   return Object.fromEntries(statuses.map((s) => [s, Problem])) as Record<number, typeof Problem>;
 }
+
+/** A resource's scope: a site of the account, or null for every site of it (what the owner creates by default). */
+export const ScopeSiteId = z
+  .string()
+  .max(100)
+  .nullable()
+  .describe("the site it is restricted to; null: shared by every site of the account");

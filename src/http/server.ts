@@ -255,7 +255,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
           "`IDEMPOTENCY_CONFLICT` (do not retry). While the first still runs: 409 `IDEMPOTENCY_IN_PROGRESS` with " +
           "`Retry-After`. A reply that charged credits is stored in the same transaction as the charge, so a retry " +
           "after any crash or outage replays it and never charges twice. After a server error (5xx) retry with the " +
-          "same key.\n\n**Outages.** When the database is unreachable the service answers 503 `SERVICE_UNAVAILABLE` " +
+          "same key.\n\n**Who sees what.** Keys are the account owner's (a licence key, or the dashboard signed in with it) " +
+          "or a site's (`ak_…`). Knowledge bases and images the owner creates are shared by every site of the account " +
+          "unless the owner restricts one to a site (`siteId`); what a site's key creates is that site's. A site's key " +
+          "reads the shared resources and its own site's and changes (uploads, deletes) only its own site's (403 " +
+          "otherwise); another site's resources and another account's answer 404. Only the owner moves a resource " +
+          "between scopes (`PATCH`). `DELETE /v1/data` with a site's key erases that site's data only.\n\n**Outages.** When the database is unreachable the service answers 503 `SERVICE_UNAVAILABLE` " +
           "with `Retry-After`. `charged: false` in a 5xx problem means nothing was charged; without it, a request " +
           "sent without a key may have been charged (its ledger shows it) — send an `Idempotency-Key` to be sure.",
       },

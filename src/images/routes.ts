@@ -6,8 +6,9 @@ import { OutputSize, Quality } from "../credits/quotes.js";
 import { principalOf, requireActiveLicense } from "../http/auth.js";
 import type { IdempotencyStore } from "../http/idempotency.js";
 import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
-import { Credits, errors, iso } from "../http/schemas.js";
+import { Credits, errors, iso, ScopeSiteId } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import { requireScopeChoice } from "../licenses/scope.js";
 import type { LicenseStore } from "../licenses/store.js";
 import type { Deleter } from "../privacy/deleter.js";
 import { ASPECT_RATIOS, type ImageInput } from "./providers/provider.js";
@@ -73,6 +74,7 @@ export const UpscaleBody = z
 const ImageSchema = z.object({
   id: z.string(),
   url: z.string(),
+  siteId: ScopeSiteId,
   width: z.number().int(),
   height: z.number().int(),
   mimeType: z.string(),
@@ -128,6 +130,7 @@ export function imageRoutes(
   const present = (img: StoredImage): z.infer<typeof ImageSchema> => ({
     id: img.id,
     url: `${deps.publicUrl}/v1/images/${img.id}/content`,
+    siteId: img.siteId,
     width: img.width,
     height: img.height,
     mimeType: img.mimeType,
@@ -317,6 +320,26 @@ export function imageRoutes(
     "/v1/images/:id",
     { ...customer, schema: { tags, security, params: IdParams, response: { 200: ImageSchema, ...errors(401, 404) } } },
     async (request) => present(await images.get(ownerOf(request), request.params.id)),
+  );
+
+  app.patch(
+    "/v1/images/:id",
+    {
+      ...customer,
+      schema: {
+        tags,
+        security,
+        summary: "Change which sites may use an image (owner only)",
+        params: IdParams,
+        body: z.object({ siteId: ScopeSiteId }),
+        response: { 200: ImageSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const owner = ownerOf(request);
+      await requireScopeChoice(deps.licenses, owner, request.body.siteId);
+      return present(await images.setScope(owner, request.params.id, request.body.siteId));
+    },
   );
 
   app.get(

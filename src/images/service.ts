@@ -248,9 +248,28 @@ export class ImageService {
     return this.deps.store.list(owner, page);
   }
 
-  async delete(owner: ImageOwner, id: string): Promise<{ images: number; bytes: number }> {
+  /** An image the caller may change: the owner any of the account's, a site's key only its own site's. */
+  async requireWritable(owner: ImageOwner, id: string): Promise<StoredImage> {
     const image = await this.get(owner, id);
+    if (owner.siteId && image.siteId !== owner.siteId)
+      throw new ApiError(
+        "FORBIDDEN",
+        "this image is shared by every site of the account: a site can use it, only the account owner can change it",
+      );
+    return image;
+  }
+
+  async delete(owner: ImageOwner, id: string): Promise<{ images: number; bytes: number }> {
+    const image = await this.requireWritable(owner, id);
     return this.removeImage(owner.accountId, image);
+  }
+
+  /** Moves an image to another scope; the owner's alone (the caller checks the site is the account's). */
+  async setScope(owner: ImageOwner, id: string, siteId: string | null): Promise<StoredImage> {
+    if (owner.siteId) throw new ApiError("FORBIDDEN", "only the account owner can change who may use an image");
+    await this.get(owner, id);
+    await this.deps.store.setSite(owner.accountId, id, siteId);
+    return this.get(owner, id);
   }
 
   private async removeImage(accountId: string, image: { id: string; blobKey: string }) {
@@ -259,15 +278,18 @@ export class ImageService {
     return { images, bytes };
   }
 
-  async purgeAccount(accountId: string): Promise<{ images: number; bytes: number }> {
+  /** Every image of the account or, with `siteId`, of that site (what the site's `DELETE /v1/data` removes). */
+  async purgeAccount(accountId: string, siteId?: string): Promise<{ images: number; bytes: number; ids: string[] }> {
     let images = 0;
     let bytes = 0;
-    for (const img of await this.deps.store.idsOfAccount(accountId)) {
+    const ids: string[] = [];
+    for (const img of await this.deps.store.idsOfAccount(accountId, siteId)) {
       const r = await this.removeImage(accountId, img);
       images += r.images;
       bytes += r.bytes;
+      ids.push(img.id);
     }
-    bytes += (await this.deps.blobs.deletePrefix(`${accountId}/images`)).bytes;
-    return { images, bytes };
+    if (!siteId) bytes += (await this.deps.blobs.deletePrefix(`${accountId}/images`)).bytes;
+    return { images, bytes, ids };
   }
 }

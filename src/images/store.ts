@@ -42,12 +42,14 @@ const toImage = (r: Row): StoredImage => ({
   createdAt: Number(r.created_at),
 });
 
+/** Who asks, with the same scope rules as knowledge bases (see knowledge/store.ts `Owner`). */
 export interface ImageOwner {
   accountId: string;
   siteId: string | null;
 }
 
-const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)";
+// What an owner may see: the account's shared images and, for a site's key, its own site's.
+const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id IS NULL OR site_id = ?)";
 const owned = (o: ImageOwner) => [o.accountId, o.siteId, o.siteId];
 
 /** Metadata of stored images; their bytes are in the blob store. Every read is scoped to its owner. */
@@ -103,10 +105,18 @@ export class ImageStore {
     return this.sql.run("DELETE FROM images WHERE id = ? AND account_id = ?", [id, accountId]);
   }
 
-  async idsOfAccount(accountId: string): Promise<{ id: string; blobKey: string }[]> {
+  /** Moves an image to another scope (a site of the account, or null for every site). */
+  async setSite(accountId: string, id: string, siteId: string | null): Promise<boolean> {
+    return (
+      (await this.sql.run("UPDATE images SET site_id = ? WHERE id = ? AND account_id = ?", [siteId, id, accountId])) > 0
+    );
+  }
+
+  /** The account's images; with `siteId`, only that site's. */
+  async idsOfAccount(accountId: string, siteId?: string): Promise<{ id: string; blobKey: string }[]> {
     const rows = await this.sql.all<{ id: string; blob_key: string }>(
-      "SELECT id, blob_key FROM images WHERE account_id = ?",
-      [accountId],
+      "SELECT id, blob_key FROM images WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)",
+      [accountId, siteId ?? null, siteId ?? null],
     );
     return rows.map((r) => ({ id: r.id, blobKey: r.blob_key }));
   }

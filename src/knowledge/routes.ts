@@ -7,8 +7,9 @@ import { principalOf, requireActiveLicense } from "../http/auth.js";
 import { signalOnHangUp } from "../http/hang-up.js";
 import type { IdempotencyStore } from "../http/idempotency.js";
 import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
-import { Credits, errors, iso } from "../http/schemas.js";
+import { Credits, errors, iso, ScopeSiteId } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import { requireScopeChoice } from "../licenses/scope.js";
 import type { LicenseStore } from "../licenses/store.js";
 import type { Deleter } from "../privacy/deleter.js";
 import { ChunkingOptions } from "./chunk.js";
@@ -23,6 +24,7 @@ const MetadataSchema = z
 const KnowledgeBaseSchema = z.object({
   id: z.string(),
   name: z.string(),
+  siteId: ScopeSiteId,
   description: z.string().nullable(),
   documentCount: z.number().int(),
   embeddingModel: z.string(),
@@ -98,6 +100,7 @@ function presentKb(kb: KnowledgeBase): z.infer<typeof KnowledgeBaseSchema> {
   return {
     id: kb.id,
     name: kb.name,
+    siteId: kb.siteId,
     description: kb.description,
     documentCount: kb.documentCount,
     embeddingModel: kb.embeddingModel,
@@ -152,6 +155,7 @@ export function knowledgeRoutes(
   const { knowledge, licenses, idempotency, deleter } = deps;
   const customer = { config: { auth: "customer" as const } };
   const tags = ["knowledge"];
+  const requireScope = (owner: Owner, siteId: string | null | undefined) => requireScopeChoice(licenses, owner, siteId);
   const security = [{ apiKey: [] }];
 
   app.post(
@@ -166,14 +170,39 @@ export function knowledgeRoutes(
           name: z.string().trim().min(1).max(200),
           description: z.string().max(2000).optional(),
           chunking: ChunkingOptions.optional(),
+          siteId: ScopeSiteId.optional().describe(
+            "owner only: restrict it to one site of the account (default null: every site); a site's key always creates its own site's",
+          ),
         }),
-        response: { 201: KnowledgeBaseSchema, ...errors(400, 401, 403) },
+        response: { 201: KnowledgeBaseSchema, ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
       await requireActiveLicense(request, licenses);
-      const kb = await knowledge.createKnowledgeBase(ownerOf(request), request.body);
+      const owner = ownerOf(request);
+      await requireScope(owner, request.body.siteId);
+      const kb = await knowledge.createKnowledgeBase(owner, request.body);
       return reply.status(201).send(presentKb(kb));
+    },
+  );
+
+  app.patch(
+    "/v1/knowledge-bases/:id",
+    {
+      ...customer,
+      schema: {
+        tags,
+        security,
+        summary: "Rename a knowledge base, or (owner only) change which sites may use it",
+        params: KbParams,
+        body: z.object({ name: z.string().trim().min(1).max(200).optional(), siteId: ScopeSiteId.optional() }),
+        response: { 200: KnowledgeBaseSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const owner = ownerOf(request);
+      await requireScope(owner, request.body.siteId);
+      return presentKb(await knowledge.updateKnowledgeBase(owner, request.params.id, request.body));
     },
   );
 

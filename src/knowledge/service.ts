@@ -106,7 +106,13 @@ export class KnowledgeService {
 
   async createKnowledgeBase(
     owner: Owner,
-    input: { name: string; description?: string; chunking?: { chunkTokens?: number; overlapTokens?: number } },
+    input: {
+      name: string;
+      description?: string;
+      chunking?: { chunkTokens?: number; overlapTokens?: number };
+      /** The owner's choice of scope (a site of the account, checked by the caller, or null for every site). */
+      siteId?: string | null;
+    },
   ): Promise<KnowledgeBase> {
     const chunking = resolveChunking(input.chunking ?? {});
     return this.deps.store.createKnowledgeBase(owner, {
@@ -114,6 +120,8 @@ export class KnowledgeService {
       description: input.description,
       embeddingModel: this.deps.embedder.id,
       ...chunking,
+      // A site's key creates its own site's; the owner creates shared ones unless they name a site.
+      siteId: owner.siteId ?? input.siteId ?? null,
     });
   }
 
@@ -123,13 +131,37 @@ export class KnowledgeService {
     return kb;
   }
 
+  /** A knowledge base the caller may change: the owner any of the account's, a site's key only its own site's. */
+  async requireWritable(owner: Owner, kbId: string): Promise<KnowledgeBase> {
+    const kb = await this.requireKnowledgeBase(owner, kbId);
+    if (owner.siteId && kb.siteId !== owner.siteId)
+      throw new ApiError(
+        "FORBIDDEN",
+        "this knowledge base is shared by every site of the account: a site can search it, only the account owner can change it",
+      );
+    return kb;
+  }
+
+  /** Renames a knowledge base or moves it to another scope; the account owner's alone. */
+  async updateKnowledgeBase(
+    owner: Owner,
+    kbId: string,
+    input: { name?: string; siteId?: string | null },
+  ): Promise<KnowledgeBase> {
+    await this.requireWritable(owner, kbId);
+    if (owner.siteId && input.siteId !== undefined)
+      throw new ApiError("FORBIDDEN", "only the account owner can change who may use a knowledge base");
+    await this.deps.store.updateKnowledgeBase(owner.accountId, kbId, input);
+    return this.requireKnowledgeBase(owner, kbId);
+  }
+
   async addDocument(
     owner: Owner,
     kbId: string,
     upload: Upload,
     options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta<KnowledgeDocument>,
   ): Promise<AddResult> {
-    const kb = await this.requireKnowledgeBase(owner, kbId);
+    const kb = await this.requireWritable(owner, kbId);
     const { store } = this.deps;
     if (upload.kind === "url") return this.addUrl(owner, kb, upload, options);
 
@@ -610,6 +642,7 @@ export class KnowledgeService {
 
   /** Deletes one document for good: its chunks, vectors and keyword entries, its pending upload, its jobs. */
   async deleteDocument(owner: Owner, kbId: string, docId: string): Promise<DeletionReceipt> {
+    await this.requireWritable(owner, kbId);
     const doc = await this.requireDocument(owner, kbId, docId);
     return this.purgeDocuments(owner.accountId, kbId, [doc]);
   }
@@ -639,7 +672,7 @@ export class KnowledgeService {
   }
 
   async deleteKnowledgeBase(owner: Owner, kbId: string): Promise<DeletionReceipt> {
-    const kb = await this.requireKnowledgeBase(owner, kbId);
+    const kb = await this.requireWritable(owner, kbId);
     return this.purgeKnowledgeBase(owner.accountId, kb.id);
   }
 
@@ -656,6 +689,17 @@ export class KnowledgeService {
     await this.deps.store.deleteKnowledgeBaseRow(accountId, kbId);
     receipt.knowledgeBases++;
     return receipt;
+  }
+
+  /** Every knowledge base restricted to one site (what that site's `DELETE /v1/data` removes). */
+  async purgeSite(accountId: string, siteId: string): Promise<DeletionReceipt & { knowledgeBaseIds: string[] }> {
+    const receipt = emptyReceipt();
+    const ids = await this.deps.store.knowledgeBaseIds(accountId, siteId);
+    for (const kbId of ids) {
+      const r = await this.purgeKnowledgeBase(accountId, kbId);
+      for (const k of Object.keys(receipt) as (keyof DeletionReceipt)[]) receipt[k] += r[k];
+    }
+    return { ...receipt, knowledgeBaseIds: ids };
   }
 
   /** Everything the account has in knowledge bases. */

@@ -4,7 +4,12 @@ import { newId } from "../lib/ids.js";
 export type DocumentStatus = "queued" | "processing" | "ready" | "failed";
 export type DocumentSource = "file" | "text" | "url";
 
-/** Who owns a knowledge base: an account, and for a site's key, that site. Every query below includes it. */
+/**
+ * Who asks: an account, and for a site's key, that site (null: the account owner — licence key or owner session).
+ * Scope: a knowledge base with no site belongs to the whole account and every site of it may read it; one with a site
+ * is that site's. The owner sees everything; a site's key sees the account's shared ones and its own site's, never
+ * another site's — and changes only its own site's (see `KnowledgeService.requireWritable`). Every query names it.
+ */
 export interface Owner {
   accountId: string;
   siteId: string | null;
@@ -97,17 +102,25 @@ const toDoc = (r: Row): KnowledgeDocument => ({
   updatedAt: Number(r.updated_at),
 });
 
-// A site's key sees its own site's knowledge bases; an account-level key (licence key, dashboard) sees them all.
-const OWNED_KB = "kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id = ?)";
+// What an owner may read: the account's shared knowledge bases and, for a site's key, its own site's.
+const OWNED_KB = "kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)";
 const ownerParams = (o: Owner) => [o.accountId, o.siteId, o.siteId];
 
 /** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
 export class KnowledgeStore {
   constructor(private readonly sql: Sql) {}
 
+  /** `siteId` is the knowledge base's scope: a site of the account, or null for every site of it. */
   async createKnowledgeBase(
     owner: Owner,
-    input: { name: string; description?: string; embeddingModel: string; chunkTokens: number; overlapTokens: number },
+    input: {
+      name: string;
+      description?: string;
+      embeddingModel: string;
+      chunkTokens: number;
+      overlapTokens: number;
+      siteId: string | null;
+    },
   ): Promise<KnowledgeBase> {
     const now = Date.now();
     const id = newId("kb");
@@ -117,7 +130,7 @@ export class KnowledgeStore {
       [
         id,
         owner.accountId,
-        owner.siteId,
+        input.siteId,
         input.name,
         input.description ?? null,
         input.embeddingModel,
@@ -147,6 +160,21 @@ export class KnowledgeStore {
       ownerParams(owner),
     );
     return rows.map(toKb);
+  }
+
+  /** Renames a knowledge base or moves it to another scope (the account owner's decision). */
+  async updateKnowledgeBase(
+    accountId: string,
+    kbId: string,
+    input: { name?: string; siteId?: string | null },
+  ): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE knowledge_bases SET name = COALESCE(CAST(? AS TEXT), name),
+         site_id = CASE WHEN ? = 1 THEN CAST(? AS TEXT) ELSE site_id END, updated_at = ?
+       WHERE id = ? AND account_id = ?`,
+      [input.name ?? null, input.siteId !== undefined ? 1 : 0, input.siteId ?? null, Date.now(), kbId, accountId],
+    );
+    return changed > 0;
   }
 
   async setEmbeddingModel(kbId: string, model: string): Promise<void> {
@@ -265,7 +293,7 @@ export class KnowledgeStore {
     const row = await this.sql.get<Row>(
       `SELECT d.* FROM documents d JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
        WHERE d.id = ? AND d.knowledge_base_id = ? AND d.account_id = ? AND kb.account_id = ?
-         AND (CAST(? AS TEXT) IS NULL OR kb.site_id = ?)`,
+         AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)`,
       [docId, kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId],
     );
     return row ? toDoc(row) : undefined;
@@ -285,7 +313,7 @@ export class KnowledgeStore {
     const rows = await this.sql.all<Row>(
       `SELECT d.* FROM documents d JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
        WHERE d.knowledge_base_id = ? AND d.account_id = ? AND kb.account_id = ?
-         AND (CAST(? AS TEXT) IS NULL OR kb.site_id = ?) AND d.id < ?
+         AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?) AND d.id < ?
        ORDER BY d.id DESC LIMIT ?`,
       [kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId, input.before ?? "~", input.limit],
     );
@@ -314,8 +342,12 @@ export class KnowledgeStore {
     return this.sql.run("DELETE FROM documents WHERE id = ? AND account_id = ?", [docId, accountId]);
   }
 
-  async knowledgeBaseIds(accountId: string): Promise<string[]> {
-    const rows = await this.sql.all<{ id: string }>("SELECT id FROM knowledge_bases WHERE account_id = ?", [accountId]);
+  /** The account's knowledge bases; with `siteId`, only those restricted to that site. */
+  async knowledgeBaseIds(accountId: string, siteId?: string): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM knowledge_bases WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)",
+      [accountId, siteId ?? null, siteId ?? null],
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -250,6 +250,27 @@ export function licenseRoutes(app: App, deps: { licenses: LicenseStore; ledger: 
   );
 
   app.get(
+    "/v1/sites",
+    {
+      ...customer,
+      schema: {
+        tags: ["licences"],
+        summary: "Sites of the account (for a site's key, that site): the scopes resources can be restricted to",
+        security: [{ apiKey: [] }],
+        response: {
+          200: z.object({ data: z.array(z.object({ id: z.string(), url: z.string(), createdAt: z.string() })) }),
+          ...errors(401),
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const sites = (await licenses.sites(p.accountId)).filter((s) => !p.siteId || s.id === p.siteId);
+      return { data: sites.map((s) => ({ id: s.id, url: s.url, createdAt: iso(s.createdAt)! })) };
+    },
+  );
+
+  app.get(
     "/v1/api-keys",
     {
       ...customer,

@@ -387,6 +387,13 @@ export class LicenseStore {
     }));
   }
 
+  /** Whether the site is one of the account's (a scope an owner may give a resource). */
+  async hasSite(accountId: string, siteId: string): Promise<boolean> {
+    return (
+      (await this.sql.get("SELECT id FROM sites WHERE id = ? AND account_id = ?", [siteId, accountId])) !== undefined
+    );
+  }
+
   async accountExists(accountId: string): Promise<boolean> {
     return (await this.sql.get("SELECT id FROM accounts WHERE id = ?", [accountId])) !== undefined;
   }

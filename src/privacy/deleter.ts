@@ -61,6 +61,29 @@ export class Deleter {
     });
   }
 
+  /**
+   * What one site's key may erase (its `DELETE /v1/data`): the knowledge bases and images restricted to that site,
+   * the replies stored for its requests and those quoting what was deleted. The account's shared data stays.
+   */
+  async deleteSiteData(accountId: string, siteId: string): Promise<DeletedData> {
+    const knowledge = await this.deps.knowledge.purgeSite(accountId, siteId);
+    const images = await this.deps.images.purgeAccount(accountId, siteId);
+    let storedReplies = await this.deps.idempotency.purgeCaller(accountId, siteId);
+    for (const tag of [...knowledge.knowledgeBaseIds.map((id) => `kb:${id}`), ...images.ids.map((id) => `img:${id}`)])
+      storedReplies += await this.deps.idempotency.purge(accountId, tag);
+    await this.deps.finalize();
+    return {
+      knowledgeBases: knowledge.knowledgeBases,
+      documents: knowledge.documents,
+      chunks: knowledge.chunks,
+      files: knowledge.files + images.images,
+      bytes: knowledge.bytes + images.bytes,
+      images: images.images,
+      storedReplies,
+      jobs: 0,
+    };
+  }
+
   /** Stored replies tagged with the resource (all of the account's without a tag) go, then the deletion is final. */
   private async finish(accountId: string, tag: string | undefined, data: DeletedData): Promise<DeletedData> {
     data.storedReplies = await this.deps.idempotency.purge(accountId, tag);

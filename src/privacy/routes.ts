@@ -15,7 +15,8 @@ export function privacyRoutes(app: App, deps: { deleter: Deleter }): void {
       config: { auth: "customer" },
       schema: {
         tags: ["privacy"],
-        summary: "Delete all of the account's data (knowledge bases, documents, images), permanently and free",
+        summary:
+          "Delete data permanently and free: with the owner's key every knowledge base, document and image of the account; with a site's key only that site's",
         security: [{ apiKey: [] }],
         response: {
           200: z.object({
@@ -37,9 +38,12 @@ export function privacyRoutes(app: App, deps: { deleter: Deleter }): void {
       },
     },
     async (request) => {
-      const { accountId } = principalOf(request);
-      const d = await deps.deleter.deleteAccountData(accountId);
-      request.log.info({ accountId }, "all account data deleted");
+      const { accountId, siteId } = principalOf(request);
+      // A site's key erases that site's data; the owner's erases the whole account's.
+      const d = siteId
+        ? await deps.deleter.deleteSiteData(accountId, siteId)
+        : await deps.deleter.deleteAccountData(accountId);
+      request.log.info({ accountId, siteId }, siteId ? "a site's data deleted" : "all account data deleted");
       return {
         deleted: {
           knowledgeBases: d.knowledgeBases,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, request, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { tempDir } from "../support/db.js";
-import { type OwnPgServer, startOwnPgServer } from "../support/pg-server.js";
+import { type OwnPostgres, startOwnPostgres } from "../support/own-postgres.js";
 import { type ServiceProcess, spawnService } from "../support/process.js";
 
 /**
@@ -84,13 +84,13 @@ describe("a crash between the charge and the reply (SQLite, kill -9)", () => {
 });
 
 describe("PostgreSQL stopped at the worst moments (a server of the test's own)", () => {
-  let server: OwnPgServer;
+  let server: OwnPostgres;
   const apps: TestApp[] = [];
   const children: ServiceProcess[] = [];
   afterAll(async () => {
     for (const ch of children) await within(ch.stop("SIGKILL"));
     for (const a of apps) await within(a.close());
-    server?.destroy();
+    server?.stop();
   }, 90_000);
 
   /** Starts the service with a failpoint that pauses; resolves once a request reached it. */
@@ -113,7 +113,7 @@ describe("PostgreSQL stopped at the worst moments (a server of the test's own)",
   }
 
   it("charge committed, then the database stops: the client still gets its answer, a retry replays it, one charge; requests during the outage get 503 with Retry-After", async () => {
-    server = startOwnPgServer();
+    server = await startOwnPostgres();
     const env = { DATABASE_URL: server.url, DATABASE_SCHEMA: "public" };
     const app = await startTestApp("postgres", env);
     apps.push(app);
@@ -128,7 +128,7 @@ describe("PostgreSQL stopped at the worst moments (a server of the test's own)",
       headers,
     });
     await p.reached();
-    server.stop("immediate");
+    server.halt();
 
     // During the outage: a clear, retryable 503 (not a 500), saying when to come back.
     const during = await request(app.url, "POST", `/v1/knowledge-bases/${c.kbId}/query`, {
@@ -172,7 +172,7 @@ describe("PostgreSQL stopped at the worst moments (a server of the test's own)",
       headers,
     });
     await p.reached();
-    server.stop("immediate");
+    server.halt();
     p.resume();
     const first = await pending;
     expect(first.status).toBe(503);

@@ -10,6 +10,11 @@ export interface OwnPostgres {
   /** The cluster's data directory: every file PostgreSQL writes (heap, indexes, TOAST, pg_wal). */
   dataDir: string;
   psql(sql: string): string;
+  /** Starts it again after `crash` or `halt` (same port, same data). */
+  start(): void;
+  /** Stops it as a crash would (`immediate`: connections drop, nothing flushed politely); keeps its files. */
+  halt(): void;
+  /** Stops it and deletes its files. */
   stop(): void;
 }
 
@@ -45,15 +50,21 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const port = await freePort();
   run("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale", "C"]);
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c autovacuum=off -c fsync=off`;
-  run("pg_ctl", ["-D", dataDir, "-l", path.join(root, "log"), "-o", options, "-w", "start"]);
+  const start = () => run("pg_ctl", ["-D", dataDir, "-l", path.join(root, "log"), "-o", options, "-w", "start"]);
+  const halt = () => run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir,
     psql: (sql) =>
       run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-Atc", sql]),
+    start,
+    halt,
     stop() {
       try {
-        run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+        halt();
+      } catch {
+        // already stopped
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

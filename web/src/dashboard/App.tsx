@@ -160,7 +160,7 @@ function Page({ path, session }: { path: string; session: CustomerSession }) {
     case "/dashboard/ledger":
       return <Ledger />;
     case "/dashboard/knowledge":
-      return <KnowledgeBases />;
+      return <KnowledgeBases session={session} />;
     case "/dashboard/images":
       return <ImageStudio />;
     case "/dashboard/keys":

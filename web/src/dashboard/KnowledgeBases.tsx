@@ -4,13 +4,47 @@ import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
 import { useResource } from "../lib/hooks";
 import { navigate } from "../lib/router";
-import type { KnowledgeBaseInfo } from "./knowledge-types";
+import { type KnowledgeBaseInfo, type SiteInfo, scopeLabel } from "./knowledge-types";
+import type { CustomerSession } from "./session";
 
-export function KnowledgeBases() {
+/** The owner's choice of who may use a knowledge base: every site of the account, or one. */
+function ScopeSelect(props: {
+  id: string;
+  label: string;
+  sites: SiteInfo[];
+  value: string | null;
+  disabled?: boolean;
+  onChange: (siteId: string | null) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={props.value ?? ""}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.currentTarget.value || null)}
+      >
+        <option value="">All sites</option>
+        {props.sites.map((s) => (
+          <option key={s.id} value={s.id}>
+            {scopeLabel(s.id, props.sites)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const list = useResource(
     (signal) => api<{ data: KnowledgeBaseInfo[] }>("GET", "/v1/knowledge-bases", undefined, { signal }),
     [],
   );
+  const sites = useResource((signal) => api<{ data: SiteInfo[] }>("GET", "/v1/sites", undefined, { signal }), []);
+  // Only the account owner chooses who may use a knowledge base; a site's key always works on its own site's.
+  const isOwner = session.siteId === null;
+  const [scope, setScope] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -27,7 +61,10 @@ export function KnowledgeBases() {
           setBusy(true);
           setError(undefined);
           try {
-            const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", { name: name.trim() });
+            const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", {
+              name: name.trim(),
+              ...(isOwner ? { siteId: scope } : {}),
+            });
             setName("");
             navigate(`/dashboard/knowledge/${encodeURIComponent(kb.id)}`);
           } catch (err) {
@@ -48,6 +85,9 @@ export function KnowledgeBases() {
             onInput={(e) => setName(e.currentTarget.value)}
           />
         </div>
+        {isOwner && (sites.data?.data.length ?? 0) > 0 ? (
+          <ScopeSelect id="kb-scope" label="Used by" sites={sites.data!.data} value={scope} onChange={setScope} />
+        ) : null}
         <button type="submit" class="button" disabled={busy}>
           {busy ? "Creating…" : "Create"}
         </button>
@@ -70,8 +110,26 @@ export function KnowledgeBases() {
                 <Link href={`/dashboard/knowledge/${encodeURIComponent(kb.id)}`}>{kb.name}</Link>
               </h2>
               <p class="muted">
-                {kb.documentCount} document{kb.documentCount === 1 ? "" : "s"} · created {formatDate(kb.createdAt)}
+                {kb.documentCount} document{kb.documentCount === 1 ? "" : "s"} · created {formatDate(kb.createdAt)} ·{" "}
+                <span class="scope">{scopeLabel(kb.siteId, sites.data?.data)}</span>
               </p>
+              {isOwner && (sites.data?.data.length ?? 0) > 0 ? (
+                <ScopeSelect
+                  id={`scope-${kb.id}`}
+                  label={`Who may use ${kb.name}`}
+                  sites={sites.data!.data}
+                  value={kb.siteId}
+                  onChange={async (siteId) => {
+                    setError(undefined);
+                    try {
+                      await api("PATCH", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`, { siteId });
+                      await list.reload();
+                    } catch (err) {
+                      setError(err);
+                    }
+                  }}
+                />
+              ) : null}
             </div>
             <button
               type="button"

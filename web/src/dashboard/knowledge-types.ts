@@ -2,6 +2,8 @@
 export interface KnowledgeBaseInfo {
   id: string;
   name: string;
+  /** The site it is restricted to; null: every site of the account may use it. */
+  siteId: string | null;
   createdAt: string;
   documentCount: number;
 }
@@ -31,4 +33,17 @@ export interface SearchResult {
 export function documentError(d: DocumentInfo): string | undefined {
   if (!d.error) return undefined;
   return typeof d.error === "string" ? d.error : d.error.message || d.error.code;
+}
+
+/** GET /v1/sites */
+export interface SiteInfo {
+  id: string;
+  url: string;
+}
+
+/** How a resource's scope reads to a customer. */
+export function scopeLabel(siteId: string | null, sites: SiteInfo[] | undefined): string {
+  if (siteId === null) return "All sites";
+  const site = sites?.find((s) => s.id === siteId);
+  return site ? `Only ${site.url.replace(/^https?:\/\//, "")}` : "One site";
 }
