@@ -48,6 +48,9 @@ import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
+import { ModelCatalogue } from "./openai/models.js";
+import { openAiRoutes } from "./openai/routes.js";
+import { OpenAiStore } from "./openai/store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
 import { createStripeClient } from "./payments/stripe.js";
@@ -267,6 +270,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
   privacyRoutes(app, { deleter });
+  await openAiRoutes(app, {
+    knowledge,
+    images,
+    idempotency,
+    licenses,
+    ledger,
+    metering,
+    pricing: currentPricing,
+    embedder,
+    blobs,
+    store: new OpenAiStore(db.sql),
+    deleter,
+    models: new ModelCatalogue({
+      embedder,
+      embeddingAliases: config.openaiCompat.embeddingAliases,
+      imageAliases: config.openaiCompat.imageAliases,
+      imagesAvailable: images.capabilities.length > 0,
+    }),
+    publicUrl: config.publicUrl,
+    imageUrlTtlMs: config.openaiCompat.imageUrlTtlMs,
+  });
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,

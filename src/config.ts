@@ -64,7 +64,24 @@ const EnvSchema = z.object({
   IMAGE_LOCAL_ENGINE: bool.default(true),
   IMAGE_OPERATION_TIMEOUT_SECONDS: int(5, 3600).default(300),
   EMBEDDING_PROVIDER: z.enum(["local", "onnx", "google", "gemini", "openai"]).default("local"),
+
+  OPENAI_COMPAT_EMBEDDING_ALIASES: z
+    .string()
+    .default("text-embedding-3-small,text-embedding-3-large,text-embedding-ada-002"),
+  OPENAI_COMPAT_IMAGE_ALIASES: z.string().default("gpt-image-1,gpt-image-1-mini,dall-e-3,dall-e-2"),
+  OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
 });
+
+const aliasList = (name: string, value: string): string[] => {
+  const names = value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const n of names)
+    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(n))
+      throw new ConfigError(`invalid configuration:\n  ${name}: "${n}" is not a model name (letters, digits, . _ : -)`);
+  return names;
+};
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -108,6 +125,8 @@ export interface Config {
     operationTimeoutMs: number;
   };
   embeddingProvider: Env["EMBEDDING_PROVIDER"];
+  /** The OpenAI-compatible API (`/openai/v1`): OpenAI's model names this deployment answers to, and image URLs' life. */
+  openaiCompat: { embeddingAliases: string[]; imageAliases: string[]; imageUrlTtlMs: number };
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
 }
@@ -187,6 +206,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       operationTimeoutMs: env.IMAGE_OPERATION_TIMEOUT_SECONDS * 1000,
     },
     embeddingProvider: env.EMBEDDING_PROVIDER,
+    openaiCompat: {
+      embeddingAliases: aliasList("OPENAI_COMPAT_EMBEDDING_ALIASES", env.OPENAI_COMPAT_EMBEDDING_ALIASES),
+      imageAliases: aliasList("OPENAI_COMPAT_IMAGE_ALIASES", env.OPENAI_COMPAT_IMAGE_ALIASES),
+      imageUrlTtlMs: env.OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS * 1000,
+    },
     raw: { ...source },
   };
 }

@@ -7,6 +7,7 @@ import { jobsMigrations } from "./jobs/queue.js";
 import { knowledgeMigrations } from "./knowledge/schema.js";
 import { knowledgeIndexMigrations } from "./knowledge/search/sqlite-schema.js";
 import { licensesMigrations } from "./licenses/schema.js";
+import { openaiMigrations } from "./openai/store.js";
 import { paymentsMigrations } from "./payments/schema.js";
 import { webMigrations } from "./web/schema.js";
 
@@ -22,4 +23,5 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   knowledgeMigrations,
   knowledgeIndexMigrations,
   imagesMigrations,
+  openaiMigrations,
 ];

@@ -10,6 +10,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** Texts longer than this many characters are truncated by the model anyway (undefined: no known limit). */
   readonly maxInputChars?: number;
+  /** Tokens the model reads of one input (the rest is ignored); undefined when the provider has no stated limit. */
+  readonly maxInputTokens?: number;
   /** One unit-length vector per text, in order. `kind` lets asymmetric models embed queries differently. */
   embed(texts: string[], kind: "document" | "query", signal?: AbortSignal): Promise<Float32Array[]>;
   /**

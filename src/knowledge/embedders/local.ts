@@ -44,6 +44,7 @@ export class LocalEmbedder implements Embedder {
    * ignored, so a chunker that wants every word seen keeps chunks below it.
    */
   readonly maxInputChars = 512;
+  readonly maxInputTokens = MAX_TOKENS;
   private readonly workers: number;
   private readonly scheduler: EmbeddingScheduler;
   private pool?: Promise<ModelWorkerPool>;

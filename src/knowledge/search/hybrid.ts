@@ -7,6 +7,8 @@ export type RowKey = number | string;
 export interface ScoredKey {
   key: RowKey;
   score: number;
+  /** Cosine similarity of the query and the row (semantic and hybrid searches): absolute, unlike a fused score. */
+  similarity?: number;
 }
 
 /** A keyword ranking: the best keys, and the BM25 of any other keys the fusion needs (absent: no query word). */
@@ -59,7 +61,8 @@ async function ranked(backend: RetrievalBackend, query: SearchQuery, config: Hyb
   if (query.mode === "keyword") return (await backend.keywordTop(query, query.topK)).top;
   if (!query.vector) throw new Error(`a ${query.mode} search needs the query vector`);
   const vector = unitVector(query.vector);
-  if (query.mode === "semantic") return backend.semanticTop(query, vector, query.topK);
+  if (query.mode === "semantic")
+    return (await backend.semanticTop(query, vector, query.topK)).map((h) => ({ ...h, similarity: h.score }));
 
   const [ranking, se] = await Promise.all([
     backend.keywordTop(query, Math.max(config.keywordCandidates, query.topK)),
@@ -83,7 +86,7 @@ async function ranked(backend: RetrievalBackend, query: SearchQuery, config: Hyb
     })),
     config.fusion,
   );
-  return fused.slice(0, query.topK);
+  return fused.slice(0, query.topK).map((f) => ({ ...f, similarity: semantic.get(f.key) ?? moreSemantic.get(f.key) }));
 }
 
 /** Runs one search in its mode and returns the hits, best first. */
@@ -100,9 +103,9 @@ export async function runSearch(
     order.map((h) => h.key),
   );
   const hits: SearchHit[] = [];
-  for (const { key, score } of order) {
+  for (const { key, score, similarity } of order) {
     const row = rows.get(key);
-    if (row) hits.push({ ...row, score });
+    if (row) hits.push({ ...row, score, ...(similarity !== undefined ? { similarity } : {}) });
   }
   return hits;
 }

@@ -40,6 +40,11 @@ export interface SearchHit {
   heading?: string;
   /** Higher is better; comparable only within one result list. */
   score: number;
+  /**
+   * Cosine similarity of the query's and the passage's vectors (semantic and hybrid modes): it means the same across
+   * queries, so a caller may set a threshold on it. Absent for keyword searches.
+   */
+  similarity?: number;
 }
 
 /**

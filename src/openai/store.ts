@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import type { DomainMigrations, Sql } from "../db/sql.js";
+import type { Owner } from "../knowledge/store.js";
+
+const tables = `
+CREATE TABLE openai_files (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  site_id TEXT,
+  filename TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  purpose TEXT NOT NULL,
+  blob_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX openai_files_owner ON openai_files (account_id, id);
+CREATE TABLE openai_store_files (
+  account_id TEXT NOT NULL,
+  knowledge_base_id TEXT NOT NULL,
+  file_id TEXT NOT NULL,
+  document_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (knowledge_base_id, file_id)
+);
+CREATE INDEX openai_store_files_document ON openai_store_files (knowledge_base_id, document_id);
+CREATE TABLE openai_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export const openaiMigrations: DomainMigrations = {
+  domain: "openai",
+  migrations: [{ version: 1, name: "files, vector store files, signing key", sqlite: tables, postgres: tables }],
+};
+
+export interface OpenAiFile {
+  id: string;
+  accountId: string;
+  siteId: string | null;
+  filename: string;
+  bytes: number;
+  purpose: string;
+  blobKey: string;
+  createdAt: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a row from SQL, mapped field by field just below
+type Row = Record<string, any>;
+const toFile = (r: Row): OpenAiFile => ({
+  id: r.id,
+  accountId: r.account_id,
+  siteId: r.site_id,
+  filename: r.filename,
+  bytes: Number(r.bytes),
+  purpose: r.purpose,
+  blobKey: r.blob_key,
+  createdAt: Number(r.created_at),
+});
+
+/** The same rule as knowledge bases and images: a site's key sees its own site's rows, the owner all. */
+const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)";
+const owned = (o: Owner) => [o.accountId, o.siteId, o.siteId];
+
+/**
+ * Uploaded files (their bytes are blobs) and which document of a knowledge base each vector store file became.
+ * Every read names its owner in the SQL.
+ */
+export class OpenAiStore {
+  constructor(private readonly sql: Sql) {}
+
+  async insertFile(file: OpenAiFile): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO openai_files (id, account_id, site_id, filename, bytes, purpose, blob_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [file.id, file.accountId, file.siteId, file.filename, file.bytes, file.purpose, file.blobKey, file.createdAt],
+    );
+  }
+
+  async getFile(owner: Owner, id: string): Promise<OpenAiFile | undefined> {
+    const row = await this.sql.get<Row>(`SELECT * FROM openai_files WHERE id = ? AND ${OWNED}`, [id, ...owned(owner)]);
+    return row && toFile(row);
+  }
+
+  async listFiles(owner: Owner, page: { limit: number; after?: string }): Promise<OpenAiFile[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM openai_files WHERE ${OWNED} AND id < ? ORDER BY id DESC LIMIT ?`,
+      [...owned(owner), page.after ?? "~", page.limit],
+    );
+    return rows.map(toFile);
+  }
+
+  async deleteFile(accountId: string, id: string): Promise<number> {
+    return this.sql.run("DELETE FROM openai_files WHERE id = ? AND account_id = ?", [id, accountId]);
+  }
+
+  /** The statement that records a vector store file, for a ledger transaction (or run alone). */
+  mapStatement(accountId: string, kbId: string, fileId: string, docId: string) {
+    return {
+      sql: `INSERT INTO openai_store_files (account_id, knowledge_base_id, file_id, document_id, created_at)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT (knowledge_base_id, file_id) DO NOTHING`,
+      params: [accountId, kbId, fileId, docId, Date.now()],
+    };
+  }
+
+  async mapFile(accountId: string, kbId: string, fileId: string, docId: string): Promise<void> {
+    const s = this.mapStatement(accountId, kbId, fileId, docId);
+    await this.sql.run(s.sql, s.params);
+  }
+
+  /** Vector store files of a knowledge base the caller already proved it may read. */
+  async storeFiles(
+    accountId: string,
+    kbId: string,
+  ): Promise<{ fileId: string; documentId: string; createdAt: number }[]> {
+    const rows = await this.sql.all<Row>(
+      "SELECT file_id, document_id, created_at FROM openai_store_files WHERE account_id = ? AND knowledge_base_id = ? ORDER BY file_id",
+      [accountId, kbId],
+    );
+    return rows.map((r) => ({ fileId: r.file_id, documentId: r.document_id, createdAt: Number(r.created_at) }));
+  }
+
+  async unmapFile(accountId: string, kbId: string, fileId: string): Promise<number> {
+    return this.sql.run(
+      "DELETE FROM openai_store_files WHERE account_id = ? AND knowledge_base_id = ? AND file_id = ?",
+      [accountId, kbId, fileId],
+    );
+  }
+
+  async unmapStore(accountId: string, kbId: string): Promise<number> {
+    return this.sql.run("DELETE FROM openai_store_files WHERE account_id = ? AND knowledge_base_id = ?", [
+      accountId,
+      kbId,
+    ]);
+  }
+
+  /** The key image URLs are signed with: made once, shared by every process on the database. */
+  async signingKey(): Promise<Buffer> {
+    await this.sql.run(
+      "INSERT INTO openai_settings (name, value) VALUES ('url_signing_key', ?) ON CONFLICT (name) DO NOTHING",
+      [randomBytes(32).toString("base64")],
+    );
+    const row = await this.sql.get<{ value: string }>(
+      "SELECT value FROM openai_settings WHERE name = 'url_signing_key'",
+    );
+    return Buffer.from(row!.value, "base64");
+  }
+}

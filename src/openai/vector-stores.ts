@@ -1,0 +1,330 @@
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import { ApiError } from "../errors.js";
+import { requireActiveLicense } from "../http/auth.js";
+import type { App } from "../http/server.js";
+import type { KnowledgeBase, KnowledgeDocument, Owner } from "../knowledge/store.js";
+import { Filter, matches } from "./filters.js";
+import { CUSTOMER, idempotent, type OpenAiDeps, ownerOf } from "./routes.js";
+
+const Attributes = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
+  .refine((a) => Object.keys(a).length <= 16, "at most 16 attributes");
+
+const ChunkingStrategy = z.union([
+  z.object({ type: z.literal("auto") }),
+  z.object({
+    type: z.literal("static"),
+    static: z.object({
+      max_chunk_size_tokens: z.number().int().min(64).max(2048),
+      chunk_overlap_tokens: z.number().int().min(0).max(1024),
+    }),
+  }),
+]);
+
+const CreateStore = z.object({
+  name: z.string().trim().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  file_ids: z.array(z.string().max(100)).max(100).optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  chunking_strategy: ChunkingStrategy.optional(),
+  expires_after: z.unknown().optional(),
+});
+
+const AddFile = z.object({
+  file_id: z.string().min(1).max(100),
+  attributes: Attributes.optional(),
+  chunking_strategy: ChunkingStrategy.optional(),
+});
+
+const Search = z.object({
+  query: z.union([z.string().trim().min(1).max(2000), z.array(z.string().trim().min(1).max(2000)).min(1).max(1)]),
+  filters: Filter.optional(),
+  max_num_results: z.number().int().min(1).max(50).default(10),
+  ranking_options: z
+    .object({ ranker: z.string().max(100).optional(), score_threshold: z.number().min(0).max(1).optional() })
+    .optional(),
+  rewrite_query: z.boolean().optional(),
+});
+
+const StoreParams = z.object({ id: z.string().max(100) });
+const FileParams = z.object({ id: z.string().max(100), fileId: z.string().max(100) });
+
+type FileStatus = "in_progress" | "completed" | "failed" | "cancelled";
+const statusOf = (d: KnowledgeDocument): FileStatus =>
+  d.status === "ready" ? "completed" : d.status === "failed" ? "failed" : "in_progress";
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * Vector stores are knowledge bases and their files are documents: the SDK's create → createAndPoll → search flow
+ * runs on the same ingestion, metering and search as the native API. A vector store file keeps the id of the file it
+ * was made from (the map lives in openai_store_files); a document added natively shows under its own id.
+ */
+export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
+  const { knowledge, store, deleter, blobs } = deps;
+
+  /** The store's documents, each under the file id a client knows it by. */
+  async function filesOf(owner: Owner, kb: KnowledgeBase) {
+    const docs = await knowledge.listDocuments(owner, kb.id, { limit: 100_000 });
+    const mapped = await store.storeFiles(owner.accountId, kb.id);
+    const fileOfDoc = new Map<string, { fileId: string; createdAt: number }[]>();
+    for (const m of mapped) fileOfDoc.set(m.documentId, [...(fileOfDoc.get(m.documentId) ?? []), m]);
+    return docs.flatMap((doc) =>
+      (fileOfDoc.get(doc.id) ?? [{ fileId: doc.id, createdAt: doc.createdAt }]).map((m) => ({ ...m, doc })),
+    );
+  }
+
+  const presentFile = (kb: KnowledgeBase, fileId: string, createdAt: number, doc: KnowledgeDocument) => ({
+    id: fileId,
+    object: "vector_store.file" as const,
+    created_at: seconds(createdAt),
+    vector_store_id: kb.id,
+    status: statusOf(doc),
+    last_error:
+      doc.status === "failed"
+        ? {
+            code:
+              doc.errorCode === "UNSUPPORTED_FILE_TYPE"
+                ? "unsupported_file"
+                : doc.errorCode === "DOCUMENT_UNREADABLE"
+                  ? "invalid_file"
+                  : "server_error",
+            message: doc.error ?? "ingestion failed",
+          }
+        : null,
+    usage_bytes: doc.bytes,
+    attributes: doc.metadata,
+    chunking_strategy: {
+      type: "static",
+      static: { max_chunk_size_tokens: kb.chunkTokens, chunk_overlap_tokens: kb.overlapTokens },
+    },
+  });
+
+  async function presentStore(owner: Owner, kb: KnowledgeBase) {
+    const files = await filesOf(owner, kb);
+    const counts = { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: files.length };
+    for (const f of files) counts[statusOf(f.doc)]++;
+    return {
+      id: kb.id,
+      object: "vector_store" as const,
+      created_at: seconds(kb.createdAt),
+      name: kb.name,
+      description: kb.description,
+      usage_bytes: files.reduce((s, f) => s + f.doc.bytes, 0),
+      file_counts: counts,
+      status: counts.in_progress > 0 ? ("in_progress" as const) : ("completed" as const),
+      last_active_at: seconds(kb.updatedAt),
+      metadata: {},
+      expires_after: null,
+      expires_at: null,
+    };
+  }
+
+  /** Indexes an uploaded file into the store (charged per token, as any upload); its reply is the vector store file. */
+  async function addFile(
+    request: FastifyRequest,
+    kb: KnowledgeBase,
+    input: z.infer<typeof AddFile>,
+    meta: { ledgerKey?: string; writes?: (body: unknown) => import("../credits/ledger.js").LedgerWrite[] },
+  ) {
+    const owner = ownerOf(request);
+    if (input.chunking_strategy?.type === "static") {
+      const s = input.chunking_strategy.static;
+      if (s.max_chunk_size_tokens !== kb.chunkTokens || s.chunk_overlap_tokens !== kb.overlapTokens)
+        throw new ApiError(
+          "VALIDATION_FAILED",
+          `this vector store chunks by ${kb.chunkTokens} tokens with ${kb.overlapTokens} overlap; set chunking when creating the store`,
+          { field: "chunking_strategy" },
+        );
+    }
+    const file = await store.getFile(owner, input.file_id);
+    if (!file) throw new ApiError("NOT_FOUND", `No such File object: ${input.file_id}`, { field: "file_id" });
+    const bytes = await blobs.get(file.blobKey);
+    if (!bytes) throw new ApiError("NOT_FOUND", `the bytes of ${file.id} are gone`, { field: "file_id" });
+    const createdAt = Date.now();
+    const { document } = await knowledge.addDocument(
+      owner,
+      kb.id,
+      { kind: "file", bytes, filename: file.filename },
+      {
+        metadata: input.attributes ?? {},
+        name: file.filename,
+        ledgerKey: meta.ledgerKey,
+        requestId: String(request.id),
+        writes:
+          meta.writes &&
+          ((ready) => [
+            store.mapStatement(owner.accountId, kb.id, file.id, ready.id),
+            ...meta.writes!(presentFile(kb, file.id, createdAt, ready)),
+          ]),
+      },
+    );
+    await store.mapFile(owner.accountId, kb.id, file.id, document.id);
+    return {
+      body: presentFile(kb, file.id, createdAt, document),
+      chargedMc: document.status === "ready" ? document.chargedMc : 0,
+      document,
+    };
+  }
+
+  scope.post("/vector_stores", { ...CUSTOMER, schema: { hide: true, body: CreateStore } }, async (request, reply) => {
+    await requireActiveLicense(request, deps.licenses);
+    const owner = ownerOf(request);
+    const body = request.body;
+    const chunking =
+      body.chunking_strategy?.type === "static"
+        ? {
+            chunkTokens: body.chunking_strategy.static.max_chunk_size_tokens,
+            overlapTokens: body.chunking_strategy.static.chunk_overlap_tokens,
+          }
+        : undefined;
+    if (chunking && chunking.overlapTokens > chunking.chunkTokens / 2)
+      throw new ApiError("VALIDATION_FAILED", "chunk_overlap_tokens must be at most half of max_chunk_size_tokens", {
+        field: "chunking_strategy",
+      });
+    const kb = await knowledge.createKnowledgeBase(owner, {
+      name: body.name || "vector store",
+      description: body.description,
+      chunking,
+    });
+    let charged = 0;
+    for (const fileId of body.file_ids ?? [])
+      charged += (await addFile(request, kb, { file_id: fileId }, {})).chargedMc;
+    reply.header("x-credits-charged", String(charged / 1000));
+    return presentStore(owner, await knowledge.requireKnowledgeBase(owner, kb.id));
+  });
+
+  scope.get("/vector_stores", { ...CUSTOMER, schema: { hide: true } }, async (request) => {
+    const owner = ownerOf(request);
+    const data = await Promise.all((await knowledge.listKnowledgeBases(owner)).map((kb) => presentStore(owner, kb)));
+    return { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false };
+  });
+
+  scope.get("/vector_stores/:id", { ...CUSTOMER, schema: { hide: true, params: StoreParams } }, async (request) => {
+    const owner = ownerOf(request);
+    return presentStore(owner, await knowledge.requireKnowledgeBase(owner, request.params.id));
+  });
+
+  scope.delete("/vector_stores/:id", { ...CUSTOMER, schema: { hide: true, params: StoreParams } }, async (request) => {
+    const owner = ownerOf(request);
+    await deleter.deleteKnowledgeBase(owner, request.params.id);
+    await store.unmapStore(owner.accountId, request.params.id);
+    return { id: request.params.id, object: "vector_store.deleted", deleted: true };
+  });
+
+  scope.post(
+    "/vector_stores/:id/files",
+    { ...CUSTOMER, schema: { hide: true, params: StoreParams, body: AddFile } },
+    async (request, reply) => {
+      await requireActiveLicense(request, deps.licenses);
+      const kb = await knowledge.requireKnowledgeBase(ownerOf(request), request.params.id);
+      return idempotent(deps, request, reply, request.body, async (run) => {
+        const writes = run.replyWrites;
+        const out = await addFile(request, kb, request.body, {
+          ledgerKey: run.ledgerKey,
+          writes: writes && ((body) => writes({ status: 200, body, tags: [`kb:${kb.id}`] })),
+        });
+        return { body: out.body, chargedMc: out.chargedMc, tags: [`kb:${kb.id}`, `doc:${out.document.id}`] };
+      });
+    },
+  );
+
+  scope.get(
+    "/vector_stores/:id/files",
+    { ...CUSTOMER, schema: { hide: true, params: StoreParams } },
+    async (request) => {
+      const owner = ownerOf(request);
+      const kb = await knowledge.requireKnowledgeBase(owner, request.params.id);
+      const filter = (request.query as { filter?: string }).filter;
+      const data = (await filesOf(owner, kb))
+        .map((f) => presentFile(kb, f.fileId, f.createdAt, f.doc))
+        .filter((f) => !filter || f.status === filter);
+      return { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false };
+    },
+  );
+
+  async function requireStoreFile(owner: Owner, kbId: string, fileId: string) {
+    const kb = await knowledge.requireKnowledgeBase(owner, kbId);
+    const found = (await filesOf(owner, kb)).find((f) => f.fileId === fileId);
+    if (!found) throw new ApiError("NOT_FOUND", `No file ${fileId} in vector store ${kbId}`, { field: "file_id" });
+    return { kb, ...found };
+  }
+
+  scope.get(
+    "/vector_stores/:id/files/:fileId",
+    { ...CUSTOMER, schema: { hide: true, params: FileParams } },
+    async (request, reply) => {
+      const f = await requireStoreFile(ownerOf(request), request.params.id, request.params.fileId);
+      // The SDK's createAndPoll waits this long between polls (its own default is 5 s).
+      if (statusOf(f.doc) === "in_progress") reply.header("openai-poll-after-ms", "500");
+      return presentFile(f.kb, f.fileId, f.createdAt, f.doc);
+    },
+  );
+
+  scope.delete(
+    "/vector_stores/:id/files/:fileId",
+    { ...CUSTOMER, schema: { hide: true, params: FileParams } },
+    async (request) => {
+      const owner = ownerOf(request);
+      const f = await requireStoreFile(owner, request.params.id, request.params.fileId);
+      await store.unmapFile(owner.accountId, f.kb.id, f.fileId);
+      // Two files with the same content are one document: it goes with the last file that names it.
+      const stillNamed = (await store.storeFiles(owner.accountId, f.kb.id)).some((m) => m.documentId === f.doc.id);
+      if (!stillNamed) await deleter.deleteDocument(owner, f.kb.id, f.doc.id);
+      return { id: f.fileId, object: "vector_store.file.deleted", deleted: true };
+    },
+  );
+
+  scope.post(
+    "/vector_stores/:id/search",
+    { ...CUSTOMER, schema: { hide: true, params: StoreParams, body: Search } },
+    async (request, reply) => {
+      await requireActiveLicense(request, deps.licenses);
+      const owner = ownerOf(request);
+      const kb = await knowledge.requireKnowledgeBase(owner, request.params.id);
+      const body = request.body;
+      const query = Array.isArray(body.query) ? body.query[0]! : body.query;
+      const files = await filesOf(owner, kb);
+      const fileIdOf = new Map(files.map((f) => [f.doc.id, f.fileId]));
+      const documentIds = body.filters
+        ? [...new Set(files.filter((f) => matches(body.filters!, f.doc.metadata)).map((f) => f.doc.id))]
+        : undefined;
+      const threshold = body.ranking_options?.score_threshold ?? 0;
+      return idempotent(deps, request, reply, request.body, async (run) => {
+        const pageOf = (hits: import("../knowledge/service.js").DescribedHit[]) => ({
+          object: "vector_store.search_results.page" as const,
+          search_query: [query],
+          data: hits
+            .map((h) => ({
+              file_id: fileIdOf.get(h.documentId) ?? h.documentId,
+              filename: h.documentName,
+              // Cosine similarity (absolute, 0 for a keyword-only match): a threshold means the same for any query.
+              score: Math.max(0, Math.min(1, h.similarity ?? 0)),
+              attributes: {
+                ...(files.find((f) => f.doc.id === h.documentId)?.doc.metadata ?? {}),
+                ...(h.page !== undefined ? { page: h.page } : {}),
+                ...(h.url ? { url: h.url } : {}),
+              },
+              content: [{ type: "text" as const, text: h.text }],
+            }))
+            .filter((r) => r.score >= threshold),
+          has_more: false,
+          next_page: null,
+        });
+        const writes = run.replyWrites;
+        const out = await knowledge.query(
+          owner,
+          kb.id,
+          { query, topK: body.max_num_results, mode: "hybrid", filter: documentIds ? { documentIds } : undefined },
+          {
+            ledgerKey: run.ledgerKey,
+            requestId: String(request.id),
+            writes: writes && ((o) => writes({ status: 200, body: pageOf(o.hits), tags: [`kb:${kb.id}`] })),
+          },
+        );
+        return { body: pageOf(out.hits), chargedMc: out.chargedMc, tags: [`kb:${kb.id}`] };
+      });
+    },
+  );
+}
