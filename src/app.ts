@@ -257,11 +257,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     accountExists: (id) => licenses.accountExists(id),
   });
   licenseRoutes(app, { licenses, ledger });
+  const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
     images,
     idempotency,
     jobs,
+    alsoPurge: [
+      async (accountId, siteId) => {
+        const keys = await openaiStore.purge(accountId, siteId);
+        let bytes = 0;
+        for (const key of keys) bytes += await blobs.delete(key);
+        return { files: keys.length, bytes };
+      },
+    ],
     finalize: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
       else await scheduleVacuum(jobs, () => worker?.poke());
@@ -280,7 +289,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pricing: currentPricing,
     embedder,
     blobs,
-    store: new OpenAiStore(db.sql),
+    store: openaiStore,
     deleter,
     models: new ModelCatalogue({
       embedder,

@@ -56,7 +56,8 @@ const toFile = (r: Row): OpenAiFile => ({
 });
 
 /** The same rule as knowledge bases and images: a site's key sees its own site's rows, the owner all. */
-const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)";
+// The scope rule of every customer resource (knowledge/store.ts `Owner`): shared files, and a site's own.
+const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id IS NULL OR site_id = ?)";
 const owned = (o: Owner) => [o.accountId, o.siteId, o.siteId];
 
 /**
@@ -89,6 +90,29 @@ export class OpenAiStore {
 
   async deleteFile(accountId: string, id: string): Promise<number> {
     return this.sql.run("DELETE FROM openai_files WHERE id = ? AND account_id = ?", [id, accountId]);
+  }
+
+  /**
+   * Removes the rows of every uploaded file of the account (or, with `siteId`, of that site) and their vector store
+   * links; returns the files' blob keys for the caller to delete.
+   */
+  async purge(accountId: string, siteId?: string): Promise<string[]> {
+    const site = siteId ?? null;
+    const rows = await this.sql.all<{ id: string; blob_key: string }>(
+      "SELECT id, blob_key FROM openai_files WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)",
+      [accountId, site, site],
+    );
+    await this.sql.run(
+      `DELETE FROM openai_store_files WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR file_id IN
+         (SELECT id FROM openai_files WHERE account_id = ? AND site_id = ?))`,
+      [accountId, site, accountId, site],
+    );
+    await this.sql.run("DELETE FROM openai_files WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)", [
+      accountId,
+      site,
+      site,
+    ]);
+    return rows.map((r) => r.blob_key);
   }
 
   /** The statement that records a vector store file, for a ledger transaction (or run alone). */

@@ -27,8 +27,20 @@ export class Deleter {
       jobs: JobQueue;
       /** Makes deleted rows unrecoverable from the database files (a no-op where the engine needs nothing). */
       finalize: () => Promise<void>;
+      /** Other content of the account (or of one site) that an account-wide deletion must remove too. */
+      alsoPurge?: ((accountId: string, siteId?: string) => Promise<{ files: number; bytes: number }>)[];
     },
   ) {}
+
+  private async purgeOthers(accountId: string, siteId?: string) {
+    const total = { files: 0, bytes: 0 };
+    for (const purge of this.deps.alsoPurge ?? []) {
+      const r = await purge(accountId, siteId);
+      total.files += r.files;
+      total.bytes += r.bytes;
+    }
+    return total;
+  }
 
   async deleteImage(owner: Owner, imageId: string): Promise<DeletedData> {
     const removed = await this.deps.images.delete(owner, imageId);
@@ -50,11 +62,12 @@ export class Deleter {
   async deleteAccountData(accountId: string): Promise<DeletedData> {
     const knowledge = await this.deps.knowledge.purgeAccount(accountId);
     const images = await this.deps.images.purgeAccount(accountId);
+    const others = await this.purgeOthers(accountId);
     const jobs = await this.deps.jobs.deleteForAccount(accountId);
     return this.finish(accountId, undefined, {
       ...knowledge,
-      files: knowledge.files + images.images,
-      bytes: knowledge.bytes + images.bytes,
+      files: knowledge.files + images.images + others.files,
+      bytes: knowledge.bytes + images.bytes + others.bytes,
       images: images.images,
       storedReplies: 0,
       jobs,
@@ -68,6 +81,7 @@ export class Deleter {
   async deleteSiteData(accountId: string, siteId: string): Promise<DeletedData> {
     const knowledge = await this.deps.knowledge.purgeSite(accountId, siteId);
     const images = await this.deps.images.purgeAccount(accountId, siteId);
+    const others = await this.purgeOthers(accountId, siteId);
     let storedReplies = await this.deps.idempotency.purgeCaller(accountId, siteId);
     for (const tag of [...knowledge.knowledgeBaseIds.map((id) => `kb:${id}`), ...images.ids.map((id) => `img:${id}`)])
       storedReplies += await this.deps.idempotency.purge(accountId, tag);
@@ -76,8 +90,8 @@ export class Deleter {
       knowledgeBases: knowledge.knowledgeBases,
       documents: knowledge.documents,
       chunks: knowledge.chunks,
-      files: knowledge.files + images.images,
-      bytes: knowledge.bytes + images.bytes,
+      files: knowledge.files + images.images + others.files,
+      bytes: knowledge.bytes + images.bytes + others.bytes,
       images: images.images,
       storedReplies,
       jobs: 0,

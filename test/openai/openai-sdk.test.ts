@@ -175,4 +175,15 @@ describe.each(ENGINES)("the official openai SDK against /openai/v1 (%s)", (engin
       await proxy.close();
     }
   });
+  it("DELETE /v1/data removes uploaded files, their names included", async () => {
+    const owner = await newCustomer(app);
+    const own = sdk(app, owner.apiKey);
+    await own.files.create({ file: await toFile(Buffer.from(GUIDE), "private-name.txt"), purpose: "assistants" });
+    const receipt = await app.api("DELETE", "/v1/data", { token: owner.apiKey });
+    expect(receipt.status).toBe(200);
+    expect(receipt.body.deleted.files).toBeGreaterThanOrEqual(1);
+    const left = [];
+    for await (const f of own.files.list()) left.push(f.filename);
+    expect(left).toEqual([]);
+  });
 });
