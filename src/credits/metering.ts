@@ -4,10 +4,21 @@ import { RetryLater } from "../lib/retry-later.js";
 import type { Cause, Hold, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
 import { mcToCredits } from "./pricing.js";
 
-export function insufficientCredits(neededMc: number, availableMc: number, what = "this operation"): ApiError {
+/** "1 credit", "2.5 credits": how an amount reads to a customer. */
+export function creditsPhrase(mc: number): string {
+  const credits = mcToCredits(mc);
+  return `${credits.toLocaleString("en-US", { maximumFractionDigits: 3 })} credit${credits === 1 ? "" : "s"}`;
+}
+
+export function insufficientCredits(
+  neededMc: number,
+  availableMc: number,
+  what = "This operation",
+  remedy = " Buy credits to continue.",
+): ApiError {
   return new ApiError(
     "INSUFFICIENT_CREDITS",
-    `${what} needs ${mcToCredits(neededMc)} credits; ${mcToCredits(availableMc)} are available`,
+    `${what} needs ${creditsPhrase(neededMc)}; the balance has ${creditsPhrase(availableMc)}.${remedy}`,
     { neededCredits: mcToCredits(neededMc), availableCredits: mcToCredits(availableMc) },
   );
 }

@@ -395,7 +395,7 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
         return reply.status(201).send(presentEntry(entry));
       }
       const result = await ledger.debit({ accountId, amountMc: -mc, type: "adjustment", idemKey: key, cause });
-      if (!result.ok) throw insufficientCredits(result.neededMc, result.availableMc, "this adjustment");
+      if (!result.ok) throw insufficientCredits(result.neededMc, result.availableMc, "This adjustment", "");
       return reply.status(201).send(presentEntry(result.entry));
     },
   );

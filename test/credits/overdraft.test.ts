@@ -38,7 +38,12 @@ for (const engine of ENGINES) {
       expect(statuses.filter((s) => s === 201).length).toBe(100);
       expect(statuses.filter((s) => s === 402).length).toBe(100);
       const refused = results.find((r) => r.status === 402)!;
-      expect(refused.body).toMatchObject({ code: "INSUFFICIENT_CREDITS", neededCredits: 1, availableCredits: 0 });
+      expect(refused.body).toMatchObject({
+        code: "INSUFFICIENT_CREDITS",
+        neededCredits: 1,
+        availableCredits: 0,
+        detail: "This adjustment needs 1 credit; the balance has 0 credits.",
+      });
       expect(refused.headers.get("content-type")).toContain("application/problem+json");
       const balance = await app.api("GET", "/v1/balance", { token: c.apiKey });
       expect(balance.body).toEqual({ credits: 0, reservedCredits: 0 });
