@@ -241,10 +241,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
-  systemRoutes(app, { db, metrics, version: VERSION });
+  systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
     pricing,
+    purchasable: config.paymentsConfigured,
     textTokens: billableTokensOfText,
     fileTokens: async (file) => {
       const doc = await extractDocument(
@@ -311,6 +312,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   await webRoutes(app, {
     pricing: currentPricing,
+    purchasable: config.paymentsConfigured,
     tokenizer: TOKENIZER_NAME,
     licenses,
     web: webSessions,

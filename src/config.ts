@@ -112,6 +112,8 @@ export interface Config {
   instanceStaleMs: number;
   pricing: z.infer<typeof PricingSchema>;
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  /** Whether customers can buy: Checkout needs the secret key and fulfilment the webhook secret. */
+  paymentsConfigured: boolean;
   knowledge: {
     inlineMaxChunks: number;
     crawl: { maxPages: number; maxDepth: number; requestTimeoutMs: number; maxDurationMs: number };
@@ -184,6 +186,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_SECONDS * 1000,
     instanceStaleMs: env.INSTANCE_STALE_SECONDS * 1000,
     pricing: file.pricing ?? DEFAULT_PRICING,
+    paymentsConfigured: Boolean(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET),
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,

@@ -82,6 +82,8 @@ export interface CreditsRouteDeps {
   fileTokens: (file: UploadedFile) => Promise<{ tokens: number; pages?: number }>;
   tokenizerName: string;
   accountExists: (accountId: string) => Promise<boolean>;
+  /** Whether payments are set up (else the pages show that purchases are unavailable). */
+  purchasable: boolean;
 }
 
 export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
@@ -93,10 +95,16 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
       schema: {
         tags: ["credits"],
         summary: "The credit packs on sale",
-        response: { 200: z.object({ data: z.array(Pack) }) },
+        response: {
+          200: z.object({
+            data: z.array(Pack),
+            purchasable: z.boolean().describe("false while this service takes no payments (Stripe not set up)"),
+          }),
+        },
       },
     },
     async () => ({
+      purchasable: deps.purchasable,
       data: deps.pricing
         .current()
         .packs.map((p) => ({ ...p, currency: "usd" as const, bonusPercent: bonusPercent(p) })),

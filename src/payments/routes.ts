@@ -50,7 +50,13 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
       },
     },
     async (request) => {
-      if (!deps.stripe) throw new ApiError("PAYMENTS_NOT_CONFIGURED", "STRIPE_SECRET_KEY is not set on this service");
+      if (!deps.stripe) {
+        request.log.warn("checkout refused: STRIPE_SECRET_KEY is not set");
+        throw new ApiError(
+          "PAYMENTS_NOT_CONFIGURED",
+          "Buying credits is not available on this service yet. Please contact the service's operator.",
+        );
+      }
       const principal = principalOf(request);
       const purchase = priceOf(deps.pricing(), request.body);
       const credits = mcToCredits(purchase.baseMc + purchase.bonusMc);

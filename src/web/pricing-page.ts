@@ -24,7 +24,7 @@ export function siteHeader(current?: "pricing"): SafeHtml {
 </header>`;
 }
 
-function packCards(pricing: Pricing): SafeHtml {
+function packCards(pricing: Pricing, purchasable: boolean): SafeHtml {
   const tiers = packTiers(pricing);
   const best = tiers.reduce((a, b) => (b.dollarsPerCredit < a.dollarsPerCredit ? b : a), tiers[0]!);
   return html`<ul class="packs" role="list">
@@ -35,7 +35,7 @@ ${tiers.map(
   <p class="pack__price"><span class="pack__amount">${dollars(t.pack.priceCents)}</span> one-time</p>
   <p class="pack__credits"><strong>${int(t.pack.credits)}</strong> credits${t.pack.bonusCredits > 0 ? html` <span class="muted">(${int(t.pack.bonusCredits)} bonus)</span>` : ""}</p>
   <p class="muted">${perCredit(t.dollarsPerCredit)} per credit</p>
-  <a class="button" href="/dashboard/buy?pack=${encodeURIComponent(t.pack.id)}">Buy ${t.name}<span class="visually-hidden"> for ${dollars(t.pack.priceCents)}</span></a>
+  ${purchasable ? html`<a class="button" href="/dashboard/buy?pack=${encodeURIComponent(t.pack.id)}">Buy ${t.name}<span class="visually-hidden"> for ${dollars(t.pack.priceCents)}</span></a>` : ""}
 </li>`,
 )}
 </ul>`;
@@ -164,8 +164,14 @@ ${items.map(([q, a]) => html`<details><summary>${q}</summary><p>${a}</p></detail
 }
 
 /** The public pricing page, rendered from the pricing in force when it is requested. */
-export function renderPricingPage(input: { pricing: Pricing; tokenizer: string; stylesheet?: string }): string {
-  const { pricing, tokenizer } = input;
+export function renderPricingPage(input: {
+  pricing: Pricing;
+  tokenizer: string;
+  stylesheet?: string;
+  /** False while the service takes no payments: the packs are shown, without buy buttons, and the page says so. */
+  purchasable: boolean;
+}): string {
+  const { pricing, tokenizer, purchasable } = input;
   const body = html`${siteHeader("pricing")}
 <main id="main">
   <section class="hero">
@@ -176,8 +182,9 @@ export function renderPricingPage(input: { pricing: Pricing; tokenizer: string; 
   </section>
   <section class="wrap section" aria-labelledby="packs-title">
     <h2 id="packs-title">Credit packs</h2>
-    ${packCards(pricing)}
-    ${topUpForm(pricing)}
+    ${purchasable ? "" : html`<p class="alert alert--warning" role="status" data-testid="purchases-unavailable">Purchases are not open on this service yet: the prices below are what credits will cost. Please check back later or contact the service's operator.</p>`}
+    ${packCards(pricing, purchasable)}
+    ${purchasable ? topUpForm(pricing) : ""}
   </section>
   <section class="wrap section" aria-labelledby="compare-heading">
     <h2 id="compare-heading">Compare the packs</h2>

@@ -22,6 +22,8 @@ export interface WebDeps {
   adminToken?: string;
   /** Counts wrong operator tokens per address (shared with the bearer check). */
   operatorGuesses: FailureLimiter;
+  /** Whether customers can buy (payments configured). */
+  purchasable: boolean;
   /** The Vite build output (default dist/web). */
   distDir?: string;
 }
@@ -53,7 +55,12 @@ export async function webRoutes(app: App, deps: WebDeps): Promise<void> {
   const pricingPage = async (_request: unknown, reply: FastifyReply) =>
     sendHtml(
       reply,
-      renderPricingPage({ pricing: deps.pricing(), tokenizer: deps.tokenizer, stylesheet: siteStylesheet(dist) }),
+      renderPricingPage({
+        pricing: deps.pricing(),
+        tokenizer: deps.tokenizer,
+        stylesheet: siteStylesheet(dist),
+        purchasable: deps.purchasable,
+      }),
     );
   app.get("/", { schema: { hide: true } }, pricingPage);
   app.get("/pricing", { schema: { hide: true } }, pricingPage);

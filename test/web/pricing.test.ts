@@ -53,7 +53,7 @@ describe("the pricing page", () => {
     configDir = tempDir("apic-config-");
     const file = path.join(configDir, "config.json");
     writeFileSync(file, JSON.stringify({ pricing: CUSTOM }));
-    app = await startTestApp("sqlite", { CONFIG_FILE: file });
+    app = await startTestApp("sqlite", { CONFIG_FILE: file, STRIPE_SECRET_KEY: "sk_test_pricing_page" });
     browser = await launchBrowser();
   });
   afterAll(async () => {

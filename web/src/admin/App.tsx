@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { SignIn } from "../components/SignIn";
 import { Link, Loading, Notice } from "../components/ui";
 import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
+import { useResource } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
 import { Account } from "./Account";
 import { Accounts } from "./Accounts";
@@ -112,6 +113,7 @@ function Shell({ onSignOut }: { onSignOut: () => Promise<void> }) {
           </ul>
         </nav>
         <main id="main" ref={main} tabIndex={-1} class="app-main">
+          <PaymentsStatus />
           {account ? (
             <Account id={decodeURIComponent(account[1]!)} />
           ) : path === "/admin/licenses" ? (
@@ -126,5 +128,20 @@ function Shell({ onSignOut }: { onSignOut: () => Promise<void> }) {
         </main>
       </div>
     </div>
+  );
+}
+
+/** Tells the operator, on every page, when customers cannot buy — and what to set. */
+function PaymentsStatus() {
+  const health = useResource(
+    (signal) => api<{ payments?: "configured" | "not_configured" }>("GET", "/healthz", undefined, { signal }),
+    [],
+  );
+  if (health.data?.payments !== "not_configured") return null;
+  return (
+    <Notice tone="warning">
+      Payments are off: customers cannot buy credits. Set <code>STRIPE_SECRET_KEY</code> and{" "}
+      <code>STRIPE_WEBHOOK_SECRET</code> and restart the service (docs/operations.md, “Stripe”). Grants work meanwhile.
+    </Notice>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ErrorMessage, Loading } from "../components/ui";
+import { ErrorMessage, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatInt, formatMoney } from "../lib/format";
 import { useResource } from "../lib/hooks";
@@ -47,10 +47,10 @@ export function Buy() {
   const { query } = useLocation();
   const data = useResource(async (signal) => {
     const [packs, pricing] = await Promise.all([
-      api<{ data: Pack[] }>("GET", "/v1/packs", undefined, { signal }),
+      api<{ data: Pack[]; purchasable: boolean }>("GET", "/v1/packs", undefined, { signal }),
       api<PricingInfo>("GET", "/v1/pricing", undefined, { signal }),
     ]);
-    return { packs: packs.data, pricing };
+    return { packs: packs.data, purchasable: packs.purchasable, pricing };
   }, []);
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
@@ -73,7 +73,17 @@ export function Buy() {
   };
 
   if (!data.data) return data.error ? <ErrorMessage error={data.error} /> : <Loading />;
-  const { packs, pricing } = data.data;
+  const { packs, pricing, purchasable } = data.data;
+  if (!purchasable)
+    return (
+      <section>
+        <h1>Buy credits</h1>
+        <Notice tone="warning">
+          Buying credits is not available on this service yet. Your balance and everything you have already bought work
+          as usual; please contact the service's operator to buy more.
+        </Notice>
+      </section>
+    );
   const creditsPerDollar = Math.round(100 / pricing.creditPriceCents);
   const chosen = packs.find((p) => p.id === wanted);
   const amountCents = Math.round(Number(amount) * 100);
