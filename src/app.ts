@@ -213,6 +213,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
+    onOperatorProblem: (problem) => {
+      app.log.error(problem, "an image provider refused the operator's account: check its key, credit and quota");
+      metrics.providerAccountFailures.inc({
+        provider: problem.provider ?? "unknown",
+        status: String(problem.upstreamStatus ?? ""),
+      });
+    },
   });
 
   const ctx: AppContext = {

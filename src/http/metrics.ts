@@ -24,6 +24,12 @@ export function createMetrics() {
       help: "Millicredits credited by Stripe purchases (bonus included)",
       registers: [registry],
     }),
+    providerAccountFailures: new Counter({
+      name: "provider_account_failures_total",
+      help: "Provider calls refused because of the operator's account with the provider (key, credit, quota, rate)",
+      labelNames: ["provider", "status"] as const,
+      registers: [registry],
+    }),
     revenueCents: new Counter({
       name: "revenue_cents_total",
       help: "US cents of fulfilled Checkout Sessions",

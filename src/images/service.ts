@@ -5,6 +5,7 @@ import { editImageMc, generateImageMc, upscaleMc } from "../credits/quotes.js";
 import { ApiError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import type { BlobStore } from "../storage/blob-store.js";
+import { toCustomerFailure } from "./provider-failures.js";
 import type {
   Capability,
   EditRequest,
@@ -47,6 +48,8 @@ export class ImageService {
       pricing: () => Pricing;
       /** Upper bound on one provider call; the adapters have their own per-attempt timeouts inside it. */
       operationTimeoutMs: number;
+      /** A provider failed because of the operator's account (key, credit, quota): tell the operator. */
+      onOperatorProblem?: (problem: { provider?: string; upstreamStatus?: number; detail: string }) => void;
     },
   ) {}
 
@@ -159,9 +162,11 @@ export class ImageService {
       },
       async (): Promise<Charge<ImageResult>> => {
         const signal = AbortSignal.timeout(this.deps.operationTimeoutMs);
-        const { result: out, provider } = await chain.run(op.capability, (p) =>
-          op.call(p, { signal, requestId: op.meta.requestId }),
-        );
+        const { result: out, provider } = await chain
+          .run(op.capability, (p) => op.call(p, { signal, requestId: op.meta.requestId }))
+          .catch((error) => {
+            throw toCustomerFailure(error, this.deps.onOperatorProblem);
+          });
         // A provider never bills more images than were asked for.
         const returned = out.images.slice(0, op.maxImages);
         if (returned.length === 0)

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
+import { ADMIN_TOKEN, grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { OpenAiFake } from "./providers/fakes/openai.js";
 
 async function png(width: number, height: number): Promise<Buffer> {
@@ -292,6 +292,53 @@ describe("a fallback provider takes over when the first fails upstream", () => {
     } finally {
       await app.close();
       await openai.server.close();
+      await stability.server.close();
+    }
+  });
+});
+
+describe("provider failures in the customer's words", () => {
+  it("the operator's Stability account out of credit: 503 'temporarily unavailable', nothing charged, the operator's metric counts it; a moderation refusal keeps the provider's reason", async () => {
+    const { StabilityFake } = await import("./providers/fakes/stability.js");
+    const stability = await StabilityFake.start();
+    const app = await startTestApp("sqlite", {
+      IMAGE_PROVIDER: "stability",
+      STABILITY_API_KEY: stability.apiKey,
+      STABILITY_BASE_URL: stability.server.url,
+    });
+    try {
+      const c = await newCustomer(app);
+      await grant(app, c.accountId, 100);
+      stability.server.script({
+        status: 402,
+        body: { id: "x", name: "payment_required", errors: ["You lack sufficient credits to make this request."] },
+      });
+      const generate = () =>
+        app.api("POST", "/v1/images/generations", {
+          token: c.apiKey,
+          body: { prompt: "a lighthouse", quality: "fast" },
+        });
+      const broke = await generate();
+      expect(broke.status).toBe(503);
+      expect(broke.body).toMatchObject({ code: "SERVICE_UNAVAILABLE", charged: false });
+      expect(broke.body.detail).toBe(
+        "Image generation is temporarily unavailable. Nothing was charged; please try again later.",
+      );
+      expect(Number(broke.headers.get("retry-after"))).toBeGreaterThan(0);
+      const metrics = await app.api("GET", "/metrics", { token: ADMIN_TOKEN });
+      expect(metrics.body).toMatch(/provider_account_failures_total\{provider="stability",status="402"\} 1/);
+
+      stability.refuseNext(1, "moderation-403");
+      const refused = await generate();
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe("CONTENT_FILTERED");
+      expect(refused.body.detail).toContain("flagged by our content moderation system");
+      expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body).toEqual({
+        credits: 100,
+        reservedCredits: 0,
+      });
+    } finally {
+      await app.close();
       await stability.server.close();
     }
   });

@@ -44,7 +44,8 @@ const MAX_SEED = 4_294_967_294;
 // Conservative and creative upscaling require a prompt; this one asks for fidelity, not new content.
 const UPSCALE_PROMPT = "the same image in high resolution, sharp and detailed, faithful to the original";
 
-type Outcome = { kind: "image"; image: GeneratedImage } | { kind: "filtered" } | { kind: "pending" };
+/** `reason`: the provider's own words when it gave any (a moderation refusal's message). */
+type Outcome = { kind: "image"; image: GeneratedImage } | { kind: "filtered"; reason?: string } | { kind: "pending" };
 
 /**
  * Stability AI's v2beta REST API: multipart requests, `accept: image/*` answers with the image bytes and a
@@ -231,8 +232,10 @@ export class StabilityImageProvider implements ImageProvider {
 
   private finish(model: string, outcomes: Outcome[]): ProviderResult {
     const images = outcomes.flatMap((o) => (o.kind === "image" ? [o.image] : []));
-    const filtered = outcomes.filter((o) => o.kind === "filtered").length;
-    return finishResult(this.name, model, images, filtered, filtered ? "finish-reason CONTENT_FILTERED" : undefined);
+    const refusals = outcomes.flatMap((o) => (o.kind === "filtered" ? [o] : []));
+    const why =
+      refusals.find((o) => o.reason)?.reason ?? "the safety filter refused the image (finish-reason CONTENT_FILTERED)";
+    return finishResult(this.name, model, images, refusals.length, refusals.length ? why : undefined);
   }
 }
 
@@ -241,7 +244,8 @@ async function countRefusal(outcome: Promise<Outcome>): Promise<Outcome> {
   try {
     return await outcome;
   } catch (error) {
-    if (error instanceof ApiError && error.code === "CONTENT_FILTERED") return { kind: "filtered" };
+    if (error instanceof ApiError && error.code === "CONTENT_FILTERED")
+      return { kind: "filtered", reason: error.message.replace(/^stability: /, "") };
     throw error;
   }
 }

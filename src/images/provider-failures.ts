@@ -1,0 +1,46 @@
+import { ApiError } from "../errors.js";
+
+/** Words image providers use when their safety system refuses a prompt or an image (in the error they return). */
+const MODERATION = /moderation|content[_ ]polic|safety system|content[_ ]filter|blocked by (our|the) safety/i;
+
+/**
+ * What a provider's failure means to the customer. The provider's account is the operator's, not the customer's:
+ * its 401/402/403 (bad key, no credit, no quota) and a 429 that outlasted our retries say "the service cannot make
+ * images right now" — a 503, nothing charged — and are reported to the operator (`onOperatorProblem`: log and
+ * metric), never shown as if the customer's balance or key were at fault. A moderation refusal, whatever its status,
+ * is CONTENT_FILTERED with the provider's own reason. Everything else passes unchanged.
+ */
+export function toCustomerFailure(
+  error: unknown,
+  onOperatorProblem?: (problem: { provider?: string; upstreamStatus?: number; detail: string }) => void,
+): unknown {
+  if (!(error instanceof ApiError) || error.code === "CONTENT_FILTERED") return error;
+  const upstreamStatus = typeof error.details.upstreamStatus === "number" ? error.details.upstreamStatus : undefined;
+  const fromProvider = upstreamStatus !== undefined || error.code === "PROVIDER_ERROR" || error.code === "RATE_LIMITED";
+  if (!fromProvider) return error;
+  if (MODERATION.test(error.message))
+    return new ApiError(
+      "CONTENT_FILTERED",
+      `The image provider's safety system refused this request: ${reasonOf(error.message)}`,
+      { filtered: 1, providerReason: reasonOf(error.message), charged: false },
+    );
+  const accountProblem = upstreamStatus === 401 || upstreamStatus === 402 || upstreamStatus === 403;
+  if (accountProblem || error.code === "RATE_LIMITED") {
+    onOperatorProblem?.({ provider: providerOf(error.message), upstreamStatus, detail: error.message });
+    return new ApiError(
+      "SERVICE_UNAVAILABLE",
+      "Image generation is temporarily unavailable. Nothing was charged; please try again later.",
+      { retryAfterSeconds: 60, charged: false },
+    );
+  }
+  return error;
+}
+
+/** "stability answered 403: {…}" → the provider's words, without our prefix. */
+function reasonOf(message: string): string {
+  return message.replace(/^[\w-]+( answered \d+)?: ?/, "").slice(0, 300);
+}
+
+function providerOf(message: string): string | undefined {
+  return /^([\w-]+)[ :]/.exec(message)?.[1];
+}
