@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { SignIn } from "../components/SignIn";
 import { Link, Loading, Notice } from "../components/ui";
 import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
-import { formatCredits } from "../lib/format";
+import { formatBalance, formatCredits } from "../lib/format";
 import { navigate, useLocation } from "../lib/router";
 import { ApiKeys } from "./ApiKeys";
 import { Buy } from "./Buy";
@@ -109,7 +109,13 @@ function Shell({ session, onSignOut }: { session: CustomerSession; onSignOut: ()
         </Link>
         <p class="app-header__balance" aria-live="polite">
           <span class="visually-hidden">Balance: </span>
-          <strong data-testid="header-balance">{balance ? formatCredits(balance.credits) : "…"}</strong> credits
+          <strong
+            data-testid="header-balance"
+            title={balance ? `${formatCredits(balance.credits)} credits` : undefined}
+          >
+            {balance ? formatBalance(balance.credits) : "…"}
+          </strong>{" "}
+          credits
         </p>
         <div class="app-header__account">
           <span class="app-header__email" title={session.email}>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { Chart } from "../components/Chart";
 import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
-import { daysBetween, featureOf, formatCredits } from "../lib/format";
+import { daysBetween, featureOf, formatBalance, formatCredits } from "../lib/format";
 import { useResource } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
 import { refreshBalance, useBalance } from "./session";
@@ -45,7 +45,7 @@ export function Overview() {
         <div class="stat card">
           <h2 class="stat__label">Available credits</h2>
           <p class="stat__value" data-testid="balance">
-            {balance ? formatCredits(balance.credits) : "…"}
+            {balance ? formatBalance(balance.credits) : "…"}
           </p>
           <Link href="/dashboard/buy" class="button button--small">
             Buy credits

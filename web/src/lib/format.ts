@@ -4,6 +4,12 @@ const intFormat = new Intl.NumberFormat("en-US");
 export const formatCredits = (n: number): string => creditsFormat.format(n);
 export const formatInt = (n: number): string => intFormat.format(n);
 
+/**
+ * A balance as a customer reads it: whole credits, rounded down so that what is shown can always be spent (the
+ * exact value, to the millicredit, goes in a title or the ledger).
+ */
+export const formatBalance = (n: number): string => intFormat.format(Math.floor(n + 1e-9));
+
 export function formatSignedCredits(n: number): string {
   return n > 0 ? `+${formatCredits(n)}` : n < 0 ? `−${formatCredits(-n)}` : "0";
 }
