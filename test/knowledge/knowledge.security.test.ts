@@ -156,6 +156,9 @@ describe("hostile uploads get a clear error, cost nothing, and the service keeps
     const wrong = await upload(fileForm(elf, "report.pdf", "application/pdf"));
     expect(wrong.status).toBe(415);
     expect(wrong.body.code).toBe("UNSUPPORTED_FILE_TYPE");
+    // The customer learns what works, not a MIME type.
+    expect(wrong.body.detail).toContain("Knowledge bases accept PDF, Word (.docx), Markdown, HTML, CSV and plain-text");
+    expect(wrong.body.detail).not.toContain("application/");
     const bad = await upload(
       fileForm(Buffer.from([0x68, 0x69, 0x20, 0xc3, 0x28, 0xff, 0x41]), "notes.txt", "text/plain"),
     );

@@ -100,6 +100,10 @@ function hasTextBom(bytes: Buffer): boolean {
   );
 }
 
+/** What a customer can upload instead, said the same way wherever a file is refused. */
+export const WHAT_WORKS =
+  "Knowledge bases accept PDF, Word (.docx), Markdown, HTML, CSV and plain-text files, or a website's address.";
+
 /**
  * Decides which parser reads `bytes`: signatures first (so a binary is refused whatever its name), then the file
  * name's extension, then the declared content type, then a look at the text itself.
@@ -111,7 +115,7 @@ export function detectFormat(bytes: Buffer, filename?: string, contentType?: str
   if (matches(bytes, { mime: "application/zip", bytes: [0x50, 0x4b, 0x05, 0x06] })) return "docx";
   for (const magic of REFUSED) {
     if (matches(bytes, magic)) {
-      throw new ApiError("UNSUPPORTED_FILE_TYPE", `This looks like ${magic.mime}, which cannot be indexed`, {
+      throw new ApiError("UNSUPPORTED_FILE_TYPE", `This file cannot be indexed. ${WHAT_WORKS}`, {
         detected: magic.mime,
       });
     }
@@ -120,7 +124,7 @@ export function detectFormat(bytes: Buffer, filename?: string, contentType?: str
   // A file that claims to be a PDF or .docx but lacks the signature is a damaged one, reported as such.
   if (hinted === "pdf" || hinted === "docx") return hinted;
   if (!hasTextBom(bytes) && bytes.subarray(0, 8192).includes(0)) {
-    throw new ApiError("UNSUPPORTED_FILE_TYPE", "This is a binary file, which cannot be indexed", {
+    throw new ApiError("UNSUPPORTED_FILE_TYPE", `This file is not text, so it cannot be indexed. ${WHAT_WORKS}`, {
       detected: "application/octet-stream",
     });
   }
