@@ -75,6 +75,10 @@ final class API_Credits_Admin {
 
 	/** After the service answered 402, every admin screen says so until credits are bought (cleared by the balance). */
 	public static function notices(): void {
+		// Back from a paid Checkout: the notice has done its job (the webhook credits the account).
+		if ( isset( $_GET['page'], $_GET['checkout'] ) && 'api-credits' === $_GET['page'] && 'success' === $_GET['checkout'] ) { // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only hides a notice
+			delete_option( 'api_credits_last_402' );
+		}
 		if ( ! current_user_can( 'manage_options' ) || ! get_option( 'api_credits_last_402' ) ) {
 			return;
 		}

@@ -83,6 +83,7 @@ final class API_Credits_Knowledge {
 		}
 		update_post_meta( $post->ID, self::DOC_META, (string) $res['id'] );
 		delete_post_meta( $post->ID, self::ERR_META );
+		delete_option( 'api_credits_last_402' );
 		return $res;
 	}
 

@@ -147,6 +147,7 @@ final class API_Credits_Media {
 		if ( is_wp_error( $res ) ) {
 			return $res;
 		}
+		delete_option( 'api_credits_last_402' );
 		$saved = array();
 		foreach ( $res['images'] as $image ) {
 			$att = self::save( $image, $source, $label );

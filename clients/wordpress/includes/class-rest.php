@@ -123,6 +123,15 @@ final class API_Credits_Rest {
 			return new WP_Error( 'api_credits_bad_reply', __( 'The service answered without a site key.', 'api-credits' ), array( 'status' => 502 ) );
 		}
 		API_Credits_Settings::save_connection( untrailingslashit( $url ), (string) $res['siteId'], (string) $res['apiKey'], isset( $res['keyId'] ) ? (string) $res['keyId'] : '' );
+		// Reconnecting to the same account keeps the site's knowledge base; one this key cannot see is forgotten.
+		$kb = API_Credits_Settings::options()['knowledgeBaseId'];
+		if ( '' !== $kb ) {
+			$seen = API_Credits_Client::request( 'GET', '/v1/knowledge-bases/' . rawurlencode( $kb ), array( 'timeout' => 10 ) );
+			if ( is_wp_error( $seen ) && 404 === ( $seen->get_error_data()['status'] ?? 0 ) ) {
+				API_Credits_Settings::update_options( array( 'knowledgeBaseId' => '' ) );
+				API_Credits_Knowledge::forget_documents();
+			}
+		}
 		return self::get_connection();
 	}
 
@@ -133,8 +142,6 @@ final class API_Credits_Rest {
 			API_Credits_Client::request( 'DELETE', '/v1/api-keys/' . rawurlencode( $c['keyId'] ), array( 'timeout' => 10 ) );
 		}
 		API_Credits_Settings::forget_connection();
-		API_Credits_Settings::update_options( array( 'knowledgeBaseId' => '' ) );
-		API_Credits_Knowledge::forget_documents();
 		return self::get_connection();
 	}
 

@@ -22,8 +22,12 @@ type Op =
   | { kind: "edit"; prompt: string }
   | { kind: "generate"; prompt: string; quality: string };
 
-/** WordPress's own media route, beside the plugin's. */
-const coreRest = (path: string) => window.apiCredits.rest.replace(/api-credits\/v1$/, "wp/v2") + path;
+/** WordPress's own REST route beside the plugin's; with plain permalinks the route is itself a query parameter. */
+function coreRest(path: string, query: Record<string, string>): string {
+  const url = new URL(window.apiCredits.rest.replace(/api-credits\/v1$/, "wp/v2") + path, location.href);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return url.toString();
+}
 
 export function MediaScreen() {
   const id = Number(new URLSearchParams(location.search).get("attachment") ?? 0);
@@ -31,7 +35,7 @@ export function MediaScreen() {
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     if (!id) return;
-    fetch(coreRest(`/media/${id}?context=edit`), {
+    fetch(coreRest(`/media/${id}`, { context: "edit" }), {
       credentials: "same-origin",
       headers: { "X-WP-Nonce": window.apiCredits.nonce },
     })
