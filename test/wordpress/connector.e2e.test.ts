@@ -39,7 +39,8 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
   beforeAll(async () => {
     stripe = await startFakeStripe();
     app = await startTestApp("sqlite", { STRIPE_SECRET_KEY: "sk_test_123", STRIPE_API_BASE: stripe.url });
-    site = await startWordPress();
+    // Each PHP request waits on the service at most 0.3 s here, so image work goes through the 202-and-poll path.
+    site = await startWordPress({ defines: { API_CREDITS_WAIT_SECONDS: 0.3 } });
     const lic = await app.admin("POST", "/v1/admin/licenses", {
       email: `wp${Date.now()}@example.com`,
       plan: "personal",
@@ -178,6 +179,8 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     const made = page.locator(".api-credits-result a.api-credits-new");
     await made.waitFor({ timeout: 60_000 });
     expect(await made.getAttribute("data-width")).toBe("96");
+    // The first request came back 202 and the screen polled the job until the upscale was done.
+    expect(seen.some((r) => /media(\/|%2F)jobs/.test(r.url) && r.body.includes('"status":"running"'))).toBe(true);
     expect(await made.getAttribute("data-height")).toBe("64");
     const newId = Number(await made.getAttribute("data-id"));
     expect(newId).not.toBe(originalId);

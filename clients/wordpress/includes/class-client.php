@@ -30,7 +30,7 @@ final class API_Credits_Client {
 		}
 		$args = array(
 			'method'      => $method,
-			'timeout'     => isset( $opts['timeout'] ) ? (int) $opts['timeout'] : 30,
+			'timeout'     => isset( $opts['timeout'] ) ? (float) $opts['timeout'] : 30.0,
 			'redirection' => 0,
 			'headers'     => array_merge( $headers, isset( $opts['headers'] ) ? $opts['headers'] : array() ),
 		);
@@ -39,6 +39,9 @@ final class API_Credits_Client {
 			$args['body']                    = wp_json_encode( $opts['body'] );
 		}
 		$response = wp_remote_request( untrailingslashit( $base ) . $path, $args );
+		if ( is_wp_error( $response ) && preg_match( '/cURL error 28|timed out/i', $response->get_error_message() ) ) {
+			return new WP_Error( 'api_credits_timeout', __( 'The service did not answer in time.', 'api-credits' ), array( 'status' => 504 ) );
+		}
 		if ( is_wp_error( $response ) ) {
 			return new WP_Error( 'api_credits_unreachable', __( 'The service could not be reached.', 'api-credits' ), array( 'status' => 502 ) );
 		}

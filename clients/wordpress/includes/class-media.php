@@ -17,6 +17,7 @@ final class API_Credits_Media {
 		$r( "/media/$id/upscale", 'POST', array( self::class, 'upscale' ), $upload );
 		$r( "/media/$id/edit", 'POST', array( self::class, 'edit' ), $upload );
 		$r( '/media/generate', 'POST', array( self::class, 'generate' ), $upload );
+		$r( '/media/jobs/(?P<key>[A-Za-z0-9-]{8,64})', 'GET', array( self::class, 'poll' ), $upload );
 	}
 
 	/** The attachment when it is an image the current user may edit, else a WP_Error (404 like a missing one). */
@@ -123,45 +124,90 @@ final class API_Credits_Media {
 	}
 
 	/**
-	 * Runs one spending call with the browser's Idempotency-Key (a retried click charges once) and saves each image
-	 * returned as a new attachment. A key already saved answers with the attachments it made.
+	 * Starts one spending call with the browser's Idempotency-Key (a retried click charges once). No PHP request waits
+	 * on the service for more than a few seconds: when the work takes longer the answer is 202 with the job to poll,
+	 * and each poll sends the same request with the same key, which the service answers "in progress" until its
+	 * stored reply is ready (image operations run to completion when their caller hangs up).
 	 */
 	private static function run( WP_REST_Request $request, string $path, array $body, ?WP_Post $source, string $label ) {
 		$key = (string) $request->get_param( 'idempotencyKey' );
 		if ( ! preg_match( '/^[A-Za-z0-9-]{8,64}$/', $key ) ) {
 			$key = API_Credits_Client::idempotency_key();
 		}
-		$done = get_transient( 'api_credits_op_' . md5( $key ) );
-		if ( is_array( $done ) ) {
-			return rest_ensure_response( $done );
+		$job = array(
+			'path'   => $path,
+			'body'   => $body,
+			'source' => $source ? $source->ID : 0,
+			'label'  => $label,
+			'user'   => get_current_user_id(),
+		);
+		set_transient( self::job_key( $key ), $job, DAY_IN_SECONDS );
+		return self::advance( $key, $job );
+	}
+
+	public static function poll( WP_REST_Request $request ) {
+		$key = (string) $request['key'];
+		$job = get_transient( self::job_key( $key ) );
+		if ( ! is_array( $job ) || (int) $job['user'] !== get_current_user_id() ) {
+			return new WP_Error( 'api_credits_not_found', __( 'No such operation.', 'api-credits' ), array( 'status' => 404 ) );
+		}
+		return self::advance( $key, $job );
+	}
+
+	private static function job_key( string $key ): string {
+		return 'api_credits_job_' . md5( $key );
+	}
+
+	/** One bounded attempt at a job: done (the attachments), still running (202), or the service's refusal. */
+	private static function advance( string $key, array $job ) {
+		if ( isset( $job['done'] ) ) {
+			return rest_ensure_response( $job['done'] );
 		}
 		$res = API_Credits_Client::request(
 			'POST',
-			$path,
+			$job['path'],
 			array(
-				'body'    => $body,
+				'body'    => $job['body'],
 				'headers' => array( 'Idempotency-Key' => $key ),
-				'timeout' => 120,
+				'timeout' => self::wait_seconds(),
 			)
 		);
 		if ( is_wp_error( $res ) ) {
+			$code = $res->get_error_data()['serviceCode'] ?? '';
+			if ( 'api_credits_timeout' === $res->get_error_code() || 'IDEMPOTENCY_IN_PROGRESS' === $code ) {
+				return new WP_REST_Response(
+					array(
+						'status' => 'running',
+						'job'    => $key,
+					),
+					202
+				);
+			}
+			delete_transient( self::job_key( $key ) );
 			return $res;
 		}
 		delete_option( 'api_credits_last_402' );
-		$saved = array();
+		$source = $job['source'] ? get_post( (int) $job['source'] ) : null;
+		$saved  = array();
 		foreach ( $res['images'] as $image ) {
-			$att = self::save( $image, $source, $label );
+			$att = self::save( $image, $source, $job['label'] );
 			if ( is_wp_error( $att ) ) {
 				return $att;
 			}
 			$saved[] = $att;
 		}
-		$answer = array(
+		$job['done'] = array(
+			'status'      => 'done',
 			'attachments' => $saved,
 			'credits'     => $res['credits'],
 		);
-		set_transient( 'api_credits_op_' . md5( $key ), $answer, DAY_IN_SECONDS );
-		return rest_ensure_response( $answer );
+		set_transient( self::job_key( $key ), $job, DAY_IN_SECONDS );
+		return rest_ensure_response( $job['done'] );
+	}
+
+	/** How long one PHP request waits on the service (API_CREDITS_WAIT_SECONDS in wp-config.php; default 5). */
+	private static function wait_seconds(): float {
+		return defined( 'API_CREDITS_WAIT_SECONDS' ) ? max( 0.1, (float) API_CREDITS_WAIT_SECONDS ) : 5.0;
 	}
 
 	/** Downloads one result from the service and inserts it as a new attachment; returns what the screen shows. */

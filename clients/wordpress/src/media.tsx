@@ -8,6 +8,12 @@ interface Attachment {
   title: { rendered: string };
   media_details: { width: number; height: number };
 }
+interface Outcome {
+  status: "done" | "running";
+  job?: string;
+  attachments: Saved[];
+  credits: number;
+}
 interface Saved {
   id: number;
   url: string;
@@ -57,9 +63,10 @@ function useOperation() {
   const [pending, setPending] = useState<{
     op: Op;
     credits: number;
-    run: () => Promise<{ attachments: Saved[]; credits: number }>;
+    run: () => Promise<Outcome>;
   } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [polls, setPolls] = useState(0);
   const [result, setResult] = useState<{ attachments: Saved[]; credits: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const propose = async (op: Op, quoteBody: object, path: string, body: object) => {
@@ -71,8 +78,7 @@ function useOperation() {
       setPending({
         op,
         credits: quote.credits,
-        run: () =>
-          rest<{ attachments: Saved[]; credits: number }>(path, { method: "POST", body: { ...body, idempotencyKey } }),
+        run: () => rest<Outcome>(path, { method: "POST", body: { ...body, idempotencyKey } }),
       });
     } catch (e) {
       setError(e);
@@ -82,8 +88,16 @@ function useOperation() {
     if (!pending) return;
     setBusy(true);
     setError(null);
+    setPolls(0);
     try {
-      setResult(await pending.run());
+      // Long work answers 202 "running": poll the job (each poll is one bounded request) until it is done.
+      let outcome = await pending.run();
+      for (let n = 1; outcome.status === "running" && outcome.job; n++) {
+        await new Promise((r) => setTimeout(r, Math.min(3000, 500 * n)));
+        setPolls(n);
+        outcome = await rest<Outcome>(`/media/jobs/${outcome.job}`);
+      }
+      setResult(outcome);
       setPending(null);
     } catch (e) {
       setError(e);
@@ -104,7 +118,11 @@ function useOperation() {
           </button>
         </p>
       )}
-      {busy && <progress class="api-credits-progress" aria-label="Working" />}
+      {busy && (
+        <p class="api-credits-progress">
+          <progress aria-label="Working" /> {polls > 0 ? "Still working: the service is on it…" : "Working…"}
+        </p>
+      )}
       <Failure error={error} />
       {result && (
         <div class="api-credits-result">

@@ -60,8 +60,14 @@ check( 403 === $status( 'POST', '/disconnect' ), 'an author cannot disconnect' )
 check( 403 === $status( 'POST', '/options', array( 'searchEnabled' => true ) ), 'an author cannot change options' );
 check( 403 === $status( 'POST', '/index' ), 'an author cannot run the bulk index' );
 check( true === API_Credits_Settings::is_connected(), 'still connected after the refused disconnect' );
+wp_set_current_user( $subscriber );
+check( 403 === $status( 'GET', '/media/jobs/abcdefgh-1234' ), 'a subscriber cannot poll a job' );
 wp_set_current_user( 1 );
 check( 200 === $status( 'GET', '/connection' ), 'an administrator reads the connection' );
+// A job is its starter's: another user polling its key is answered like a missing one.
+set_transient( 'api_credits_job_' . md5( 'abcdefgh-1234' ), array( 'user' => $author, 'path' => '/v1/images/upscales', 'body' => array(), 'source' => 0, 'label' => 'x' ), 60 );
+check( 404 === $status( 'GET', '/media/jobs/abcdefgh-1234' ), "another user's job answers 404" );
+check( 404 === $status( 'GET', '/media/jobs/nosuchjob-1' ), 'a missing job answers 404' );
 
 // Options are sanitised: unknown post types dropped, limits clamped.
 $r = rest_do_request( ( new WP_REST_Request( 'POST', '/api-credits/v1/options' ) )->set_body_params( array() ) );

@@ -86,7 +86,9 @@ export async function ensurePluginZip(): Promise<void> {
  * the built zip, as a site owner would (a copy, never a link: deleting the plugin in wp-admin deletes its folder).
  * WP_HTTP_BLOCK_EXTERNAL keeps WordPress itself from calling anything but loopback (update checks, feeds).
  */
-export async function startWordPress(options: { plugin?: boolean } = {}): Promise<WordPressSite> {
+export async function startWordPress(
+  options: { plugin?: boolean; defines?: Record<string, string | number> } = {},
+): Promise<WordPressSite> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "wp-site-"));
   // Translations (a third of the 89 MB) are not needed by an English test site.
   cpSync(WORDPRESS_SOURCE, dir, {
@@ -126,6 +128,9 @@ define('DISABLE_WP_CRON', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('FS_METHOD', 'direct');
+${Object.entries(options.defines ?? {})
+  .map(([k, v]) => `define('${k}', ${JSON.stringify(v)});`)
+  .join("\n")}
 define('WP_DEBUG', true);
 define('WP_DEBUG_DISPLAY', false);
 define('WP_DEBUG_LOG', '${dir}/debug.log');
