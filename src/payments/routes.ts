@@ -10,10 +10,21 @@ import type { App } from "../http/server.js";
 import { type Fulfilment, priceOf } from "./fulfilment.js";
 import { type StripeSettings, verifyWebhook } from "./stripe.js";
 
+const ReturnUrl = z
+  .string()
+  .max(2048)
+  .optional()
+  .describe(
+    "Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended",
+  );
+
 export const CheckoutRequest = z.union([
-  z.object({ packId: z.string().min(1).max(64) }).strict(),
+  z.object({ packId: z.string().min(1).max(64), returnUrl: ReturnUrl }).strict(),
   z
-    .object({ amountCents: z.number().int().positive().describe("A top-up of any amount from $1, in whole cents") })
+    .object({
+      amountCents: z.number().int().positive().describe("A top-up of any amount from $1, in whole cents"),
+      returnUrl: ReturnUrl,
+    })
     .strict(),
 ]);
 
@@ -25,6 +36,45 @@ export interface PaymentsRouteDeps {
   pricing: () => Pricing;
   fulfilment: Fulfilment;
   publicUrl: string;
+}
+
+/**
+ * Checkout's return addresses: the dashboard, or a site's own page (the WordPress connector returns to wp-admin). A
+ * return URL is accepted only on the origin the calling site key was activated for, so a leaked key cannot turn the
+ * service's Checkout into a redirector to anywhere.
+ */
+async function returnUrls(
+  sql: Sql,
+  principal: { accountId: string; siteId: string | null },
+  returnUrl: string | undefined,
+  publicUrl: string,
+): Promise<{ success: string; cancel: string }> {
+  if (returnUrl === undefined)
+    return {
+      success: `${publicUrl}/dashboard?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel: `${publicUrl}/dashboard?checkout=cancelled`,
+    };
+  const refuse = (why: string) => new ApiError("VALIDATION_FAILED", why, { field: "returnUrl" });
+  if (!principal.siteId) throw refuse("returnUrl is accepted only with a site's API key");
+  const site = await sql.get<{ url: string }>("SELECT url FROM sites WHERE id = ? AND account_id = ?", [
+    principal.siteId,
+    principal.accountId,
+  ]);
+  let target: URL;
+  try {
+    target = new URL(returnUrl);
+  } catch {
+    throw refuse("returnUrl must be an absolute URL");
+  }
+  if (!site || new URL(site.url).origin !== target.origin) throw refuse("returnUrl must be on the site's own origin");
+  target.hash = "";
+  const base = target.toString();
+  const join = base.includes("?") ? "&" : "?";
+  // {CHECKOUT_SESSION_ID} is Stripe's template: it must stay literal, so it is appended after URL serialisation.
+  return {
+    success: `${base}${join}checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+    cancel: `${base}${join}checkout=cancelled`,
+  };
 }
 
 export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
@@ -58,6 +108,7 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
         );
       }
       const principal = principalOf(request);
+      const back = await returnUrls(deps.sql, principal, request.body.returnUrl, deps.publicUrl);
       const purchase = priceOf(deps.pricing(), request.body);
       const credits = mcToCredits(purchase.baseMc + purchase.bonusMc);
       const name = purchase.packId
@@ -83,8 +134,8 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
               },
             },
           ],
-          success_url: `${deps.publicUrl}/dashboard?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-          cancel_url: `${deps.publicUrl}/dashboard?checkout=cancelled`,
+          success_url: back.success,
+          cancel_url: back.cancel,
         });
       } catch (error) {
         request.log.error({ err: error }, "Stripe refused to create a Checkout Session");

@@ -1,0 +1,373 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grant, startTestApp, type TestApp } from "../support/app.js";
+import { type FakeStripe, startFakeStripe } from "../support/fake-stripe.js";
+import { launchBrowser, waitForText } from "../web/support/browser.js";
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USER,
+  debugLog,
+  startWordPress,
+  type WordPressSite,
+  wordpressAvailable,
+} from "./support/site.js";
+
+type PluginWindow = { apiCredits: { rest: string; nonce: string } };
+
+/**
+ * The whole loop a site owner sees: a real WordPress (Debian's package on PHP's server) with the plugin installed
+ * from its zip, the real api-credits on loopback, Chromium in wp-admin. Every page and REST answer the browser gets
+ * is kept and scanned for the site API key at the end.
+ */
+describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () => {
+  let app: TestApp;
+  let stripe: FakeStripe;
+  let site: WordPressSite;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let license: { key: string; accountId: string };
+  const seen: { url: string; body: string }[] = [];
+  const siteKeys = new Set<string>();
+  const leftLoopback: string[] = [];
+  const scriptErrors: string[] = [];
+
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    app = await startTestApp("sqlite", { STRIPE_SECRET_KEY: "sk_test_123", STRIPE_API_BASE: stripe.url });
+    // Each PHP request waits on the service at most 0.3 s here, so image work goes through the 202-and-poll path.
+    site = await startWordPress({ defines: { API_CREDITS_WAIT_SECONDS: 0.3 } });
+    const lic = await app.admin("POST", "/v1/admin/licenses", {
+      email: `wp${Date.now()}@example.com`,
+      plan: "personal",
+    });
+    license = { key: lic.body.key, accountId: lic.body.accountId };
+    browser = await launchBrowser();
+    context = await browser.newContext();
+    // Only loopback: anything else WordPress's pages reference (Gravatar, emoji CDN, Stripe's Checkout) is recorded
+    // and refused before it leaves the machine.
+    await context.route(
+      (url) => !/^(127\.0\.0\.1|localhost)$/.test(url.hostname),
+      (route) => {
+        leftLoopback.push(route.request().url());
+        return route.abort();
+      },
+    );
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on("pageerror", (error) => scriptErrors.push(error.message));
+    page.on("response", async (response) => {
+      try {
+        seen.push({ url: response.url(), body: await response.text() });
+      } catch {
+        // redirects and aborted requests have no body
+      }
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await app?.close();
+    await stripe?.close();
+  });
+
+  const wp = (p: string) => `${site.url}${p}`;
+  const currentKey = async () => (await site.php("echo API_Credits_Settings::site_key();")).trim();
+  const balance = async () => (await app.api("GET", "/v1/balance", { token: license.key })).body.credits as number;
+  /** The plugin's REST routes with the logged-in admin's cookie and nonce, as the screens call them. */
+  const pluginRest = (route: string, method = "GET", body?: unknown) =>
+    page.evaluate(
+      async ({ route, method, body }) => {
+        const res = await fetch(`${(window as unknown as PluginWindow).apiCredits.rest}${route}`, {
+          method,
+          headers: {
+            "X-WP-Nonce": (window as unknown as PluginWindow).apiCredits.nonce,
+            "Content-Type": "application/json",
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: await res.json() };
+      },
+      { route, method, body },
+    );
+  /** WordPress's own REST API (posts), as the block editor calls it. */
+  const coreRest = (route: string, method = "GET", body?: unknown) =>
+    page.evaluate(
+      async ({ route, method, body }) => {
+        const base = (window as unknown as PluginWindow).apiCredits.rest.replace(/api-credits\/v1$/, "wp/v2");
+        const res = await fetch(`${base}${route}`, {
+          method,
+          headers: {
+            "X-WP-Nonce": (window as unknown as PluginWindow).apiCredits.nonce,
+            "Content-Type": "application/json",
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: await res.json() };
+      },
+      { route, method, body },
+    );
+
+  it("signs in, activates the plugin and connects with a licence key; the key is stored sealed", async () => {
+    await page.goto(wp("/wp-login.php"));
+    await page.fill("#user_login", ADMIN_USER);
+    await page.fill("#user_pass", ADMIN_PASSWORD);
+    await Promise.all([page.waitForURL(/wp-admin/), page.click("#wp-submit")]);
+    await page.goto(wp("/wp-admin/plugins.php"));
+    await Promise.all([
+      page.waitForURL(/activate=true/),
+      page.click('tr[data-plugin="api-credits/api-credits.php"] .activate a'),
+    ]);
+    expect(await page.locator('tr[data-plugin="api-credits/api-credits.php"].active').count()).toBe(1);
+
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
+    await page.fill('input[name="serviceUrl"]', app.url);
+    await page.fill('input[name="licenseKey"]', license.key);
+    await page.click('button:has-text("Connect")');
+    await waitForText(page.locator(".api-credits-site"), site.url, { contains: true });
+    const key = await currentKey();
+    expect(key).toMatch(/\S{20,}/);
+    siteKeys.add(key);
+    const stored = await site.php("echo get_option('api_credits_connection')['sealedKey'];");
+    expect(stored).toMatch(/^acv1:/);
+    expect(stored).not.toContain(key);
+    // The service knows this WordPress by its home URL.
+    const account = await app.admin("GET", `/v1/admin/accounts/${license.accountId}`);
+    expect(account.body.sites.map((s: { url: string }) => s.url)).toContain(site.url);
+  });
+
+  it("shows the balance after an operator grant in the admin bar and the dashboard widget", async () => {
+    await grant(app, license.accountId, 100);
+    await page.goto(wp("/wp-admin/index.php"));
+    await waitForText(page.locator("#api-credits-bar-balance"), "Credits: 100");
+    await waitForText(page.locator("#api_credits_balance .api-credits-credits"), "100");
+    expect(await page.locator("#api_credits_balance svg.api-credits-spark").count()).toBe(1);
+  });
+
+  let originalId = 0;
+  it("upscales an uploaded PNG ×2 into a new attachment, charging exactly the quoted credits", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "wp-png-"));
+    const png = path.join(dir, "bird.png");
+    const pixels = Buffer.alloc(48 * 32 * 3, 200);
+    for (let y = 10; y < 22; y++) for (let x = 16; x < 32; x++) pixels.fill(20, (y * 48 + x) * 3, (y * 48 + x) * 3 + 3);
+    writeFileSync(
+      png,
+      await sharp(pixels, { raw: { width: 48, height: 32, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    await page.goto(wp("/wp-admin/media-new.php?browser-uploader"));
+    await page.setInputFiles("#async-upload", png);
+    await Promise.all([page.waitForURL(/upload\.php/), page.click("#html-upload")]);
+    originalId = Number(
+      await site.php("echo get_posts(['post_type'=>'attachment','post_status'=>'inherit','fields'=>'ids'])[0];"),
+    );
+    expect(originalId).toBeGreaterThan(0);
+
+    await page.goto(wp("/wp-admin/upload.php?mode=list"));
+    const link = page.locator(`#post-${originalId} .api_credits a`);
+    await page.goto(new URL((await link.getAttribute("href"))!, site.url).toString());
+    const before = await balance();
+    await page.click(".api-credits-upscale-2");
+    const quoted = Number(await page.locator(".api-credits-quote strong").getAttribute("data-credits"));
+    expect(quoted).toBe(10);
+    await page.click(".api-credits-confirm");
+    const made = page.locator(".api-credits-result a.api-credits-new");
+    await made.waitFor({ timeout: 60_000 });
+    expect(await made.getAttribute("data-width")).toBe("96");
+    // The first request came back 202 and the screen polled the job until the upscale was done.
+    expect(seen.some((r) => /media(\/|%2F)jobs/.test(r.url) && r.body.includes('"status":"running"'))).toBe(true);
+    expect(await made.getAttribute("data-height")).toBe("64");
+    const newId = Number(await made.getAttribute("data-id"));
+    expect(newId).not.toBe(originalId);
+    expect(await balance()).toBe(before - quoted);
+    const meta = JSON.parse(
+      await site.php(
+        `echo wp_json_encode(['new' => wp_get_attachment_metadata(${newId}), 'old' => wp_get_attachment_metadata(${originalId}), 'ops' => get_post_meta(${newId}, '_api_credits', true), 'file' => getimagesize(get_attached_file(${newId}))]);`,
+      ),
+    );
+    expect([meta.new.width, meta.new.height]).toEqual([96, 64]);
+    expect([meta.file[0], meta.file[1]]).toEqual([96, 64]);
+    expect([meta.old.width, meta.old.height]).toEqual([48, 32]);
+    expect(meta.ops).toMatchObject({ operation: "upscale", credits: 10, sourceAttachmentId: originalId });
+    expect(meta.ops.model).toBeTruthy();
+  });
+
+  it("removes an object painted with the mask into another new attachment", async () => {
+    await page.goto(wp(`/wp-admin/upload.php?page=api-credits-media&attachment=${originalId}`));
+    const canvas = page.locator("canvas.api-credits-mask");
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.45);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.55, { steps: 8 });
+    await page.mouse.up();
+    const before = await balance();
+    await page.click(".api-credits-remove");
+    const quoted = Number(await page.locator(".api-credits-quote strong").getAttribute("data-credits"));
+    expect(quoted).toBeGreaterThan(0);
+    await page.click(".api-credits-confirm");
+    const made = page.locator(".api-credits-result a.api-credits-new");
+    await made.waitFor({ timeout: 60_000 });
+    expect(await made.getAttribute("data-width")).toBe("48");
+    expect(await balance()).toBe(before - quoted);
+    const ops = JSON.parse(
+      await site.php(
+        `echo wp_json_encode(get_post_meta(${await made.getAttribute("data-id")}, '_api_credits', true));`,
+      ),
+    );
+    expect(ops).toMatchObject({ operation: "edit", sourceAttachmentId: originalId });
+  });
+
+  let postId = 0;
+  it("keeps published posts in the knowledge base, finds them with the block, and forgets a trashed one", async () => {
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
+    await page.locator(".api-credits-search-enabled").check();
+    await page.waitForFunction(
+      () => (document.querySelector(".api-credits-search-enabled") as HTMLInputElement).checked,
+    );
+    await expect.poll(async () => (await pluginRest("/connection")).body.options.searchEnabled).toBe(true);
+
+    const searchPage = await coreRest("/pages", "POST", {
+      title: "Search",
+      status: "publish",
+      content: "<!-- wp:api-credits/search /-->",
+    });
+    expect(searchPage.status).toBe(201);
+    const post = await coreRest("/posts", "POST", {
+      title: "Quokka husbandry",
+      status: "publish",
+      content: "<p>Our zorbalite quokkas eat fresh leaves every morning.</p>",
+    });
+    expect(post.status).toBe(201);
+    postId = post.body.id;
+    const secret = await coreRest("/posts", "POST", {
+      title: "Hidden",
+      status: "private",
+      content: "<p>privatequokkaword</p>",
+    });
+    const locked = await coreRest("/posts", "POST", {
+      title: "Locked",
+      status: "publish",
+      password: "pw",
+      content: "<p>lockedquokkaword</p>",
+    });
+    expect([secret.status, locked.status]).toEqual([201, 201]);
+
+    const kbs = await app.api("GET", "/v1/knowledge-bases", { token: license.key });
+    expect(kbs.body.data).toHaveLength(1);
+    const docs = await app.api("GET", `/v1/knowledge-bases/${kbs.body.data[0].id}/documents`, { token: license.key });
+    const postIds = docs.body.data.map((d: { metadata: { postId: number } }) => d.metadata.postId).sort();
+    expect(postIds).toEqual([searchPage.body.id, postId].sort());
+
+    const search = async (q: string) => {
+      await page.goto(
+        `${searchPage.body.link}${searchPage.body.link.includes("?") ? "&" : "?"}acs_q=${encodeURIComponent(q)}`,
+      );
+      return page.locator(".api-credits-search-results li a");
+    };
+    const found = await search("zorbalite");
+    expect(await found.first().getAttribute("href")).toBe(post.body.link);
+    expect(await found.first().textContent()).toBe("Quokka husbandry");
+    // Semantic search always answers its nearest passages: what matters is which posts can ever be among them.
+    const hrefs = async (q: string) => (await search(q)).evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(await hrefs("privatequokkaword")).not.toContain(secret.body.link);
+    expect(await hrefs("lockedquokkaword")).not.toContain(locked.body.link);
+
+    await page.goto(wp("/wp-admin/"));
+    expect((await coreRest(`/posts/${postId}`, "DELETE")).status).toBe(200);
+    const after = await app.api("GET", `/v1/knowledge-bases/${kbs.body.data[0].id}/documents`, { token: license.key });
+    expect(after.body.data.map((d: { metadata: { postId: number } }) => d.metadata.postId)).toEqual([
+      searchPage.body.id,
+    ]);
+    expect(await hrefs("zorbalite")).not.toContain(post.body.link);
+  });
+
+  it("says plainly when credits run out, with a link to buy, and buying returns to wp-admin", async () => {
+    const now = await balance();
+    await app.admin("POST", `/v1/admin/accounts/${license.accountId}/grants`, { credits: -now, reason: "test" });
+    await page.goto(wp(`/wp-admin/upload.php?page=api-credits-media&attachment=${originalId}`));
+    await page.click(".api-credits-upscale-4");
+    await page.click(".api-credits-confirm");
+    const notice = page.locator(".api-credits-op .api-credits-402");
+    await notice.waitFor();
+    expect(await notice.locator("a").getAttribute("href")).toContain("page=api-credits#buy");
+    await page.goto(wp("/wp-admin/index.php"));
+    expect(await page.locator(".notice.api-credits-402 a").textContent()).toBe("Buy credits");
+
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits#buy"));
+    const checkout = page.waitForRequest(/checkout\.stripe\.test/);
+    await page.locator(".api-credits-packs button").first().click();
+    const sent = await checkout;
+    const sessionId = new URL(sent.url()).pathname.split("/").at(-1)!;
+    expect(stripe.sessions.get(sessionId)!.success_url).toBe(
+      `${site.url}/wp-admin/admin.php?page=api-credits&checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+    );
+  });
+
+  it("disconnects (the service revokes the key) and reconnects", async () => {
+    const old = await currentKey();
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
+    await page.click(".api-credits-disconnect");
+    await page.locator('input[name="serviceUrl"]').waitFor();
+    expect((await app.api("GET", "/v1/balance", { token: old })).status).toBe(401);
+    expect(await site.php("var_export(get_option('api_credits_connection'));")).toBe("false");
+    await page.fill('input[name="serviceUrl"]', app.url);
+    await page.fill('input[name="licenseKey"]', license.key);
+    await page.click('button:has-text("Connect")');
+    await waitForText(page.locator(".api-credits-site"), site.url, { contains: true });
+    siteKeys.add(await currentKey());
+  });
+
+  it("deletes the site's data with a receipt, and uninstalling with deletion asked leaves nothing behind", async () => {
+    await grant(app, license.accountId, 50);
+    expect(
+      (await coreRest("/posts", "POST", { title: "Again", status: "publish", content: "<p>again</p>" })).status,
+    ).toBe(201);
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
+    page.once("dialog", (d) => d.accept());
+    await page.click(".api-credits-delete-data");
+    await waitForText(
+      page.locator(".api-credits-receipt"),
+      /Deleted 1 knowledge bases, \d+ documents and [1-9]\d* images/,
+    );
+    expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(0);
+
+    expect(
+      (await coreRest("/posts", "POST", { title: "Later", status: "publish", content: "<p>later</p>" })).status,
+    ).toBe(201);
+    expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(1);
+    await page.reload();
+    await page.locator(".api-credits-delete-on-uninstall").check();
+    await expect.poll(async () => (await pluginRest("/connection")).body.options.deleteDataOnUninstall).toBe(true);
+    const key = await currentKey();
+
+    await page.goto(wp("/wp-admin/plugins.php"));
+    await Promise.all([
+      page.waitForURL(/deactivate=true/),
+      page.click('tr[data-plugin="api-credits/api-credits.php"] .deactivate a'),
+    ]);
+    page.once("dialog", (d) => d.accept());
+    await page.click('tr[data-plugin="api-credits/api-credits.php"] .delete a');
+    // WordPress replaces the row with a "was deleted" row once uninstall.php has run and the folder is gone.
+    await page.locator('tr.plugin-deleted-tr[data-plugin="api-credits/api-credits.php"]').waitFor();
+    expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(0);
+    expect((await app.api("GET", "/v1/balance", { token: key })).status).toBe(401);
+    const leftovers = await site.php(
+      "global $wpdb; echo $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->options} WHERE option_name LIKE 'api\\\\_credits%'\") . ',' . $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE meta_key LIKE '\\\\_api\\\\_credits\\\\_doc%'\");",
+    );
+    expect(leftovers).toBe("0,0");
+  });
+
+  it("never showed the browser a site API key, and never left loopback but for the refused Checkout page", () => {
+    expect(seen.length).toBeGreaterThan(30);
+    for (const key of siteKeys) for (const r of seen) expect(r.body.includes(key), r.url).toBe(false);
+    for (const r of seen) expect(r.body.includes(license.key), r.url).toBe(false);
+    expect(leftLoopback.filter((u) => !u.startsWith("https://checkout.stripe.test/"))).toEqual([]);
+    expect(debugLog(site)).not.toMatch(/api-credits/);
+    expect(scriptErrors).toEqual([]);
+  });
+});
