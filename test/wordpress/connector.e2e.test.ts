@@ -278,6 +278,22 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     const postIds = docs.body.data.map((d: { metadata: { postId: number } }) => d.metadata.postId).sort();
     expect(postIds).toEqual([searchPage.body.id, postId].sort());
 
+    // An unchanged re-save costs nothing and keeps the document; an edit replaces it (charged for its tokens).
+    const docOf = async () => (await site.php(`echo get_post_meta(${postId}, '_api_credits_doc_id', true);`)).trim();
+    const firstDoc = await docOf();
+    const beforeResave = await balance();
+    expect((await coreRest(`/posts/${postId}`, "POST", { title: "Quokka husbandry" })).status).toBe(200);
+    expect(await docOf()).toBe(firstDoc);
+    expect(await balance()).toBe(beforeResave);
+    const edited = await coreRest(`/posts/${postId}`, "POST", {
+      content: "<p>Our zorbalite quokkas eat fresh leaves every morning and nap at noon.</p>",
+    });
+    expect(edited.status).toBe(200);
+    expect(await docOf()).not.toBe(firstDoc);
+    expect(await balance()).toBeLessThan(beforeResave);
+    const kbDocs = await app.api("GET", `/v1/knowledge-bases/${kbs.body.data[0].id}/documents`, { token: license.key });
+    expect(kbDocs.body.data.map((d: { id: string }) => d.id)).not.toContain(firstDoc);
+
     const search = async (q: string) => {
       await page.goto(
         `${searchPage.body.link}${searchPage.body.link.includes("?") ? "&" : "?"}acs_q=${encodeURIComponent(q)}`,
