@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
 import { grant, startTestApp, type TestApp } from "../support/app.js";
 import { type FakeStripe, startFakeStripe } from "../support/fake-stripe.js";
 import { launchBrowser, waitForText } from "../web/support/browser.js";
@@ -39,8 +40,9 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
   beforeAll(async () => {
     stripe = await startFakeStripe();
     app = await startTestApp("sqlite", { STRIPE_SECRET_KEY: "sk_test_123", STRIPE_API_BASE: stripe.url });
-    // Each PHP request waits on the service at most 0.3 s here, so image work goes through the 202-and-poll path.
-    site = await startWordPress({ defines: { API_CREDITS_WAIT_SECONDS: 0.3 } });
+    // The request that starts image work waits 1 ms on the service here (an image operation's first commit alone
+    // takes longer), so every operation goes through the 202-and-poll path a slow provider causes in production.
+    site = await startWordPress({ defines: { API_CREDITS_WAIT_SECONDS: 0.001 } });
     const lic = await app.admin("POST", "/v1/admin/licenses", {
       email: `wp${Date.now()}@example.com`,
       plan: "personal",
@@ -76,6 +78,14 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
   });
 
   const wp = (p: string) => `${site.url}${p}`;
+  /** WORDPRESS_SCREENSHOTS=1 refreshes the README's pictures of the screens (docs/images/wordpress-*.png). */
+  const shot = async (name: string) => {
+    if (process.env.WORDPRESS_SCREENSHOTS)
+      await page.screenshot({
+        path: path.join(PACKAGE_ROOT, "docs", "images", `wordpress-${name}.png`),
+        fullPage: true,
+      });
+  };
   const currentKey = async () => (await site.php("echo API_Credits_Settings::site_key();")).trim();
   const balance = async () => (await app.api("GET", "/v1/balance", { token: license.key })).body.credits as number;
   /** The plugin's REST routes with the logged-in admin's cookie and nonce, as the screens call them. */
@@ -145,6 +155,7 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     await page.goto(wp("/wp-admin/index.php"));
     await waitForText(page.locator("#api-credits-bar-balance"), "Credits: 100");
     await waitForText(page.locator("#api_credits_balance .api-credits-credits"), "100");
+    await shot("dashboard");
     expect(await page.locator("#api_credits_balance svg.api-credits-spark").count()).toBe(1);
   });
 
@@ -175,12 +186,16 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     await page.click(".api-credits-upscale-2");
     const quoted = Number(await page.locator(".api-credits-quote strong").getAttribute("data-credits"));
     expect(quoted).toBe(10);
+    await shot("media");
     await page.click(".api-credits-confirm");
     const made = page.locator(".api-credits-result a.api-credits-new");
     await made.waitFor({ timeout: 60_000 });
     expect(await made.getAttribute("data-width")).toBe("96");
     // The first request came back 202 and the screen polled the job until the upscale was done.
-    expect(seen.some((r) => /media(\/|%2F)jobs/.test(r.url) && r.body.includes('"status":"running"'))).toBe(true);
+    expect(
+      seen.some((r) => /media(\/|%2F)\d+(\/|%2F)upscale/.test(r.url) && r.body.includes('"status":"running"')),
+    ).toBe(true);
+    expect(seen.some((r) => /media(\/|%2F)jobs/.test(r.url) && r.body.includes('"status":"done"'))).toBe(true);
     expect(await made.getAttribute("data-height")).toBe("64");
     const newId = Number(await made.getAttribute("data-id"));
     expect(newId).not.toBe(originalId);
@@ -263,6 +278,22 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     const postIds = docs.body.data.map((d: { metadata: { postId: number } }) => d.metadata.postId).sort();
     expect(postIds).toEqual([searchPage.body.id, postId].sort());
 
+    // An unchanged re-save costs nothing and keeps the document; an edit replaces it (charged for its tokens).
+    const docOf = async () => (await site.php(`echo get_post_meta(${postId}, '_api_credits_doc_id', true);`)).trim();
+    const firstDoc = await docOf();
+    const beforeResave = await balance();
+    expect((await coreRest(`/posts/${postId}`, "POST", { title: "Quokka husbandry" })).status).toBe(200);
+    expect(await docOf()).toBe(firstDoc);
+    expect(await balance()).toBe(beforeResave);
+    const edited = await coreRest(`/posts/${postId}`, "POST", {
+      content: "<p>Our zorbalite quokkas eat fresh leaves every morning and nap at noon.</p>",
+    });
+    expect(edited.status).toBe(200);
+    expect(await docOf()).not.toBe(firstDoc);
+    expect(await balance()).toBeLessThan(beforeResave);
+    const kbDocs = await app.api("GET", `/v1/knowledge-bases/${kbs.body.data[0].id}/documents`, { token: license.key });
+    expect(kbDocs.body.data.map((d: { id: string }) => d.id)).not.toContain(firstDoc);
+
     const search = async (q: string) => {
       await page.goto(
         `${searchPage.body.link}${searchPage.body.link.includes("?") ? "&" : "?"}acs_q=${encodeURIComponent(q)}`,
@@ -272,6 +303,7 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     const found = await search("zorbalite");
     expect(await found.first().getAttribute("href")).toBe(post.body.link);
     expect(await found.first().textContent()).toBe("Quokka husbandry");
+    await shot("search");
     // Semantic search always answers its nearest passages: what matters is which posts can ever be among them.
     const hrefs = async (q: string) => (await search(q)).evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(await hrefs("privatequokkaword")).not.toContain(secret.body.link);
@@ -300,6 +332,16 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
 
     await page.goto(wp("/wp-admin/admin.php?page=api-credits#buy"));
     const checkout = page.waitForRequest(/checkout\.stripe\.test/);
+    await page.locator(".api-credits-packs button").first().waitFor();
+    // The packs as the service sells them: `credits` already includes the bonus.
+    expect(await page.locator(".api-credits-packs button").allTextContents()).toEqual([
+      "Buy 1,000 credits for $10.00",
+      "Buy 2,750 credits for $25.00 (250 bonus included)",
+      "Buy 6,000 credits for $50.00 (1,000 bonus included)",
+      "Buy 13,000 credits for $100.00 (3,000 bonus included)",
+    ]);
+    await waitForText(page.locator(".api-credits-balance .api-credits-credits"), "0");
+    await shot("settings");
     await page.locator(".api-credits-packs button").first().click();
     const sent = await checkout;
     const sessionId = new URL(sent.url()).pathname.split("/").at(-1)!;

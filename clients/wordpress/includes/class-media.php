@@ -10,6 +10,8 @@ defined( 'ABSPATH' ) || exit;
 
 final class API_Credits_Media {
 	public const META = '_api_credits';
+	/** A poll is a short long-poll: it waits this long for the service before answering "still running". */
+	private const POLL_WAIT_SECONDS = 5.0;
 
 	public static function routes( callable $r, callable $upload ): void {
 		$id = '(?P<id>\d+)';
@@ -142,7 +144,7 @@ final class API_Credits_Media {
 			'user'   => get_current_user_id(),
 		);
 		set_transient( self::job_key( $key ), $job, DAY_IN_SECONDS );
-		return self::advance( $key, $job );
+		return self::advance( $key, $job, self::wait_seconds() );
 	}
 
 	public static function poll( WP_REST_Request $request ) {
@@ -151,7 +153,7 @@ final class API_Credits_Media {
 		if ( ! is_array( $job ) || (int) $job['user'] !== get_current_user_id() ) {
 			return new WP_Error( 'api_credits_not_found', __( 'No such operation.', 'api-credits' ), array( 'status' => 404 ) );
 		}
-		return self::advance( $key, $job );
+		return self::advance( $key, $job, self::POLL_WAIT_SECONDS );
 	}
 
 	private static function job_key( string $key ): string {
@@ -159,7 +161,7 @@ final class API_Credits_Media {
 	}
 
 	/** One bounded attempt at a job: done (the attachments), still running (202), or the service's refusal. */
-	private static function advance( string $key, array $job ) {
+	private static function advance( string $key, array $job, float $wait ) {
 		if ( isset( $job['done'] ) ) {
 			return rest_ensure_response( $job['done'] );
 		}
@@ -169,7 +171,7 @@ final class API_Credits_Media {
 			array(
 				'body'    => $job['body'],
 				'headers' => array( 'Idempotency-Key' => $key ),
-				'timeout' => self::wait_seconds(),
+				'timeout' => $wait,
 			)
 		);
 		if ( is_wp_error( $res ) ) {
@@ -205,9 +207,9 @@ final class API_Credits_Media {
 		return rest_ensure_response( $job['done'] );
 	}
 
-	/** How long one PHP request waits on the service (API_CREDITS_WAIT_SECONDS in wp-config.php; default 5). */
+	/** How long the starting request waits on the service (API_CREDITS_WAIT_SECONDS in wp-config.php; default 5). */
 	private static function wait_seconds(): float {
-		return defined( 'API_CREDITS_WAIT_SECONDS' ) ? max( 0.1, (float) API_CREDITS_WAIT_SECONDS ) : 5.0;
+		return defined( 'API_CREDITS_WAIT_SECONDS' ) ? max( 0.001, (float) API_CREDITS_WAIT_SECONDS ) : 5.0;
 	}
 
 	/** Downloads one result from the service and inserts it as a new attachment; returns what the screen shows. */

@@ -70,8 +70,7 @@ function Connect({ onConnected, onError }: { onConnected: (c: Connection) => voi
       </p>
       <p>
         <label>
-          Licence key or activation code{" "}
-          <input name="licenseKey" type="password" required autocomplete="off" class="regular-text" />
+          Licence key <input name="licenseKey" type="password" required autocomplete="off" class="regular-text" />
         </label>
       </p>
       <button type="submit" class="button button-primary" disabled={busy}>
@@ -88,7 +87,11 @@ function Connected(props: { state: Connection; onChange: (c: Connection) => void
     props.onError(null);
     fn().catch(props.onError);
   };
-  const save = (body: object) => rest<Connection>("/options", { method: "POST", body }).then(props.onChange);
+  // Optimistic: a checkbox shows its new state at once (a controlled input would snap back while the save runs).
+  const save = (body: object) => {
+    props.onChange({ ...props.state, options: { ...options, ...body } });
+    return rest<Connection>("/options", { method: "POST", body }).then(props.onChange);
+  };
   return (
     <div>
       <h2>Connection</h2>
@@ -148,7 +151,8 @@ function Packs({ onError }: { onError: (e: unknown) => void }) {
       {packs.map((p) => (
         <li key={p.id}>
           <button type="button" class="button" onClick={buy(p.id)}>
-            Buy {formatCredits(p.credits + p.bonusCredits)} credits for ${(p.priceCents / 100).toFixed(2)}
+            Buy {formatCredits(p.credits)} credits for ${(p.priceCents / 100).toFixed(2)}
+            {p.bonusCredits > 0 ? ` (${formatCredits(p.bonusCredits)} bonus included)` : ""}
           </button>
         </li>
       ))}

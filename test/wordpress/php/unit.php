@@ -101,6 +101,18 @@ check( ! str_contains( $out, '<script>x' ), 'the query is escaped in the form' )
 check( str_contains( $out, 'not enabled' ), 'search is off until enabled' );
 unset( $_GET['acs_q'] );
 
+// Enabled, a visitor is limited per minute: the limit counts before the call to the service (here a closed
+// loopback port, so the admitted search fails as unreachable and the next one is refused without a call).
+API_Credits_Settings::update_options( array( 'searchEnabled' => true, 'searchPerMinute' => 1, 'knowledgeBaseId' => 'kb_x' ) );
+$_SERVER['REMOTE_ADDR'] = '203.0.113.7';
+$first                  = API_Credits_Search::search( 'quokka' );
+$second                 = API_Credits_Search::search( 'wombat' );
+check( is_wp_error( $first ) && 502 === $first->get_error_data()['status'], 'the first search is admitted (and fails: no service)' );
+check( is_wp_error( $second ) && 429 === $second->get_error_data()['status'], 'the second search in the minute is refused' );
+$_SERVER['REMOTE_ADDR'] = '203.0.113.8';
+$other                  = API_Credits_Search::search( 'wombat' );
+check( is_wp_error( $other ) && 502 === $other->get_error_data()['status'], 'another visitor has their own allowance' );
+
 API_Credits_Settings::forget_connection();
 check( false === API_Credits_Settings::is_connected(), 'disconnected once forgotten' );
 
