@@ -13,7 +13,9 @@ import { requireScopeChoice } from "../licenses/scope.js";
 import type { LicenseStore } from "../licenses/store.js";
 import type { Deleter } from "../privacy/deleter.js";
 import { ChunkingOptions } from "./chunk.js";
-import type { DeletionReceipt, DescribedHit, KnowledgeService } from "./service.js";
+import type { DeletionReceipt } from "./purge.js";
+import type { DescribedHit } from "./search.js";
+import type { KnowledgeService } from "./service.js";
 import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
 
 const MetadataSchema = z
