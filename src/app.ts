@@ -44,6 +44,7 @@ import { KnowledgeService } from "./knowledge/service.js";
 import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
+import { AccountStore } from "./licenses/accounts.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
@@ -140,6 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onReleaseError: (err) => app.log.warn({ err }, "a hold's release is waiting for the database"),
   });
   const licenses = new LicenseStore(db.sql);
+  const accounts = new AccountStore(db.sql);
   const idempotency = new IdempotencyStore(
     db.sql,
     { retentionMs: 24 * 3600_000, leaseMs: config.idempotencyLeaseMs },
@@ -262,9 +264,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return { tokens: billableTokens(doc), pages: doc.pages };
     },
     tokenizerName: TOKENIZER_NAME,
-    accountExists: (id) => licenses.accountExists(id),
+    accountExists: (id) => accounts.accountExists(id),
   });
-  licenseRoutes(app, { licenses, ledger });
+  licenseRoutes(app, { licenses, accounts, ledger });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,

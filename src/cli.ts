@@ -6,7 +6,9 @@ import { createLedger } from "./credits/create-ledger.js";
 import { ledgerCsv } from "./credits/ledger-csv.js";
 import { creditsToMc, mcToCredits } from "./credits/pricing.js";
 import { openDatabase } from "./db/open.js";
-import { LicenseStore, type Plan } from "./licenses/store.js";
+import { AccountStore } from "./licenses/accounts.js";
+import type { Plan } from "./licenses/records.js";
+import { LicenseStore } from "./licenses/store.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 
 const HELP = `api-credits — operator commands (they use the same DATA_DIR / DATABASE_URL as the service)
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<void> {
   );
   const ledger = createLedger(db);
   const licenses = new LicenseStore(db.sql);
+  const accounts = new AccountStore(db.sql);
   try {
     const command = group === "grant" || group === "migrate" ? group : `${group} ${action ?? ""}`.trim();
     switch (command) {
@@ -116,7 +119,7 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case "accounts list": {
-        for (const a of await licenses.listAccounts({ limit: 1000, email: values.email })) {
+        for (const a of await accounts.listAccounts({ limit: 1000, email: values.email })) {
           const b = await ledger.balance(a.id);
           process.stdout.write(`${a.id}\t${a.email}\t${mcToCredits(b.availableMc)} credits\n`);
         }
@@ -126,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
         const accountId = need(action, "<acct_id>");
         const credits = Number(need(rest[0], "<credits>"));
         if (!Number.isFinite(credits) || credits === 0) throw new UsageError("<credits> must be a non-zero number");
-        if (!(await licenses.accountExists(accountId))) throw new UsageError(`no account ${accountId}`);
+        if (!(await accounts.accountExists(accountId))) throw new UsageError(`no account ${accountId}`);
         const mc = creditsToMc(credits);
         const cause = { reason: need(values.reason, "--reason"), reference: "cli" };
         if (mc > 0) await ledger.credit({ accountId, amountMc: mc, type: "grant", cause });

@@ -8,7 +8,7 @@ export type DocumentSource = "file" | "text" | "url";
  * Who asks: an account, and for a site's key, that site (null: the account owner — licence key or owner session).
  * Scope: a knowledge base with no site belongs to the whole account and every site of it may read it; one with a site
  * is that site's. The owner sees everything; a site's key sees the account's shared ones and its own site's, never
- * another site's — and changes only its own site's (see `KnowledgeService.requireWritable`). Every query names it.
+ * another site's — and changes only its own site's (see `requireWritable` in `access.ts`). Every query names it.
  */
 export interface Owner {
   accountId: string;

@@ -5,7 +5,9 @@ import { ApiError } from "../errors.js";
 import { principalOf } from "../http/auth.js";
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
-import type { License, LicenseStore } from "./store.js";
+import type { AccountStore } from "./accounts.js";
+import type { License } from "./records.js";
+import type { LicenseStore } from "./store.js";
 
 const LicenseSchema = z.object({
   id: z.string(),
@@ -45,8 +47,11 @@ const ApiKeySchema = z.object({
 
 const Email = z.email().max(254);
 
-export function licenseRoutes(app: App, deps: { licenses: LicenseStore; ledger: Ledger }): void {
-  const { licenses, ledger } = deps;
+export function licenseRoutes(
+  app: App,
+  deps: { licenses: LicenseStore; accounts: AccountStore; ledger: Ledger },
+): void {
+  const { licenses, accounts, ledger } = deps;
   const admin = { config: { auth: "admin" as const } };
   const customer = { config: { auth: "customer" as const } };
 
@@ -169,7 +174,7 @@ export function licenseRoutes(app: App, deps: { licenses: LicenseStore; ledger: 
     },
     async (request) => {
       const { limit, cursor, email } = request.query;
-      const rows = await licenses.listAccounts({ limit: limit + 1, before: cursor, email });
+      const rows = await accounts.listAccounts({ limit: limit + 1, before: cursor, email });
       const page = rows.slice(0, limit);
       const data = await Promise.all(
         page.map(async (a) => {
@@ -211,7 +216,7 @@ export function licenseRoutes(app: App, deps: { licenses: LicenseStore; ledger: 
       },
     },
     async (request) => {
-      const account = await licenses.getAccount(request.params.accountId);
+      const account = await accounts.getAccount(request.params.accountId);
       if (!account) throw new ApiError("NOT_FOUND", `no account ${request.params.accountId}`);
       const [b, ls, sites] = await Promise.all([
         ledger.balance(account.id),

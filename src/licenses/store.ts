@@ -2,84 +2,27 @@ import type { Sql } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import type { Principal } from "../http/auth.js";
 import { newId } from "../lib/ids.js";
+import { accountIdForEmail } from "./accounts.js";
+import { findApiKey, insertApiKey, listApiKeys } from "./api-keys.js";
 import { issueSecret, parseSecret, secretMatches } from "./keys.js";
+import {
+  type ApiKeyInfo,
+  LICENSE_SELECT,
+  type License,
+  type LicenseRow,
+  type LicenseStatus,
+  normalizeSiteUrl,
+  type Plan,
+  type Site,
+  toLicense,
+} from "./records.js";
+import { hasSite, listSites } from "./sites.js";
 
-export type Plan = "personal" | "agency";
-export type LicenseStatus = "active" | "revoked" | "expired";
-
-export interface License {
-  id: string;
-  accountId: string;
-  email: string;
-  plan: Plan;
-  /** Effective status: an active licence past its expiry date reads as expired. */
-  status: LicenseStatus;
-  expiresAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface Site {
-  id: string;
-  accountId: string;
-  licenseId: string;
-  url: string;
-  createdAt: number;
-}
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  siteId: string | null;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
-
-/** Who is calling: an account, reached through one licence, optionally as one of its sites. */
-
-interface LicenseRow {
-  id: string;
-  account_id: string;
-  email: string;
-  plan: Plan;
-  status: LicenseStatus;
-  expires_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const LICENSE_SELECT = `SELECT l.id, l.account_id, a.email, l.plan, l.status, l.expires_at, l.created_at, l.updated_at
-  FROM licenses l JOIN accounts a ON a.id = l.account_id`;
-
-function toLicense(row: LicenseRow, now = Date.now()): License {
-  const expired = row.status === "active" && row.expires_at !== null && Number(row.expires_at) <= now;
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    email: row.email,
-    plan: row.plan,
-    status: expired ? "expired" : row.status,
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-/** A site's identity is its origin: scheme, host and port, lower-cased, without path or trailing slash. */
-export function normalizeSiteUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    throw new ApiError("VALIDATION_FAILED", "siteUrl must be an absolute http(s) URL", { field: "siteUrl" });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new ApiError("VALIDATION_FAILED", "siteUrl must be an http(s) URL", { field: "siteUrl" });
-  const path = url.pathname.replace(/\/+$/, "");
-  return `${url.protocol}//${url.host}${path}`.toLowerCase();
-}
-
+/**
+ * Licences (issued, listed, changed, activated on sites) and authentication: bearer tokens resolved to principals,
+ * with a short cache that any change of a licence or key clears. Accounts are `accounts.ts`'s; key and site rows are
+ * read and written by `api-keys.ts` and `sites.ts`.
+ */
 export class LicenseStore {
   private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>();
   /** Keys whose last use was recorded recently, so authentication does not write on every request. */
@@ -103,16 +46,11 @@ export class LicenseStore {
     const secret = issueSecret("lk");
     const id = newId("lic");
     await this.sql.transaction(async (tx) => {
-      await tx.run("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING", [
-        newId("acct"),
-        email,
-        now,
-      ]);
-      const account = await tx.get<{ id: string }>("SELECT id FROM accounts WHERE email = ?", [email]);
+      const accountId = await accountIdForEmail(tx, email, now);
       await tx.run(
         `INSERT INTO licenses (id, account_id, lookup, secret_hash, plan, status, expires_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-        [id, account!.id, secret.lookup, secret.secretHash, input.plan, input.expiresAt ?? null, now, now],
+        [id, accountId, secret.lookup, secret.secretHash, input.plan, input.expiresAt ?? null, now, now],
       );
     });
     return { license: (await this.getLicense(id))!, key: secret.key };
@@ -204,7 +142,7 @@ export class LicenseStore {
           now,
         ]);
       }
-      const key = await this.insertApiKey(tx, {
+      const key = await insertApiKey(tx, {
         accountId: license.accountId,
         licenseId: license.id,
         siteId: site.id,
@@ -222,20 +160,6 @@ export class LicenseStore {
         keyId: key.id,
       };
     });
-  }
-
-  private async insertApiKey(
-    tx: Sql,
-    input: { accountId: string; licenseId: string; siteId: string | null; name: string },
-  ): Promise<{ id: string; key: string }> {
-    const secret = issueSecret("ak");
-    const id = newId("key");
-    await tx.run(
-      `INSERT INTO api_keys (id, account_id, license_id, site_id, name, lookup, secret_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, input.accountId, input.licenseId, input.siteId, input.name, secret.lookup, secret.secretHash, Date.now()],
-    );
-    return { id, key: secret.key };
   }
 
   /**
@@ -273,16 +197,7 @@ export class LicenseStore {
         ? { accountId: license.accountId, licenseId: license.id, siteId: null, keyId: null, via: "license_key" }
         : undefined;
     }
-    const row = await this.sql.get<{
-      id: string;
-      account_id: string;
-      license_id: string;
-      site_id: string | null;
-      secret_hash: string;
-      revoked_at: number | null;
-    }>("SELECT id, account_id, license_id, site_id, secret_hash, revoked_at FROM api_keys WHERE lookup = ?", [
-      parsed.lookup,
-    ]);
+    const row = await findApiKey(this.sql, parsed.lookup);
     if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     this.touch(row.id);
     return { accountId: row.account_id, licenseId: row.license_id, siteId: row.site_id, keyId: row.id, via: "api_key" };
@@ -307,27 +222,8 @@ export class LicenseStore {
       : row.status;
   }
 
-  async listApiKeys(accountId: string, siteId: string | null): Promise<ApiKeyInfo[]> {
-    const rows = await this.sql.all<{
-      id: string;
-      name: string;
-      site_id: string | null;
-      created_at: number;
-      last_used_at: number | null;
-      revoked_at: number | null;
-    }>(
-      `SELECT id, name, site_id, created_at, last_used_at, revoked_at FROM api_keys
-       WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?) ORDER BY id DESC LIMIT 500`,
-      [accountId, siteId, siteId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      siteId: r.site_id,
-      createdAt: Number(r.created_at),
-      lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
-      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
-    }));
+  listApiKeys(accountId: string, siteId: string | null): Promise<ApiKeyInfo[]> {
+    return listApiKeys(this.sql, accountId, siteId);
   }
 
   async createApiKey(
@@ -345,7 +241,7 @@ export class LicenseStore {
       ]);
       if (!site) throw new ApiError("NOT_FOUND", `no site ${siteId}`);
     }
-    return this.insertApiKey(this.sql, {
+    return insertApiKey(this.sql, {
       accountId: principal.accountId,
       licenseId: principal.licenseId,
       siteId,
@@ -370,52 +266,12 @@ export class LicenseStore {
     return exists !== undefined;
   }
 
-  async sites(accountId: string): Promise<Site[]> {
-    const rows = await this.sql.all<{
-      id: string;
-      account_id: string;
-      license_id: string;
-      url: string;
-      created_at: number;
-    }>("SELECT id, account_id, license_id, url, created_at FROM sites WHERE account_id = ? ORDER BY id", [accountId]);
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      licenseId: r.license_id,
-      url: r.url,
-      createdAt: Number(r.created_at),
-    }));
+  sites(accountId: string): Promise<Site[]> {
+    return listSites(this.sql, accountId);
   }
 
   /** Whether the site is one of the account's (a scope an owner may give a resource). */
-  async hasSite(accountId: string, siteId: string): Promise<boolean> {
-    return (
-      (await this.sql.get("SELECT id FROM sites WHERE id = ? AND account_id = ?", [siteId, accountId])) !== undefined
-    );
-  }
-
-  async accountExists(accountId: string): Promise<boolean> {
-    return (await this.sql.get("SELECT id FROM accounts WHERE id = ?", [accountId])) !== undefined;
-  }
-
-  async listAccounts(input: { limit: number; before?: string; email?: string }) {
-    const rows = await this.sql.all<{ id: string; email: string; created_at: number; licenses: number }>(
-      `SELECT a.id, a.email, a.created_at, (SELECT COUNT(*) FROM licenses l WHERE l.account_id = a.id) AS licenses
-       FROM accounts a WHERE a.id < ? AND (CAST(? AS TEXT) IS NULL OR a.email = ?) ORDER BY a.id DESC LIMIT ?`,
-      [input.before ?? "~", input.email?.toLowerCase() ?? null, input.email?.toLowerCase() ?? null, input.limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      email: r.email,
-      createdAt: Number(r.created_at),
-      licenses: Number(r.licenses),
-    }));
-  }
-
-  async getAccount(accountId: string) {
-    return this.sql.get<{ id: string; email: string; created_at: number }>(
-      "SELECT id, email, created_at FROM accounts WHERE id = ?",
-      [accountId],
-    );
+  hasSite(accountId: string, siteId: string): Promise<boolean> {
+    return hasSite(this.sql, accountId, siteId);
   }
 }

@@ -292,7 +292,7 @@ export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
         : undefined;
       const threshold = body.ranking_options?.score_threshold ?? 0;
       return idempotent(deps, request, reply, request.body, async (run) => {
-        const pageOf = (hits: import("../knowledge/service.js").DescribedHit[]) => ({
+        const pageOf = (hits: import("../knowledge/search.js").DescribedHit[]) => ({
           object: "vector_store.search_results.page" as const,
           search_query: [query],
           data: hits

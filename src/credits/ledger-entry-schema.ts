@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { ApiError } from "../errors.js";
+import { Credits, iso } from "../http/schemas.js";
+import type { LedgerEntry } from "./ledger.js";
+import { mcToCredits } from "./pricing.js";
+
+export const LedgerEntrySchema = z.object({
+  id: z.string(),
+  type: z.enum(["purchase", "bonus", "grant", "adjustment", "usage", "hold", "release", "refund"]),
+  credits: Credits.describe("Signed settled change: the entries sum to credits + reservedCredits"),
+  heldCredits: Credits.describe("Signed change to the reserved part (holds and their settlement)"),
+  balanceAfter: Credits.describe("credits + reservedCredits after this entry"),
+  reservedAfter: Credits,
+  operation: z.string().nullable(),
+  quantity: z.record(z.string(), z.unknown()).nullable().describe("What was measured: tokens, images, pixels, model…"),
+  reference: z.string().nullable(),
+  holdId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> {
+  return {
+    id: e.id,
+    type: e.type,
+    credits: mcToCredits(e.amountMc),
+    heldCredits: mcToCredits(e.reservedDeltaMc),
+    balanceAfter: mcToCredits(e.balanceAfterMc),
+    reservedAfter: mcToCredits(e.reservedAfterMc),
+    operation: e.operation,
+    quantity: e.quantity,
+    reference: e.reference,
+    holdId: e.holdId,
+    requestId: e.requestId,
+    reason: e.reason,
+    createdAt: iso(e.createdAt)!,
+  };
+}
+
+/** A page continues after an entry the client already holds: the cursor is that entry's (opaque) id. */
+export function parseLedgerCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  if (!/^led_[0-9a-z]{1,40}$/.test(cursor))
+    throw new ApiError("VALIDATION_FAILED", "cursor is not a ledger cursor", { field: "cursor" });
+  return cursor;
+}

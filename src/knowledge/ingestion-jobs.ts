@@ -1,0 +1,198 @@
+import { embedMc } from "../credits/quotes.js";
+import { ApiError } from "../errors.js";
+import { FinalJobError, type JobContext, type JobHandler } from "../jobs/worker.js";
+import type { KnowledgeDeps } from "./deps.js";
+import { keepText, readText, textBlob } from "./document-text.js";
+import { billableTokens } from "./extract/index.js";
+import { contentHash, extractSite, indexDocument } from "./ingest.js";
+import type { Ingestion } from "./ingestion.js";
+import type { KnowledgeDocument } from "./store.js";
+
+/**
+ * The knowledge domain's background jobs: indexing a large upload, crawling a site, and re-embedding a knowledge base
+ * after the embedding model changed. A job resumes after a restart; its hold belongs to the job, not to a request.
+ */
+export class IngestionJobs {
+  constructor(
+    private readonly deps: KnowledgeDeps,
+    private readonly ingestion: Ingestion,
+  ) {}
+
+  /** Background jobs of this domain. */
+  jobHandlers(): Record<string, JobHandler> {
+    return {
+      "knowledge.ingest": {
+        run: (ctx) => this.runIngestJob(ctx),
+        giveUp: (job, error) => this.failJobDocument(job.accountId, String(job.payload.docId), error),
+      },
+      "knowledge.crawl": {
+        run: (ctx) => this.runCrawlJob(ctx),
+        giveUp: (job, error) => this.failJobDocument(job.accountId, String(job.payload.docId), error),
+      },
+      "knowledge.reembed": {
+        run: (ctx) => this.runReembedJob(ctx),
+        // Searches keep using keywords for this knowledge base; the next start queues it again.
+        giveUp: async () => {},
+      },
+    };
+  }
+
+  /**
+   * Queues re-embedding of every knowledge base whose vectors came from another model than the configured one (an
+   * operator changed EMBEDDING_PROVIDER). Until its job finishes, such a knowledge base is searched by keywords.
+   */
+  async scheduleReembedding(): Promise<number> {
+    let queued = 0;
+    for (const kb of await this.deps.store.knowledgeBasesWithModelOtherThan(this.deps.embedder.id)) {
+      if (await this.deps.jobs.hasPending("knowledge.reembed", kb.accountId, kb.id)) continue;
+      await this.deps.jobs.enqueue({
+        kind: "knowledge.reembed",
+        accountId: kb.accountId,
+        subjectId: kb.id,
+        payload: { knowledgeBaseId: kb.id, model: this.deps.embedder.id },
+      });
+      queued++;
+    }
+    if (queued) this.deps.onQueued?.();
+    return queued;
+  }
+
+  /** Rebuilds a knowledge base's vectors with the configured model, from each document's stored text. Free. */
+  private async runReembedJob({ job, signal }: JobContext): Promise<void> {
+    const kbId = String(job.payload.knowledgeBaseId);
+    const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, kbId);
+    if (!kb || kb.embeddingModel === this.deps.embedder.id) return;
+    for (const { id } of await this.deps.store.documentIds(job.accountId, kbId)) {
+      const doc = await this.deps.store.getDocumentById(job.accountId, id);
+      if (doc?.status !== "ready" || doc.duplicateOf) continue;
+      const extracted = await readText(this.deps.blobs, job.accountId, id);
+      if (!extracted) continue; // its text is gone; keyword search still finds it
+      await indexDocument({
+        scope: { accountId: job.accountId, knowledgeBaseId: kbId },
+        documentId: id,
+        extracted,
+        chunking: kb,
+        metadata: doc.metadata,
+        embedder: this.deps.embedder,
+        index: this.deps.index,
+        signal,
+        onBatch: async () => (await this.deps.store.getDocumentById(job.accountId, id)) !== undefined,
+      }).catch((error) => {
+        // A document deleted meanwhile is simply skipped.
+        if (!(error instanceof ApiError && error.code === "NOT_FOUND")) throw error;
+      });
+    }
+    await this.deps.store.setEmbeddingModel(kbId, this.deps.embedder.id);
+  }
+
+  private async failJobDocument(accountId: string, docId: string, error: unknown): Promise<void> {
+    const doc = await this.deps.store.getDocumentById(accountId, docId);
+    if (!doc) return;
+    if (doc.holdId)
+      await this.deps.ledger.release({ accountId, holdId: doc.holdId, reason: "ingestion failed" }).catch(() => {});
+    await this.deps.blobs.delete(textBlob(accountId, docId));
+    const api = error instanceof ApiError ? error : undefined;
+    await this.deps.store.updateDocument(accountId, docId, {
+      status: "failed",
+      errorCode: api?.code ?? "INTERNAL",
+      error: api?.message ?? (error as Error).message ?? "ingestion failed",
+    });
+  }
+
+  private async runIngestJob({ job, signal }: JobContext): Promise<void> {
+    const docId = String(job.payload.docId);
+    const doc = await this.deps.store.getDocumentById(job.accountId, docId);
+    if (!doc) return; // deleted before it was indexed
+    const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
+    if (!kb) return;
+    const extracted = await readText(this.deps.blobs, job.accountId, docId);
+    if (!extracted) throw new FinalJobError("the uploaded text is missing");
+    let holdId = doc.holdId;
+    const hold = holdId ? await this.deps.ledger.getHold(job.accountId, holdId) : undefined;
+    if (hold?.status !== "open") holdId = await this.reserveForJob(job.id, doc, billableTokens(extracted));
+    try {
+      await this.ingestion.indexAndCharge(kb, doc, extracted, holdId!, signal);
+    } catch (error) {
+      if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  /** A resumed job whose hold expired while the service was down reserves again (or fails, unpaid). */
+  private async reserveForJob(jobId: string, doc: KnowledgeDocument, tokens: number): Promise<string> {
+    try {
+      const { hold } = await this.deps.metering.reserve({
+        accountId: doc.accountId,
+        maxMc: embedMc(this.deps.pricing(), tokens),
+        operation: "training.embed",
+        owner: `job:${jobId}`,
+        cause: { reference: doc.id, quantity: { tokens } },
+      });
+      await this.deps.store.updateDocument(doc.accountId, doc.id, { holdId: hold.id, tokens });
+      return hold.id;
+    } catch (error) {
+      throw new FinalJobError((error as Error).message, { cause: error });
+    }
+  }
+
+  private async runCrawlJob({ job, signal }: JobContext): Promise<void> {
+    const { docId, url, maxPages, maxDepth } = job.payload as {
+      docId: string;
+      url: string;
+      maxPages: number;
+      maxDepth: number;
+    };
+    const { store } = this.deps;
+    const doc = await store.getDocumentById(job.accountId, docId);
+    if (!doc) return;
+    const kb = await store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
+    if (!kb) return;
+    await store.updateDocument(job.accountId, docId, { status: "processing", progress: 0 });
+    let site: Awaited<ReturnType<typeof extractSite>>;
+    try {
+      site = await extractSite({
+        url,
+        maxPages,
+        maxDepth,
+        limits: this.deps.settings.crawlLimits,
+        extractLimits: this.deps.settings.extractLimits,
+        deps: this.deps.crawlDeps,
+        signal,
+        onPage: (n) => void store.updateDocument(job.accountId, docId, { pages: n }).catch(() => {}),
+      });
+    } catch (error) {
+      if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
+      throw error;
+    }
+    const hash = contentHash(site.doc);
+    const same = await store.findByHash(kb.id, "content_hash", hash, docId);
+    const tokens = billableTokens(site.doc);
+    if (same) {
+      await store.updateDocument(job.accountId, docId, {
+        status: "ready",
+        progress: 1,
+        contentHash: hash,
+        duplicateOf: same.id,
+        pages: site.doc.pages ?? null,
+        pageUrls: site.pageUrls,
+        tokens,
+        chunks: 0,
+        chargedMc: 0,
+      });
+      return;
+    }
+    await store.updateDocument(job.accountId, docId, {
+      contentHash: hash,
+      pages: site.doc.pages ?? null,
+      pageUrls: site.pageUrls,
+    });
+    await keepText(this.deps.blobs, job.accountId, docId, site.doc);
+    const holdId = await this.reserveForJob(job.id, doc, tokens);
+    try {
+      await this.ingestion.indexAndCharge(kb, doc, site.doc, holdId, signal);
+    } catch (error) {
+      if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,256 @@
+import type { LedgerWrite } from "../credits/ledger.js";
+import { embedMc } from "../credits/quotes.js";
+import { ApiError } from "../errors.js";
+import { FinalJobError } from "../jobs/worker.js";
+import { newId } from "../lib/ids.js";
+import { requireWritable } from "./access.js";
+import { chunkDocument } from "./chunk.js";
+import { validateCrawlUrl } from "./crawl/crawler.js";
+import type { KnowledgeDeps, RequestMeta } from "./deps.js";
+import { keepText, textBlob } from "./document-text.js";
+import { billableTokens, type ExtractedDocument, extractDocument, extractText } from "./extract/index.js";
+import { contentHash, indexDocument, sha256 } from "./ingest.js";
+import type { KnowledgePurge } from "./purge.js";
+import type { MetadataValue } from "./search/search-index.js";
+import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
+
+export type Upload =
+  | { kind: "file"; bytes: Buffer; filename?: string; contentType?: string }
+  | { kind: "text"; text: string; name: string }
+  | { kind: "url"; url: string; maxPages: number; maxDepth: number };
+
+export type AddResult = { document: KnowledgeDocument; created: boolean };
+
+/**
+ * Uploads and crawls: an upload is extracted and priced in the request (so a document that cannot be paid is refused
+ * with 402 before anything is stored), indexed at once when small or by a background job when large, and charged
+ * exactly per token through a hold. A crawl is queued at once and priced by its job once the site is read.
+ */
+export class Ingestion {
+  constructor(
+    private readonly deps: KnowledgeDeps,
+    private readonly purge: KnowledgePurge,
+  ) {}
+
+  async addDocument(
+    owner: Owner,
+    kbId: string,
+    upload: Upload,
+    options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta<KnowledgeDocument>,
+  ): Promise<AddResult> {
+    const kb = await requireWritable(this.deps.store, owner, kbId);
+    const { store } = this.deps;
+    if (upload.kind === "url") return this.addUrl(owner, kb, upload, options);
+
+    const raw = upload.kind === "file" ? upload.bytes : Buffer.from(upload.text, "utf8");
+    const sourceHash = sha256(raw);
+    const same = await store.findByHash(kb.id, "source_hash", sourceHash);
+    if (same) return { document: same, created: false };
+
+    const extracted =
+      upload.kind === "file"
+        ? await extractDocument(
+            { bytes: upload.bytes, filename: upload.filename, contentType: upload.contentType },
+            this.deps.settings.extractLimits,
+          )
+        : extractText(upload.text, upload.name);
+    const hash = contentHash(extracted);
+    const sameContent = await store.findByHash(kb.id, "content_hash", hash);
+    if (sameContent) return { document: sameContent, created: false };
+
+    const tokens = billableTokens(extracted);
+    const name =
+      options.name ?? (upload.kind === "file" ? (upload.filename ?? extracted.title ?? "document") : upload.name);
+    const docId = newId("doc");
+    const jobId = newId("job");
+    const chunkCount = chunkDocument(extracted, kb).length;
+    const inline = chunkCount <= this.deps.settings.inlineMaxChunks;
+    // The hold belongs to the document's job (not to this request), so it survives restarts while the job resumes.
+    const { hold } = await this.deps.metering.reserve({
+      accountId: owner.accountId,
+      maxMc: embedMc(this.deps.pricing(), tokens),
+      operation: "training.embed",
+      idemKey: options.ledgerKey,
+      owner: inline ? undefined : `job:${jobId}`,
+      cause: { requestId: options.requestId, reference: docId, quantity: { tokens } },
+    });
+    let document: KnowledgeDocument;
+    try {
+      document = await store.insertDocument({
+        id: docId,
+        accountId: owner.accountId,
+        knowledgeBaseId: kb.id,
+        name: name.slice(0, 300),
+        source: upload.kind,
+        sourceUrl: null,
+        mimeType: extracted.mimeType,
+        sourceHash,
+        contentHash: hash,
+        status: inline ? "processing" : "queued",
+        progress: 0,
+        bytes: raw.length,
+        pages: extracted.pages ?? null,
+        pageUrls: null,
+        tokens,
+        chunks: null,
+        chargedMc: 0,
+        holdId: hold.id,
+        duplicateOf: null,
+        metadata: options.metadata,
+        errorCode: null,
+        error: null,
+      });
+      await keepText(this.deps.blobs, owner.accountId, docId, extracted);
+      if (!inline) {
+        await this.deps.jobs.enqueue({
+          id: jobId,
+          kind: "knowledge.ingest",
+          accountId: owner.accountId,
+          subjectId: docId,
+          payload: { docId },
+        });
+        this.deps.onQueued?.();
+        return { document, created: true };
+      }
+    } catch (error) {
+      await this.deps.metering.release(hold, "the upload could not be stored").catch(() => {});
+      await store.deleteDocumentRow(owner.accountId, docId).catch(() => {});
+      await this.deps.blobs.delete(textBlob(owner.accountId, docId)).catch(() => {});
+      throw error;
+    }
+    try {
+      await this.indexAndCharge(kb, document, extracted, hold.id, undefined, options.writes);
+    } catch (error) {
+      // Indexed within the request: a failure leaves nothing behind (the hold was released).
+      await this.purge.purgeDocuments(owner.accountId, kb.id, [{ id: docId }]);
+      throw error;
+    }
+    return { document: (await store.getDocumentById(owner.accountId, docId))!, created: true };
+  }
+
+  private async addUrl(
+    owner: Owner,
+    kb: KnowledgeBase,
+    upload: Extract<Upload, { kind: "url" }>,
+    options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta,
+  ): Promise<AddResult> {
+    // Refuse hostile addresses now (422), before anything is queued; the crawler checks every hop again.
+    await validateCrawlUrl(upload.url, this.deps.crawlDeps);
+    const balance = await this.deps.ledger.balance(owner.accountId);
+    if (balance.availableMc <= 0)
+      throw new ApiError("INSUFFICIENT_CREDITS", "crawling a site needs credits to index what it finds", {
+        neededCredits: 0.001,
+        availableCredits: 0,
+      });
+    const docId = newId("doc");
+    const document = await this.deps.store.insertDocument({
+      id: docId,
+      accountId: owner.accountId,
+      knowledgeBaseId: kb.id,
+      name: (options.name ?? upload.url).slice(0, 300),
+      source: "url",
+      sourceUrl: upload.url,
+      mimeType: "text/html",
+      sourceHash: sha256(`url:${upload.url}:${Date.now()}`),
+      contentHash: null,
+      status: "queued",
+      progress: 0,
+      bytes: 0,
+      pages: null,
+      pageUrls: null,
+      tokens: null,
+      chunks: null,
+      chargedMc: 0,
+      holdId: null,
+      duplicateOf: null,
+      metadata: options.metadata,
+      errorCode: null,
+      error: null,
+    });
+    await this.deps.jobs.enqueue({
+      kind: "knowledge.crawl",
+      accountId: owner.accountId,
+      subjectId: docId,
+      payload: {
+        docId,
+        url: upload.url,
+        maxPages: upload.maxPages,
+        maxDepth: upload.maxDepth,
+        requestId: options.requestId,
+      },
+    });
+    this.deps.onQueued?.();
+    return { document, created: true };
+  }
+
+  /** Embeds and indexes, then captures the hold: exactly the document's tokens. Failure releases everything. */
+  async indexAndCharge(
+    kb: KnowledgeBase,
+    doc: KnowledgeDocument,
+    extracted: ExtractedDocument,
+    holdId: string,
+    signal?: AbortSignal,
+    /** Writes to commit with the charge, given the document as it will read once ready. */
+    writes?: (ready: KnowledgeDocument) => LedgerWrite[],
+  ): Promise<void> {
+    const { store, metering, ledger } = this.deps;
+    const hold = await ledger.getHold(doc.accountId, holdId);
+    if (hold?.status !== "open") throw new FinalJobError(`the hold of ${doc.id} is no longer open`);
+    try {
+      await store.updateDocument(doc.accountId, doc.id, { status: "processing" });
+      const { chunks } = await indexDocument({
+        scope: { accountId: doc.accountId, knowledgeBaseId: kb.id },
+        documentId: doc.id,
+        extracted,
+        chunking: kb,
+        metadata: doc.metadata,
+        embedder: this.deps.embedder,
+        index: this.deps.index,
+        signal,
+        onBatch: async (done, total) => {
+          await ledger.extendHold(holdId, Date.now() + this.deps.settings.holdTtlMs);
+          return store.updateDocument(doc.accountId, doc.id, { progress: done / total });
+        },
+      });
+      const tokens = billableTokens(extracted);
+      // The price was fixed when the tokens were reserved (the quote the customer saw): charge exactly that.
+      const mc = hold.amountMc;
+      const ready = { ...doc, status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
+      await metering.capture(
+        hold,
+        mc,
+        {
+          operation: "training.embed",
+          reference: doc.id,
+          quantity: {
+            tokens,
+            chunks,
+            pages: extracted.pages ?? null,
+            model: this.deps.embedder.id,
+            knowledgeBaseId: kb.id,
+          },
+        },
+        writes?.(ready),
+      );
+      const stillThere = await store.updateDocument(doc.accountId, doc.id, {
+        status: "ready",
+        progress: 1,
+        chunks,
+        tokens,
+        chargedMc: mc,
+      });
+      // Deleted at the last moment: the deletion already ran; make sure nothing it missed stays indexed.
+      if (!stillThere)
+        await this.deps.index.deleteDocument({ accountId: doc.accountId, knowledgeBaseId: kb.id }, doc.id);
+    } catch (error) {
+      await metering.release(hold, `indexing failed: ${(error as Error).message}`.slice(0, 300)).catch(() => {});
+      const api = error instanceof ApiError ? error : undefined;
+      await store.updateDocument(doc.accountId, doc.id, {
+        status: "failed",
+        errorCode: api?.code ?? "INTERNAL",
+        error: api?.message ?? "indexing failed",
+      });
+      throw error;
+    }
+  }
+}
