@@ -52,6 +52,7 @@ import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore } from "./openai/store.js";
+import { CheckoutStore } from "./payments/checkout-store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
 import { createStripeClient } from "./payments/stripe.js";
@@ -152,7 +153,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await pricing.load();
   pricing.start();
   const currentPricing = () => pricing.current();
-  const fulfilment = new Fulfilment({ sql: db.sql, ledger, locks, pricing: currentPricing, metrics, log: app.log });
+  const fulfilment = new Fulfilment({
+    checkouts: new CheckoutStore(db.sql),
+    ledger,
+    locks,
+    pricing: currentPricing,
+    metrics,
+    log: app.log,
+  });
   const sweeper = new HoldSweeper(ledger, instance, app.log, Math.min(10_000, config.instanceStaleMs / 2));
   await sweeper.sweep(Date.now(), true);
   sweeper.start();

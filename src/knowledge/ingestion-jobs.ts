@@ -4,8 +4,8 @@ import { FinalJobError, type JobContext, type JobHandler } from "../jobs/worker.
 import type { KnowledgeDeps } from "./deps.js";
 import { keepText, readText, textBlob } from "./document-text.js";
 import { billableTokens } from "./extract/index.js";
-import { contentHash, extractSite, indexDocument } from "./ingest.js";
-import type { Ingestion } from "./ingestion.js";
+import { contentHash, extractSite } from "./ingest.js";
+import { type Ingestion, indexStoredDocument } from "./ingestion.js";
 import type { KnowledgeDocument } from "./store.js";
 
 /**
@@ -67,14 +67,7 @@ export class IngestionJobs {
       if (doc?.status !== "ready" || doc.duplicateOf) continue;
       const extracted = await readText(this.deps.blobs, job.accountId, id);
       if (!extracted) continue; // its text is gone; keyword search still finds it
-      await indexDocument({
-        scope: { accountId: job.accountId, knowledgeBaseId: kbId },
-        documentId: id,
-        extracted,
-        chunking: kb,
-        metadata: doc.metadata,
-        embedder: this.deps.embedder,
-        index: this.deps.index,
+      await indexStoredDocument(this.deps, kb, doc, extracted, {
         signal,
         onBatch: async () => (await this.deps.store.getDocumentById(job.accountId, id)) !== undefined,
       }).catch((error) => {

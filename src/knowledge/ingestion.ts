@@ -21,6 +21,26 @@ export type Upload =
 
 export type AddResult = { document: KnowledgeDocument; created: boolean };
 
+/** Indexes a document of the knowledge base with the configured embedder, in its knowledge base's chunking. */
+export function indexStoredDocument(
+  deps: Pick<KnowledgeDeps, "embedder" | "index">,
+  kb: KnowledgeBase,
+  doc: KnowledgeDocument,
+  extracted: ExtractedDocument,
+  options: { signal?: AbortSignal; onBatch: (done: number, total: number) => Promise<boolean> },
+): Promise<{ chunks: number }> {
+  return indexDocument({
+    scope: { accountId: doc.accountId, knowledgeBaseId: kb.id },
+    documentId: doc.id,
+    extracted,
+    chunking: kb,
+    metadata: doc.metadata,
+    embedder: deps.embedder,
+    index: deps.index,
+    ...options,
+  });
+}
+
 /**
  * Uploads and crawls: an upload is extracted and priced in the request (so a document that cannot be paid is refused
  * with 402 before anything is stored), indexed at once when small or by a background job when large, and charged
@@ -198,14 +218,7 @@ export class Ingestion {
     if (hold?.status !== "open") throw new FinalJobError(`the hold of ${doc.id} is no longer open`);
     try {
       await store.updateDocument(doc.accountId, doc.id, { status: "processing" });
-      const { chunks } = await indexDocument({
-        scope: { accountId: doc.accountId, knowledgeBaseId: kb.id },
-        documentId: doc.id,
-        extracted,
-        chunking: kb,
-        metadata: doc.metadata,
-        embedder: this.deps.embedder,
-        index: this.deps.index,
+      const { chunks } = await indexStoredDocument(this.deps, kb, doc, extracted, {
         signal,
         onBatch: async (done, total) => {
           await ledger.extendHold(holdId, Date.now() + this.deps.settings.holdTtlMs);

@@ -2,23 +2,9 @@ import type Stripe from "stripe";
 import type { Ledger } from "../credits/ledger.js";
 import { type Pricing, type PurchaseCredits, packPurchase, topUpPurchase } from "../credits/pricing.js";
 import type { NamedLocks } from "../db/locks.js";
-import type { Sql } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import type { Metrics } from "../http/metrics.js";
-
-export interface CheckoutRow {
-  id: string;
-  account_id: string;
-  pack_id: string | null;
-  amount_cents: number;
-  base_mc: number;
-  bonus_mc: number;
-  status: "open" | "pending" | "fulfilled" | "failed" | "expired" | "rejected";
-  payment_intent: string | null;
-  refunded_cents: number;
-  clawback_target_mc: number;
-  unrecovered_mc: number;
-}
+import type { CheckoutRow, CheckoutStore } from "./checkout-store.js";
 
 export type PurchaseRequest = { packId: string } | { amountCents: number };
 
@@ -67,7 +53,7 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 export class Fulfilment {
   constructor(
     private readonly deps: {
-      sql: Sql;
+      checkouts: CheckoutStore;
       ledger: Ledger;
       locks: NamedLocks;
       pricing: () => Pricing;
@@ -77,12 +63,7 @@ export class Fulfilment {
   ) {}
 
   async recordCheckout(input: { sessionId: string; accountId: string; purchase: PurchaseCredits }): Promise<void> {
-    const p = input.purchase;
-    await this.deps.sql.run(
-      `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT (id) DO NOTHING`,
-      [input.sessionId, input.accountId, p.packId ?? null, p.amountCents, p.baseMc, p.bonusMc, Date.now()],
-    );
+    await this.deps.checkouts.recordOpen(input.sessionId, input.accountId, input.purchase);
   }
 
   async handle(event: Stripe.Event): Promise<EventOutcome> {
@@ -101,15 +82,8 @@ export class Fulfilment {
     }
   }
 
-  private async row(sessionId: string): Promise<CheckoutRow | undefined> {
-    return this.deps.sql.get<CheckoutRow>("SELECT * FROM checkout_sessions WHERE id = ?", [sessionId]);
-  }
-
   private async setStatus(sessionId: string, status: "failed" | "expired", reason: string): Promise<EventOutcome> {
-    await this.deps.sql.run(
-      "UPDATE checkout_sessions SET status = ?, status_reason = ? WHERE id = ? AND status IN ('open', 'pending')",
-      [status, reason, sessionId],
-    );
+    await this.deps.checkouts.markUnpaid(sessionId, status, reason);
     return status;
   }
 
@@ -139,18 +113,18 @@ export class Fulfilment {
   }
 
   private async onSessionPaid(session: Stripe.Checkout.Session): Promise<EventOutcome> {
-    const row = await this.row(session.id);
+    const row = await this.deps.checkouts.get(session.id);
     // A session refused once (wrong amount, currency or account) stays refused: its amount cannot change.
     if (row?.status === "rejected") return "rejected";
     const expected = this.expectation(session, row);
     const reject = async (reason: string): Promise<EventOutcome> => {
       this.deps.log.warn({ sessionId: session.id, reason }, "Checkout Session not fulfilled");
       if (row?.status === "fulfilled") return "already_fulfilled";
-      await this.deps.sql.run(
-        `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, status_reason, created_at)
-         VALUES (?, ?, NULL, ?, 0, 0, 'rejected', ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = 'rejected', status_reason = excluded.status_reason`,
-        [session.id, session.client_reference_id ?? "unknown", session.amount_total ?? 0, reason, Date.now()],
+      await this.deps.checkouts.markRejected(
+        session.id,
+        session.client_reference_id ?? "unknown",
+        session.amount_total ?? 0,
+        reason,
       );
       return "rejected";
     };
@@ -159,20 +133,7 @@ export class Fulfilment {
       return reject("client_reference_id does not match the account that started the checkout");
     if (session.payment_status !== "paid") {
       if (row?.status === "fulfilled") return "already_fulfilled";
-      await this.deps.sql.run(
-        `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
-         ON CONFLICT (id) DO UPDATE SET status = 'pending' WHERE checkout_sessions.status = 'open'`,
-        [
-          session.id,
-          expected.accountId,
-          expected.purchase.packId ?? null,
-          expected.purchase.amountCents,
-          expected.purchase.baseMc,
-          expected.purchase.bonusMc,
-          Date.now(),
-        ],
-      );
+      await this.deps.checkouts.markPending(session.id, expected.accountId, expected.purchase);
       return "pending";
     }
     if ((session.currency ?? "").toLowerCase() !== "usd") return reject(`currency ${session.currency} is not usd`);
@@ -193,34 +154,15 @@ export class Fulfilment {
       },
     });
     const paymentIntent = idOf(session.payment_intent);
-    await this.deps.sql.run(
-      `INSERT INTO checkout_sessions (id, account_id, pack_id, amount_cents, base_mc, bonus_mc, status, payment_intent, created_at, fulfilled_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'fulfilled', ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET status = 'fulfilled', payment_intent = excluded.payment_intent,
-         fulfilled_at = COALESCE(checkout_sessions.fulfilled_at, excluded.fulfilled_at)`,
-      [
-        session.id,
-        accountId,
-        purchase.packId ?? null,
-        purchase.amountCents,
-        purchase.baseMc,
-        purchase.bonusMc,
-        paymentIntent,
-        Date.now(),
-        Date.now(),
-      ],
-    );
+    await this.deps.checkouts.markFulfilled(session.id, accountId, purchase, paymentIntent);
     if (!replayed) {
       this.deps.metrics.creditsPurchased.inc(purchase.baseMc + purchase.bonusMc);
       this.deps.metrics.revenueCents.inc(purchase.amountCents);
       this.deps.log.info({ sessionId: session.id, accountId }, "Checkout Session fulfilled");
     }
     if (paymentIntent) {
-      const pending = await this.deps.sql.get<{ refunded_cents: number; charge_id: string }>(
-        "SELECT refunded_cents, charge_id FROM pending_refunds WHERE payment_intent = ?",
-        [paymentIntent],
-      );
-      if (pending) await this.applyRefund(session.id, Number(pending.refunded_cents), pending.charge_id);
+      const pending = await this.deps.checkouts.deferredRefund(paymentIntent);
+      if (pending) await this.applyRefund(session.id, pending.refundedCents, pending.chargeId);
     }
     return replayed ? "already_fulfilled" : "fulfilled";
   }
@@ -228,18 +170,10 @@ export class Fulfilment {
   private async onRefund(charge: Stripe.Charge): Promise<EventOutcome> {
     const paymentIntent = idOf(charge.payment_intent);
     if (!paymentIntent) return "ignored";
-    const row = await this.deps.sql.get<CheckoutRow>(
-      "SELECT * FROM checkout_sessions WHERE payment_intent = ? AND status = 'fulfilled'",
-      [paymentIntent],
-    );
+    const row = await this.deps.checkouts.fulfilledByPaymentIntent(paymentIntent);
     if (!row) {
       // The refund arrived before the purchase was fulfilled: remember it; fulfilment applies it.
-      await this.deps.sql.run(
-        `INSERT INTO pending_refunds (payment_intent, refunded_cents, charge_id, received_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (payment_intent) DO UPDATE SET refunded_cents = excluded.refunded_cents
-         WHERE pending_refunds.refunded_cents < excluded.refunded_cents`,
-        [paymentIntent, charge.amount_refunded, charge.id, Date.now()],
-      );
+      await this.deps.checkouts.deferRefund(paymentIntent, charge.amount_refunded, charge.id);
       return "refund_deferred";
     }
     return this.applyRefund(row.id, charge.amount_refunded, charge.id);
@@ -251,7 +185,7 @@ export class Fulfilment {
    */
   private applyRefund(sessionId: string, refundedCents: number, chargeId: string): Promise<EventOutcome> {
     return this.deps.locks.withLock(`refund:${sessionId}`, async () => {
-      const row = await this.row(sessionId);
+      const row = await this.deps.checkouts.get(sessionId);
       if (row?.status !== "fulfilled") return "ignored";
       if (refundedCents <= Number(row.refunded_cents)) return "refunded";
       const amountCents = Number(row.amount_cents);
@@ -280,12 +214,8 @@ export class Fulfilment {
           { sessionId, unrecoveredMc },
           "refund exceeded the unspent credits; the rest was already used",
         );
-      await this.deps.sql.run(
-        `UPDATE checkout_sessions SET refunded_cents = ?, clawback_target_mc = ?, unrecovered_mc = unrecovered_mc + ?
-         WHERE id = ?`,
-        [cappedCents, targetMc, unrecoveredMc, sessionId],
-      );
-      await this.deps.sql.run("DELETE FROM pending_refunds WHERE charge_id = ?", [chargeId]);
+      await this.deps.checkouts.recordRefund(sessionId, { cents: cappedCents, targetMc, unrecoveredMc });
+      await this.deps.checkouts.forgetDeferredRefund(chargeId);
       return "refunded";
     });
   }
