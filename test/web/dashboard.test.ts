@@ -56,6 +56,8 @@ describe("the customer dashboard: account, purchases and keys", () => {
       // From the top of a page, the keyboard reaches the skip link first, with a visible focus ring.
       await page.reload();
       await page.getByRole("heading", { name: "Delete all data", level: 1 }).waitFor();
+      // Let the page finish loading (its balance) before signing out, or that read races the sign-out and gets 401.
+      await waitForText(page.getByTestId("header-balance"), "0");
       await page.keyboard.press("Tab");
       const focused = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
