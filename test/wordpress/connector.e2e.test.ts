@@ -378,10 +378,22 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     );
     expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(0);
 
-    expect(
-      (await coreRest("/posts", "POST", { title: "Later", status: "publish", content: "<p>later</p>" })).status,
-    ).toBe(201);
-    expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(1);
+    // "Index everything" rebuilds the knowledge base from every eligible post, with progress.
+    await page.click(".api-credits-index");
+    await waitForText(page.locator(".api-credits-index-progress"), /— done/);
+    const eligible = Number(
+      await site.php(
+        "echo count(get_posts(['post_type' => ['post','page'], 'post_status' => 'publish', 'has_password' => false, 'numberposts' => -1]));",
+      ),
+    );
+    expect(eligible).toBeGreaterThan(2);
+    expect(await page.locator(".api-credits-index-progress").textContent()).toContain(`${eligible} of ${eligible}`);
+    const rebuilt = await app.api("GET", "/v1/knowledge-bases", { token: license.key });
+    expect(rebuilt.body.data).toHaveLength(1);
+    const rebuiltDocs = await app.api("GET", `/v1/knowledge-bases/${rebuilt.body.data[0].id}/documents`, {
+      token: license.key,
+    });
+    expect(rebuiltDocs.body.data).toHaveLength(eligible);
     await page.reload();
     await page.locator(".api-credits-delete-on-uninstall").check();
     await expect.poll(async () => (await pluginRest("/connection")).body.options.deleteDataOnUninstall).toBe(true);
