@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
+import { OpenAiFake } from "../images/providers/fakes/openai.js";
 import { grant, startTestApp, type TestApp } from "../support/app.js";
 import { type FakeStripe, startFakeStripe } from "../support/fake-stripe.js";
 import { launchBrowser, waitForText } from "../web/support/browser.js";
@@ -27,6 +28,7 @@ type PluginWindow = { apiCredits: { rest: string; nonce: string } };
 describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () => {
   let app: TestApp;
   let stripe: FakeStripe;
+  let openai: OpenAiFake;
   let site: WordPressSite;
   let browser: Browser;
   let context: BrowserContext;
@@ -39,7 +41,16 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
 
   beforeAll(async () => {
     stripe = await startFakeStripe();
-    app = await startTestApp("sqlite", { STRIPE_SECRET_KEY: "sk_test_123", STRIPE_API_BASE: stripe.url });
+    // Generation and prompt edits need a generative provider: OpenAI's Images API, spoken by a loopback fake.
+    // Upscaling stays with the local engine (OpenAI does not upscale).
+    openai = await OpenAiFake.start();
+    app = await startTestApp("sqlite", {
+      STRIPE_SECRET_KEY: "sk_test_123",
+      STRIPE_API_BASE: stripe.url,
+      IMAGE_PROVIDER: "openai",
+      OPENAI_API_KEY: openai.apiKey,
+      OPENAI_BASE_URL: `${openai.server.url}/v1`,
+    });
     // The request that starts image work waits 1 ms on the service here (an image operation's first commit alone
     // takes longer), so every operation goes through the 202-and-poll path a slow provider causes in production.
     site = await startWordPress({ defines: { API_CREDITS_WAIT_SECONDS: 0.001 } });
@@ -75,6 +86,7 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     await site?.close();
     await app?.close();
     await stripe?.close();
+    await openai?.server.close();
   });
 
   const wp = (p: string) => `${site.url}${p}`;
@@ -237,6 +249,45 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     expect(ops).toMatchObject({ operation: "edit", sourceAttachmentId: originalId });
   });
 
+  it("edits with a prompt and generates from a prompt, each into a new attachment at the quoted price", async () => {
+    await page.goto(wp(`/wp-admin/upload.php?page=api-credits-media&attachment=${originalId}`));
+    await page.fill(".api-credits-edit-prompt", "make the square red");
+    let before = await balance();
+    await page.click(".api-credits-edit");
+    let quoted = Number(await page.locator(".api-credits-quote strong").getAttribute("data-credits"));
+    await page.click(".api-credits-confirm");
+    const edited = page.locator(".api-credits-result a.api-credits-new").first();
+    await edited.waitFor({ timeout: 60_000 });
+    expect(await balance()).toBe(before - quoted);
+    const editMeta = JSON.parse(
+      await site.php(
+        `echo wp_json_encode(get_post_meta(${await edited.getAttribute("data-id")}, '_api_credits', true));`,
+      ),
+    );
+    expect(editMeta).toMatchObject({ operation: "edit", provider: "openai", sourceAttachmentId: originalId });
+
+    await page.fill(".api-credits-generate-prompt", "a quokka at dawn");
+    before = await balance();
+    await page.click(".api-credits-generate");
+    quoted = Number(await page.locator("section:last-of-type .api-credits-quote strong").getAttribute("data-credits"));
+    expect(quoted).toBe(20);
+    await page.click("section:last-of-type .api-credits-confirm");
+    const generated = page.locator("section:last-of-type .api-credits-result a.api-credits-new").first();
+    await generated.waitFor({ timeout: 60_000 });
+    expect(await balance()).toBe(before - quoted);
+    const genMeta = JSON.parse(
+      await site.php(
+        `echo wp_json_encode(get_post_meta(${await generated.getAttribute("data-id")}, '_api_credits', true));`,
+      ),
+    );
+    expect(genMeta).toMatchObject({
+      operation: "generate",
+      provider: "openai",
+      sourceAttachmentId: 0,
+      prompt: "a quokka at dawn",
+    });
+  });
+
   let postId = 0;
   it("keeps published posts in the knowledge base, finds them with the block, and forgets a trashed one", async () => {
     await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
@@ -378,10 +429,22 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     );
     expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(0);
 
-    expect(
-      (await coreRest("/posts", "POST", { title: "Later", status: "publish", content: "<p>later</p>" })).status,
-    ).toBe(201);
-    expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(1);
+    // "Index everything" rebuilds the knowledge base from every eligible post, with progress.
+    await page.click(".api-credits-index");
+    await waitForText(page.locator(".api-credits-index-progress"), /— done/);
+    const eligible = Number(
+      await site.php(
+        "echo count(get_posts(['post_type' => ['post','page'], 'post_status' => 'publish', 'has_password' => false, 'numberposts' => -1]));",
+      ),
+    );
+    expect(eligible).toBeGreaterThan(2);
+    expect(await page.locator(".api-credits-index-progress").textContent()).toContain(`${eligible} of ${eligible}`);
+    const rebuilt = await app.api("GET", "/v1/knowledge-bases", { token: license.key });
+    expect(rebuilt.body.data).toHaveLength(1);
+    const rebuiltDocs = await app.api("GET", `/v1/knowledge-bases/${rebuilt.body.data[0].id}/documents`, {
+      token: license.key,
+    });
+    expect(rebuiltDocs.body.data).toHaveLength(eligible);
     await page.reload();
     await page.locator(".api-credits-delete-on-uninstall").check();
     await expect.poll(async () => (await pluginRest("/connection")).body.options.deleteDataOnUninstall).toBe(true);

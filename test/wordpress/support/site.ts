@@ -179,6 +179,8 @@ require_once ABSPATH . 'wp-settings.php';
     cwd: dir,
     env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4" },
     stdio: ["ignore", "ignore", "pipe"],
+    // Its own process group: with workers, php -S forks, and stopping only the parent would orphan them.
+    detached: true,
   });
   let log = "";
   server.stderr?.on("data", (c) => {
@@ -200,8 +202,9 @@ require_once ABSPATH . 'wp-settings.php';
     database,
     php,
     async close() {
-      server.kill("SIGTERM");
-      await new Promise((r) => server.once("exit", r));
+      const exited = new Promise((r) => server.once("exit", r));
+      process.kill(-server.pid!, "SIGTERM");
+      await exited;
       await mysql(`DROP DATABASE IF EXISTS ${database}`);
       rmSync(dir, { recursive: true, force: true });
     },
