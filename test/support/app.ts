@@ -67,7 +67,8 @@ export async function startTestApp(
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // Unexpected 500s log their stack at "error": the output of a failing run then says what broke.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
     ADMIN_TOKEN,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
