@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from "./http/metrics.js";
 import { FailureLimiter } from "./http/rate-limit.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
+import { reportToOperator } from "./images/provider-failures.js";
 import { loadImageProvider } from "./images/providers/index.js";
 import type { ImageProvider } from "./images/providers/provider.js";
 import { ProviderChain } from "./images/router.js";
@@ -51,7 +52,7 @@ import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
-import { OpenAiStore } from "./openai/store.js";
+import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
 import { CheckoutStore } from "./payments/checkout-store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -223,13 +224,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
-    onOperatorProblem: (problem) => {
-      app.log.error(problem, "an image provider refused the operator's account: check its key, credit and quota");
-      metrics.providerAccountFailures.inc({
-        provider: problem.provider ?? "unknown",
-        status: String(problem.upstreamStatus ?? ""),
-      });
-    },
+    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
   });
 
   const ctx: AppContext = {
@@ -281,14 +276,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     idempotency,
     jobs,
-    alsoPurge: [
-      async (accountId, siteId) => {
-        const keys = await openaiStore.purge(accountId, siteId);
-        let bytes = 0;
-        for (const key of keys) bytes += await blobs.delete(key);
-        return { files: keys.length, bytes };
-      },
-    ],
+    alsoPurge: [openaiFilesPurger(openaiStore, blobs)],
     finalize: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
       else await scheduleVacuum(jobs, () => worker?.poke());

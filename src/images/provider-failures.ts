@@ -10,10 +10,7 @@ const MODERATION = /moderation|content[_ ]polic|safety system|content[_ ]filter|
  * metric), never shown as if the customer's balance or key were at fault. A moderation refusal, whatever its status,
  * is CONTENT_FILTERED with the provider's own reason. Everything else passes unchanged.
  */
-export function toCustomerFailure(
-  error: unknown,
-  onOperatorProblem?: (problem: { provider?: string; upstreamStatus?: number; detail: string }) => void,
-): unknown {
+export function toCustomerFailure(error: unknown, onOperatorProblem?: (problem: OperatorProblem) => void): unknown {
   if (!(error instanceof ApiError) || error.code === "CONTENT_FILTERED") return error;
   const upstreamStatus = typeof error.details.upstreamStatus === "number" ? error.details.upstreamStatus : undefined;
   const fromProvider = upstreamStatus !== undefined || error.code === "PROVIDER_ERROR" || error.code === "RATE_LIMITED";
@@ -43,4 +40,17 @@ function reasonOf(message: string): string {
 
 function providerOf(message: string): string | undefined {
   return /^([\w-]+)[ :]/.exec(message)?.[1];
+}
+
+type OperatorProblem = { provider?: string; upstreamStatus?: number; detail: string };
+
+/** Tells the operator: an error log line and a count per provider and status (`provider_account_failures_total`). */
+export function reportToOperator(
+  log: { error(obj: object, msg: string): void },
+  counter: { inc(labels: { provider: string; status: string }): void },
+): (problem: OperatorProblem) => void {
+  return (problem) => {
+    log.error(problem, "an image provider refused the operator's account: check its key, credit and quota");
+    counter.inc({ provider: problem.provider ?? "unknown", status: String(problem.upstreamStatus ?? "") });
+  };
 }

@@ -1,4 +1,5 @@
 import type { Sql } from "../db/sql.js";
+import { visibleParams, visibleTo } from "../licenses/scope.js";
 
 export interface StoredImage {
   id: string;
@@ -48,9 +49,9 @@ export interface ImageOwner {
   siteId: string | null;
 }
 
-// What an owner may see: the account's shared images and, for a site's key, its own site's.
-const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id IS NULL OR site_id = ?)";
-const owned = (o: ImageOwner) => [o.accountId, o.siteId, o.siteId];
+// What an owner may read: the scope rule of every customer resource (licenses/scope.ts).
+const OWNED = visibleTo("site_id");
+const owned = visibleParams;
 
 /** Metadata of stored images; their bytes are in the blob store. Every read is scoped to its owner. */
 export class ImageStore {

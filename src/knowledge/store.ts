@@ -1,5 +1,6 @@
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
+import { visibleParams, visibleTo } from "../licenses/scope.js";
 
 export type DocumentStatus = "queued" | "processing" | "ready" | "failed";
 export type DocumentSource = "file" | "text" | "url";
@@ -102,9 +103,9 @@ const toDoc = (r: Row): KnowledgeDocument => ({
   updatedAt: Number(r.updated_at),
 });
 
-// What an owner may read: the account's shared knowledge bases and, for a site's key, its own site's.
-const OWNED_KB = "kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)";
-const ownerParams = (o: Owner) => [o.accountId, o.siteId, o.siteId];
+// What an owner may read: the scope rule of every customer resource (licenses/scope.ts).
+const OWNED_KB = visibleTo("kb.site_id");
+const ownerParams = visibleParams;
 
 /** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
 export class KnowledgeStore {

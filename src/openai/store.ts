@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DomainMigrations, Sql } from "../db/sql.js";
 import type { Owner } from "../knowledge/store.js";
+import { visibleParams, visibleTo } from "../licenses/scope.js";
 
 const tables = `
 CREATE TABLE openai_files (
@@ -56,9 +57,9 @@ const toFile = (r: Row): OpenAiFile => ({
 });
 
 /** The same rule as knowledge bases and images: a site's key sees its own site's rows, the owner all. */
-// The scope rule of every customer resource (knowledge/store.ts `Owner`): shared files, and a site's own.
-const OWNED = "account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id IS NULL OR site_id = ?)";
-const owned = (o: Owner) => [o.accountId, o.siteId, o.siteId];
+// What an owner may read: the scope rule of every customer resource (licenses/scope.ts).
+const OWNED = visibleTo("site_id");
+const owned = visibleParams;
 
 /**
  * Uploaded files (their bytes are blobs) and which document of a knowledge base each vector store file became.
@@ -166,4 +167,14 @@ export class OpenAiStore {
     );
     return Buffer.from(row!.value, "base64");
   }
+}
+
+/** For the deleter: removes the account's (or one site's) uploaded files, rows and bytes. */
+export function openaiFilesPurger(store: OpenAiStore, blobs: { delete(key: string): Promise<number> }) {
+  return async (accountId: string, siteId?: string): Promise<{ files: number; bytes: number }> => {
+    const keys = await store.purge(accountId, siteId);
+    let bytes = 0;
+    for (const key of keys) bytes += await blobs.delete(key);
+    return { files: keys.length, bytes };
+  };
 }
