@@ -1,8 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, newCustomer, startTestApp, type TestApp } from "../support/app.js";
-import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, watchErrors } from "./support/browser.js";
-import { ensureWebBuild } from "./support/build.js";
+import { describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, newCustomer, startTestApp } from "../support/app.js";
+import { DESKTOP, overflowsHorizontally, PHONE, watchErrors } from "./support/browser.js";
+import { browserApp } from "./support/browser-app.js";
 import { nav, signedIn } from "./support/dashboard.js";
 
 /**
@@ -10,24 +9,13 @@ import { nav, signedIn } from "./support/dashboard.js";
  * are not open (in their words, never a variable name); the operator reads what to set; /healthz says it too.
  */
 describe("when payments are not configured", () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    app = await startTestApp("sqlite"); // STRIPE_WEBHOOK_SECRET only: no STRIPE_SECRET_KEY
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = browserApp();
 
   it("the API says so: /v1/packs is not purchasable, /healthz names it, checkout refuses in a customer's words", async () => {
-    expect((await app.api("GET", "/v1/packs")).body.purchasable).toBe(false);
-    expect((await app.api("GET", "/healthz")).body.payments).toBe("not_configured");
-    const c = await newCustomer(app);
-    const refused = await app.api("POST", "/v1/checkout", { token: c.apiKey, body: { packId: "credits-1000" } });
+    expect((await t.app.api("GET", "/v1/packs")).body.purchasable).toBe(false);
+    expect((await t.app.api("GET", "/healthz")).body.payments).toBe("not_configured");
+    const c = await newCustomer(t.app);
+    const refused = await t.app.api("POST", "/v1/checkout", { token: c.apiKey, body: { packId: "credits-1000" } });
     expect(refused.status).toBe(501);
     expect(refused.body.code).toBe("PAYMENTS_NOT_CONFIGURED");
     expect(refused.body.detail).not.toMatch(/STRIPE|_KEY|secret/i);
@@ -45,10 +33,10 @@ describe("when payments are not configured", () => {
     ["phone", PHONE],
   ] as const) {
     it(`the pricing page, the dashboard and the admin say it, with no live buy button (${width})`, async () => {
-      const context = await browser.newContext({ viewport });
+      const context = await t.browser.newContext({ viewport });
       const page = await context.newPage();
       const errors = watchErrors(page);
-      await page.goto(`${app.url}/pricing`);
+      await page.goto(`${t.app.url}/pricing`);
       await page.getByTestId("purchases-unavailable").waitFor();
       expect(await page.locator(".pack").count()).toBeGreaterThan(0);
       expect(await page.locator(".pack a.button").count()).toBe(0);
@@ -57,18 +45,18 @@ describe("when payments are not configured", () => {
       expect(errors).toEqual([]);
       await context.close();
 
-      const c = await newCustomer(app);
-      const customer = await signedIn(browser, app.url, c.licenseKey, viewport);
+      const c = await newCustomer(t.app);
+      const customer = await signedIn(t.browser, t.app.url, c.licenseKey, viewport);
       await nav(customer.page, "Buy credits");
       await customer.page.getByText("Buying credits is not available on this service yet").waitFor();
       expect(await customer.page.getByRole("button", { name: /^Buy/ }).count()).toBe(0);
       expect(customer.errors).toEqual([]);
       await customer.context.close();
 
-      const operator = await browser.newContext({ viewport });
+      const operator = await t.browser.newContext({ viewport });
       const admin = await operator.newPage();
       const adminErrors = watchErrors(admin);
-      await admin.goto(`${app.url}/admin`);
+      await admin.goto(`${t.app.url}/admin`);
       await admin.getByLabel("Admin token").fill(ADMIN_TOKEN);
       await admin.getByRole("button", { name: "Sign in" }).click();
       await admin.getByText("Payments are off: customers cannot buy credits.").waitFor();

@@ -1,35 +1,23 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCustomer, startTestApp, type TestApp } from "../support/app.js";
-import { DESKTOP, launchBrowser, overflowsHorizontally, PHONE, waitForText } from "./support/browser.js";
-import { ensureWebBuild } from "./support/build.js";
+import { describe, expect, it } from "vitest";
+import { newCustomer } from "../support/app.js";
+import { DESKTOP, overflowsHorizontally, PHONE, waitForText } from "./support/browser.js";
+import { browserApp } from "./support/browser-app.js";
 import { nav, signedIn } from "./support/dashboard.js";
 
 /** The owner decides which sites use a knowledge base, in the dashboard; a site's key sees what it may use. */
 describe("the dashboard shows and changes who may use a knowledge base", () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    app = await startTestApp("sqlite");
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = browserApp();
 
   for (const [width, viewport] of [
     ["desktop", DESKTOP],
     ["phone", PHONE],
   ] as const) {
     it(`the owner restricts a new knowledge base to one site, then shares it with every site (${width})`, async () => {
-      const owner = await newCustomer(app, "agency");
-      const second = await app.api("POST", "/v1/activations", {
+      const owner = await newCustomer(t.app, "agency");
+      const second = await t.app.api("POST", "/v1/activations", {
         body: { licenseKey: owner.licenseKey, siteUrl: "https://shop.example.com" },
       });
-      const { context, page, errors } = await signedIn(browser, app.url, owner.licenseKey, viewport);
+      const { context, page, errors } = await signedIn(t.browser, t.app.url, owner.licenseKey, viewport);
       await nav(page, "Knowledge bases");
       await page.getByLabel("New knowledge base").fill("Shop FAQ");
       await page.getByLabel("Used by").selectOption({ label: "Only shop.example.com" });
@@ -41,7 +29,7 @@ describe("the dashboard shows and changes who may use a knowledge base", () => {
       expect(await overflowsHorizontally(page)).toBe(false);
 
       // The first site's key does not see it; once shared, it does (and cannot change it).
-      const site = await signedIn(browser, app.url, owner.apiKey, viewport);
+      const site = await signedIn(t.browser, t.app.url, owner.apiKey, viewport);
       await nav(site.page, "Knowledge bases");
       await site.page.getByText("No knowledge bases yet.").waitFor();
 
