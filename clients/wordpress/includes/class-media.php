@@ -207,9 +207,12 @@ final class API_Credits_Media {
 		return rest_ensure_response( $job['done'] );
 	}
 
-	/** How long the starting request waits on the service (API_CREDITS_WAIT_SECONDS in wp-config.php; default 5). */
+	/**
+	 * How long the starting request waits on the service (API_CREDITS_WAIT_SECONDS in wp-config.php; default 5;
+	 * at least 1, as WordPress's HTTP API waits no less).
+	 */
 	private static function wait_seconds(): float {
-		return defined( 'API_CREDITS_WAIT_SECONDS' ) ? max( 0.001, (float) API_CREDITS_WAIT_SECONDS ) : 5.0;
+		return defined( 'API_CREDITS_WAIT_SECONDS' ) ? max( 1.0, (float) API_CREDITS_WAIT_SECONDS ) : 5.0;
 	}
 
 	/** Downloads one result from the service and inserts it as a new attachment; returns what the screen shows. */

@@ -28,6 +28,8 @@ export interface ReceivedEdit {
  */
 export class OpenAiFake {
   refusals = 0;
+  /** How long each answer waits, to play a slow provider. */
+  latencyMs = 0;
   readonly edits: ReceivedEdit[] = [];
 
   private constructor(
@@ -47,6 +49,7 @@ export class OpenAiFake {
   }
 
   private async route(req: Recorded): Promise<Reply> {
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const rules = new Rules();
     rules.check(req.method === "POST", "must be POST");
     rules.check(req.headers.authorization === `Bearer ${this.apiKey}`, "authorization must be Bearer <OPENAI_API_KEY>");
