@@ -1,5 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { createAlerts } from "./alerts/index.js";
+import type { AccountMail } from "./alerts/mail-jobs.js";
+import { balanceAlertRoutes } from "./alerts/routes.js";
 import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
@@ -51,6 +54,7 @@ import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
+import { createMailer } from "./mail/index.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
@@ -93,6 +97,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
+  mail: AccountMail;
 }
 
 export interface RunningApp {
@@ -240,6 +246,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let events: EventDispatcher | undefined;
   const outbox = new Outbox(() => events?.nudge());
   events = new EventDispatcher(db.sql, eventChannels, app.log);
+  const alerts = createAlerts({
+    db,
+    jobs,
+    outbox,
+    mailer: createMailer(config.mail, app.log),
+    sender: { serviceName: config.mail.serviceName, publicUrl: config.publicUrl },
+    defaultThresholdMc: config.balanceAlertMc,
+    nudgeEvents: () => events?.nudge(),
+    owner: instance.id,
+    runJobs: config.jobs.concurrency > 0,
+    jobLeaseMs: config.jobs.leaseMs,
+    log: app.log,
+  });
+  ledgerWatchers.push(alerts.watcher);
+  eventChannels.push(alerts.channel);
 
   const ctx: AppContext = {
     config,
@@ -259,6 +280,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     outbox,
     events,
+    mail: alerts.mail,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -301,6 +323,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
   privacyRoutes(app, { deleter });
+  balanceAlertRoutes(app, { settings: alerts.settings });
   await openAiRoutes(app, {
     knowledge,
     images,
@@ -342,6 +365,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   events.start();
+  alerts.start();
 
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
@@ -361,6 +385,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       await events.stop();
+      await alerts.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();
