@@ -22,19 +22,23 @@ export function noticeDue(expiresAt: number, now: number): Notice | undefined {
  */
 export class LicenseExpirySweep {
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: { sql: Sql; outbox: Outbox; log: { warn(obj: object, msg: string): void } }) {}
 
-  start(intervalMs = 3600_000): void {
+  /** Sweeps every `intervalMs`, the first time a minute after start-up (once the process has settled in). */
+  start(intervalMs = 3600_000, firstAfterMs = 60_000): void {
     const run = () => {
       this.sweep().catch((err) => this.deps.log.warn({ err }, "the licence expiry sweep failed (will retry)"));
     };
+    this.first = setTimeout(run, firstAfterMs);
+    this.first.unref();
     this.timer = setInterval(run, intervalMs);
     this.timer.unref();
-    run();
   }
 
   stop(): void {
+    clearTimeout(this.first);
     clearInterval(this.timer);
   }
 
