@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAIL_JOB, mailJobHandler } from "../../src/alerts/mail-jobs.js";
+import { ConfigError, loadConfig } from "../../src/config.js";
 import { JobQueue, jobsMigrations } from "../../src/jobs/queue.js";
 import { JobWorker } from "../../src/jobs/worker.js";
 import { SmtpMailer } from "../../src/mail/smtp.js";
@@ -10,6 +11,33 @@ import { type ServiceProcess, spawnService } from "../support/process.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
+
+describe("mail and alert configuration", () => {
+  it("refuses a bad value with the variable's name, and reads good ones", () => {
+    for (const [env, name] of [
+      [{ SMTP_URL: "http://mail.example.com" }, "SMTP_URL"],
+      [{ SMTP_URL: "smtp://u:p@mail.example.com:587" }, "MAIL_FROM"],
+      [{ BALANCE_ALERT_CREDITS: "-5" }, "BALANCE_ALERT_CREDITS"],
+      [{ BALANCE_ALERT_CREDITS: "lots" }, "BALANCE_ALERT_CREDITS"],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(name);
+    }
+    const config = loadConfig({
+      SMTP_URL: "smtps://u:p@mail.example.com:465",
+      MAIL_FROM: "Billing <billing@example.com>",
+      BALANCE_ALERT_CREDITS: "12.5",
+    });
+    expect(config.mail).toEqual({
+      smtpUrl: "smtps://u:p@mail.example.com:465",
+      from: "Billing <billing@example.com>",
+      serviceName: "AI Credits",
+    });
+    expect(config.balanceAlertMc).toBe(12_500);
+    expect(loadConfig({}).mail.smtpUrl).toBeUndefined();
+    expect(loadConfig({}).balanceAlertMc).toBe(0);
+  });
+});
 
 describe("with no SMTP server configured", () => {
   let service: ServiceProcess | undefined;
