@@ -92,11 +92,17 @@ async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<O
     now,
   );
   const results: OpResult[] = [];
+  const ranOnce = new Set<string>();
   let k = 0;
   for (const [i, op] of ops.entries()) {
     if (!fenced[i]) {
       const result = applied[k++]!;
-      if (result.status === "ok") for (const w of op.writes ?? []) if (!w.fence) await tx.run(w.sql, w.params);
+      if (result.status === "ok")
+        for (const w of op.writes ?? []) {
+          if (w.fence || (w.once !== undefined && ranOnce.has(w.once))) continue;
+          if (w.once !== undefined) ranOnce.add(w.once);
+          await tx.run(w.sql, w.params);
+        }
       results.push(result);
     } else if (op.kind === "capture") {
       const released = applied[k++]!;

@@ -28,6 +28,12 @@ export interface TransactionalWrite {
   fence?: boolean;
   /** Called once the transaction has committed. */
   onCommit?: () => void;
+  /**
+   * For a write that reads state rather than its own operation (a threshold check): where several operations are
+   * applied together and their writes run after all of them (the PostgreSQL ledger's batches), only the first write
+   * with this key runs — it sees what they all left. Elsewhere every one runs. Never on a fence.
+   */
+  once?: string;
 }
 
 /** A schema change of one domain; `version` orders the changes of that domain. */
