@@ -154,3 +154,32 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe("the webhook endpoint disabled email", () => {
+  let smtp: TestSmtpServer | undefined;
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    await smtp?.close();
+  });
+
+  it("is queued by queueEndpointDisabledMail and sent to the account's owner, the URL escaped", async () => {
+    smtp = await startSmtpServer();
+    t = await startTestApp("sqlite", { SMTP_URL: smtp.url, MAIL_FROM: "alerts@example.com" });
+    const c = await newCustomer(t);
+    const owner = await t.running.ctx.db.sql.get<{ email: string }>("SELECT email FROM accounts WHERE id = ?", [
+      c.accountId,
+    ]);
+    const url = "https://hooks.example.com/in?a=1&b=<x>";
+    expect(await t.running.ctx.mail.queueEndpointDisabledMail({ accountId: c.accountId, url })).toBe(true);
+    expect(await t.running.ctx.mail.queueEndpointDisabledMail({ accountId: "acct_nobody", url })).toBe(false);
+    const deadline = Date.now() + 20_000;
+    while (smtp.mails.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]!;
+    expect(mail.to).toEqual([owner!.email]);
+    expect(mail.subject).toContain("We stopped sending events to one of your webhook endpoints");
+    expect(mail.decoded).toContain("https://hooks.example.com/in?a=1&amp;b=&lt;x&gt;");
+    expect(mail.decoded).toContain("Deliveries to https://hooks.example.com/in?a=1&b=<x> kept failing");
+  });
+});
