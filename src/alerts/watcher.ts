@@ -71,6 +71,9 @@ export class BalanceAlertWatcher implements LedgerWatcher {
   async depleted(accountId: string): Promise<boolean> {
     const { sql, outbox, defaultThresholdMc } = this.deps;
     return sql.transaction(async (tx) => {
+      // An account that never had credits has nothing that ran out (its first try before buying is not news).
+      if (!(await tx.get("SELECT 1 AS one FROM ledger_entries WHERE account_id = ? LIMIT 1", [accountId])))
+        return false;
       const now = Date.now();
       const changed = await tx.run(
         `INSERT INTO balance_alerts (account_id, threshold_mc, email, low_sent, depleted_sent, updated_at)

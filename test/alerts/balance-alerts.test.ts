@@ -161,6 +161,20 @@ for (const engine of ENGINES) {
       expect(mailsTo().filter((m) => /run out/.test(m.subject))).toHaveLength(2);
     });
 
+    it("says nothing of a refusal on an account that never had credits", async () => {
+      const fresh = await newCustomer(t);
+      const r = await t.running.ctx.ledger.debit({
+        accountId: fresh.accountId,
+        amountMc: 1000,
+        type: "usage",
+        cause: { operation: "test.spend" },
+      });
+      expect(r.ok).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const rows = await t.running.ctx.db.sql.all("SELECT id FROM events WHERE account_id = ?", [fresh.accountId]);
+      expect(rows).toEqual([]);
+    });
+
     it("sends no alert email when the owner turned email off (the event still fires)", async () => {
       const off = await t.api("PUT", "/v1/balance-alert", {
         token: c.licenseKey,
