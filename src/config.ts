@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
+import type { RateLimit } from "./http/rate-limit/limiter.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -43,6 +44,14 @@ const EnvSchema = z.object({
   HOLD_TTL_SECONDS: int(10, 7 * 24 * 3600).default(900),
   IDEMPOTENCY_LEASE_SECONDS: int(1, 24 * 3600).default(900),
   INSTANCE_STALE_SECONDS: int(2, 3600).default(30),
+
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits and : . _ - (at most 100)")
+    .default("api-credits:"),
+  RATE_LIMIT_RPS: z.coerce.number().min(0).max(1_000_000).default(0),
+  RATE_LIMIT_BURST: int(0, 1_000_000).default(0),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -129,6 +138,10 @@ export interface Config {
   embeddingProvider: Env["EMBEDDING_PROVIDER"];
   /** The OpenAI-compatible API (`/openai/v1`): OpenAI's model names this deployment answers to, and image URLs' life. */
   openaiCompat: { embeddingAliases: string[]; imageAliases: string[]; imageUrlTtlMs: number };
+  /** Shared state across processes (request rate limits); without a URL each process keeps its own. */
+  redis: { url?: string; keyPrefix: string };
+  /** The request rate every customer key is held to unless the operator overrides it; undefined: not limited. */
+  rateLimit?: RateLimit;
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
 }
@@ -147,6 +160,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE))
     throw new ConfigError("invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+
+  if (env.RATE_LIMIT_BURST > 0 && env.RATE_LIMIT_RPS === 0)
+    throw new ConfigError("invalid configuration:\n  RATE_LIMIT_BURST needs RATE_LIMIT_RPS (requests per second) too");
 
   let file: z.infer<typeof FileSchema> = {};
   if (env.CONFIG_FILE) {
@@ -214,6 +230,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imageAliases: aliasList("OPENAI_COMPAT_IMAGE_ALIASES", env.OPENAI_COMPAT_IMAGE_ALIASES),
       imageUrlTtlMs: env.OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS * 1000,
     },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    rateLimit:
+      env.RATE_LIMIT_RPS > 0
+        ? { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST || Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)) }
+        : undefined,
     raw: { ...source },
   };
 }
