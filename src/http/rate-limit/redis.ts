@@ -60,6 +60,8 @@ export class RedisRateLimiter implements RateLimiter {
       // A check never waits for a connection: it fails at once and the request goes through (see above).
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      // Checks issued in the same tick go to Redis in one write (one syscall, one round trip) instead of one each.
+      enableAutoPipelining: true,
       commandTimeout: timeoutMs,
       connectTimeout: timeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
