@@ -13,6 +13,7 @@ import {
   type TestCustomer,
 } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { parseSetCookie } from "../web/support/http.js";
 
 // Refusals use slow rates (one request per 100 s) so that no slow machine refills a bucket between two requests.
 const SLOW_DEFAULT = { RATE_LIMIT_RPS: "0.01", RATE_LIMIT_BURST: "3" };
@@ -122,14 +123,20 @@ for (const engine of ENGINES) {
       expect(deleted.body.override).toBeNull();
     });
 
-    it("a licence's override binds its licence key and leaves its site keys alone", async () => {
+    it("a licence's override binds its licence key and the owner's dashboard, and leaves its site keys alone", async () => {
       const c = await newCustomer(app);
-      const set = await app.admin("PUT", `/v1/admin/licenses/${c.licenseId}/rate-limit`, { rps: 0.01, burst: 1 });
-      expect(set.body.override).toEqual({ rps: 0.01, burst: 1 });
+      const set = await app.admin("PUT", `/v1/admin/licenses/${c.licenseId}/rate-limit`, { rps: 0.01, burst: 2 });
+      expect(set.body.override).toEqual({ rps: 0.01, burst: 2 });
+      const signedIn = await app.api("POST", "/v1/sessions", { body: { key: c.licenseKey } });
+      const cookie = parseSetCookie(signedIn.headers.get("set-cookie"))!;
+      const dashboard = { headers: { cookie: `${cookie.name}=${cookie.value}` } };
+
       expect((await app.api("GET", "/v1/balance", { token: c.licenseKey })).status).toBe(200);
+      expect((await app.api("GET", "/v1/balance", dashboard)).status).toBe(200);
       const refused = await app.api("GET", "/v1/balance", { token: c.licenseKey });
       expectRateLimited(refused);
       expect(refused.body.detail).toMatch(/with this licence/);
+      expectRateLimited(await app.api("GET", "/v1/balance", dashboard));
       expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).status).toBe(200);
     });
 
