@@ -262,7 +262,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await rateLimits.load();
   rateLimits.start();
   const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
-  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits });
+  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,

@@ -52,6 +52,8 @@ const EnvSchema = z.object({
     .default("api-credits:"),
   RATE_LIMIT_RPS: z.coerce.number().min(0).max(1_000_000).default(0),
   RATE_LIMIT_BURST: int(0, 1_000_000).default(0),
+  RATE_LIMIT_PUBLIC_RPS: z.coerce.number().min(0).max(1_000_000).default(0),
+  RATE_LIMIT_PUBLIC_BURST: int(0, 1_000_000).default(0),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -93,6 +95,10 @@ const aliasList = (name: string, value: string): string[] => {
 };
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** 0 requests per second: not limited. The burst defaults to one second's worth (at least 1). */
+const rateOf = (rps: number, burst: number): RateLimit | undefined =>
+  rps > 0 ? { rps, burst: burst || Math.max(1, Math.ceil(rps)) } : undefined;
 
 /** Operator settings that live in the optional JSON file named by CONFIG_FILE. */
 const FileSchema = z.object({ pricing: PricingSchema.optional() }).strict();
@@ -142,6 +148,8 @@ export interface Config {
   redis: { url?: string; keyPrefix: string };
   /** The request rate every customer key is held to unless the operator overrides it; undefined: not limited. */
   rateLimit?: RateLimit;
+  /** The rate each client address is held to on the public API routes; undefined: not limited. */
+  publicRateLimit?: RateLimit;
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
 }
@@ -161,8 +169,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE))
     throw new ConfigError("invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together");
 
-  if (env.RATE_LIMIT_BURST > 0 && env.RATE_LIMIT_RPS === 0)
-    throw new ConfigError("invalid configuration:\n  RATE_LIMIT_BURST needs RATE_LIMIT_RPS (requests per second) too");
+  for (const [burst, rps] of [
+    ["RATE_LIMIT_BURST", "RATE_LIMIT_RPS"],
+    ["RATE_LIMIT_PUBLIC_BURST", "RATE_LIMIT_PUBLIC_RPS"],
+  ] as const)
+    if (env[burst] > 0 && env[rps] === 0)
+      throw new ConfigError(`invalid configuration:\n  ${burst} needs ${rps} (requests per second) too`);
 
   let file: z.infer<typeof FileSchema> = {};
   if (env.CONFIG_FILE) {
@@ -231,10 +243,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imageUrlTtlMs: env.OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS * 1000,
     },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
-    rateLimit:
-      env.RATE_LIMIT_RPS > 0
-        ? { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST || Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)) }
-        : undefined,
+    rateLimit: rateOf(env.RATE_LIMIT_RPS, env.RATE_LIMIT_BURST),
+    publicRateLimit: rateOf(env.RATE_LIMIT_PUBLIC_RPS, env.RATE_LIMIT_PUBLIC_BURST),
     raw: { ...source },
   };
 }

@@ -267,7 +267,8 @@ export async function createServer(options: ServerOptions): Promise<App> {
           "over it is answered 429 `RATE_LIMITED` with `Retry-After` (seconds) and `retryAfterSeconds` before anything " +
           "runs: nothing is changed or charged, so retry after that delay. Limited responses carry `RateLimit-Limit` " +
           "(the burst), `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the full burst is back), also as " +
-          "`X-RateLimit-*`. Each API key has its own budget; a licence key and the dashboard share the licence's.",
+          "`X-RateLimit-*`. Each API key has its own budget; a licence key and the dashboard share the licence's; " +
+          "routes without a key may be limited per client address.",
       },
       servers: [{ url: options.publicUrl }],
       components: {

@@ -18,6 +18,7 @@ describe("configuration is parsed once, and a bad value names its variable", () 
       [{ RATE_LIMIT_RPS: "-1" }, "RATE_LIMIT_RPS"],
       [{ RATE_LIMIT_BURST: "2.5", RATE_LIMIT_RPS: "1" }, "RATE_LIMIT_BURST"],
       [{ RATE_LIMIT_BURST: "10" }, "RATE_LIMIT_BURST"],
+      [{ RATE_LIMIT_PUBLIC_BURST: "10" }, "RATE_LIMIT_PUBLIC_BURST"],
     ] as const) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(name);
@@ -31,6 +32,8 @@ describe("configuration is parsed once, and a bad value names its variable", () 
     expect(loadConfig({ RATE_LIMIT_RPS: "20" }).rateLimit).toEqual({ rps: 20, burst: 20 });
     expect(loadConfig({ RATE_LIMIT_RPS: "0.5" }).rateLimit).toEqual({ rps: 0.5, burst: 1 });
     expect(loadConfig({ RATE_LIMIT_RPS: "5", RATE_LIMIT_BURST: "50" }).rateLimit).toEqual({ rps: 5, burst: 50 });
+    expect(loadConfig({}).publicRateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT_PUBLIC_RPS: "2" }).publicRateLimit).toEqual({ rps: 2, burst: 2 });
     expect(loadConfig({}).redis).toEqual({ url: undefined, keyPrefix: "api-credits:" });
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../../errors.js";
 import type { Principal } from "../auth.js";
 import type { App } from "../server.js";
@@ -14,22 +14,44 @@ export interface RequestLimits {
 export const rateSubject = (principal: Principal): string => principal.keyId ?? principal.licenseId;
 
 /**
- * Holds each customer key to its request rate. Runs as an onRequest hook registered after authentication (it needs
- * the key) and before the body is read or any handler runs, so a refused request changes and charges nothing.
- * Operator and public routes carry no principal and are not limited here.
+ * Holds each customer key to its request rate, and, when `byAddress` is set, each client address to one on the
+ * public API routes. Runs as an onRequest hook registered after authentication (it needs the key) and before the body
+ * is read or any handler runs, so a refused request changes and charges nothing. Operator routes are not limited.
  */
-export function registerRateLimit(app: App, deps: { limiter: RateLimiter; limits: RequestLimits }): void {
+export function registerRateLimit(
+  app: App,
+  deps: { limiter: RateLimiter; limits: RequestLimits; byAddress?: RateLimit },
+): void {
   app.addHook("onRequest", (request, reply, done) => {
     const principal = request.principal;
-    const limit = principal && deps.limits.limitFor(principal);
-    if (!principal || !limit) return done();
+    let limit: RateLimit | undefined;
+    let subject: string;
+    if (principal) {
+      limit = deps.limits.limitFor(principal);
+      subject = rateSubject(principal);
+    } else {
+      limit = deps.byAddress && limitedByAddress(request) ? deps.byAddress : undefined;
+      subject = `ip:${request.ip}`;
+    }
+    if (!limit) return done();
+    const rate = limit;
     // The bucket is named with its rate: when the operator changes a key's rate the new one starts afresh, rather
     // than inheriting a schedule computed at the old rate (which could keep a raised key refused for minutes).
-    deps.limiter.take(`${rateSubject(principal)}@${limit.rps}/${limit.burst}`, limit).then((decision) => {
-      writeRateHeaders(reply, limit, decision);
-      done(decision.allowed ? undefined : rateLimited(principal, limit, decision));
+    deps.limiter.take(`${subject}@${rate.rps}/${rate.burst}`, rate).then((decision) => {
+      writeRateHeaders(reply, rate, decision);
+      done(decision.allowed ? undefined : rateLimited(principal, rate, decision));
     }, done);
   });
+}
+
+/**
+ * Public API routes (`/v1/…` without a key: activation, sign-in, prices). Not pages and assets (a browser loads many
+ * at once), not health checks, and never incoming webhooks: refusing Stripe would only delay a customer's credits.
+ */
+function limitedByAddress(request: FastifyRequest): boolean {
+  if ((request.routeOptions.config?.auth ?? "public") !== "public") return false;
+  const url = request.routeOptions.url;
+  return url?.startsWith("/v1/") === true && !url.startsWith("/v1/webhooks/");
 }
 
 /** RateLimit-* (the IETF draft's names) and the X-RateLimit-* many clients already read; seconds, rounded up. */
@@ -41,12 +63,16 @@ function writeRateHeaders(reply: FastifyReply, limit: RateLimit, decision: RateD
   reply.header("x-ratelimit-limit", max).header("x-ratelimit-remaining", remaining).header("x-ratelimit-reset", reset);
 }
 
-function rateLimited(principal: Principal, limit: RateLimit, decision: RateDecision): ApiError {
+function rateLimited(principal: Principal | undefined, limit: RateLimit, decision: RateDecision): ApiError {
   const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  const what = principal.via === "api_key" ? "this API key" : "this licence";
+  const what = !principal
+    ? "from this address"
+    : principal.via === "api_key"
+      ? "with this API key"
+      : "with this licence";
   return new ApiError(
     "RATE_LIMITED",
-    `too many requests with ${what}: it may make ${describeRate(limit)}; retry in ${retryAfterSeconds} s`,
+    `too many requests ${what}: it may make ${describeRate(limit)}; retry in ${retryAfterSeconds} s`,
     { retryAfterSeconds, limitPerSecond: limit.rps, burst: limit.burst },
   );
 }
