@@ -24,22 +24,18 @@ export function registerRateLimit(
 ): void {
   app.addHook("onRequest", (request, reply, done) => {
     const principal = request.principal;
-    let limit: RateLimit | undefined;
-    let subject: string;
-    if (principal) {
-      limit = deps.limits.limitFor(principal);
-      subject = rateSubject(principal);
-    } else {
-      limit = deps.byAddress && limitedByAddress(request) ? deps.byAddress : undefined;
-      subject = `ip:${request.ip}`;
-    }
+    const limit = principal
+      ? deps.limits.limitFor(principal)
+      : deps.byAddress && limitedByAddress(request)
+        ? deps.byAddress
+        : undefined;
     if (!limit) return done();
-    const rate = limit;
+    const subject = principal ? rateSubject(principal) : `ip:${request.ip}`;
     // The bucket is named with its rate: when the operator changes a key's rate the new one starts afresh, rather
     // than inheriting a schedule computed at the old rate (which could keep a raised key refused for minutes).
-    deps.limiter.take(`${subject}@${rate.rps}/${rate.burst}`, rate).then((decision) => {
-      writeRateHeaders(reply, rate, decision);
-      done(decision.allowed ? undefined : rateLimited(principal, rate, decision));
+    deps.limiter.take(`${subject}@${limit.rps}/${limit.burst}`, limit).then((decision) => {
+      writeRateHeaders(reply, limit, decision);
+      done(decision.allowed ? undefined : rateLimited(principal, limit, decision));
     }, done);
   });
 }
