@@ -21,7 +21,9 @@ import { Outbox } from "./events/outbox.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
-import { FailureLimiter } from "./http/rate-limit.js";
+import { FailureLimiter } from "./http/rate-limit/failures.js";
+import { createRateLimiter } from "./http/rate-limit/index.js";
+import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { reportToOperator } from "./images/provider-failures.js";
@@ -52,6 +54,8 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
+import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { createMailer } from "./mail/index.js";
@@ -291,6 +295,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
+  // After authentication (it needs the key), before any handler: a refused request changes and charges nothing.
+  const rateLimits = new RateLimitSettings(db.sql, config.rateLimit);
+  await rateLimits.load();
+  rateLimits.start();
+  const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
+  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
@@ -308,6 +318,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     accountExists: (id) => accounts.accountExists(id),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
@@ -389,7 +400,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       pricing.stop();
       metering.stop();
       idempotency.stop();
+      rateLimits.stop();
       await app.close();
+      await rateLimiter.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();
