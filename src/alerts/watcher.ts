@@ -42,7 +42,7 @@ export class BalanceAlertWatcher implements LedgerWatcher {
       return [
         this.eventIf("balance.low", m.accountId, CROSSED, [d]),
         {
-          once: `balance-alert:low-state:${m.accountId}`,
+          batchKey: `balance-alert:low-state:${m.accountId}`,
           sql: `INSERT INTO balance_alerts (account_id, threshold_mc, email, low_sent, depleted_sent, updated_at)
                 SELECT b.account_id, NULL, 1, 1, 0, ? ${STATE} AND ${CROSSED}
                 ON CONFLICT (account_id) DO UPDATE SET low_sent = 1, updated_at = excluded.updated_at`,
@@ -53,7 +53,7 @@ export class BalanceAlertWatcher implements LedgerWatcher {
     return [
       this.eventIf("balance.recovered", m.accountId, RECOVERED, [d]),
       {
-        once: `balance-alert:recovered-state:${m.accountId}`,
+        batchKey: `balance-alert:recovered-state:${m.accountId}`,
         sql: `UPDATE balance_alerts SET low_sent = 0, depleted_sent = 0, updated_at = ?
               WHERE account_id = ? AND EXISTS (SELECT 1 ${STATE} AND ${RECOVERED})`,
         params: [now, m.accountId, m.accountId, d],
@@ -108,7 +108,7 @@ export class BalanceAlertWatcher implements LedgerWatcher {
             SELECT ?, b.account_id, ?, ${data}, ? ${STATE} AND ${condition}`,
       params: [newId("msg"), type, this.deps.defaultThresholdMc, Date.now(), accountId, ...conditionParams],
       onCommit: this.deps.onEvent,
-      once: `balance-alert:${type}:${accountId}`,
+      batchKey: `balance-alert:${type}:${accountId}`,
     };
   }
 }

@@ -29,11 +29,10 @@ export interface TransactionalWrite {
   /** Called once the transaction has committed. */
   onCommit?: () => void;
   /**
-   * For a write that reads state rather than its own operation (a threshold check): where several operations are
-   * applied together and their writes run after all of them (the PostgreSQL ledger's batches), only the first write
-   * with this key runs — it sees what they all left. Elsewhere every one runs. Never on a fence.
+   * Writes with the same key in one ledger batch run once, after all of the batch's movements (they read the balances
+   * the batch left): for checks of the resulting state, such as a threshold, that every movement asks for alike.
    */
-  once?: string;
+  batchKey?: string;
 }
 
 /** A schema change of one domain; `version` orders the changes of that domain. */
