@@ -97,16 +97,21 @@ const DRAFTS: Record<EmailTemplate, (d: Data) => Draft> = {
       action: SETTINGS,
     };
   },
-  "auto_topup.failed": (d) => ({
-    subject: "Automatic top-up failed",
-    paragraphs: [
-      `We tried to charge your saved card${money(d.amountCents, d.currency) ? ` ${money(d.amountCents, d.currency)}` : ""} to top up your balance, but the payment did not go through${typeof d.reason === "string" && d.reason ? `: ${d.reason}` : "."}`,
-      d.ruleDisabled === true
-        ? "After several failed attempts we turned automatic top-up off. Update your card and turn it back on."
-        : "No credits were added. Check your card, or buy credits yourself.",
-    ],
-    action: SETTINGS,
-  }),
+  "auto_topup.failed": (d) => {
+    const paid = money(d.amountCents, d.currency);
+    // The auto top-up's own sentence for the card's answer (`message`), e.g. "Your card was declined."
+    const why = typeof d.message === "string" ? d.message.trim() : "";
+    return {
+      subject: "Automatic top-up failed",
+      paragraphs: [
+        `We tried to charge your saved card${paid ? ` ${paid}` : ""} to top up your balance, but the payment did not go through.${why ? ` ${why}` : ""}`,
+        d.ruleTurnedOff === true
+          ? "After several failed attempts in a row we turned automatic top-up off. Update your card, then turn it back on."
+          : "No credits were added. Check your card, or buy credits yourself.",
+      ],
+      action: SETTINGS,
+    };
+  },
   "webhook_endpoint.disabled": (d) => ({
     subject: "We stopped sending events to one of your webhook endpoints",
     paragraphs: [

@@ -9,9 +9,17 @@ const hostile = `<script>alert("x")</script>&'`;
 const DATA: Record<(typeof EMAIL_TEMPLATES)[number], Record<string, unknown>> = {
   "balance.low": { balance: 12.5, threshold: 50, accountId: "acct_abc123" },
   "balance.depleted": { balance: 0, threshold: 50 },
-  "purchase.completed": { credits: 1000, bonusCredits: 100, amountCents: 1999, currency: "eur", packId: "pack_x1" },
+  "purchase.completed": {
+    purchaseId: "cs_test_a1",
+    source: "checkout",
+    credits: 1000,
+    bonusCredits: 100,
+    amountCents: 1999,
+    currency: "eur",
+    packId: "pack_x1",
+  },
   "auto_topup.succeeded": { credits: 500, amountCents: 1000, currency: "usd", paymentIntentId: "pi_123" },
-  "auto_topup.failed": { reason: hostile, amountCents: 1000, ruleDisabled: true },
+  "auto_topup.failed": { message: hostile, code: "card_declined", amountCents: 1000, ruleTurnedOff: true },
   "webhook_endpoint.disabled": { url: `https://hooks.example.com/in?a=1&b=${hostile}`, endpointId: "we_123" },
   "license.expiring": { licenseId: "lic_abc123", plan: "agency", expiresAt: "2027-01-20T12:00:00.000Z", daysLeft: 14 },
   "license.expired": { licenseId: "lic_abc123", plan: "personal", expiresAt: "2027-01-20T12:00:00.000Z" },
@@ -24,7 +32,7 @@ describe("email templates", () => {
       expect(mail.to).toBe("owner@example.com");
       expect(mail.subject.startsWith("Acme <Credits>: ")).toBe(true);
       for (const body of [mail.text, mail.html]) {
-        expect(body).not.toMatch(/\b(acct|lic|msg|job|we|pi|pack)_[A-Za-z0-9]/);
+        expect(body).not.toMatch(/\b(acct|lic|msg|job|we|pi|pack|cs)_[A-Za-z0-9]/);
         expect(body).not.toMatch(/undefined|NaN|\[object/);
         expect(body).toContain("https://credits.example.com/dashboard");
       }
@@ -44,6 +52,15 @@ describe("email templates", () => {
     const low = renderEmail("balance.low", DATA["balance.low"], sender, "o@example.com");
     expect(low.text).toContain("12.5 credits left");
     expect(low.text).toContain("below the 50 credits");
+    const failed = renderEmail(
+      "auto_topup.failed",
+      { amountCents: 1000, currency: "usd", message: "Your card was declined.", ruleTurnedOff: false },
+      sender,
+      "o@example.com",
+    );
+    expect(failed.text).toContain(
+      "$10.00 to top up your balance, but the payment did not go through. Your card was declined.",
+    );
     const expiring = renderEmail("license.expiring", DATA["license.expiring"], sender, "o@example.com");
     expect(expiring.subject).toContain("January 20, 2027");
     expect(expiring.text).toContain("in 14 days");
