@@ -10,7 +10,13 @@ export class SmtpMailer implements Mailer {
     url: string,
     private readonly from: string,
   ) {
-    this.transport = nodemailer.createTransport(url);
+    // Bounded waits: a mail server that hangs fails the send (retried later) instead of holding a worker and shutdown.
+    this.transport = nodemailer.createTransport({
+      url,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    } as Parameters<typeof nodemailer.createTransport>[0]);
   }
 
   async send(message: MailMessage): Promise<void> {
