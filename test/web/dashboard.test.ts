@@ -130,7 +130,7 @@ describe("the customer dashboard: account, purchases and keys", () => {
     await page.locator("table.ledger tbody tr").first().waitFor();
     const types = await page.$$eval("table.ledger tbody tr", (rows) => rows.map((r) => r.getAttribute("data-type")));
     expect(types).toEqual(["bonus", "purchase"]);
-    await page.getByLabel("Type").selectOption("bonus");
+    await page.getByLabel("Show").selectOption("bonus");
     await expect
       .poll(() => page.$$eval("table.ledger tbody tr", (rows) => rows.map((r) => r.getAttribute("data-type"))))
       .toEqual(["bonus"]);

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Receipt } from "../components/ui";
+import { type DeletionReceipt, ErrorMessage, Receipt } from "../components/ui";
 import { api } from "../lib/api";
 
 const PHRASE = "delete all my data";
@@ -8,7 +8,7 @@ export function DeleteData() {
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<unknown>();
+  const [receipt, setReceipt] = useState<DeletionReceipt>();
   const confirmed = typed.trim().toLowerCase() === PHRASE;
 
   return (
@@ -26,7 +26,7 @@ export function DeleteData() {
           setBusy(true);
           setError(undefined);
           try {
-            setReceipt(await api("DELETE", "/v1/data"));
+            setReceipt(await api<DeletionReceipt>("DELETE", "/v1/data"));
             setTyped("");
           } catch (err) {
             setError(err);

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Link, Loading, Receipt } from "../components/ui";
+import { type DeletionReceipt, ErrorMessage, Link, Loading, Receipt } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
 import { useResource } from "../lib/hooks";
@@ -48,7 +48,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<unknown>();
+  const [receipt, setReceipt] = useState<DeletionReceipt>();
 
   return (
     <section>
@@ -139,7 +139,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
                   return;
                 setError(undefined);
                 try {
-                  setReceipt(await api("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
+                  setReceipt(await api<DeletionReceipt>("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
                   await list.reload();
                 } catch (err) {
                   setError(err);
