@@ -217,8 +217,9 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
       await upload.getByRole("button", { name: "Upload", exact: true }).click();
       const alert = upload.getByRole("alert");
       await waitForText(alert, /needs [\d.]+ credits; the balance has 0 credits/);
-      await expect.poll(() => alert.isVisible()).toBe(true);
-      expect(await alert.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
+      await expect
+        .poll(() => alert.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight + 1))
+        .toBe(true);
       await waitForText(alert.getByTestId("credits-missing"), / more needed\.$/);
       expect(await alert.getByRole("link", { name: "Buy credits" }).getAttribute("href")).toBe("/dashboard/buy");
 
@@ -237,6 +238,31 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
       await context.close();
     });
   }
+
+  it("an error shows in the item that caused it, in view on a phone, and a later success clears it", async () => {
+    const c = await newCustomer(t.app);
+    await t.app.api("POST", "/v1/knowledge-bases", { token: c.licenseKey, body: { name: "Shared FAQ" } });
+    await t.app.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "Site notes" } });
+    // A site's key may not delete what the whole account shares: refused (403), next to that knowledge base.
+    const { context, page, errors } = await signedIn(t.browser, t.app.url, c.apiKey, PHONE);
+    await nav(page, "Knowledge bases");
+    const shared = page.locator(".list__item", { hasText: "Shared FAQ" });
+    await shared.getByRole("button", { name: "Delete Shared FAQ" }).click();
+    const alert = shared.getByRole("alert");
+    await alert.waitFor();
+    await expect
+      .poll(() => alert.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight + 1))
+      .toBe(true);
+    expect(await page.locator(".list__item", { hasText: "Site notes" }).getByRole("alert").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Delete Site notes" }).click();
+    await waitForText(page.getByTestId("receipt-text"), /^Deleted 1 knowledge base, permanently/);
+    expect(await page.getByRole("alert").count()).toBe(0);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    expect(errors.filter((e) => !/status of 403 .*\/knowledge-bases\/kb_\w+\)$/.test(e))).toEqual([]);
+    expect(errors).toHaveLength(1);
+    await context.close();
+  });
 
   it("deletes a document with a receipt in words, and a search shows whole passages", async () => {
     const c = await newCustomer(t.app);

@@ -47,7 +47,9 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const [scope, setScope] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  // An error shows where it happened: under the create form ("create") or in the knowledge base's own item (its id).
+  const [failure, setFailure] = useState<{ at: string; error: unknown }>();
+  const errorAt = (at: string) => (failure?.at === at ? failure.error : undefined);
   const [receipt, setReceipt] = useState<DeletionReceipt>();
 
   return (
@@ -59,7 +61,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         onSubmit={async (e) => {
           e.preventDefault();
           setBusy(true);
-          setError(undefined);
+          setFailure(undefined);
           try {
             const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", {
               name: name.trim(),
@@ -68,7 +70,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
             setName("");
             navigate(`/dashboard/knowledge/${encodeURIComponent(kb.id)}`);
           } catch (err) {
-            setError(err);
+            setFailure({ at: "create", error: err });
           } finally {
             setBusy(false);
           }
@@ -92,7 +94,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
           {busy ? "Creating…" : "Create"}
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={errorAt("create")} />
       <ErrorMessage error={list.error} />
       {receipt ? (
         <div class="card" role="status">
@@ -120,16 +122,17 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
                   sites={sites.data!.data}
                   value={kb.siteId}
                   onChange={async (siteId) => {
-                    setError(undefined);
+                    setFailure(undefined);
                     try {
                       await api("PATCH", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`, { siteId });
                       await list.reload();
                     } catch (err) {
-                      setError(err);
+                      setFailure({ at: kb.id, error: err });
                     }
                   }}
                 />
               ) : null}
+              <ErrorMessage error={errorAt(kb.id)} />
             </div>
             <button
               type="button"
@@ -137,12 +140,12 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
               onClick={async () => {
                 if (!window.confirm(`Delete the knowledge base “${kb.name}” and all its documents? This is permanent.`))
                   return;
-                setError(undefined);
+                setFailure(undefined);
                 try {
                   setReceipt(await api<DeletionReceipt>("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
                   await list.reload();
                 } catch (err) {
-                  setError(err);
+                  setFailure({ at: kb.id, error: err });
                 }
               }}
             >
