@@ -187,6 +187,8 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
       const docs = (await t.app.api("GET", "/v1/knowledge-bases", { token: c.licenseKey })).body.data;
       const listed = await t.app.api("GET", `/v1/knowledge-bases/${docs[0].id}/documents`, { token: c.licenseKey });
       const tokens = listed.body.data[0].tokens as number;
+      // Its completion is announced in a live status, with what it cost.
+      await waitForText(page.getByTestId("documents-status"), /^“guide\.txt” is indexed — [\d.]+ credits\.$/);
       const seen = await page.evaluate(() => (window as unknown as { reserving: string[] }).reserving);
       expect(seen).toContain(`reserving ~${(Math.ceil(tokens / 100 - 1e-9) / 10).toLocaleString("en-US")}`);
 
@@ -280,9 +282,12 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
     await page.goto(`${t.app.url}/dashboard/knowledge/${kbId}`);
     await page.getByLabel("Question or keywords").fill("renewals invoices support desk");
     await page.getByLabel("Mode").selectOption("keyword");
-    await page.getByRole("button", { name: "Search" }).click();
+    // By keyboard: the Search button keeps focus while it works (it is never disabled under the user's hands).
+    await page.getByRole("button", { name: "Search" }).focus();
+    await page.keyboard.press("Enter");
     const passage = page.locator(".result__text").first();
     await passage.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Search");
     // No scroll box cutting a line in half: a long passage shows whole lines (its height a whole number of lines),
     // and opens in full.
     const box = await passage.evaluate((el) => {

@@ -64,6 +64,7 @@ export function Buy() {
   }, [wanted, data.data]);
 
   const buy = async (key: string, body: { packId: string } | { amountCents: number }, at = key) => {
+    if (busy) return;
     setBusy(key);
     setFailure(undefined);
     try {
@@ -105,7 +106,7 @@ export function Buy() {
             ref={confirm}
             type="button"
             class="button"
-            disabled={busy !== undefined}
+            aria-disabled={busy ? "true" : undefined}
             onClick={() => buy(chosen.id, { packId: chosen.id }, "chosen")}
           >
             {busy === chosen.id ? "Opening checkout…" : "Continue to secure checkout"}
@@ -132,7 +133,7 @@ export function Buy() {
             <button
               type="button"
               class="button"
-              disabled={busy !== undefined}
+              aria-disabled={busy ? "true" : undefined}
               onClick={() => buy(p.id, { packId: p.id })}
             >
               {busy === p.id ? "Opening checkout…" : `Buy ${p.name ?? p.id}`}
@@ -167,7 +168,7 @@ export function Buy() {
             onInput={(e) => setAmount(e.currentTarget.value)}
             aria-describedby="custom-preview"
           />
-          <button type="submit" class="button" disabled={!validAmount || busy !== undefined}>
+          <button type="submit" class="button" disabled={!validAmount} aria-disabled={busy ? "true" : undefined}>
             {busy === "custom" ? "Opening checkout…" : "Top up"}
           </button>
         </div>

@@ -22,7 +22,7 @@ export function DeleteData() {
         class="card card--danger"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!confirmed) return;
+          if (!confirmed || busy) return;
           setBusy(true);
           setError(undefined);
           try {
@@ -47,7 +47,12 @@ export function DeleteData() {
             onInput={(e) => setTyped(e.currentTarget.value)}
           />
         </div>
-        <button type="submit" class="button button--danger" disabled={!confirmed || busy}>
+        <button
+          type="submit"
+          class="button button--danger"
+          disabled={!confirmed}
+          aria-disabled={busy ? "true" : undefined}
+        >
           {busy ? "Deleting…" : "Delete everything"}
         </button>
       </form>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type DeletionReceipt, ErrorMessage, Link, Loading, ProgressBar, Receipt, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCost, formatCredits, formatDate, formatInt } from "../lib/format";
@@ -23,6 +23,7 @@ export function KnowledgeBase({ id }: { id: string }) {
   const [receipt, setReceipt] = useState<DeletionReceipt>();
   const working = docs.data?.data.some(busy) ?? false;
   const reserving = useReservations(docs.data?.data);
+  const finished = useFinished(docs.data?.data);
 
   // Ingestion runs in the background: poll while any document is still on its way, then settle the balance.
   useEffect(() => {
@@ -68,6 +69,9 @@ export function KnowledgeBase({ id }: { id: string }) {
         }}
       />
       <h2>Documents</h2>
+      <p class="inline-status" role="status" data-testid="documents-status">
+        {finished}
+      </p>
       <ErrorMessage error={docs.error} />
       <ErrorMessage error={docError} />
       {receipt ? (
@@ -182,4 +186,28 @@ function useReservations(docs: DocumentInfo[] | undefined): Map<string, number> 
     return () => controller.abort();
   }, [key]);
   return held;
+}
+
+/**
+ * Announces (in a live status) each document that finishes in the background while the page is open: indexed and
+ * what it cost, or why it failed and that nothing was charged.
+ */
+function useFinished(docs: DocumentInfo[] | undefined): string {
+  const wasBusy = useRef(new Set<string>());
+  const [message, setMessage] = useState("");
+  useEffect(() => {
+    if (!docs) return;
+    const done: string[] = [];
+    for (const d of docs) {
+      if (busy(d)) wasBusy.current.add(d.id);
+      else if (wasBusy.current.delete(d.id))
+        done.push(
+          d.status === "ready"
+            ? `“${d.name}” is indexed — ${formatCost(d.credits ?? 0)} credits.`
+            : `“${d.name}” could not be indexed${documentError(d) ? `: ${documentError(d)}` : ""}. Nothing was charged.`,
+        );
+    }
+    if (done.length) setMessage(done.join(" "));
+  }, [docs]);
+  return message;
 }

@@ -60,6 +60,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         class="card form-row"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
           setFailure(undefined);
           try {
@@ -90,7 +91,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         {isOwner && (sites.data?.data.length ?? 0) > 0 ? (
           <ScopeSelect id="kb-scope" label="Used by" sites={sites.data!.data} value={scope} onChange={setScope} />
         ) : null}
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
           {busy ? "Creating…" : "Create"}
         </button>
       </form>

@@ -20,6 +20,7 @@ export function SearchPanel({ base }: { base: string }) {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
           setError(undefined);
           try {
@@ -63,7 +64,7 @@ export function SearchPanel({ base }: { base: string }) {
             />
           </div>
         </div>
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
           {busy ? "Searching…" : "Search"}
         </button>
         <p class="hint">Each search costs a credit.</p>
