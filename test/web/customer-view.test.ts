@@ -58,6 +58,7 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
         .poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`))
         .toBe("H1 Overview");
       await waitForText(page.getByTestId("usage-empty"), "No usage yet", { contains: true });
+      await waitForText(page.getByTestId("reserved"), "0");
       expect(await page.locator(".uplot").count()).toBe(0);
       // A link of the navigation moves focus to the new view's heading too.
       await nav(page, "Ledger");

@@ -35,7 +35,11 @@ export function Ledger() {
     },
     [type],
   );
-  const rows = useMemo(() => foldEntries([...(first.data?.data ?? []), ...more]), [first.data, more]);
+  // Filtered by type, a hold's settlement is not in the list: folding (and "reserving") only applies to everything.
+  const rows = useMemo(
+    () => foldEntries([...(first.data?.data ?? []), ...more], { fold: type === "" }),
+    [first.data, more, type],
+  );
   const typeLabel = TYPES.find(([t]) => t === type)?.[1].toLowerCase();
 
   return (

@@ -39,7 +39,7 @@ const SETTLING = ["usage", "release"];
  * it) become one row, placed where its latest entry is; every other entry is a row of its own. Nothing is dropped: the
  * entries stay in `entries` for the details.
  */
-export function foldEntries(entries: Entry[]): LedgerRow[] {
+export function foldEntries(entries: Entry[], { fold }: { fold: boolean }): LedgerRow[] {
   const rows: LedgerRow[] = [];
   const byHold = new Map<string, LedgerRow>();
   for (const e of entries) {
@@ -58,13 +58,13 @@ export function foldEntries(entries: Entry[]): LedgerRow[] {
       type: e.type,
       description: e.description,
       credits: e.credits,
-      reserving: e.type === "hold" ? e.heldCredits : 0,
+      reserving: fold && e.type === "hold" ? e.heldCredits : 0,
       availableAfter: e.balanceAfter - e.reservedAfter,
       createdAt: e.createdAt,
       entries: [e],
     };
     rows.push(row);
-    if (e.holdId) byHold.set(e.holdId, row);
+    if (fold && e.holdId) byHold.set(e.holdId, row);
   }
   return rows;
 }

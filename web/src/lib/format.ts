@@ -16,7 +16,7 @@ const tenthFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 })
  * A cost as a customer reads it: to a tenth of a credit, rounded up, so a shown cost is never less than what is
  * charged (17.729 → 17.8). The exact value goes in details and exports.
  */
-export const formatCost = (n: number): string => tenthFormat.format(Math.ceil(n * 10 - 1e-9) / 10);
+export const formatCost = (n: number): string => tenthFormat.format(Math.ceil(Math.round(n * 1000) / 100) / 10 || 0);
 
 export function formatSignedCredits(n: number): string {
   return n > 0 ? `+${formatCredits(n)}` : n < 0 ? `−${formatCredits(-n)}` : "0";
