@@ -129,6 +129,35 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
     });
   }
 
+  it("an operation still running shows what it reserves, folded into one row; once released it cost nothing", async () => {
+    const c = await newCustomer(t.app);
+    await grant(t.app, c.accountId, 50);
+    // An image generation in flight: its hold is open (the real metering, as the image service reserves).
+    const { hold } = await t.app.running.ctx.metering.reserve({
+      accountId: c.accountId,
+      maxMc: 17_729,
+      operation: "images.generate",
+    });
+    const { context, page, errors } = await signedIn(t.browser, t.app.url, c.licenseKey, PHONE);
+    await nav(page, "Ledger");
+    const first = page.locator("table.ledger tbody tr").first();
+    await waitForText(first.locator(".ledger__description"), "Image generation — credits reserved until it completes");
+    await waitForText(first.getByTestId("ledger-reserving"), "reserving ~17.8");
+    // The header shows what can be spent: the reservation is not, so the row's balance agrees with it.
+    expect(await balanceShown(page)).toBe("32");
+    expect((await first.locator(".ledger__after").textContent())!.replace("Balance after ", "")).toBe("32");
+
+    await t.app.running.ctx.metering.release(hold, "the provider refused");
+    await page.reload();
+    await waitForText(first.locator(".ledger__description"), "Image generation did not complete — nothing charged");
+    await waitForText(first.locator(".ledger__credits"), "0", { contains: true });
+    expect(await page.locator("table.ledger tbody tr").count()).toBe(2);
+    await waitForText(page.getByTestId("header-balance"), "50");
+    expect(await overflowsHorizontally(page)).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("the usage table names features; the CSV keeps its machine columns and adds human ones", async () => {
     const c = await newCustomer(t.app);
     await grant(t.app, c.accountId, 100);
