@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
@@ -116,6 +117,23 @@ for (const engine of ENGINES) {
       const csv = String((await app.api("GET", "/v1/ledger/export", { token: owner.licenseKey })).body);
       expect(JSON.stringify(entries) + csv).not.toContain("faq-7f3a");
       expect(csv).toContain("Indexed a deleted document");
+    });
+
+    it("an image operation reads as what it did, and the usage export names its feature", async () => {
+      const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#3366aa" } })
+        .png()
+        .toBuffer();
+      const r = await app.api("POST", "/v1/images/upscales", {
+        token: owner.licenseKey,
+        body: { image: `data:image/png;base64,${image.toString("base64")}`, factor: 2, method: "fast" },
+      });
+      expect(r.status).toBe(200);
+      expect(words(await ledger(owner.licenseKey)).slice(0, 2)).toEqual([
+        "Upscaled an image ×2",
+        "Image upscaling — credits reserved until it completes",
+      ]);
+      const csv = String((await app.api("GET", "/v1/ledger/export", { token: owner.licenseKey })).body);
+      expect(csv.split("\r\n")[1]).toMatch(/,Upscaled an image ×2,Image upscaling$/);
     });
   });
 }
