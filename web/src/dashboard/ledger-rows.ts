@@ -71,7 +71,10 @@ export function foldEntries(entries: Entry[], { fold }: { fold: boolean }): Ledg
 
 /** The details of an entry: exact amounts (to the millicredit), what was measured, and when. */
 export function entryFacts(e: Entry): [string, string][] {
-  const facts: [string, string][] = [["Entry", ENTRY_WORDS[e.type] ?? e.type]];
+  const facts: [string, string][] = [
+    ["Entry", ENTRY_WORDS[e.type] ?? e.type],
+    ["What", e.description],
+  ];
   if (e.credits !== 0) facts.push(["Credits", `${signedExact(e.credits)} (${milli(e.credits)} millicredits)`]);
   if (e.heldCredits !== 0)
     facts.push([e.heldCredits > 0 ? "Reserved" : "Reservation settled", `${exact(Math.abs(e.heldCredits))} credits`]);
