@@ -44,6 +44,7 @@ import {
   DEFAULT_EXTRACT_LIMITS,
   extractDocument,
 } from "./knowledge/extract/index.js";
+import { knowledgeReferenceNames } from "./knowledge/reference-names.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
 import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
@@ -316,6 +317,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => accounts.accountExists(id),
+    referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
   rateLimitRoutes(app, { settings: rateLimits });
