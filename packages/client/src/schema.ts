@@ -315,6 +315,8 @@ export interface paths {
                                 requestId: string | null;
                                 reason: string | null;
                                 createdAt: string;
+                                /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                                description: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -1057,6 +1059,8 @@ export interface paths {
                             requestId: string | null;
                             reason: string | null;
                             createdAt: string;
+                            /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                            description: string;
                         };
                     };
                 };
@@ -5765,6 +5769,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {boolean} */
+                            signedIn: true;
                             /** @enum {string} */
                             kind: "customer";
                             accountId: string;
@@ -5835,7 +5841,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the dashboard session is, and its CSRF token */
+        /**
+         * Who the dashboard session is, and its CSRF token
+         * @description The session as `POST /v1/sessions` answers it; a page asks this on every load, signed in or not, so it always answers 200: `{signedIn: false}` when the request carries no live session (no cookie, an expired or signed-out one, a licence that no longer exists). The other routes still answer 401 to a request without a valid session or key.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5852,6 +5861,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {boolean} */
+                            signedIn: true;
                             /** @enum {string} */
                             kind: "customer";
                             accountId: string;
@@ -5868,24 +5879,9 @@ export interface paths {
                             /** @description Send it as the X-CSRF-Token header on every POST, PATCH and DELETE */
                             csrfToken: string;
                             expiresAt: string;
-                        };
-                    };
-                };
-                /** @description An RFC 9457 problem document; `code` is one of a closed list */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
+                        } | {
+                            /** @enum {boolean} */
+                            signedIn: false;
                         };
                     };
                 };
