@@ -47,6 +47,7 @@ import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
 import { licenseRoutes } from "./licenses/routes.js";
+import { siteRoutes } from "./licenses/site-routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
@@ -270,6 +271,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     accountExists: (id) => accounts.accountExists(id),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  siteRoutes(app, { licenses });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,

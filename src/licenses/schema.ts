@@ -44,7 +44,17 @@ CREATE UNIQUE INDEX api_keys_lookup ON api_keys (lookup);
 CREATE INDEX api_keys_account ON api_keys (account_id);
 `;
 
+// A deactivated site keeps its row (its resources still name it, and activating the same address again brings it
+// back) but no longer takes an activation slot; a rotated licence key ends the sessions signed in before it.
+const lifecycle = `
+ALTER TABLE sites ADD COLUMN deactivated_at BIGINT;
+ALTER TABLE licenses ADD COLUMN key_rotated_at BIGINT;
+`;
+
 export const licensesMigrations: DomainMigrations = {
   domain: "licenses",
-  migrations: [{ version: 1, name: "accounts, licences, sites and API keys", sqlite: sql, postgres: sql }],
+  migrations: [
+    { version: 1, name: "accounts, licences, sites and API keys", sqlite: sql, postgres: sql },
+    { version: 2, name: "site deactivation and licence key rotation", sqlite: lifecycle, postgres: lifecycle },
+  ],
 };
