@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Config, ConfigError } from "./config.js";
+import { imageOffer } from "./credits/catalogue.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
@@ -18,7 +19,8 @@ import { createMetrics, type Metrics } from "./http/metrics.js";
 import { FailureLimiter } from "./http/rate-limit.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
-import { reportToOperator } from "./images/provider-failures.js";
+import { imageAdminRoutes } from "./images/admin-routes.js";
+import { ProviderAccountFailures, reportToOperator } from "./images/provider-failures.js";
 import { loadImageProvider } from "./images/providers/index.js";
 import type { ImageProvider } from "./images/providers/provider.js";
 import { ProviderChain } from "./images/router.js";
@@ -218,6 +220,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.scheduleReembedding();
 
   const imageProviders = await createImageProviders(config);
+  const providerAccountFailures = new ProviderAccountFailures();
   const images = new ImageService({
     store: new ImageStore(db.sql),
     blobs,
@@ -225,7 +228,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
-    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
+    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures, providerAccountFailures),
   });
 
   const ctx: AppContext = {
@@ -259,6 +262,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ledger,
     pricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     textTokens: billableTokensOfText,
     fileTokens: async (file) => {
       const doc = await extractDocument(
@@ -286,6 +290,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
+  imageAdminRoutes(app, {
+    providers: images.providerNames,
+    capabilities: () => images.capabilities,
+    failures: providerAccountFailures,
+  });
   privacyRoutes(app, { deleter });
   await openAiRoutes(app, {
     knowledge,
@@ -320,6 +329,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await webRoutes(app, {
     pricing: currentPricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     tokenizer: TOKENIZER_NAME,
     licenses,
     web: webSessions,

@@ -76,7 +76,7 @@ export function KnowledgeBase({ id }: { id: string }) {
       {docs.data && docs.data.data.length === 0 ? <p>No documents yet.</p> : null}
       {docs.data && docs.data.data.length > 0 ? (
         <div class="table-scroll">
-          <table class="documents">
+          <table class="documents table-stack">
             <caption class="visually-hidden">Documents of this knowledge base</caption>
             <thead>
               <tr>
@@ -103,15 +103,21 @@ export function KnowledgeBase({ id }: { id: string }) {
                   <th scope="row" class="documents__name">
                     {d.name}
                   </th>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={d.status} />
                     {busy(d) ? <ProgressBar value={d.progress ?? undefined} label={`Indexing ${d.name}`} /> : null}
                     {d.status === "failed" && documentError(d) ? <p class="negative">{documentError(d)}</p> : null}
                   </td>
-                  <td class="num">{d.pages == null ? "—" : formatInt(d.pages)}</td>
-                  <td class="num">{d.tokens == null ? "—" : formatInt(d.tokens)}</td>
-                  <td class="num">{d.credits == null ? "—" : formatCredits(d.credits)}</td>
-                  <td>{formatDate(d.createdAt)}</td>
+                  <td class="num" data-label="Pages">
+                    {d.pages == null ? "—" : formatInt(d.pages)}
+                  </td>
+                  <td class="num" data-label="Tokens">
+                    {d.tokens == null ? "—" : formatInt(d.tokens)}
+                  </td>
+                  <td class="num" data-label="Credits">
+                    {d.credits == null ? "—" : formatCredits(d.credits)}
+                  </td>
+                  <td data-label="Added">{formatDate(d.createdAt)}</td>
                   <td>
                     <button
                       type="button"
