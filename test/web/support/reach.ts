@@ -1,31 +1,29 @@
-import type { Locator, Page } from "playwright-core";
+import type { Locator } from "playwright-core";
 
 /**
  * Whether a control can be reached on this screen without scrolling sideways: the page is no wider than the
- * viewport, and the control, once scrolled into view vertically, lies entirely within the viewport's width. Fails with
- * what was out of reach.
+ * viewport, and the control, scrolled into view vertically only (never sideways, not even inside a scrolling box),
+ * lies entirely within the viewport's width and is not cut off by any box around it. Fails with what was out of reach.
  */
-export async function assertReachable(page: Page, locator: Locator, what: string): Promise<void> {
-  const width = page.viewportSize()!.width;
-  const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (pageWidth > width) throw new Error(`the page is ${pageWidth}px wide on a ${width}px screen (at ${what})`);
-  await locator.scrollIntoViewIfNeeded();
-  // Scrolling the page must not have been sideways, and no scrolling box may hide part of the control.
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${what} is not displayed`);
-  const scrollX = await page.evaluate(() => window.scrollX);
-  if (scrollX !== 0) throw new Error(`reaching ${what} scrolled the page ${scrollX}px sideways`);
-  if (box.x < 0 || box.x + box.width > width + 0.5)
-    throw new Error(`${what} spans x=${box.x.toFixed(0)}…${(box.x + box.width).toFixed(0)} on a ${width}px screen`);
-  const clipped = await locator.evaluate((el) => {
+export async function assertReachable(locator: Locator, what: string): Promise<void> {
+  await locator.waitFor();
+  const problem = await locator.evaluate((el) => {
+    const width = window.innerWidth;
+    const pageWidth = document.documentElement.scrollWidth;
+    if (pageWidth > width) return `the page is ${pageWidth}px wide on a ${width}px screen`;
+    const before = el.getBoundingClientRect();
+    window.scrollBy(0, before.top - window.innerHeight / 2);
     const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return "it is not displayed";
+    if (r.left < -0.5 || r.right > width + 0.5)
+      return `it spans x=${r.left.toFixed(0)}…${r.right.toFixed(0)} on a ${width}px screen`;
     for (let p = el.parentElement; p; p = p.parentElement) {
-      const style = getComputedStyle(p);
-      if (style.overflowX === "visible") continue;
+      if (getComputedStyle(p).overflowX === "visible") continue;
       const c = p.getBoundingClientRect();
-      if (r.left < c.left - 0.5 || r.right > c.right + 0.5) return true;
+      if (r.left < c.left - 0.5 || r.right > c.right + 0.5)
+        return `it is cut off by a scrolling box (${p.tagName.toLowerCase()}.${p.className})`;
     }
-    return false;
+    return undefined;
   });
-  if (clipped) throw new Error(`${what} is cut off by a scrolling box`);
+  if (problem) throw new Error(`${what} cannot be reached without scrolling sideways: ${problem}`);
 }
