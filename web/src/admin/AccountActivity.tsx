@@ -83,7 +83,9 @@ export function AccountActivity({ accountId }: { accountId: string }) {
             {Object.entries(usage.data.totals.byOperation).map(([op, credits]) => (
               <li key={op} class="list__item">
                 <span>{operationName(op)}</span>
-                <strong>{formatCredits(credits)} credits</strong>
+                <strong>
+                  {formatCredits(credits)} {credits === 1 ? "credit" : "credits"}
+                </strong>
               </li>
             ))}
           </ul>

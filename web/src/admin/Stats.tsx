@@ -154,6 +154,16 @@ interface ImagesAnswer {
   accountFailures: { provider: string; status: string; count: number; lastAt: string; lastDetail: string }[];
 }
 
+/** "upscale and remove objects": what providers without generation can still do. */
+function canDo(capabilities: string[]): string {
+  const parts = [
+    ...(capabilities.includes("upscale") ? ["upscale"] : []),
+    ...(capabilities.includes("edit.remove") ? ["remove objects"] : []),
+    ...(capabilities.some((c) => c.startsWith("edit.") && c !== "edit.remove") ? ["edit"] : []),
+  ];
+  return parts.length > 0 ? parts.join(" and ") : "nothing with images";
+}
+
 /** What the operator should configure or fix about images: no generation provider, or a provider refusing our account. */
 function ImagesStatus() {
   const images = useResource((signal) => api<ImagesAnswer>("GET", "/v1/admin/images", undefined, { signal }), []);
@@ -163,12 +173,10 @@ function ImagesStatus() {
     <>
       {i.canGenerate ? null : (
         <Notice tone="warning">
-          Image generation is off: no configured provider generates images from text ({i.providers.join(", ")} can{" "}
-          {i.capabilities.includes("upscale") ? "upscale" : ""}
-          {i.capabilities.some((c) => c.startsWith("edit.")) ? " and edit" : ""} only). Customers see only what they can
-          do, and the pricing page sells only that. To offer generation, set <code>IMAGE_PROVIDER</code> to{" "}
-          <code>google</code>, <code>gemini</code>, <code>openai</code>, <code>stability</code>,{" "}
-          <code>automatic1111</code> or <code>comfyui</code> with its credentials, or{" "}
+          Image generation is off: no configured provider generates images from text ({i.providers.join(", ")} can only{" "}
+          {canDo(i.capabilities)}). Customers see only what they can do, and the pricing page sells only that. To offer
+          generation, set <code>IMAGE_PROVIDER</code> to <code>google</code>, <code>gemini</code>, <code>openai</code>,{" "}
+          <code>stability</code>, <code>automatic1111</code> or <code>comfyui</code> with its credentials, or{" "}
           <code>IMAGE_FALLBACK_PROVIDER</code> beside the local engine, and restart (docs/configuration.md, “Images”).
         </Notice>
       )}
