@@ -213,6 +213,13 @@ describe("phones, sites and licence keys, the operator's account page, images wi
       await page.getByText("No purchases.").waitFor();
       await shot(page, `admin-account-${width}`);
 
+      // The operator replaces a leaked licence key for the customer: shown once, the old one refused at once.
+      await page.getByRole("button", { name: /^Replace key/ }).click();
+      const replaced = (await page.getByTestId("secret").textContent())!.trim();
+      expect(replaced).toMatch(/^lk_/);
+      expect((await app.api("GET", "/v1/balance", { token: c.license.key })).status).toBe(401);
+      expect((await app.api("GET", "/v1/balance", { token: replaced })).status).toBe(200);
+
       // The operator deactivates a site for the customer.
       await page.getByRole("button", { name: /^Deactivate https:\/\/beta/ }).click();
       await page

@@ -19,6 +19,12 @@ export function ScopeSelect(props: {
         onChange={(e) => props.onChange(e.currentTarget.value || null)}
       >
         <option value="">All sites</option>
+        {props.value !== null && !props.sites.some((s) => s.id === props.value) ? (
+          // Restricted to a site since deactivated: shown as it is, and the owner can share it or move it.
+          <option value={props.value} disabled>
+            A deactivated site
+          </option>
+        ) : null}
         {props.sites.map((s) => (
           <option key={s.id} value={s.id}>
             {scopeLabel(s.id, props.sites)}
