@@ -5,6 +5,7 @@ import { imageOffer } from "./credits/catalogue.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
+import { type LedgerWatcher, watchLedger } from "./credits/ledger-watchers.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
@@ -13,10 +14,14 @@ import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
 import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
+import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
+import { Outbox } from "./events/outbox.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
-import { FailureLimiter } from "./http/rate-limit.js";
+import { FailureLimiter } from "./http/rate-limit/failures.js";
+import { createRateLimiter } from "./http/rate-limit/index.js";
+import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { imageAdminRoutes } from "./images/admin-routes.js";
@@ -48,6 +53,8 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
+import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { siteRoutes } from "./licenses/site-routes.js";
 import { LicenseStore } from "./licenses/store.js";
@@ -90,6 +97,9 @@ export interface AppContext {
   jobs: JobQueue;
   blobs: BlobStore;
   images: ImageService;
+  /** Account events (webhooks, email): write them with the change they report. */
+  outbox: Outbox;
+  events: EventDispatcher;
 }
 
 export interface RunningApp {
@@ -133,7 +143,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     validateResponses: config.env !== "production",
   });
 
-  const ledger = createLedger(db);
+  // Features that act on balance movements (alerts, auto top-up) add themselves here before the first request.
+  const ledgerWatchers: LedgerWatcher[] = [];
+  const ledger = watchLedger(createLedger(db), ledgerWatchers);
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,
@@ -231,6 +243,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures, providerAccountFailures),
   });
 
+  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
+  const eventChannels: EventChannel[] = [];
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
+  events = new EventDispatcher(db.sql, eventChannels, app.log);
+
   const ctx: AppContext = {
     config,
     db,
@@ -247,6 +265,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     jobs,
     blobs,
     images,
+    outbox,
+    events,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -257,6 +277,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
+  // After authentication (it needs the key), before any handler: a refused request changes and charges nothing.
+  const rateLimits = new RateLimitSettings(db.sql, config.rateLimit);
+  await rateLimits.load();
+  rateLimits.start();
+  const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
+  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
@@ -276,6 +302,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   licenseRoutes(app, { licenses, accounts, ledger });
   siteRoutes(app, { licenses });
+  rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
@@ -337,6 +364,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
   });
 
+  events.start();
+
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
   }, 3600_000);
@@ -354,10 +383,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      await events.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();
+      rateLimits.stop();
       await app.close();
+      await rateLimiter.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();
