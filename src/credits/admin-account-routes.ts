@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { Credits, errors, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import { entryDescriber } from "./ledger-describe.js";
 import { LedgerEntrySchema, parseLedgerCursor, presentEntry } from "./ledger-entry-schema.js";
 import { mcToCredits } from "./pricing.js";
 import type { CreditsRouteDeps } from "./routes.js";
@@ -41,7 +42,12 @@ export function adminAccountStatementRoutes(app: App, deps: CreditsRouteDeps): v
       const { limit, cursor } = request.query;
       const entries = await ledger.entries(accountId, { limit: limit + 1, before: parseLedgerCursor(cursor) });
       const page = entries.slice(0, limit);
-      return { data: page.map(presentEntry), nextCursor: entries.length > limit ? page.at(-1)!.id : null };
+      // The operator reads the owner's view: names of every site's documents.
+      const describe = await entryDescriber(deps, { accountId, siteId: null }, page);
+      return {
+        data: page.map((e) => presentEntry(e, describe(e))),
+        nextCursor: entries.length > limit ? page.at(-1)!.id : null,
+      };
     },
   );
 
