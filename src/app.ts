@@ -56,6 +56,11 @@ import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
+import { SavedCards } from "./payments/auto-topup/cards.js";
+import { AutoTopupCharger } from "./payments/auto-topup/charge.js";
+import { autoTopupRoutes } from "./payments/auto-topup/routes.js";
+import { AutoTopupStore } from "./payments/auto-topup/store.js";
+import { AUTO_TOPUP_JOB, AutoTopupWatcher } from "./payments/auto-topup/watcher.js";
 import { CheckoutStore } from "./payments/checkout-store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -162,7 +167,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await pricing.load();
   pricing.start();
   const currentPricing = () => pricing.current();
+  // Account events (webhooks, email): the outbox is written with the changes; the dispatcher starts last.
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
   const fulfilment = new Fulfilment({
+    outbox,
     checkouts: new CheckoutStore(db.sql),
     ledger,
     locks,
@@ -210,6 +219,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onQueued: () => worker?.poke(),
   });
   const handlers = knowledge.jobHandlers();
+  // Auto top-up: a spend below the threshold claims an attempt and queues its charge (see payments/auto-topup).
+  const stripe = createStripeClient(config.stripe);
+  const autoTopups = new AutoTopupStore(db.sql);
+  const savedCards = new SavedCards({ store: autoTopups, stripe, log: app.log });
+  const autoTopupCharger = new AutoTopupCharger({
+    sql: db.sql,
+    store: autoTopups,
+    cards: savedCards,
+    stripe,
+    fulfilment,
+    outbox,
+    log: app.log,
+  });
+  fulfilment.use(autoTopupCharger);
+  handlers[AUTO_TOPUP_JOB] = autoTopupCharger;
+  const autoTopupWatcher = new AutoTopupWatcher({
+    store: autoTopups,
+    jobs,
+    retryAfterMs: config.autoTopupRetryMs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  await autoTopupWatcher.start();
+  ledgerWatchers.push(autoTopupWatcher);
   if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
   worker = new JobWorker(jobs, handlers, {
     owner: instance.id,
@@ -237,8 +270,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
   const eventChannels: EventChannel[] = [];
-  let events: EventDispatcher | undefined;
-  const outbox = new Outbox(() => events?.nudge());
   events = new EventDispatcher(db.sql, eventChannels, app.log);
 
   const ctx: AppContext = {
@@ -325,10 +356,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,
-    stripe: createStripeClient(config.stripe),
+    stripe,
     settings: config.stripe,
     pricing: currentPricing,
     fulfilment,
+    publicUrl: config.publicUrl,
+  });
+  autoTopupRoutes(app, {
+    store: autoTopups,
+    cards: savedCards,
+    watcher: autoTopupWatcher,
+    pricing: currentPricing,
+    paymentsConfigured: config.paymentsConfigured,
     publicUrl: config.publicUrl,
   });
   await webRoutes(app, {
@@ -360,6 +399,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      autoTopupWatcher.stop();
       await events.stop();
       pricing.stop();
       metering.stop();
