@@ -143,6 +143,26 @@ for (const engine of ENGINES) {
       ]);
     });
 
+    it("a charge whose answer was lost is asked again under the same key: one PaymentIntent", async () => {
+      const c = await newCustomer(app);
+      await grant(c, 600);
+      await saveCard(c, "visa");
+      await setRule(c, { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 5 });
+      const before = stripe.requests.length;
+      stripe.dropNext(1);
+      await spend(c, 200);
+      await eventually(async () => {
+        const sent = stripe.requests.slice(before).filter((r) => r.path === "/v1/payment_intents");
+        return sent.length >= 2 && sent;
+      }, "the retried request");
+      const sent = stripe.requests.slice(before).filter((r) => r.path === "/v1/payment_intents");
+      expect(new Set(sent.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+      await eventually(async () => (await rule(c)).thisMonth.attempts.length === 1, "the attempt");
+      expect(intentsOf(c)).toHaveLength(1);
+      expect(await deliver("payment_intent.succeeded", intentsOf(c)[0]!)).toBe("fulfilled");
+      expect(await balance(c)).toBe(1400);
+    });
+
     it("a refund that arrives before the payment's success is applied when it is credited", async () => {
       const c = await newCustomer(app);
       await grant(c, 600);

@@ -37,6 +37,8 @@ export interface FakeStripe {
   completeSetup(sessionId: string, card: TestCard): Obj;
   /** Answers the next `n` requests with a 500 api_error (Stripe unavailable). */
   failNext(n: number): void;
+  /** Carries out the next `n` requests but drops the connection before answering (the network failed). */
+  dropNext(n: number): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const idempotent = new Map<string, { fingerprint: string; status: number; json: unknown }>();
   const requests: FakeStripe["requests"] = [];
   let failures = 0;
+  let drops = 0;
 
   function paymentSession(form: URLSearchParams, body: Obj): [number, unknown] {
     const amount = Number(form.get("line_items[0][price_data][unit_amount]"));
@@ -288,6 +291,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         const [status, json] = route(req.method ?? "GET", path, form);
         // Stripe keeps the result of a request that began executing (success or a 4xx such as a card error).
         if (status < 500) idempotent.set(key, { fingerprint, status, json });
+        if (drops > 0) {
+          drops--;
+          return req.socket.destroy();
+        }
         return reply(status, json);
       }
       const [status, json] = route(req.method ?? "GET", path, form);
@@ -326,6 +333,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     },
     failNext(n) {
       failures = n;
+    },
+    dropNext(n) {
+      drops = n;
     },
     close: () => new Promise((r) => server.close(() => r())),
   };

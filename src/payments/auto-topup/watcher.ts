@@ -93,9 +93,11 @@ export class AutoTopupWatcher implements LedgerWatcher {
     const month = monthOf(now);
     const claimId = newId("atu");
     return [
+      // Once per ledger batch, after its movements: the check reads the balance the whole batch left.
       {
         sql: CLAIM_SQL,
         params: [claimId, month, now, movement.accountId, now - this.deps.retryAfterMs, month, month],
+        batchKey: `auto-topup-claim:${movement.accountId}`,
       },
       {
         ...this.deps.jobs.enqueueIf(
@@ -104,6 +106,7 @@ export class AutoTopupWatcher implements LedgerWatcher {
           [claimId],
         ),
         onCommit: this.poke,
+        batchKey: `auto-topup-job:${movement.accountId}`,
       },
     ];
   }
