@@ -304,6 +304,9 @@ for (const engine of ENGINES) {
       await setRule(a, { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 5 });
       await spend(a, 200);
       const pi = await eventually(async () => intentsOf(a)[0], "the PaymentIntent");
+      const seenByOperator = await app.admin("GET", `/v1/admin/accounts/${a.accountId}/auto-topup`);
+      expect(seenByOperator.body).toMatchObject({ enabled: true, card: { last4: "4242" }, thisMonth: { count: 1 } });
+      expect((await app.api("GET", `/v1/admin/accounts/${a.accountId}/auto-topup`, owner(a))).status).toBe(401);
       const other = await rule(b);
       expect(other).toMatchObject({ enabled: false, card: null, thisMonth: { count: 0, attempts: [] } });
       // An event that names another account with this attempt credits nobody.
@@ -312,6 +315,29 @@ for (const engine of ENGINES) {
       ).toBe("rejected");
       expect(await balance(b)).toBe(0);
       expect(await balance(a)).toBe(400);
+    });
+
+    it("removing the saved card detaches it at Stripe and turns auto top-up off", async () => {
+      const c = await newCustomer(app);
+      await grant(c, 1000);
+      await saveCard(c, "visa");
+      await setRule(c, { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 5 });
+      const pm = (await app.running.ctx.db.sql.get<{ payment_method: string }>(
+        "SELECT payment_method FROM stripe_customers WHERE account_id = ?",
+        [c.accountId],
+      ))!.payment_method;
+      expect((await app.api("DELETE", "/v1/auto-topup/card", { token: c.apiKey })).status).toBe(403);
+      const removed = await app.api("DELETE", "/v1/auto-topup/card", owner(c));
+      expect(removed.status).toBe(200);
+      expect(removed.body).toMatchObject({ enabled: false, card: null });
+      expect(stripe.paymentMethods.get(pm)!.customer).toBeNull();
+      await spend(c, 600);
+      expect(intentsOf(c)).toHaveLength(0);
+      const again = await app.api("PUT", "/v1/auto-topup", {
+        ...owner(c),
+        body: { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 5 },
+      });
+      expect(again.status).toBe(409);
     });
 
     it("refuses rules that could not work, in the customer's words", async () => {

@@ -22,6 +22,7 @@ type Obj = Record<string, any>;
  * parameters replays the first answer, with other parameters is an `idempotency_error`):
  * - POST /v1/checkout/sessions (`payment` mode with price_data line items; `setup` mode for a customer)
  * - POST/GET /v1/customers, GET /v1/setup_intents/:id, GET /v1/payment_methods/:id
+ * - POST /v1/payment_methods/:id/detach
  * - POST /v1/payment_intents (off-session confirm: succeeds, or 402 `card_error` per the test card), GET one.
  * It records what it was sent.
  */
@@ -231,6 +232,29 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return [200, customer];
     }
     if (method === "POST" && path === "/v1/payment_intents") return createPaymentIntent(body);
+    const detach = /^\/v1\/payment_methods\/([^/]+)\/detach$/.exec(path);
+    if (method === "POST" && detach) {
+      const pm = paymentMethods.get(decodeURIComponent(detach[1]!));
+      if (!pm)
+        return [
+          404,
+          {
+            error: {
+              type: "invalid_request_error",
+              code: "resource_missing",
+              message: `No such PaymentMethod: '${detach[1]}'`,
+            },
+          },
+        ];
+      if (!pm.customer)
+        return [
+          400,
+          invalid("The payment method you provided is not attached to a customer so detachment is impossible."),
+        ];
+      pm.customer = null;
+      const { fake_card: _card, ...visible } = pm;
+      return [200, visible];
+    }
     const get = /^\/v1\/(customers|setup_intents|payment_methods|payment_intents)\/([^/?]+)$/.exec(path);
     if (method === "GET" && get) {
       const store = {

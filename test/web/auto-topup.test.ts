@@ -63,6 +63,11 @@ describe("auto top-up in the dashboard", () => {
       const saved = (await t.app.api("GET", "/v1/auto-topup", { token: c.licenseKey })).body;
       expect(saved).toMatchObject({ enabled: true, thresholdCredits: 400, packId: "credits-2750", maxPerMonth: 2 });
       expect(await overflowsHorizontally(page)).toBe(false);
+
+      // Removing the card (the page asks first; signedIn accepts dialogs) turns auto top-up off.
+      await section.getByRole("button", { name: "Remove card" }).click();
+      await section.getByRole("status").filter({ hasText: "The card was removed and auto top-up is off." }).waitFor();
+      await section.getByText("No card saved yet.").waitFor();
       expect(errors).toEqual([]);
       await context.close();
     });

@@ -65,6 +65,26 @@ export class SavedCards {
     return { url: session.url };
   }
 
+  /** Removes the saved card: detached from the Stripe Customer (it can never be charged again), then forgotten. */
+  async removeCard(accountId: string): Promise<void> {
+    const card = await this.deps.store.card(accountId);
+    if (!card?.paymentMethod) return;
+    try {
+      await this.stripe().paymentMethods.detach(card.paymentMethod);
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      // Already detached (or deleted at Stripe): nothing left to charge.
+      if (
+        (error as { code?: string }).code !== "resource_missing" &&
+        (error as { statusCode?: number }).statusCode !== 400
+      ) {
+        this.deps.log.warn({ err: error }, "Stripe refused to remove a saved card");
+        throw new ApiError("PROVIDER_ERROR", "The payment provider could not remove the card. Please try again.");
+      }
+    }
+    await this.deps.store.forgetCard(accountId);
+  }
+
   /** `checkout.session.completed` of a setup session: remembers the card it saved (replays write the same). */
   async saveFromSession(session: Stripe.Checkout.Session): Promise<EventOutcome> {
     const customerId = idOf(session.customer);

@@ -163,6 +163,21 @@ export function autoTopupRoutes(app: App, deps: AutoTopupRouteDeps): void {
     async (request) => view(ownerOnly(request)),
   );
 
+  app.get(
+    "/v1/admin/accounts/:accountId/auto-topup",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "An account's auto top-up rule, saved card and this month's top-ups",
+        security: [{ adminToken: [] }],
+        params: z.object({ accountId: z.string().max(100) }),
+        response: { 200: AutoTopupView, ...errors(401) },
+      },
+    },
+    async (request) => view(request.params.accountId),
+  );
+
   app.put(
     "/v1/auto-topup",
     {
@@ -207,6 +222,25 @@ export function autoTopupRoutes(app: App, deps: AutoTopupRouteDeps): void {
         maxCentsPerMonth: maxCents,
       });
       deps.watcher.ruleChanged(accountId, body.enabled);
+      return view(accountId);
+    },
+  );
+
+  app.delete(
+    "/v1/auto-topup/card",
+    {
+      config: { auth: "customer" },
+      schema: {
+        tags: ["payments"],
+        summary: "Remove the saved card (auto top-up turns off) — the account owner only",
+        security: [{ apiKey: [] }],
+        response: { 200: AutoTopupView, ...errors(401, 403, 501, 502) },
+      },
+    },
+    async (request) => {
+      const accountId = ownerOnly(request);
+      await deps.cards.removeCard(accountId);
+      deps.watcher.ruleChanged(accountId, false);
       return view(accountId);
     },
   );

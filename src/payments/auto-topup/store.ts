@@ -115,6 +115,21 @@ export class AutoTopupStore {
     });
   }
 
+  /** Forgets the saved card; a rule cannot run without one, so it is turned off. */
+  async forgetCard(accountId: string): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `UPDATE stripe_customers SET payment_method = NULL, card_brand = NULL, card_last4 = NULL, card_exp_month = NULL,
+           card_exp_year = NULL, card_saved_at = NULL WHERE account_id = ?`,
+        [accountId],
+      );
+      await tx.run("UPDATE auto_topup_rules SET enabled = 0, updated_at = ? WHERE account_id = ?", [
+        Date.now(),
+        accountId,
+      ]);
+    });
+  }
+
   rule(accountId: string): Promise<RuleRow | undefined> {
     return this.sql.get<RuleRow>("SELECT * FROM auto_topup_rules WHERE account_id = ?", [accountId]);
   }

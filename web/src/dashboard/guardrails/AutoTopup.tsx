@@ -113,6 +113,22 @@ function AutoTopupSettings() {
     }
   };
 
+  const removeCard = async () => {
+    if (!window.confirm("Remove the saved card? Auto top-up turns off until you save another.")) return;
+    setBusy(true);
+    setError(undefined);
+    setStatus("");
+    try {
+      await api<AutoTopupView>("DELETE", "/v1/auto-topup/card");
+      await data.reload();
+      setStatus("The card was removed and auto top-up is off.");
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const save = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -155,7 +171,12 @@ function AutoTopupSettings() {
       )}
       <button type="button" class="button button--ghost" disabled={busy} onClick={saveCard}>
         {view.card ? "Use another card" : "Save a card"}
-      </button>
+      </button>{" "}
+      {view.card ? (
+        <button type="button" class="button button--ghost" disabled={busy} onClick={removeCard}>
+          Remove card
+        </button>
+      ) : null}
       {view.lastFailure ? (
         <Notice tone="warning">
           The last top-up on {formatDate(view.lastFailure.at)} failed: {view.lastFailure.message}
