@@ -163,6 +163,42 @@ for (const engine of ENGINES) {
       expect(await balance(c)).toBe(1400);
     });
 
+    it("a Checkout purchase writes purchase.completed with its credit and purchase.refunded with its claw-back, once", async () => {
+      const c = await newCustomer(app);
+      const r = await app.api("POST", "/v1/checkout", { token: c.apiKey, body: { packId: "credits-2750" } });
+      const session = {
+        ...stripe.sessions.get(r.body.sessionId)!,
+        status: "complete",
+        payment_status: "paid",
+        payment_intent: `pi_${r.body.sessionId.slice(-12)}`,
+      };
+      await Promise.all([
+        deliver("checkout.session.completed", session),
+        deliver("checkout.session.completed", session),
+        deliver("checkout.session.async_payment_succeeded", session),
+      ]);
+      const completed = (await events(c, "purchase.completed")).map((e) => JSON.parse(e.data));
+      expect(completed).toEqual([
+        {
+          purchaseId: session.id,
+          source: "checkout",
+          credits: 2750,
+          bonusCredits: 250,
+          amountCents: 2500,
+          currency: "usd",
+          packId: "credits-2750",
+        },
+      ]);
+      const charge = { id: "ch_x", object: "charge", amount: 2500, payment_intent: session.payment_intent };
+      await deliver("charge.refunded", { ...charge, amount_refunded: 1250 });
+      await deliver("charge.refunded", { ...charge, amount_refunded: 1250 });
+      const refunded = (await events(c, "purchase.refunded")).map((e) => JSON.parse(e.data));
+      expect(refunded).toEqual([
+        { purchaseId: session.id, source: "checkout", refundedCents: 1250, amountCents: 2500, creditsRefunded: 1375 },
+      ]);
+      expect(await balance(c)).toBe(1375);
+    });
+
     it("a refund that arrives before the payment's success is applied when it is credited", async () => {
       const c = await newCustomer(app);
       await grant(c, 600);
