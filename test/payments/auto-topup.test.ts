@@ -166,7 +166,7 @@ for (const engine of ENGINES) {
     it("a Checkout purchase writes purchase.completed with its credit and purchase.refunded with its claw-back, once", async () => {
       const c = await newCustomer(app);
       const r = await app.api("POST", "/v1/checkout", { token: c.apiKey, body: { packId: "credits-2750" } });
-      const session = {
+      const session: Record<string, any> = {
         ...stripe.sessions.get(r.body.sessionId)!,
         status: "complete",
         payment_status: "paid",

@@ -6,6 +6,9 @@ import { type AutoTopupStore, monthOf } from "./store.js";
 
 export const AUTO_TOPUP_JOB = "auto_topup.charge";
 
+/** How long the statements made for an account's spend serve its following spends. */
+const REUSE_MS = 20;
+
 /**
  * The attempt, as one conditional INSERT that commits with the spend: it happens only if the rule is on, a card is
  * saved, the settled balance (available + held: a hold is not spent, so one later released never buys a pack) is
@@ -85,28 +88,43 @@ export class AutoTopupWatcher implements LedgerWatcher {
     this.enabled = new Set(await this.deps.store.enabledAccounts());
   }
 
+  /** The writes last made for each account, reused for spends that follow within `REUSE_MS` (see writesFor). */
+  private recent = new Map<string, { at: number; writes: LedgerWrite[] }>();
+
   writesFor(movement: WatchedMovement): LedgerWrite[] {
     // A refund's claw-back is not spending: it never buys the credits it removed back.
     if (movement.kind !== "spend" || movement.type === "refund") return [];
     if (!this.enabled.has(movement.accountId)) return [];
     const now = Date.now();
+    // Every spend of a burst asks the same question, and the ledger runs it once per batch (batchKey): the same
+    // statements serve the burst. Reusing a claim id is safe: a second insert of it, or of its job, does nothing.
+    const cached = this.recent.get(movement.accountId);
+    if (cached && now - cached.at < REUSE_MS) return cached.writes;
+    const writes = this.makeWrites(movement.accountId, now);
+    if (this.recent.size > 10_000) this.recent.clear();
+    this.recent.set(movement.accountId, { at: now, writes });
+    return writes;
+  }
+
+  private makeWrites(accountId: string, now: number): LedgerWrite[] {
     const month = monthOf(now);
     const claimId = newId("atu");
+    const jobId = `job_${claimId}`;
     return [
       // Once per ledger batch, after its movements: the check reads the balance the whole batch left.
       {
         sql: CLAIM_SQL,
-        params: [claimId, month, now, movement.accountId, now - this.deps.retryAfterMs, month, month],
-        batchKey: `auto-topup-claim:${movement.accountId}`,
+        params: [claimId, month, now, accountId, now - this.deps.retryAfterMs, month, month],
+        batchKey: `auto-topup-claim:${accountId}`,
       },
       {
         ...this.deps.jobs.enqueueIf(
-          { kind: AUTO_TOPUP_JOB, accountId: movement.accountId, subjectId: claimId },
-          "EXISTS (SELECT 1 FROM auto_topup_claims WHERE id = ?)",
-          [claimId],
+          { kind: AUTO_TOPUP_JOB, accountId, subjectId: claimId, id: jobId },
+          "EXISTS (SELECT 1 FROM auto_topup_claims WHERE id = ?) AND NOT EXISTS (SELECT 1 FROM jobs WHERE id = ?)",
+          [claimId, jobId],
         ),
         onCommit: this.poke,
-        batchKey: `auto-topup-job:${movement.accountId}`,
+        batchKey: `auto-topup-job:${accountId}`,
       },
     ];
   }
