@@ -361,6 +361,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pricing: currentPricing,
     fulfilment,
     publicUrl: config.publicUrl,
+    customerOf: (accountId) => savedCards.customerOf(accountId),
   });
   autoTopupRoutes(app, {
     store: autoTopups,

@@ -199,6 +199,38 @@ for (const engine of ENGINES) {
       expect(await balance(c)).toBe(1375);
     });
 
+    it("a purchase can save its card (setup_future_usage), the owner only", async () => {
+      const c = await newCustomer(app);
+      const refused = await app.api("POST", "/v1/checkout", {
+        token: c.apiKey,
+        body: { packId: "credits-1000", saveCard: true },
+      });
+      expect(refused.status).toBe(403);
+      const r = await app.api("POST", "/v1/checkout", {
+        ...owner(c),
+        body: { packId: "credits-1000", saveCard: true },
+      });
+      expect(r.status).toBe(200);
+      const sent = stripe.requests.filter((q) => q.path === "/v1/checkout/sessions").at(-1)!;
+      expect(sent.form.get("payment_intent_data[setup_future_usage]")).toBe("off_session");
+      expect(stripe.customers.get(sent.form.get("customer")!)!.metadata).toEqual({ accountId: c.accountId });
+      const paid = stripe.payWithCard(r.body.sessionId, "visa");
+      expect(await deliver("checkout.session.completed", paid)).toBe("fulfilled");
+      expect(await balance(c)).toBe(1000);
+      const view = await rule(c);
+      expect(view.card).toMatchObject({ brand: "visa", last4: "4242" });
+      // The same card now pays auto top-ups.
+      await setRule(c, { enabled: true, thresholdCredits: 900, packId: "credits-1000", maxPerMonth: 1 });
+      await spend(c, 200);
+      const pi = await eventually(async () => intentsOf(c).find((p) => p.metadata.autoTopupClaim), "the top-up");
+      expect(pi.payment_method).toBe(stripe.paymentIntents.get(paid.payment_intent)!.payment_method);
+      // A purchase that did not ask keeps no card.
+      const d = await newCustomer(app);
+      const plain = await app.api("POST", "/v1/checkout", { ...owner(d), body: { packId: "credits-1000" } });
+      await deliver("checkout.session.completed", stripe.payWithCard(plain.body.sessionId, "visa"));
+      expect((await rule(d)).card).toBeNull();
+    });
+
     it("a refund that arrives before the payment's success is applied when it is credited", async () => {
       const c = await newCustomer(app);
       await grant(c, 600);

@@ -36,6 +36,11 @@ export interface FakeStripe {
   requests: { path: string; form: URLSearchParams; headers: http.IncomingHttpHeaders }[];
   /** The customer completes a setup-mode Checkout page with `card`: the session as Stripe then reports it. */
   completeSetup(sessionId: string, card: TestCard): Obj;
+  /**
+   * The customer pays a payment-mode Checkout page with `card`: a succeeded PaymentIntent (its card attached to the
+   * session's customer when the session asked for `setup_future_usage`), and the paid session as Stripe reports it.
+   */
+  payWithCard(sessionId: string, card: TestCard): Obj;
   /** Answers the next `n` requests with a 500 api_error (Stripe unavailable). */
   failNext(n: number): void;
   /** Carries out the next `n` requests but drops the connection before answering (the network failed). */
@@ -65,6 +70,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const setupIntents = new Map<string, Obj>();
   const paymentMethods = new Map<string, Obj>();
   const paymentIntents = new Map<string, Obj>();
+  const intentData = new Map<string, Obj>();
   const idempotent = new Map<string, { fingerprint: string; status: number; json: unknown }>();
   const requests: FakeStripe["requests"] = [];
   let failures = 0;
@@ -93,6 +99,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       url: `https://checkout.stripe.test/c/pay/${id}`,
     };
     sessions.set(id, session);
+    intentData.set(id, body.payment_intent_data ?? {});
     return [200, session];
   }
 
@@ -131,6 +138,23 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     };
     sessions.set(id, session);
     return [200, session];
+  }
+
+  function newPaymentMethod(cardName: TestCard, customer: string | null) {
+    const card = TEST_CARDS[cardName];
+    const pm = {
+      id: `pm_${randomChars(24)}`,
+      object: "payment_method",
+      type: "card",
+      customer,
+      card: { brand: card.brand, last4: card.last4, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3 },
+      billing_details: { email: null, name: null },
+      created: now(),
+      livemode: false,
+      fake_card: cardName,
+    };
+    paymentMethods.set(pm.id, pm);
+    return pm;
   }
 
   function invalid(message: string, param?: string) {
@@ -338,21 +362,36 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     completeSetup(sessionId, cardName) {
       const session = sessions.get(sessionId);
       if (session?.mode !== "setup") throw new Error(`no setup session ${sessionId}`);
-      const card = TEST_CARDS[cardName];
-      const pm = {
-        id: `pm_${randomChars(24)}`,
-        object: "payment_method",
-        type: "card",
-        customer: session.customer,
-        card: { brand: card.brand, last4: card.last4, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3 },
-        billing_details: { email: null, name: null },
-        created: now(),
-        livemode: false,
-        fake_card: cardName,
-      };
-      paymentMethods.set(pm.id, pm);
+      const pm = newPaymentMethod(cardName, session.customer);
       Object.assign(setupIntents.get(session.setup_intent)!, { status: "succeeded", payment_method: pm.id });
       Object.assign(session, { status: "complete" });
+      return { ...session };
+    },
+    payWithCard(sessionId, cardName) {
+      const session = sessions.get(sessionId);
+      if (session?.mode !== "payment") throw new Error(`no payment session ${sessionId}`);
+      const data = intentData.get(sessionId) ?? {};
+      const keep = data.setup_future_usage === "off_session" && session.customer;
+      const pm = newPaymentMethod(cardName, keep ? session.customer : null);
+      const pi = {
+        id: `pi_${randomChars(24)}`,
+        object: "payment_intent",
+        amount: session.amount_total,
+        amount_received: session.amount_total,
+        currency: session.currency,
+        customer: session.customer,
+        payment_method: pm.id,
+        setup_future_usage: keep ? "off_session" : null,
+        metadata: data.metadata ?? {},
+        status: "succeeded",
+        latest_charge: `ch_${randomChars(24)}`,
+        last_payment_error: null,
+        next_action: null,
+        created: now(),
+        livemode: false,
+      };
+      paymentIntents.set(pi.id, pi);
+      Object.assign(session, { status: "complete", payment_status: "paid", payment_intent: pi.id });
       return { ...session };
     },
     failNext(n) {

@@ -85,6 +85,46 @@ export class SavedCards {
     await this.deps.store.forgetCard(accountId);
   }
 
+  /**
+   * A paid Checkout Session that asked to save its card (`setup_future_usage: off_session`): the PaymentIntent's
+   * card becomes the saved card. Undefined when the session did not ask; failures are logged, never thrown (the
+   * purchase is credited whatever happens here).
+   */
+  async saveFromPayment(session: Stripe.Checkout.Session): Promise<void> {
+    if (session.mode !== "payment" || session.metadata?.saveCard !== "true" || session.payment_status !== "paid")
+      return;
+    try {
+      const customerId = idOf(session.customer);
+      const piId = idOf(session.payment_intent);
+      const accountId = customerId ? await this.deps.store.accountOfCustomer(customerId) : undefined;
+      if (!accountId || !piId || session.client_reference_id !== accountId) return;
+      const stripe = this.stripe();
+      const pi = await stripe.paymentIntents.retrieve(piId);
+      const pmId = idOf(pi.payment_method);
+      if (!pmId || pi.setup_future_usage !== "off_session") return;
+      await this.saveMethod(accountId, customerId!, pmId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, sessionId: session.id }, "the card of a purchase could not be saved");
+    }
+  }
+
+  private async saveMethod(accountId: string, customerId: string, pmId: string): Promise<boolean> {
+    const pm = await this.stripe().paymentMethods.retrieve(pmId);
+    if (idOf(pm.customer) !== customerId) {
+      this.deps.log.warn({ accountId }, "the saved card belongs to another Stripe customer");
+      return false;
+    }
+    await this.deps.store.saveCard(accountId, {
+      paymentMethod: pm.id,
+      brand: pm.card?.brand ?? "card",
+      last4: pm.card?.last4 ?? "",
+      expMonth: pm.card?.exp_month ?? null,
+      expYear: pm.card?.exp_year ?? null,
+    });
+    this.deps.log.info({ accountId }, "a card was saved for auto top-up");
+    return true;
+  }
+
   /** `checkout.session.completed` of a setup session: remembers the card it saved (replays write the same). */
   async saveFromSession(session: Stripe.Checkout.Session): Promise<EventOutcome> {
     const customerId = idOf(session.customer);
@@ -100,19 +140,6 @@ export class SavedCards {
     if (setupIntent.status !== "succeeded") return "pending";
     const pmId = idOf(setupIntent.payment_method);
     if (!pmId) return "ignored";
-    const pm = await stripe.paymentMethods.retrieve(pmId);
-    if (idOf(pm.customer) !== customerId) {
-      this.deps.log.warn({ sessionId: session.id }, "the saved card belongs to another Stripe customer");
-      return "rejected";
-    }
-    await this.deps.store.saveCard(accountId, {
-      paymentMethod: pm.id,
-      brand: pm.card?.brand ?? "card",
-      last4: pm.card?.last4 ?? "",
-      expMonth: pm.card?.exp_month ?? null,
-      expYear: pm.card?.exp_year ?? null,
-    });
-    this.deps.log.info({ accountId }, "a card was saved for auto top-up");
-    return "card_saved";
+    return (await this.saveMethod(accountId, customerId!, pmId)) ? "card_saved" : "rejected";
   }
 }

@@ -116,6 +116,9 @@ export class AutoTopupCharger implements JobHandler, StripeEventHandler {
   async handle(event: Stripe.Event): Promise<EventOutcome | undefined> {
     if (event.type === "checkout.session.completed" && event.data.object.mode === "setup")
       return this.deps.cards.saveFromSession(event.data.object);
+    // A purchase that also saves its card: saved here, then Checkout's fulfilment credits it as any other.
+    if (event.type === "checkout.session.completed" || event.type === "checkout.session.async_payment_succeeded")
+      await this.deps.cards.saveFromPayment(event.data.object);
     if (event.type !== "payment_intent.succeeded" && event.type !== "payment_intent.payment_failed") return undefined;
     const pi = event.data.object;
     if (!pi.metadata?.autoTopupClaim) return undefined; // a Checkout payment's own intent: Checkout fulfils it

@@ -43,6 +43,9 @@ const brandName = (brand: string) =>
   ({ visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover" })[brand] ??
   brand.charAt(0).toUpperCase() + brand.slice(1);
 
+/** The select's value for "the amount the rule already buys" (a rule set through the API with amountCents). */
+const AMOUNT = "amount";
+
 const STATUS_WORDS: Record<Attempt["status"], string> = {
   pending: "In progress",
   succeeded: "Paid",
@@ -81,7 +84,8 @@ function AutoTopupSettings() {
     setForm({
       enabled: v.enabled,
       threshold: String(v.thresholdCredits ?? 500),
-      packId: v.packId ?? data.data?.packs[0]?.id ?? "",
+      // A rule set through the API with an amount keeps it unless the owner picks a pack here.
+      packId: v.packId ?? (v.amountCents !== null ? AMOUNT : (data.data?.packs[0]?.id ?? "")),
       maxPerMonth: String(v.maxPerMonth ?? 3),
       maxDollars: v.maxCentsPerMonth === null ? "" : String(v.maxCentsPerMonth / 100),
     });
@@ -138,7 +142,7 @@ function AutoTopupSettings() {
       await api<AutoTopupView>("PUT", "/v1/auto-topup", {
         enabled: form.enabled,
         thresholdCredits: Number(form.threshold),
-        packId: form.packId,
+        ...(form.packId === AMOUNT ? { amountCents: view.amountCents } : { packId: form.packId }),
         maxPerMonth: Number(form.maxPerMonth),
         maxCentsPerMonth: form.maxDollars.trim() === "" ? null : Math.round(Number(form.maxDollars) * 100),
       });
@@ -213,6 +217,11 @@ function AutoTopupSettings() {
             value={form.packId}
             onChange={(e) => setForm({ ...form, packId: e.currentTarget.value })}
           >
+            {view.packId === null && view.amountCents !== null ? (
+              <option value={AMOUNT}>
+                {formatCredits(view.credits ?? 0)} credits for {formatMoney(view.amountCents)}
+              </option>
+            ) : null}
             {packs.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name ?? p.id}: {formatInt(p.credits)} credits for {formatMoney(p.priceCents)}
