@@ -107,6 +107,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Auto top-up's charges and their reconciliation. */
+  autoTopups: AutoTopupCharger;
   /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
   mail: AccountMail;
 }
@@ -241,9 +243,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     stripe,
     fulfilment,
     outbox,
+    jobs,
+    onQueued: () => worker?.poke(),
     log: app.log,
   });
   fulfilment.use(autoTopupCharger);
+  const reconcileAutoTopups = setInterval(() => {
+    autoTopupCharger.reconcile().catch((err) => app.log.warn({ err }, "auto top-ups will be reconciled later"));
+  }, 60_000);
+  reconcileAutoTopups.unref();
   handlers[AUTO_TOPUP_JOB] = autoTopupCharger;
   const autoTopupWatcher = new AutoTopupWatcher({
     store: autoTopups,
@@ -317,6 +325,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     outbox,
     events,
     mail: alerts.mail,
+    autoTopups: autoTopupCharger,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -438,6 +447,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       autoTopupWatcher.stop();
+      clearInterval(reconcileAutoTopups);
       await events.stop();
       await alerts.stop();
       pricing.stop();

@@ -231,6 +231,48 @@ for (const engine of ENGINES) {
       expect((await rule(d)).card).toBeNull();
     });
 
+    it("an attempt with no news from Stripe is reconciled: the payment read from Stripe credits once", async () => {
+      const c = await newCustomer(app);
+      await grant(c, 600);
+      await saveCard(c, "visa");
+      await setRule(c, { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 5 });
+      await spend(c, 200);
+      const pi = await eventually(async () => intentsOf(c)[0], "the PaymentIntent");
+      await eventually(
+        async () =>
+          (await app.running.ctx.db.sql.get(
+            "SELECT 1 AS done FROM auto_topup_claims WHERE account_id = ? AND payment_intent = ?",
+            [c.accountId, pi.id],
+          )) !== undefined,
+        "the recorded PaymentIntent",
+      );
+      // Stripe's event never comes. Ten minutes on, the reconciler asks Stripe.
+      const reconciler = app.running.ctx.autoTopups;
+      expect(await reconciler.reconcile(Date.now())).toBe(0);
+      await reconciler.reconcile(Date.now() + 11 * 60_000);
+      await settled(c, 1);
+      expect(await balance(c)).toBe(1400);
+      expect(await deliver("payment_intent.succeeded", pi)).toBe("already_fulfilled");
+      expect(await balance(c)).toBe(1400);
+      expect(intentsOf(c)).toHaveLength(1);
+
+      // An attempt whose job was deleted (the account's data deletion removes queued jobs) is charged after all.
+      await spend(c, 950);
+      await eventually(async () => intentsOf(c).length === 2 && true, "the second PaymentIntent");
+      const d = await newCustomer(app);
+      await grant(d, 600);
+      await saveCard(d, "visa");
+      await setRule(d, { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 5 });
+      await app.running.ctx.db.sql.run(
+        `INSERT INTO auto_topup_claims (id, account_id, status, month, pack_id, amount_cents, base_mc, bonus_mc, created_at)
+         VALUES ('atu_orphan', ?, 'pending', ?, 'credits-1000', 1000, 1000000, 0, ?)`,
+        [d.accountId, new Date().toISOString().slice(0, 7), Date.now()],
+      );
+      expect(await reconciler.reconcile(Date.now() + 11 * 60_000)).toBeGreaterThanOrEqual(1);
+      const orphan = await eventually(async () => intentsOf(d)[0], "the orphan's PaymentIntent");
+      expect(orphan.metadata.autoTopupClaim).toBe("atu_orphan");
+    });
+
     it("a refund that arrives before the payment's success is applied when it is credited", async () => {
       const c = await newCustomer(app);
       await grant(c, 600);

@@ -1,12 +1,13 @@
 import Stripe from "stripe";
 import type { Sql } from "../../db/sql.js";
 import type { Outbox } from "../../events/outbox.js";
-import type { Job } from "../../jobs/queue.js";
+import type { Job, JobQueue } from "../../jobs/queue.js";
 import type { JobContext, JobHandler } from "../../jobs/worker.js";
 import type { EventOutcome, Fulfilment, StripeEventHandler } from "../fulfilment.js";
 import { purchaseEventData } from "../fulfilment.js";
 import type { SavedCards } from "./cards.js";
 import { type AutoTopupStore, type ClaimRow, MAX_CONSECUTIVE_FAILURES } from "./store.js";
+import { AUTO_TOPUP_JOB } from "./watcher.js";
 
 /** What a failed attempt's code means to the customer. */
 export function failureMessage(code: string | null): string {
@@ -55,6 +56,8 @@ export class AutoTopupCharger implements JobHandler, StripeEventHandler {
       stripe?: Stripe;
       fulfilment: Fulfilment;
       outbox: Outbox;
+      jobs: JobQueue;
+      onQueued: () => void;
       log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
     },
   ) {}
@@ -67,6 +70,11 @@ export class AutoTopupCharger implements JobHandler, StripeEventHandler {
     const card = await this.deps.store.card(job.accountId);
     if (!this.deps.stripe || !card?.paymentMethod) {
       await this.fail(job.accountId, claimId, "no_card", null);
+      return;
+    }
+    if (claim.payment_intent) {
+      // Asked again (the reconciler: no news from Stripe for a while): what became of the payment, from Stripe.
+      await this.settle(await this.deps.stripe.paymentIntents.retrieve(claim.payment_intent), true);
       return;
     }
     const credits = Math.round((Number(claim.base_mc) + Number(claim.bonus_mc)) / 1000);
@@ -106,6 +114,24 @@ export class AutoTopupCharger implements JobHandler, StripeEventHandler {
     await this.deps.store.recordPaymentIntent(job.accountId, claimId, pi.id);
     // Credits come from `payment_intent.succeeded` only (like Checkout's): the attempt stays in flight until then.
     await this.settle(pi, false);
+  }
+
+  /**
+   * Attempts in flight for longer than `staleMs` with no job to move them on (the webhook never came, or the account's
+   * data deletion removed the job) get a new job: it reads the PaymentIntent from Stripe, or creates it under the same
+   * idempotency key. Several processes may do this at once: the key and the ledger's entry make it harmless.
+   */
+  async reconcile(now = Date.now(), staleMs = 10 * 60_000): Promise<number> {
+    const stale = await this.deps.sql.all<{ id: string; account_id: string }>(
+      `SELECT c.id, c.account_id FROM auto_topup_claims c WHERE c.status = 'pending' AND c.created_at < ?
+         AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.account_id = c.account_id AND j.subject_id = c.id
+           AND j.status IN ('queued', 'running'))`,
+      [now - staleMs],
+    );
+    for (const c of stale)
+      await this.deps.jobs.enqueue({ kind: AUTO_TOPUP_JOB, accountId: c.account_id, subjectId: c.id });
+    if (stale.length) this.deps.onQueued();
+    return stale.length;
   }
 
   /** Tried and failed for passing reasons every time: the attempt fails (a later success still credits). */
