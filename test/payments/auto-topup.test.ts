@@ -241,10 +241,11 @@ for (const engine of ENGINES) {
       await eventually(
         async () =>
           (await app.running.ctx.db.sql.get(
-            "SELECT 1 AS done FROM auto_topup_claims WHERE account_id = ? AND payment_intent = ?",
+            `SELECT 1 AS done FROM auto_topup_claims c JOIN jobs j ON j.subject_id = c.id
+             WHERE c.account_id = ? AND c.payment_intent = ? AND j.status = 'done'`,
             [c.accountId, pi.id],
           )) !== undefined,
-        "the recorded PaymentIntent",
+        "the recorded PaymentIntent and the job done",
       );
       // Stripe's event never comes. Ten minutes on, the reconciler asks Stripe.
       const reconciler = app.running.ctx.autoTopups;
