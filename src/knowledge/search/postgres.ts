@@ -173,12 +173,15 @@ export class PostgresSearchIndex implements SearchIndex {
     const byDimension = groupBy(unique, (c) => c.vector.length);
     const kinds = new Map<number, VectorKind>();
     for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
+    // New documents' keys are made (written and synced, ~ms each) before the lock; under it they are only read
+    // again — or made again if a deletion destroyed one meanwhile.
+    const documents = [...new Set(unique.map((c) => c.documentId))];
+    await Promise.all(documents.map((doc) => this.keys.fresh(documentKeyName(scope, doc), true)));
     await this.inTransaction(async (tx) => {
       const kb = (await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope)))!;
       // Keys are read once the knowledge base is locked: a deletion that destroyed one has committed by then, so
       // this write makes a new key rather than sealing with the destroyed one.
       const sealer = await this.sealer(scope, true);
-      const documents = [...new Set(unique.map((c) => c.documentId))];
       const documentSealers = new Map(
         await Promise.all(
           documents.map(async (doc) => [doc, await this.keys.fresh(documentKeyName(scope, doc), true)] as const),
