@@ -1,5 +1,5 @@
 import type { Database } from "../db/open.js";
-import type { DomainMigrations, Sql } from "../db/sql.js";
+import type { DomainMigrations, Param, Sql, TransactionalWrite } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 
 const sql = `
@@ -85,6 +85,32 @@ export class JobQueue {
     return id;
   }
 
+  /**
+   * The job as a statement that commits with another change (a ledger movement's `writes`), queued only if
+   * `condition` (SQL with its own `?` parameters) holds when it runs.
+   */
+  enqueueIf(
+    input: { kind: string; accountId: string; subjectId?: string; payload?: object; id?: string },
+    condition: string,
+    conditionParams: Param[],
+  ): TransactionalWrite {
+    const now = Date.now();
+    return {
+      sql: `INSERT INTO jobs (id, kind, account_id, subject_id, status, payload, created_at, updated_at)
+            SELECT ?, ?, ?, ?, 'queued', ?, ?, ? WHERE ${condition}`,
+      params: [
+        input.id ?? newId("job"),
+        input.kind,
+        input.accountId,
+        input.subjectId ?? null,
+        JSON.stringify(input.payload ?? {}),
+        now,
+        now,
+        ...conditionParams,
+      ],
+    };
+  }
+
   /** Takes the oldest claimable job (queued, or running with an expired lease) for `owner`. */
   async claim(owner: string, leaseMs: number, kinds: string[]): Promise<Job | undefined> {
     const now = Date.now();
@@ -125,6 +151,18 @@ export class JobQueue {
       `UPDATE jobs SET status = 'queued', error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
        WHERE id = ? AND lease_owner = ?`,
       [error, Date.now(), jobId, owner],
+    );
+  }
+
+  /**
+   * Puts a job back to run again no sooner than `at` (its attempts still count): a lease that nobody holds and that
+   * runs out then, so any worker claims it once it has.
+   */
+  async defer(jobId: string, owner: string, at: number, error: string): Promise<void> {
+    await this.db.sql.run(
+      `UPDATE jobs SET status = 'running', error = ?, lease_owner = NULL, lease_until = ?, updated_at = ?
+       WHERE id = ? AND lease_owner = ?`,
+      [error, at, Date.now(), jobId, owner],
     );
   }
 

@@ -315,6 +315,8 @@ export interface paths {
                                 requestId: string | null;
                                 reason: string | null;
                                 createdAt: string;
+                                /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                                description: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -1057,6 +1059,8 @@ export interface paths {
                             requestId: string | null;
                             reason: string | null;
                             createdAt: string;
+                            /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                            description: string;
                         };
                     };
                 };
@@ -5326,6 +5330,183 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/balance-alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The low-balance alert: threshold, email on or off, and whether the balance is below it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                            thresholdCredits: number;
+                            /** @description Also send the low-balance and out-of-credits alerts by email */
+                            email: boolean;
+                            /**
+                             * @description `armed`: the next fall below the threshold alerts; `below_threshold`: the balance is under it
+                             * @enum {string}
+                             */
+                            state: "off" | "armed" | "below_threshold";
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set the low-balance alert (owner only)
+         * @description An alert (`balance.low` event, and an email when `email` is true) fires once each time a spend takes the balance below the threshold, and re-arms when credits bring it back at or above it (`balance.recovered`).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                        thresholdCredits: number;
+                        email: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                            thresholdCredits: number;
+                            /** @description Also send the low-balance and out-of-credits alerts by email */
+                            email: boolean;
+                            /**
+                             * @description `armed`: the next fall below the threshold alerts; `below_threshold`: the balance is under it
+                             * @enum {string}
+                             */
+                            state: "off" | "armed" | "below_threshold";
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkout": {
         parameters: {
             query?: never;
@@ -5349,11 +5530,15 @@ export interface paths {
                         packId: string;
                         /** @description Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended */
                         returnUrl?: string;
+                        /** @description Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later */
+                        saveCard?: boolean;
                     } | {
                         /** @description A top-up of any amount from $1, in whole cents */
                         amountCents: number;
                         /** @description Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended */
                         returnUrl?: string;
+                        /** @description Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later */
+                        saveCard?: boolean;
                     };
                 };
             };
@@ -5395,6 +5580,24 @@ export interface paths {
                 };
                 /** @description An RFC 9457 problem document; `code` is one of a closed list */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5556,6 +5759,638 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auto-topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The auto top-up rule, the saved card and this month's top-ups (the account owner only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the auto top-up rule: below a threshold, buy a pack or an amount from the saved card */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @description Top up when the balance falls below this */
+                        thresholdCredits: number;
+                        /** @description The pack to buy (or give amountCents) */
+                        packId?: string;
+                        /** @description An amount to buy, in cents (or give packId) */
+                        amountCents?: number;
+                        /** @description At most this many top-ups per calendar month (UTC) */
+                        maxPerMonth: number;
+                        /** @description At most this much money per calendar month (UTC), in cents */
+                        maxCentsPerMonth?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{accountId}/auto-topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's auto top-up rule, saved card and this month's top-ups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove the saved card (auto top-up turns off) — the account owner only */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start saving a card for auto top-up: a Stripe Checkout page in setup mode (the account owner only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions": {
         parameters: {
             query?: never;
@@ -5588,6 +6423,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {boolean} */
+                            signedIn: true;
                             /** @enum {string} */
                             kind: "customer";
                             accountId: string;
@@ -5658,7 +6495,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the dashboard session is, and its CSRF token */
+        /**
+         * Who the dashboard session is, and its CSRF token
+         * @description The session as `POST /v1/sessions` answers it; a page asks this on every load, signed in or not, so it always answers 200: `{signedIn: false}` when the request carries no live session (no cookie, an expired or signed-out one, a licence that no longer exists). The other routes still answer 401 to a request without a valid session or key.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5675,6 +6515,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {boolean} */
+                            signedIn: true;
                             /** @enum {string} */
                             kind: "customer";
                             accountId: string;
@@ -5691,24 +6533,9 @@ export interface paths {
                             /** @description Send it as the X-CSRF-Token header on every POST, PATCH and DELETE */
                             csrfToken: string;
                             expiresAt: string;
-                        };
-                    };
-                };
-                /** @description An RFC 9457 problem document; `code` is one of a closed list */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
+                        } | {
+                            /** @enum {boolean} */
+                            signedIn: false;
                         };
                     };
                 };
