@@ -4,9 +4,34 @@
  * follow cannot race. The caller sorts a batch by account so that two processes always lock accounts in the same
  * order (no deadlocks). Semantics match the SQLite adapter; the shared contract suite proves it. Entry ids come
  * with each operation (`entryIds`: the entry's, then a bonus entry's), made by newId like every other id.
+ *
+ * Spend limits are checked and counted under the same account lock (see schema.ts): `periods` holds the start of
+ * the current day, week and month (spend-periods.ts), so both engines roll periods by the same rule.
  */
+// The start of a limit's current period, over spend_limits' columns (`p` is the row's prefix).
+const current = (p: string) =>
+  `(CASE WHEN ${p}period = 'total' THEN ${p}created_at ELSE (periods->>${p}period)::bigint END)`;
+
+// Looks for a limit binding the spender (sp_site, sp_key) that `amt` more would exceed; lists the others in lim_ids.
+const CHECK_LIMITS = `
+        FOR lim IN SELECT * FROM spend_limits WHERE account_id = acct
+            AND ((site_id IS NULL AND key_id IS NULL) OR site_id = sp_site OR key_id = sp_key) ORDER BY id COLLATE "C" LOOP
+          used := lim.held_mc + CASE WHEN lim.period_start < ${current("lim.")} THEN 0 ELSE lim.spent_mc END;
+          IF used + amt > lim.limit_mc THEN
+            res := jsonb_build_object('status', 'limit_reached', 'availableMc', bal.available_mc, 'limit', to_jsonb(lim));
+            EXIT;
+          END IF;
+          lim_ids := lim_ids || to_jsonb(lim.id);
+        END LOOP;`;
+
+// Counts a movement against the limits listed in `ids` (rolling an ended period first).
+const count = (ids: string, held: string, spent: string) => `
+        UPDATE spend_limits SET spent_mc = CASE WHEN period_start < ${current("")} THEN 0 ELSE spent_mc END + ${spent},
+            held_mc = held_mc + ${held}, period_start = GREATEST(period_start, ${current("")})
+          WHERE account_id = acct AND id IN (SELECT jsonb_array_elements_text(${ids}));`;
+
 export const CREDITS_APPLY_FUNCTION = `
-CREATE OR REPLACE FUNCTION credits_apply(ops jsonb, now_ms bigint) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION credits_apply(ops jsonb, now_ms bigint, periods jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
   op jsonb;
   results jsonb := '[]'::jsonb;
@@ -20,6 +45,11 @@ DECLARE
   bal balances%ROWTYPE;
   ent ledger_entries%ROWTYPE;
   hld holds%ROWTYPE;
+  lim record;
+  used bigint;
+  lim_ids jsonb;
+  sp_site text;
+  sp_key text;
 BEGIN
   FOR op IN SELECT value FROM jsonb_array_elements(ops) LOOP
     kind := op->>'kind';
@@ -28,6 +58,9 @@ BEGIN
     ikey := op->>'idemKey';
     cause := COALESCE(op->'cause', '{}'::jsonb);
     res := NULL;
+    sp_site := op->'spender'->>'siteId';
+    sp_key := op->'spender'->>'keyId';
+    lim_ids := '[]'::jsonb;
 
     SELECT * INTO bal FROM balances WHERE account_id = acct FOR UPDATE;
     IF NOT FOUND THEN
@@ -47,6 +80,9 @@ BEGIN
           END IF;
         END IF;
       END IF;
+      -- Only spending counts against limits: never an adjustment or a refund's claw-back.
+      IF res IS NULL AND kind = 'debit' AND op->>'type' = 'usage' THEN${CHECK_LIMITS}
+      END IF;
       IF res IS NULL THEN
         take := amt;
         IF kind = 'debit' AND bal.available_mc < amt THEN
@@ -62,11 +98,13 @@ BEGIN
         UPDATE balances SET available_mc = available_mc + take, updated_at = now_ms
           WHERE account_id = acct RETURNING * INTO bal;
         INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
-            hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)
+            hold_id, idem_key, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
           VALUES (op->'entryIds'->>0, acct, op->>'type', take, 0, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
             NULL, ikey, cause->>'operation', (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
-            cause->>'reason', now_ms)
+            cause->>'reason', CASE WHEN kind = 'debit' THEN sp_site END, CASE WHEN kind = 'debit' THEN sp_key END, now_ms)
           RETURNING * INTO ent;
+        IF jsonb_array_length(lim_ids) > 0 THEN${count("lim_ids", "0", "-take")}
+        END IF;
         res := jsonb_build_object('status', 'ok', 'entry', to_jsonb(ent));
         IF kind = 'credit' AND COALESCE((op->>'bonusMc')::bigint, 0) > 0 THEN
           UPDATE balances SET available_mc = available_mc + (op->>'bonusMc')::bigint, updated_at = now_ms
@@ -91,20 +129,27 @@ BEGIN
           END IF;
         END IF;
       END IF;
+      -- A limit refuses before the balance does: buying credits would not help.
+      IF res IS NULL THEN${CHECK_LIMITS}
+      END IF;
       IF res IS NULL AND bal.available_mc < amt THEN
         res := jsonb_build_object('status', 'insufficient', 'availableMc', bal.available_mc);
       END IF;
       IF res IS NULL THEN
         UPDATE balances SET available_mc = available_mc - amt, reserved_mc = reserved_mc + amt, updated_at = now_ms
           WHERE account_id = acct RETURNING * INTO bal;
-        INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, expires_at, created_at)
-          VALUES (op->>'holdId', acct, ikey, amt, 'open', cause->>'operation', op->>'owner', (op->>'expiresAt')::bigint, now_ms)
+        INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, site_id, key_id, limit_ids,
+            expires_at, created_at)
+          VALUES (op->>'holdId', acct, ikey, amt, 'open', cause->>'operation', op->>'owner', sp_site, sp_key,
+            CASE WHEN jsonb_array_length(lim_ids) > 0 THEN lim_ids::text END, (op->>'expiresAt')::bigint, now_ms)
           RETURNING * INTO hld;
+        IF jsonb_array_length(lim_ids) > 0 THEN${count("lim_ids", "amt", "0")}
+        END IF;
         INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
-            hold_id, operation, quantity, reference, request_id, reason, created_at)
+            hold_id, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
           VALUES (op->'entryIds'->>0, acct, 'hold', 0, amt, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
             hld.id, cause->>'operation', (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
-            cause->>'reason', now_ms)
+            cause->>'reason', sp_site, sp_key, now_ms)
           RETURNING * INTO ent;
         res := jsonb_build_object('status', 'ok', 'entry', to_jsonb(ent), 'hold', to_jsonb(hld));
       END IF;
@@ -126,6 +171,9 @@ BEGIN
         END IF;
       ELSE
         IF kind = 'release' THEN amt := 0; END IF;
+        -- The hold stops counting; what was captured counts as spent (in the period of the capture).
+        IF hld.limit_ids IS NOT NULL THEN${count("hld.limit_ids::jsonb", "-hld.amount_mc", "amt")}
+        END IF;
         UPDATE balances SET reserved_mc = reserved_mc - hld.amount_mc,
             available_mc = available_mc + (hld.amount_mc - amt), updated_at = now_ms
           WHERE account_id = acct RETURNING * INTO bal;
@@ -133,11 +181,11 @@ BEGIN
             captured_mc = CASE WHEN amt > 0 THEN amt ELSE NULL END, settled_at = now_ms
           WHERE id = hld.id RETURNING * INTO hld;
         INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
-            hold_id, operation, quantity, reference, request_id, reason, created_at)
+            hold_id, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
           VALUES (op->'entryIds'->>0, acct, CASE WHEN amt > 0 THEN 'usage' ELSE 'release' END, -amt, -hld.amount_mc,
             bal.available_mc + bal.reserved_mc, bal.reserved_mc, hld.id, COALESCE(cause->>'operation', hld.operation),
             (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
-            COALESCE(op->>'reason', cause->>'reason'), now_ms)
+            COALESCE(op->>'reason', cause->>'reason'), hld.site_id, hld.key_id, now_ms)
           RETURNING * INTO ent;
         res := jsonb_build_object('status', 'ok', 'entry', to_jsonb(ent), 'hold', to_jsonb(hld));
       END IF;
