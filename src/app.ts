@@ -7,12 +7,13 @@ import type { Ledger } from "./credits/ledger.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
+import { SpendLimitStore } from "./credits/spend-limits.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
 import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
-import { registerAuth } from "./http/auth.js";
+import { currentPrincipal, registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { FailureLimiter } from "./http/rate-limit.js";
@@ -69,6 +70,8 @@ import { createWebSessions, webRoutes } from "./web/routes.js";
 export interface AppOverrides {
   crawlDeps?: CrawlDeps;
   embedder?: Embedder;
+  /** The ledger's and spend limits' time (a test moves it past a limit's period end). */
+  clock?: () => number;
 }
 
 export interface AppContext {
@@ -130,7 +133,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     validateResponses: config.env !== "production",
   });
 
-  const ledger = createLedger(db);
+  const ledger = createLedger(db, { clock: overrides.clock });
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,
@@ -141,6 +144,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     owner: requestHoldOwner(instance.id),
     onCharged: (operation, mc) => metrics.creditsSpent.inc({ operation }, mc),
     onReleaseError: (err) => app.log.warn({ err }, "a hold's release is waiting for the database"),
+    spender: () => {
+      const principal = currentPrincipal();
+      return principal && { siteId: principal.siteId, keyId: principal.keyId };
+    },
   });
   const licenses = new LicenseStore(db.sql);
   const accounts = new AccountStore(db.sql);
@@ -268,6 +275,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => accounts.accountExists(id),
+    spendLimits: new SpendLimitStore(db.sql, overrides.clock),
+    hasSite: (accountId, siteId) => licenses.hasSite(accountId, siteId),
+    hasKey: async (accountId, keyId) =>
+      (await licenses.listApiKeys(accountId, null)).some((k) => k.id === keyId && k.revokedAt === null),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
   const openaiStore = new OpenAiStore(db.sql);

@@ -177,10 +177,14 @@ export abstract class BatchedLedger implements Ledger {
     const rows = await this.sql.all<{ site_id: string | null; key_id: string | null; count: number; mc: number }>(
       `SELECT site_id, key_id, COUNT(*) AS count, -SUM(amount_mc) AS mc FROM ledger_entries
        WHERE account_id = ? AND type = 'usage' AND created_at >= ? AND created_at < ?
-       GROUP BY site_id, key_id ORDER BY site_id, key_id`,
+       GROUP BY site_id, key_id`,
       [accountId, input.from, input.to],
     );
-    return rows.map((r) => ({ siteId: r.site_id, keyId: r.key_id, count: Number(r.count), mc: Number(r.mc) }));
+    // Sorted here: the engines order NULLs differently (the owner's own spending comes first).
+    const order = (r: { site_id: string | null; key_id: string | null }) => `${r.site_id ?? ""}/${r.key_id ?? ""}`;
+    return rows
+      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+      .map((r) => ({ siteId: r.site_id, keyId: r.key_id, count: Number(r.count), mc: Number(r.mc) }));
   }
 
   async sumOfEntries(accountId: string) {

@@ -5,9 +5,10 @@ import { catalogueRoutes } from "./catalogue-routes.js";
 import type { Ledger } from "./ledger.js";
 import type { PricingSource } from "./pricing-source.js";
 import { quoteRoutes } from "./quote-routes.js";
+import { type SpendLimitRouteDeps, spendLimitRoutes } from "./spend-limit-routes.js";
 import { statementRoutes } from "./statement-routes.js";
 
-export interface CreditsRouteDeps {
+export interface CreditsRouteDeps extends SpendLimitRouteDeps {
   ledger: Ledger;
   pricing: PricingSource;
   textTokens: (text: string, name?: string) => number;
@@ -24,5 +25,6 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
   catalogueRoutes(app, deps);
   statementRoutes(app, deps);
   quoteRoutes(app, deps);
+  spendLimitRoutes(app, deps);
   creditsAdminRoutes(app, deps);
 }
