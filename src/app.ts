@@ -4,15 +4,18 @@ import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
+import { type LedgerWatcher, watchLedger } from "./credits/ledger-watchers.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
-import { SpendLimitStore } from "./credits/spend-limits.js";
+import { SpendLimitStore, spendLimitReachedEvent } from "./credits/spend-limits.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
 import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
+import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
+import { Outbox } from "./events/outbox.js";
 import { currentPrincipal, registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
@@ -90,6 +93,9 @@ export interface AppContext {
   jobs: JobQueue;
   blobs: BlobStore;
   images: ImageService;
+  /** Account events (webhooks, email): write them with the change they report. */
+  outbox: Outbox;
+  events: EventDispatcher;
 }
 
 export interface RunningApp {
@@ -133,7 +139,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     validateResponses: config.env !== "production",
   });
 
-  const ledger = createLedger(db, { clock: overrides.clock });
+  // Features that act on balance movements (alerts, auto top-up) add themselves here before the first request.
+  const ledgerWatchers: LedgerWatcher[] = [];
+  const ledger = watchLedger(
+    createLedger(db, {
+      clock: overrides.clock,
+      // Called only once requests flow, when the outbox below exists.
+      limitReached: (hit) => outbox.write(spendLimitReachedEvent(hit)),
+    }),
+    ledgerWatchers,
+  );
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,
@@ -234,6 +249,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
   });
 
+  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
+  const eventChannels: EventChannel[] = [];
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
+  events = new EventDispatcher(db.sql, eventChannels, app.log);
+
   const ctx: AppContext = {
     config,
     db,
@@ -250,6 +271,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     jobs,
     blobs,
     images,
+    outbox,
+    events,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -336,6 +359,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
   });
 
+  events.start();
+
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
   }, 3600_000);
@@ -353,6 +378,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      await events.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();

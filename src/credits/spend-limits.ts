@@ -1,5 +1,7 @@
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
+import type { LimitHit } from "./ledger.js";
+import { mcToCredits } from "./pricing.js";
 import { limitState, type SpendLimitRow } from "./spend-limit-rows.js";
 import { periodStart, type SpendPeriod } from "./spend-periods.js";
 
@@ -90,4 +92,22 @@ export class SpendLimitStore {
   async delete(accountId: string, id: string): Promise<boolean> {
     return (await this.sql.run("DELETE FROM spend_limits WHERE id = ? AND account_id = ?", [id, accountId])) > 0;
   }
+}
+
+/** The `spend_limit.reached` event of a limit's first refusal in a period (customer-facing fields, credits). */
+export function spendLimitReachedEvent(hit: LimitHit) {
+  return {
+    accountId: hit.accountId,
+    type: "spend_limit.reached" as const,
+    data: {
+      limitId: hit.limitId,
+      siteId: hit.siteId,
+      keyId: hit.keyId,
+      period: hit.period,
+      credits: mcToCredits(hit.limitMc),
+      usedCredits: mcToCredits(hit.usedMc),
+      periodStart: new Date(hit.periodStart).toISOString(),
+      resetsAt: hit.resetsAt === null ? null : new Date(hit.resetsAt).toISOString(),
+    },
+  };
 }

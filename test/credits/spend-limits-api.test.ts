@@ -123,12 +123,38 @@ for (const engine of ENGINES) {
       const own = await app.api("GET", "/v1/usage?from=2026-12-06&to=2026-12-06", { token: c.apiKey });
       expect(own.body.bySpender).toEqual([{ siteId: c.siteId, keyId, count: 2, credits: 2 }]);
 
+      // One spend_limit.reached event per limit and period, however many refusals.
+      expect((await search(app.url, c.apiKey, kbId)).body.code).toBe("SPEND_LIMIT_REACHED");
+      const reached = () =>
+        app.running.ctx.db.sql.all<{ data: string }>(
+          "SELECT data FROM events WHERE account_id = ? AND type = 'spend_limit.reached' ORDER BY created_at",
+          [c.accountId],
+        );
+      expect((await reached()).map((e) => JSON.parse(e.data))).toEqual([
+        {
+          limitId: limit.body.id,
+          siteId: c.siteId,
+          keyId: null,
+          period: "day",
+          credits: 2,
+          usedCredits: 2,
+          periodStart: "2026-12-06T00:00:00.000Z",
+          resetsAt: "2026-12-07T00:00:00.000Z",
+        },
+      ]);
+
       now = Date.UTC(2026, 11, 7, 0, 0);
       expect((await search(app.url, c.apiKey, kbId)).status).toBe(200);
       expect((await app.api("GET", `/v1/spend-limits/${limit.body.id}`, { token: c.licenseKey })).body).toMatchObject({
         usedCredits: 1,
         resetsAt: "2026-12-08T00:00:00.000Z",
       });
+      expect((await search(app.url, c.apiKey, kbId)).status).toBe(200);
+      expect((await search(app.url, c.apiKey, kbId)).status).toBe(402);
+      expect((await reached()).map((e) => JSON.parse(e.data).periodStart)).toEqual([
+        "2026-12-06T00:00:00.000Z",
+        "2026-12-07T00:00:00.000Z",
+      ]);
     });
 
     it("tells a key's limit from an empty balance by code; buying credits is the remedy of only one", async () => {

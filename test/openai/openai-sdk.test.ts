@@ -2,7 +2,7 @@ import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
-import { DroppingProxy } from "./proxy.js";
+import { DroppingProxy } from "../support/dropping-proxy.js";
 
 const sdk = (app: TestApp | string, key: string, maxRetries = 0) =>
   new OpenAI({

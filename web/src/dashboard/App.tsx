@@ -7,6 +7,7 @@ import { navigate, useLocation } from "../lib/router";
 import { ApiKeys } from "./ApiKeys";
 import { Buy } from "./Buy";
 import { DeleteData } from "./DeleteData";
+import { GuardrailsPage } from "./guardrails/Page";
 import { ImageStudio } from "./images/ImageStudio";
 import { KnowledgeBase } from "./KnowledgeBase";
 import { KnowledgeBases } from "./KnowledgeBases";
@@ -21,6 +22,7 @@ const NAV = [
   { href: "/dashboard/knowledge", label: "Knowledge bases" },
   { href: "/dashboard/images", label: "Image studio" },
   { href: "/dashboard/keys", label: "API keys" },
+  { href: "/dashboard/limits", label: "Notifications & limits" },
   { href: "/dashboard/data", label: "Delete data" },
 ];
 
@@ -171,6 +173,8 @@ function Page({ path, session }: { path: string; session: CustomerSession }) {
       return <ImageStudio />;
     case "/dashboard/keys":
       return <ApiKeys session={session} />;
+    case "/dashboard/limits":
+      return <GuardrailsPage session={session} />;
     case "/dashboard/data":
       return <DeleteData />;
     default:
