@@ -25,6 +25,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     about: "nDCG@10 / recall on SciFact, Cranfield, CISI (slow the first time: embeddings)",
   },
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
+  "spend-limits": {
+    file: "bench/spend-limits.ts",
+    about: "the charge path with three binding spend limits against none (SQLite and PostgreSQL)",
+  },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
   "text-rule": { file: "bench/text-rule.ts", about: "the HTTP text rule's cost on JSON bodies (parse from bytes)" },

@@ -8,27 +8,36 @@
  * Spend limits are checked and counted under the same account lock (see schema.ts): `periods` holds the start of
  * the current day, week and month (spend-periods.ts), so both engines roll periods by the same rule.
  */
-// The start of a limit's current period, over spend_limits' columns (`p` is the row's prefix).
-const current = (p: string) =>
-  `(CASE WHEN ${p}period = 'total' THEN ${p}created_at ELSE (periods->>${p}period)::bigint END)`;
+// A limit's state as the batch sees it (`lstate`, by id): what it holds, has spent since `ps`, and where its current
+// period began (`cur`). Kept in memory and written back once per batch: updating one row per operation would leave
+// a chain of versions in the transaction that every later update of the batch walks through.
+const state = (p: string) =>
+  `jsonb_build_object('held', ${p}held_mc, 'spent', ${p}spent_mc, 'ps', ${p}period_start, 'cur',
+    CASE WHEN ${p}period = 'total' THEN ${p}created_at ELSE (periods->>${p}period)::bigint END)`;
 
-// Looks for a limit binding the spender (sp_site, sp_key) that `amt` more would exceed; lists the others in lim_ids.
+// Looks for a limit binding the spender (sp_site, sp_key) that `amt` more would exceed; the others go to `pending`.
 const CHECK_LIMITS = `
         FOR lim IN SELECT * FROM spend_limits WHERE account_id = acct
             AND ((site_id IS NULL AND key_id IS NULL) OR site_id = sp_site OR key_id = sp_key) ORDER BY id COLLATE "C" LOOP
-          used := lim.held_mc + CASE WHEN lim.period_start < ${current("lim.")} THEN 0 ELSE lim.spent_mc END;
+          st := COALESCE(lstate->lim.id, ${state("lim.")});
+          used := (st->>'held')::bigint
+            + CASE WHEN (st->>'ps')::bigint < (st->>'cur')::bigint THEN 0 ELSE (st->>'spent')::bigint END;
           IF used + amt > lim.limit_mc THEN
-            res := jsonb_build_object('status', 'limit_reached', 'availableMc', bal.available_mc, 'limit', to_jsonb(lim));
+            res := jsonb_build_object('status', 'limit_reached', 'availableMc', bal.available_mc, 'limit', to_jsonb(lim)
+              || jsonb_build_object('held_mc', st->'held', 'spent_mc', st->'spent', 'period_start', st->'ps'));
             EXIT;
           END IF;
-          lim_ids := lim_ids || to_jsonb(lim.id);
+          pending := pending || jsonb_build_object(lim.id, st);
         END LOOP;`;
 
-// Counts a movement against the limits listed in `ids` (rolling an ended period first).
-const count = (ids: string, held: string, spent: string) => `
-        UPDATE spend_limits SET spent_mc = CASE WHEN period_start < ${current("")} THEN 0 ELSE spent_mc END + ${spent},
-            held_mc = held_mc + ${held}, period_start = GREATEST(period_start, ${current("")})
-          WHERE account_id = acct AND id IN (SELECT jsonb_array_elements_text(${ids}));`;
+// Counts a movement against the limits in `pending` (rolling an ended period first).
+const COUNT_PENDING = (held: string, spent: string) => `
+        FOR lid, st IN SELECT key, value FROM jsonb_each(pending) LOOP
+          lstate := lstate || jsonb_build_object(lid, jsonb_build_object(
+            'held', (st->>'held')::bigint + ${held},
+            'spent', CASE WHEN (st->>'ps')::bigint < (st->>'cur')::bigint THEN 0 ELSE (st->>'spent')::bigint END + ${spent},
+            'ps', GREATEST((st->>'ps')::bigint, (st->>'cur')::bigint), 'cur', st->'cur'));
+        END LOOP;`;
 
 export const CREDITS_APPLY_FUNCTION = `
 CREATE OR REPLACE FUNCTION credits_apply(ops jsonb, now_ms bigint, periods jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -47,7 +56,10 @@ DECLARE
   hld holds%ROWTYPE;
   lim record;
   used bigint;
-  lim_ids jsonb;
+  st jsonb;
+  lid text;
+  pending jsonb;
+  lstate jsonb := '{}'::jsonb;
   sp_site text;
   sp_key text;
 BEGIN
@@ -60,7 +72,7 @@ BEGIN
     res := NULL;
     sp_site := op->'spender'->>'siteId';
     sp_key := op->'spender'->>'keyId';
-    lim_ids := '[]'::jsonb;
+    pending := '{}'::jsonb;
 
     SELECT * INTO bal FROM balances WHERE account_id = acct FOR UPDATE;
     IF NOT FOUND THEN
@@ -103,8 +115,7 @@ BEGIN
             NULL, ikey, cause->>'operation', (cause->'quantity')::text, cause->>'reference', cause->>'requestId',
             cause->>'reason', CASE WHEN kind = 'debit' THEN sp_site END, CASE WHEN kind = 'debit' THEN sp_key END, now_ms)
           RETURNING * INTO ent;
-        IF jsonb_array_length(lim_ids) > 0 THEN${count("lim_ids", "0", "-take")}
-        END IF;
+${COUNT_PENDING("0", "-take")}
         res := jsonb_build_object('status', 'ok', 'entry', to_jsonb(ent));
         IF kind = 'credit' AND COALESCE((op->>'bonusMc')::bigint, 0) > 0 THEN
           UPDATE balances SET available_mc = available_mc + (op->>'bonusMc')::bigint, updated_at = now_ms
@@ -141,10 +152,10 @@ BEGIN
         INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, site_id, key_id, limit_ids,
             expires_at, created_at)
           VALUES (op->>'holdId', acct, ikey, amt, 'open', cause->>'operation', op->>'owner', sp_site, sp_key,
-            CASE WHEN jsonb_array_length(lim_ids) > 0 THEN lim_ids::text END, (op->>'expiresAt')::bigint, now_ms)
+            CASE WHEN pending <> '{}'::jsonb THEN (SELECT jsonb_agg(k ORDER BY k COLLATE "C")::text FROM jsonb_object_keys(pending) k) END,
+            (op->>'expiresAt')::bigint, now_ms)
           RETURNING * INTO hld;
-        IF jsonb_array_length(lim_ids) > 0 THEN${count("lim_ids", "amt", "0")}
-        END IF;
+${COUNT_PENDING("amt", "0")}
         INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc, reserved_after_mc,
             hold_id, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
           VALUES (op->'entryIds'->>0, acct, 'hold', 0, amt, bal.available_mc + bal.reserved_mc, bal.reserved_mc,
@@ -172,7 +183,15 @@ BEGIN
       ELSE
         IF kind = 'release' THEN amt := 0; END IF;
         -- The hold stops counting; what was captured counts as spent (in the period of the capture).
-        IF hld.limit_ids IS NOT NULL THEN${count("hld.limit_ids::jsonb", "-hld.amount_mc", "amt")}
+        IF hld.limit_ids IS NOT NULL THEN
+          FOR lid IN SELECT jsonb_array_elements_text(hld.limit_ids::jsonb) LOOP
+            st := lstate->lid;
+            IF st IS NULL THEN
+              SELECT * INTO lim FROM spend_limits WHERE id = lid AND account_id = acct;
+              IF FOUND THEN st := ${state("lim.")}; END IF;
+            END IF;
+            IF st IS NOT NULL THEN pending := pending || jsonb_build_object(lid, st); END IF;
+          END LOOP;${COUNT_PENDING("-hld.amount_mc", "amt")}
         END IF;
         UPDATE balances SET reserved_mc = reserved_mc - hld.amount_mc,
             available_mc = available_mc + (hld.amount_mc - amt), updated_at = now_ms
@@ -194,6 +213,12 @@ BEGIN
     END IF;
 
     results := results || jsonb_build_array(res);
+  END LOOP;
+  -- The limits' counters, once each (see lstate).
+  FOR lid, st IN SELECT key, value FROM jsonb_each(lstate) LOOP
+    UPDATE spend_limits SET held_mc = (st->>'held')::bigint, spent_mc = (st->>'spent')::bigint,
+        period_start = (st->>'ps')::bigint
+      WHERE id = lid;
   END LOOP;
   RETURN results;
 END $fn$;
