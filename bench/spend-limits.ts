@@ -3,7 +3,10 @@
  * against with three that bind it (its site's per day, its key's per month, the account's in total), in the same run,
  * alternated to even out a shared machine's drift. Goal: with limits ≥ 0.8× the charges/s without.
  *
- *   npx tsx bench/spend-limits.ts [--seconds 3] [--clients 32] [--engine sqlite|postgres]
+ * The CPU this process spends per charge is shown too: on a shared machine it moves less than charges/s do (on
+ * PostgreSQL most of the work is the server's, which it does not include).
+ *
+ *   npx tsx bench/spend-limits.ts [--seconds 2] [--rounds 4] [--clients 32] [--engine sqlite|postgres]
  */
 import { parseArgs } from "node:util";
 import { createLedger } from "../src/credits/create-ledger.js";
@@ -16,7 +19,8 @@ import { fmt, percentile, table } from "./lib/stats.js";
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "2" },
+    rounds: { type: "string", default: "4" },
     clients: { type: "string", default: "32" },
     engine: { type: "string" },
   },
@@ -24,10 +28,12 @@ const { values } = parseArgs({
 const ENGINES = (["sqlite", "postgres"] as const).filter((e) => !values.engine || values.engine === e);
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
+const ROUNDS = Number(values.rounds);
 
 async function charges(ledger: Ledger, accountId: string, spender: Spender) {
   const latencies: number[] = [];
   let charged = 0;
+  const cpu = process.cpuUsage();
   const deadline = performance.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -41,7 +47,8 @@ async function charges(ledger: Ledger, accountId: string, spender: Spender) {
       }
     }),
   );
-  return { perSecond: charged / SECONDS, latencies };
+  const used = process.cpuUsage(cpu);
+  return { perSecond: charged / SECONDS, latencies, cpuMicrosPerCharge: (used.user + used.system) / charged };
 }
 
 async function bench(engine: "sqlite" | "postgres") {
@@ -58,12 +65,14 @@ async function bench(engine: "sqlite" | "postgres") {
   await limits.create({ accountId: limited, limitMc: 1e11, period: "total" });
   const runs = { none: [] as number[], limits: [] as number[] };
   const lat = { none: [] as number[], limits: [] as number[] };
+  const cpu = { none: [] as number[], limits: [] as number[] };
   await charges(ledger, plain, spender); // warm-up
-  for (let round = 0; round < 2; round++)
+  for (let round = 0; round < ROUNDS; round++)
     for (const kind of ["none", "limits"] as const) {
       const r = await charges(ledger, kind === "none" ? plain : limited, spender);
       runs[kind].push(r.perSecond);
       lat[kind].push(...r.latencies);
+      cpu[kind].push(r.cpuMicrosPerCharge);
     }
   const used = (await limits.list(limited)).map((l) => l.usedMc);
   await ledger.close();
@@ -76,21 +85,23 @@ async function bench(engine: "sqlite" | "postgres") {
       perSecond: mean(runs.none),
       p50: percentile(lat.none, 50),
       p99: percentile(lat.none, 99),
-      note: "",
+      note: `${fmt(mean(cpu.none), 0)} µs CPU per charge in this process`,
     },
     {
       name: `reserve + capture, 3 binding limits, ${engine}`,
       perSecond: mean(runs.limits),
       p50: percentile(lat.limits, 50),
       p99: percentile(lat.limits, 99),
-      note: `${fmt(ratio, 2)}× (goal ≥ 0.8×); limits counted ${used.every((u) => u === used[0]) ? "alike" : "DIFFERENTLY"}`,
+      note:
+        `${fmt(ratio, 2)}× (goal ≥ 0.8×); ${fmt(mean(cpu.limits), 0)} µs CPU per charge in this process; ` +
+        `limits counted ${used.every((u) => u === used[0]) ? "alike" : "DIFFERENTLY"}`,
     },
   ];
 }
 
 const rows = [];
 for (const engine of ENGINES) rows.push(...(await bench(engine)));
-console.log(`\n### Spend limits on the charge path (${CLIENTS} clients, one account, ${SECONDS} s × 2 each)\n`);
+console.log(`\n### Spend limits on the charge path (${CLIENTS} clients, one account, ${SECONDS} s × ${ROUNDS} each)\n`);
 console.log(
   table(
     ["path", "charges/s", "p50 ms", "p99 ms", "note"],

@@ -5,7 +5,8 @@ import { newId } from "../lib/ids.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult, Spender } from "./ledger.js";
 import { BatchedLedger, fencedResult, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
-import { LIMITS_OF_SPENDER, limitState, type SpendLimitRow, spenderParams, toLimitHit } from "./spend-limit-rows.js";
+import { currentUsage, LIMITS_OF_SPENDER, type SpendLimitRow, spenderParams, toLimitHit } from "./spend-limit-rows.js";
+import { currentPeriodStarts } from "./spend-periods.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
   reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
@@ -72,9 +73,12 @@ export class SqliteLedger extends BatchedLedger {
         const results = ops.map((op) => this.applyWithWrites(op, now));
         for (const [accountId, b] of this.balances)
           if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
+        this.writeBackLimits();
         return results;
       } finally {
         this.balances.clear();
+        this.limitRows.clear();
+        this.limitsBySpender.clear();
       }
     });
     const commit = () => ({ result: transaction.immediate(), n: this.walSync.noteCommit() });
@@ -142,6 +146,13 @@ export class SqliteLedger extends BatchedLedger {
     return entry;
   }
 
+  /**
+   * Limits read in the current batch (by id) and the limits binding each spender (by account/site/key), written back
+   * once per limit when the batch ends: nothing else changes them inside the batch's write transaction.
+   */
+  private limitRows = new Map<string, SpendLimitRow & { dirty?: boolean }>();
+  private limitsBySpender = new Map<string, string[]>();
+
   /** The limits binding a spend of `amountMc` (to count it against), or the first one it would exceed. */
   private bindingLimits(
     accountId: string,
@@ -149,26 +160,61 @@ export class SqliteLedger extends BatchedLedger {
     amountMc: number,
     now: number,
   ): { rows: SpendLimitRow[]; refused?: SpendLimitRow } {
-    const rows = this.s.limitsOf.all(...spenderParams(accountId, spender)) as SpendLimitRow[];
-    const refused = rows.find((row) => limitState(row, now).usedMc + amountMc > Number(row.limit_mc));
+    const key = `${accountId}/${spender?.siteId ?? ""}/${spender?.keyId ?? ""}`;
+    let ids = this.limitsBySpender.get(key);
+    if (!ids) {
+      const found = this.s.limitsOf.all(...spenderParams(accountId, spender)) as SpendLimitRow[];
+      for (const row of found) if (!this.limitRows.has(row.id)) this.limitRows.set(row.id, row);
+      ids = found.map((r) => r.id);
+      this.limitsBySpender.set(key, ids);
+    }
+    const rows = ids.map((id) => this.limitRows.get(id)!);
+    const starts = this.periodStarts(now);
+    const refused = rows.find(
+      (row) => currentUsage(row, starts).spentMc + Number(row.held_mc) + amountMc > Number(row.limit_mc),
+    );
     return { rows, refused };
   }
 
-  /** Counts a movement against limits in this transaction (the period rolls first if it ended). */
+  /** Counts a movement against limits (the period rolls first if it ended); written back when the batch ends. */
   private countAgainst(rows: SpendLimitRow[], now: number, delta: { heldMc: number; spentMc: number }): void {
+    const starts = this.periodStarts(now);
     for (const row of rows) {
-      const state = limitState(row, now);
-      this.s.setLimit.run(state.periodStart, state.spentMc + delta.spentMc, state.heldMc + delta.heldMc, row.id);
+      // Rows here are this batch's own copies (limitRows): changed in place, written back at the end.
+      const { start, spentMc } = currentUsage(row, starts);
+      const cached = row as SpendLimitRow & { dirty?: boolean };
+      cached.period_start = start;
+      cached.spent_mc = spentMc + delta.spentMc;
+      cached.held_mc = Number(row.held_mc) + delta.heldMc;
+      cached.dirty = true;
     }
+  }
+
+  private starts?: { now: number; starts: ReturnType<typeof currentPeriodStarts> };
+
+  private periodStarts(now: number) {
+    if (this.starts?.now !== now) this.starts = { now, starts: currentPeriodStarts(now) };
+    return this.starts.starts;
   }
 
   /** The limits a hold was counted against when it was made (those since deleted are gone). */
   private limitsOfHold(row: HoldRow): SpendLimitRow[] {
     if (!row.limit_ids) return [];
-    const ids = JSON.parse(row.limit_ids) as string[];
-    return ids
-      .map((id) => this.s.limit.get(id, row.account_id) as SpendLimitRow | undefined)
-      .filter((r): r is SpendLimitRow => r !== undefined);
+    const rows: SpendLimitRow[] = [];
+    for (const id of JSON.parse(row.limit_ids) as string[]) {
+      let limit = this.limitRows.get(id);
+      if (!limit) {
+        limit = this.s.limit.get(id, row.account_id) as SpendLimitRow | undefined;
+        if (limit) this.limitRows.set(id, limit);
+      }
+      if (limit) rows.push(limit);
+    }
+    return rows;
+  }
+
+  private writeBackLimits(): void {
+    for (const row of this.limitRows.values())
+      if (row.dirty) this.s.setLimit.run(row.period_start, row.spent_mc, row.held_mc, row.id);
   }
 
   private setBalance(accountId: string, balance: BalanceRow): void {

@@ -1,5 +1,5 @@
 import type { LimitHit, Spender } from "./ledger.js";
-import { periodEnd, periodStart, type SpendPeriod } from "./spend-periods.js";
+import { type currentPeriodStarts, periodEnd, periodStart, type SpendPeriod } from "./spend-periods.js";
 
 /** A spend limit as SQL returns it (or PostgreSQL's to_jsonb). */
 export interface SpendLimitRow {
@@ -42,6 +42,19 @@ export function limitState(row: SpendLimitRow, now: number): LimitState {
   const spentMc = stored < current ? 0 : Number(row.spent_mc);
   const heldMc = Number(row.held_mc);
   return { periodStart: start, spentMc, heldMc, usedMc: spentMc + heldMc, resetsAt: periodEnd(row.period, start) };
+}
+
+/**
+ * The hot path's view of a limit, given the batch's period starts (computed once per batch): where its current
+ * period began and what it has spent in it (nothing yet once its stored period has ended).
+ */
+export function currentUsage(
+  row: SpendLimitRow,
+  starts: ReturnType<typeof currentPeriodStarts>,
+): { start: number; spentMc: number } {
+  const current = row.period === "total" ? Number(row.created_at) : starts[row.period];
+  const stored = Number(row.period_start);
+  return stored < current ? { start: current, spentMc: 0 } : { start: stored, spentMc: Number(row.spent_mc) };
 }
 
 export function toLimitHit(row: SpendLimitRow, now: number): LimitHit {
