@@ -198,7 +198,10 @@ export abstract class BatchedLedger implements Ledger {
   protected async apply(op: LedgerOp): Promise<OpResult> {
     const result = await this.batcher.push(op);
     if (result.status === "ok") for (const w of op.writes ?? []) w.onCommit?.();
-    if (result.status === "limit_reached" && result.limit.firstInPeriod) await this.reportLimitReached(result.limit);
+    // A report that cannot be written now (the database went away) is written by the next refusal: the claim
+    // below did not commit either. The refusal itself stands.
+    if (result.status === "limit_reached" && result.limit.firstInPeriod)
+      await this.reportLimitReached(result.limit).catch(() => {});
     return result;
   }
 

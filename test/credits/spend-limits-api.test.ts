@@ -68,6 +68,19 @@ for (const engine of ENGINES) {
       });
       expect(foreign.status).toBe(404);
       expect((await app.api("GET", "/v1/spend-limits", { token: other.licenseKey })).body.data).toEqual([]);
+      const otherKey = (await app.api("GET", "/v1/api-keys", { token: other.licenseKey })).body.data[0].id;
+      const foreignKey = await app.api("POST", "/v1/spend-limits", {
+        token: c.licenseKey,
+        body: { keyId: otherKey, credits: 1, period: "day" },
+      });
+      expect(foreignKey.status).toBe(404);
+      for (const body of [
+        { credits: -1, period: "day" },
+        { credits: 1.0001, period: "day" },
+        { credits: 1, period: "year" },
+        { credits: "10", period: "day" },
+      ])
+        expect((await app.api("POST", "/v1/spend-limits", { token: c.licenseKey, body })).status).toBe(400);
       const both = await app.api("POST", "/v1/spend-limits", {
         token: c.licenseKey,
         body: { siteId: c.siteId, keyId: "key_x", credits: 1, period: "day" },
