@@ -8,35 +8,45 @@
  * Spend limits are checked and counted under the same account lock (see schema.ts): `periods` holds the start of
  * the current day, week and month (spend-periods.ts), so both engines roll periods by the same rule.
  */
-// A limit's state as the batch sees it (`lstate`, by id): what it holds, has spent since `ps`, and where its current
-// period began (`cur`). Kept in memory and written back once per batch: updating one row per operation would leave
-// a chain of versions in the transaction that every later update of the batch walks through.
-const state = (p: string) =>
-  `jsonb_build_object('held', ${p}held_mc, 'spent', ${p}spent_mc, 'ps', ${p}period_start, 'cur',
-    CASE WHEN ${p}period = 'total' THEN ${p}created_at ELSE (periods->>${p}period)::bigint END)`;
+// Limits as the batch sees them, in parallel arrays (l_ids, l_held, l_spent, l_ps: what each holds and has spent
+// since its period began at l_ps; l_cur: where its current period begins), written back once per batch (l_dirty):
+// updating one row per operation would leave a chain of versions in the transaction that every later update of the
+// batch walks through. `pend` lists (by index) the limits an operation counts against.
+const LOAD_LIMIT = `
+            l_ids := l_ids || lim.id;
+            l_held := l_held || lim.held_mc::bigint;
+            l_spent := l_spent || lim.spent_mc::bigint;
+            l_ps := l_ps || lim.period_start::bigint;
+            l_cur := l_cur || CASE WHEN lim.period = 'total' THEN lim.created_at ELSE (periods->>lim.period)::bigint END;
+            l_dirty := l_dirty || false;
+            i := array_length(l_ids, 1);`;
 
-// Looks for a limit binding the spender (sp_site, sp_key) that `amt` more would exceed; the others go to `pending`.
+// Looks for a limit binding the spender (sp_site, sp_key) that `amt` more would exceed; the others go to `pend`.
 const CHECK_LIMITS = `
         FOR lim IN SELECT * FROM spend_limits WHERE account_id = acct
             AND ((site_id IS NULL AND key_id IS NULL) OR site_id = sp_site OR key_id = sp_key) ORDER BY id COLLATE "C" LOOP
-          st := COALESCE(lstate->lim.id, ${state("lim.")});
-          used := (st->>'held')::bigint
-            + CASE WHEN (st->>'ps')::bigint < (st->>'cur')::bigint THEN 0 ELSE (st->>'spent')::bigint END;
+          i := array_position(l_ids, lim.id);
+          IF i IS NULL THEN${LOAD_LIMIT}
+          END IF;
+          used := l_held[i] + CASE WHEN l_ps[i] < l_cur[i] THEN 0 ELSE l_spent[i] END;
           IF used + amt > lim.limit_mc THEN
             res := jsonb_build_object('status', 'limit_reached', 'availableMc', bal.available_mc, 'limit', to_jsonb(lim)
-              || jsonb_build_object('held_mc', st->'held', 'spent_mc', st->'spent', 'period_start', st->'ps'));
+              || jsonb_build_object('held_mc', l_held[i], 'spent_mc', l_spent[i], 'period_start', l_ps[i]));
             EXIT;
           END IF;
-          pending := pending || jsonb_build_object(lim.id, st);
+          pend := pend || i;
         END LOOP;`;
 
-// Counts a movement against the limits in `pending` (rolling an ended period first).
+// Counts a movement against the limits in `pend` (rolling an ended period first).
 const COUNT_PENDING = (held: string, spent: string) => `
-        FOR lid, st IN SELECT key, value FROM jsonb_each(pending) LOOP
-          lstate := lstate || jsonb_build_object(lid, jsonb_build_object(
-            'held', (st->>'held')::bigint + ${held},
-            'spent', CASE WHEN (st->>'ps')::bigint < (st->>'cur')::bigint THEN 0 ELSE (st->>'spent')::bigint END + ${spent},
-            'ps', GREATEST((st->>'ps')::bigint, (st->>'cur')::bigint), 'cur', st->'cur'));
+        FOREACH i IN ARRAY pend LOOP
+          IF l_ps[i] < l_cur[i] THEN
+            l_spent[i] := 0;
+            l_ps[i] := l_cur[i];
+          END IF;
+          l_spent[i] := l_spent[i] + ${spent};
+          l_held[i] := l_held[i] + ${held};
+          l_dirty[i] := true;
         END LOOP;`;
 
 export const CREDITS_APPLY_FUNCTION = `
@@ -56,10 +66,15 @@ DECLARE
   hld holds%ROWTYPE;
   lim record;
   used bigint;
-  st jsonb;
   lid text;
-  pending jsonb;
-  lstate jsonb := '{}'::jsonb;
+  i int;
+  pend int[];
+  l_ids text[] := '{}';
+  l_held bigint[] := '{}';
+  l_spent bigint[] := '{}';
+  l_ps bigint[] := '{}';
+  l_cur bigint[] := '{}';
+  l_dirty boolean[] := '{}';
   sp_site text;
   sp_key text;
 BEGIN
@@ -72,7 +87,7 @@ BEGIN
     res := NULL;
     sp_site := op->'spender'->>'siteId';
     sp_key := op->'spender'->>'keyId';
-    pending := '{}'::jsonb;
+    pend := '{}';
 
     SELECT * INTO bal FROM balances WHERE account_id = acct FOR UPDATE;
     IF NOT FOUND THEN
@@ -152,7 +167,8 @@ ${COUNT_PENDING("0", "-take")}
         INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, site_id, key_id, limit_ids,
             expires_at, created_at)
           VALUES (op->>'holdId', acct, ikey, amt, 'open', cause->>'operation', op->>'owner', sp_site, sp_key,
-            CASE WHEN pending <> '{}'::jsonb THEN (SELECT jsonb_agg(k ORDER BY k COLLATE "C")::text FROM jsonb_object_keys(pending) k) END,
+            CASE WHEN cardinality(pend) > 0 THEN to_jsonb(ARRAY(
+              SELECT l_ids[u.k] FROM unnest(pend) WITH ORDINALITY AS u(k, n) ORDER BY u.n))::text END,
             (op->>'expiresAt')::bigint, now_ms)
           RETURNING * INTO hld;
 ${COUNT_PENDING("amt", "0")}
@@ -185,12 +201,13 @@ ${COUNT_PENDING("amt", "0")}
         -- The hold stops counting; what was captured counts as spent (in the period of the capture).
         IF hld.limit_ids IS NOT NULL THEN
           FOR lid IN SELECT jsonb_array_elements_text(hld.limit_ids::jsonb) LOOP
-            st := lstate->lid;
-            IF st IS NULL THEN
+            i := array_position(l_ids, lid);
+            IF i IS NULL THEN
               SELECT * INTO lim FROM spend_limits WHERE id = lid AND account_id = acct;
-              IF FOUND THEN st := ${state("lim.")}; END IF;
+              IF FOUND THEN${LOAD_LIMIT}
+              END IF;
             END IF;
-            IF st IS NOT NULL THEN pending := pending || jsonb_build_object(lid, st); END IF;
+            IF i IS NOT NULL THEN pend := pend || i; END IF;
           END LOOP;${COUNT_PENDING("-hld.amount_mc", "amt")}
         END IF;
         UPDATE balances SET reserved_mc = reserved_mc - hld.amount_mc,
@@ -214,11 +231,11 @@ ${COUNT_PENDING("amt", "0")}
 
     results := results || jsonb_build_array(res);
   END LOOP;
-  -- The limits' counters, once each (see lstate).
-  FOR lid, st IN SELECT key, value FROM jsonb_each(lstate) LOOP
-    UPDATE spend_limits SET held_mc = (st->>'held')::bigint, spent_mc = (st->>'spent')::bigint,
-        period_start = (st->>'ps')::bigint
-      WHERE id = lid;
+  -- The limits' counters, once each (see l_ids).
+  FOR i IN 1 .. COALESCE(array_length(l_ids, 1), 0) LOOP
+    IF l_dirty[i] THEN
+      UPDATE spend_limits SET held_mc = l_held[i], spent_mc = l_spent[i], period_start = l_ps[i] WHERE id = l_ids[i];
+    END IF;
   END LOOP;
   RETURN results;
 END $fn$;
