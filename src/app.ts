@@ -1,6 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { createAlerts } from "./alerts/index.js";
+import type { AccountMail } from "./alerts/mail-jobs.js";
+import { balanceAlertRoutes } from "./alerts/routes.js";
 import { type Config, ConfigError } from "./config.js";
+import { imageOffer } from "./credits/catalogue.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
@@ -19,10 +23,13 @@ import { Outbox } from "./events/outbox.js";
 import { currentPrincipal, registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
-import { FailureLimiter } from "./http/rate-limit.js";
+import { FailureLimiter } from "./http/rate-limit/failures.js";
+import { createRateLimiter } from "./http/rate-limit/index.js";
+import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
-import { reportToOperator } from "./images/provider-failures.js";
+import { imageAdminRoutes } from "./images/admin-routes.js";
+import { ProviderAccountFailures, reportToOperator } from "./images/provider-failures.js";
 import { loadImageProvider } from "./images/providers/index.js";
 import type { ImageProvider } from "./images/providers/provider.js";
 import { ProviderChain } from "./images/router.js";
@@ -40,6 +47,7 @@ import {
   DEFAULT_EXTRACT_LIMITS,
   extractDocument,
 } from "./knowledge/extract/index.js";
+import { knowledgeReferenceNames } from "./knowledge/reference-names.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
 import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
@@ -50,8 +58,12 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
+import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
+import { siteRoutes } from "./licenses/site-routes.js";
 import { LicenseStore } from "./licenses/store.js";
+import { createMailer } from "./mail/index.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
@@ -96,6 +108,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
+  mail: AccountMail;
 }
 
 export interface RunningApp {
@@ -239,6 +253,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.scheduleReembedding();
 
   const imageProviders = await createImageProviders(config);
+  const providerAccountFailures = new ProviderAccountFailures();
   const images = new ImageService({
     store: new ImageStore(db.sql),
     blobs,
@@ -246,7 +261,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
-    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
+    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures, providerAccountFailures),
   });
 
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
@@ -254,6 +269,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let events: EventDispatcher | undefined;
   const outbox = new Outbox(() => events?.nudge());
   events = new EventDispatcher(db.sql, eventChannels, app.log);
+  const alerts = createAlerts({
+    db,
+    jobs,
+    outbox,
+    mailer: createMailer(config.mail, app.log),
+    sender: { serviceName: config.mail.serviceName, publicUrl: config.publicUrl },
+    defaultThresholdMc: config.balanceAlertMc,
+    nudgeEvents: () => events?.nudge(),
+    owner: instance.id,
+    runJobs: config.jobs.concurrency > 0,
+    jobLeaseMs: config.jobs.leaseMs,
+    log: app.log,
+  });
+  ledgerWatchers.push(alerts.watcher);
+  eventChannels.push(alerts.channel);
 
   const ctx: AppContext = {
     config,
@@ -273,6 +303,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     outbox,
     events,
+    mail: alerts.mail,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -283,11 +314,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
+  // After authentication (it needs the key), before any handler: a refused request changes and charges nothing.
+  const rateLimits = new RateLimitSettings(db.sql, config.rateLimit);
+  await rateLimits.load();
+  rateLimits.start();
+  const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
+  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
     pricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     textTokens: billableTokensOfText,
     fileTokens: async (file) => {
       const doc = await extractDocument(
@@ -302,8 +340,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     hasSite: (accountId, siteId) => licenses.hasSite(accountId, siteId),
     hasKey: async (accountId, keyId) =>
       (await licenses.listApiKeys(accountId, null)).some((k) => k.id === keyId && k.revokedAt === null),
+    referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  siteRoutes(app, { licenses });
+  rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
@@ -318,7 +359,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
+  imageAdminRoutes(app, {
+    providers: images.providerNames,
+    capabilities: () => images.capabilities,
+    failures: providerAccountFailures,
+  });
   privacyRoutes(app, { deleter });
+  balanceAlertRoutes(app, { settings: alerts.settings });
   await openAiRoutes(app, {
     knowledge,
     images,
@@ -352,6 +399,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await webRoutes(app, {
     pricing: currentPricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     tokenizer: TOKENIZER_NAME,
     licenses,
     web: webSessions,
@@ -360,6 +408,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   events.start();
+  alerts.start();
 
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
@@ -379,10 +428,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       await events.stop();
+      await alerts.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();
+      rateLimits.stop();
       await app.close();
+      await rateLimiter.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();

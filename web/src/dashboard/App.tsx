@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SignIn } from "../components/SignIn";
-import { Link, Loading, Notice } from "../components/ui";
+import { Link, Loading, Notice, SecretOnce } from "../components/ui";
 import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
 import { formatBalance, formatCredits } from "../lib/format";
 import { navigate, useLocation } from "../lib/router";
@@ -29,6 +29,8 @@ const NAV = [
 export function App() {
   const [session, setSession] = useState<CustomerSession | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);
+  const [justSignedIn, setJustSignedIn] = useState(false);
+  const [newLicenseKey, setNewLicenseKey] = useState<string | undefined>();
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
@@ -37,8 +39,9 @@ export function App() {
       setEnded(true);
       setSession(null);
     });
-    api<CustomerSession>("GET", "/v1/session", undefined, { quiet401: true })
+    api<CustomerSession | { signedIn: false }>("GET", "/v1/session")
       .then((s) => {
+        if (!s.signedIn) return setSession(null);
         setCsrfToken(s.csrfToken);
         setSession(s);
       })
@@ -56,16 +59,36 @@ export function App() {
           const s = await api<CustomerSession>("POST", "/v1/sessions", { key }, { quiet401: true });
           setCsrfToken(s.csrfToken);
           setEnded(false);
+          setJustSignedIn(true);
+          setNewLicenseKey(undefined);
           setSession(s);
         }}
       >
-        {ended ? <Notice tone="warning">Your session ended. Sign in again to continue.</Notice> : null}
+        {newLicenseKey ? (
+          <>
+            <SecretOnce label="Your new licence key" value={newLicenseKey} />
+            <Notice tone="warning">
+              Your old licence key no longer works, and the sessions signed in with it have ended. Sign in with the new
+              key.
+            </Notice>
+          </>
+        ) : ended ? (
+          <Notice tone="warning">Your session ended. Sign in again to continue.</Notice>
+        ) : null}
         <BuyIntent />
       </SignIn>
     );
   return (
     <Shell
       session={session}
+      justSignedIn={justSignedIn}
+      onLicenseKeyReplaced={(key) => {
+        setCsrfToken(undefined);
+        forgetBalance();
+        setEnded(false);
+        setNewLicenseKey(key);
+        setSession(null);
+      }}
       onSignOut={async () => {
         try {
           await api("DELETE", "/v1/session");
@@ -87,19 +110,54 @@ function BuyIntent() {
   return <p>Sign in to continue to the secure Stripe checkout.</p>;
 }
 
-function Shell({ session, onSignOut }: { session: CustomerSession; onSignOut: () => Promise<void> }) {
+/**
+ * Moves focus to the main heading of the view (once it has rendered: some views load first), so a screen reader and
+ * the keyboard continue from the new view's top instead of the page body.
+ */
+function focusHeading(fallback: HTMLElement | null): () => void {
+  let stopped = false;
+  const started = Date.now();
+  const attempt = () => {
+    if (stopped) return;
+    const heading = document.querySelector<HTMLElement>("#main h1");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else if (Date.now() - started < 3000) setTimeout(attempt, 50);
+    else fallback?.focus();
+  };
+  attempt();
+  return () => {
+    stopped = true;
+  };
+}
+
+function Shell({
+  session,
+  justSignedIn,
+  onSignOut,
+  onLicenseKeyReplaced,
+}: {
+  session: CustomerSession;
+  justSignedIn: boolean;
+  onSignOut: () => Promise<void>;
+  onLicenseKeyReplaced: (key: string) => void;
+}) {
   const { path } = useLocation();
   const { balance } = useBalance();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   useEffect(() => {
-    // After an in-app navigation, move focus to the new page like a full page load would.
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    // After signing in and after an in-app navigation, focus moves to the new view's heading; a full page load
+    // leaves it at the top of the page, where the skip link is.
+    let stop: (() => void) | undefined;
+    if (!first.current || justSignedIn) stop = focusHeading(main.current);
+    first.current = false;
     // On a phone the navigation is a scrolling strip: keep the current page's link in view.
     document.querySelector(".app-nav [aria-current='page']")?.scrollIntoView({ block: "nearest", inline: "nearest" });
     const current = [...NAV].reverse().find((item) => path === item.href || path.startsWith(`${item.href}/`));
     document.title = `${current?.label ?? "Dashboard"} — AI Credits`;
+    return stop;
   }, [path]);
 
   return (
@@ -150,14 +208,22 @@ function Shell({ session, onSignOut }: { session: CustomerSession; onSignOut: ()
               spending credits needs an active licence.
             </Notice>
           ) : null}
-          <Page path={path} session={session} />
+          <Page path={path} session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />
         </main>
       </div>
     </div>
   );
 }
 
-function Page({ path, session }: { path: string; session: CustomerSession }) {
+function Page({
+  path,
+  session,
+  onLicenseKeyReplaced,
+}: {
+  path: string;
+  session: CustomerSession;
+  onLicenseKeyReplaced: (key: string) => void;
+}) {
   const kb = /^\/dashboard\/knowledge\/([^/]+)$/.exec(path);
   if (kb) return <KnowledgeBase id={decodeURIComponent(kb[1]!)} />;
   switch (path) {
@@ -170,9 +236,9 @@ function Page({ path, session }: { path: string; session: CustomerSession }) {
     case "/dashboard/knowledge":
       return <KnowledgeBases session={session} />;
     case "/dashboard/images":
-      return <ImageStudio />;
+      return <ImageStudio session={session} />;
     case "/dashboard/keys":
-      return <ApiKeys session={session} />;
+      return <ApiKeys session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />;
     case "/dashboard/limits":
       return <GuardrailsPage session={session} />;
     case "/dashboard/data":

@@ -1,40 +1,12 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Link, Loading, Receipt } from "../components/ui";
+import { type DeletionReceipt, ErrorMessage, Link, Loading, Receipt } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
 import { useResource } from "../lib/hooks";
 import { navigate } from "../lib/router";
 import { type KnowledgeBaseInfo, type SiteInfo, scopeLabel } from "./knowledge-types";
+import { ScopeSelect } from "./ScopeSelect";
 import type { CustomerSession } from "./session";
-
-/** The owner's choice of who may use a knowledge base: every site of the account, or one. */
-function ScopeSelect(props: {
-  id: string;
-  label: string;
-  sites: SiteInfo[];
-  value: string | null;
-  disabled?: boolean;
-  onChange: (siteId: string | null) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <select
-        id={props.id}
-        value={props.value ?? ""}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.currentTarget.value || null)}
-      >
-        <option value="">All sites</option>
-        {props.sites.map((s) => (
-          <option key={s.id} value={s.id}>
-            {scopeLabel(s.id, props.sites)}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const list = useResource(
@@ -47,8 +19,10 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const [scope, setScope] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<unknown>();
+  // An error shows where it happened: under the create form ("create") or in the knowledge base's own item (its id).
+  const [failure, setFailure] = useState<{ at: string; error: unknown }>();
+  const errorAt = (at: string) => (failure?.at === at ? failure.error : undefined);
+  const [receipt, setReceipt] = useState<DeletionReceipt>();
 
   return (
     <section>
@@ -58,8 +32,9 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         class="card form-row"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
-          setError(undefined);
+          setFailure(undefined);
           try {
             const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", {
               name: name.trim(),
@@ -68,7 +43,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
             setName("");
             navigate(`/dashboard/knowledge/${encodeURIComponent(kb.id)}`);
           } catch (err) {
-            setError(err);
+            setFailure({ at: "create", error: err });
           } finally {
             setBusy(false);
           }
@@ -88,11 +63,11 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         {isOwner && (sites.data?.data.length ?? 0) > 0 ? (
           <ScopeSelect id="kb-scope" label="Used by" sites={sites.data!.data} value={scope} onChange={setScope} />
         ) : null}
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
           {busy ? "Creating…" : "Create"}
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={errorAt("create")} />
       <ErrorMessage error={list.error} />
       {receipt ? (
         <div class="card" role="status">
@@ -120,16 +95,17 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
                   sites={sites.data!.data}
                   value={kb.siteId}
                   onChange={async (siteId) => {
-                    setError(undefined);
+                    setFailure(undefined);
                     try {
                       await api("PATCH", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`, { siteId });
                       await list.reload();
                     } catch (err) {
-                      setError(err);
+                      setFailure({ at: kb.id, error: err });
                     }
                   }}
                 />
               ) : null}
+              <ErrorMessage error={errorAt(kb.id)} />
             </div>
             <button
               type="button"
@@ -137,12 +113,12 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
               onClick={async () => {
                 if (!window.confirm(`Delete the knowledge base “${kb.name}” and all its documents? This is permanent.`))
                   return;
-                setError(undefined);
+                setFailure(undefined);
                 try {
-                  setReceipt(await api("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
+                  setReceipt(await api<DeletionReceipt>("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
                   await list.reload();
                 } catch (err) {
-                  setError(err);
+                  setFailure({ at: kb.id, error: err });
                 }
               }}
             >
