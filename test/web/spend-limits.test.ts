@@ -23,14 +23,14 @@ describe("the dashboard's spend limits", () => {
 
       const { context, page, errors } = await signedIn(t.browser, t.app.url, owner.licenseKey, viewport);
       await nav(page, "Notifications & limits");
-      await page.getByRole("heading", { name: "Spend limits" }).waitFor();
-      await page.getByText("No spend limits yet.").waitFor();
-      await page.getByLabel("Limit", { exact: true }).selectOption({ label: `Site ${host}` });
-      await page.getByLabel("Credits").fill("5");
-      await page.getByLabel("Per").selectOption({ label: "Day (UTC)" });
-      await page.getByRole("button", { name: "Add limit" }).click();
-      await waitForText(page.getByRole("status").filter({ hasText: "Spend limit added." }), "Spend limit added.");
-      const item = page.locator(".spend-limit", { hasText: `Site ${host}` });
+      const section = page.getByRole("region", { name: "Spend limits" });
+      await section.getByText("No spend limits yet.").waitFor();
+      await section.getByLabel("Limit applies to").selectOption({ label: `Site ${host}` });
+      await section.getByLabel("Most credits to spend").fill("5");
+      await section.getByLabel("Per period").selectOption({ label: "Day (UTC)" });
+      await section.getByRole("button", { name: "Add limit" }).click();
+      await waitForText(section.locator(".hint[role=status]"), "Spend limit added.");
+      const item = section.locator(".spend-limit", { hasText: `Site ${host}` });
       const usage = item.locator(".spend-limit__usage");
       await waitForText(usage, "Used 0 of 5 today", { contains: true });
 
@@ -53,8 +53,8 @@ describe("the dashboard's spend limits", () => {
       // By keyboard: focus the remove button and press Enter (the confirmation is accepted).
       await item.getByRole("button", { name: `Remove the limit on site ${host}` }).focus();
       await page.keyboard.press("Enter");
-      await waitForText(page.locator(".hint[role=status]"), `The limit on site ${host} was removed.`);
-      await page.getByText("No spend limits yet.").waitFor();
+      await waitForText(section.locator(".hint[role=status]"), `The limit on site ${host} was removed.`);
+      await section.getByText("No spend limits yet.").waitFor();
       expect(errors).toEqual([]);
 
       // A site's key sees no limits and no way to change them.

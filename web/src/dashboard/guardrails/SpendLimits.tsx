@@ -158,7 +158,7 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
           }}
         >
           <div class="field field--grow">
-            <label for="limit-target">Limit</label>
+            <label for="limit-target">Limit applies to</label>
             <select id="limit-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
               <option value="">The whole account</option>
               {data.data.sites.map((s) => (
@@ -174,7 +174,7 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
             </select>
           </div>
           <div class="field">
-            <label for="limit-credits">Credits</label>
+            <label for="limit-credits">Most credits to spend</label>
             <input
               id="limit-credits"
               type="number"
@@ -187,7 +187,7 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
             />
           </div>
           <div class="field">
-            <label for="limit-period">Per</label>
+            <label for="limit-period">Per period</label>
             <select id="limit-period" value={period} onChange={(e) => setPeriod(e.currentTarget.value as Period)}>
               <option value="day">Day (UTC)</option>
               <option value="week">Week (from Monday, UTC)</option>
