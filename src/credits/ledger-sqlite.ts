@@ -6,8 +6,8 @@ import { newId } from "../lib/ids.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult, Spender } from "./ledger.js";
 import { BatchedLedger, fencedResult, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
-import { currentUsage, LIMITS_OF_SPENDER, type SpendLimitRow, spenderParams, toLimitHit } from "./spend-limit-rows.js";
-import { currentPeriodStarts } from "./spend-periods.js";
+import { toLimitHit } from "./spend-limit-rows.js";
+import { SqliteLimitCounters } from "./spend-limits-sqlite.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
   reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
@@ -38,6 +38,7 @@ export class SqliteLedger extends BatchedLedger {
     super(sqlite, { maxBatch: 512, maxConcurrent: 1, ...options });
     this.db = sqlite.db;
     this.walSync = sqlite.walSync;
+    this.limits = new SqliteLimitCounters(this.db);
     const p = (text: string) => this.db.prepare(text);
     this.s = {
       balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
@@ -52,15 +53,15 @@ export class SqliteLedger extends BatchedLedger {
       hold: p("SELECT * FROM holds WHERE id = ? AND account_id = ?"),
       insertHold: p(`INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, site_id, key_id,
         limit_ids, expires_at, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING *`),
-      limitsOf: p(LIMITS_OF_SPENDER),
-      limit: p("SELECT * FROM spend_limits WHERE id = ? AND account_id = ?"),
-      setLimit: p("UPDATE spend_limits SET period_start = ?, spent_mc = ?, held_mc = ? WHERE id = ?"),
       settleHold: p("UPDATE holds SET status = ?, captured_mc = ?, settled_at = ? WHERE id = ? RETURNING *"),
       insertEntry: p(INSERT_ENTRY),
     };
   }
 
   private readonly walSync: WalSync;
+
+  /** Spend limits as the current batch sees them (read once, written back at its end). */
+  private readonly limits: SqliteLimitCounters;
 
   /** Writes of the current batch that run once, at its end (the first of each batchKey). */
   private readonly onceWrites = new Map<string, TransactionalWrite>();
@@ -77,15 +78,14 @@ export class SqliteLedger extends BatchedLedger {
         const results = ops.map((op) => this.applyWithWrites(op, now));
         for (const [accountId, b] of this.balances)
           if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
-        this.writeBackLimits();
+        this.limits.writeBack();
         // Writes run once per batch, after every movement and the balances they left (see batchKey).
         for (const w of this.onceWrites.values()) this.sqlite.runSync(w.sql, w.params);
         return results;
       } finally {
         this.balances.clear();
         this.onceWrites.clear();
-        this.limitRows.clear();
-        this.limitsBySpender.clear();
+        this.limits.clear();
       }
     });
     const commit = () => ({ result: transaction.immediate(), n: this.walSync.noteCommit() });
@@ -153,77 +153,6 @@ export class SqliteLedger extends BatchedLedger {
     return entry;
   }
 
-  /**
-   * Limits read in the current batch (by id) and the limits binding each spender (by account/site/key), written back
-   * once per limit when the batch ends: nothing else changes them inside the batch's write transaction.
-   */
-  private limitRows = new Map<string, SpendLimitRow & { dirty?: boolean }>();
-  private limitsBySpender = new Map<string, string[]>();
-
-  /** The limits binding a spend of `amountMc` (to count it against), or the first one it would exceed. */
-  private bindingLimits(
-    accountId: string,
-    spender: Spender | undefined,
-    amountMc: number,
-    now: number,
-  ): { rows: SpendLimitRow[]; refused?: SpendLimitRow } {
-    const key = `${accountId}/${spender?.siteId ?? ""}/${spender?.keyId ?? ""}`;
-    let ids = this.limitsBySpender.get(key);
-    if (!ids) {
-      const found = this.s.limitsOf.all(...spenderParams(accountId, spender)) as SpendLimitRow[];
-      for (const row of found) if (!this.limitRows.has(row.id)) this.limitRows.set(row.id, row);
-      ids = found.map((r) => r.id);
-      this.limitsBySpender.set(key, ids);
-    }
-    const rows = ids.map((id) => this.limitRows.get(id)!);
-    const starts = this.periodStarts(now);
-    const refused = rows.find(
-      (row) => currentUsage(row, starts).spentMc + Number(row.held_mc) + amountMc > Number(row.limit_mc),
-    );
-    return { rows, refused };
-  }
-
-  /** Counts a movement against limits (the period rolls first if it ended); written back when the batch ends. */
-  private countAgainst(rows: SpendLimitRow[], now: number, delta: { heldMc: number; spentMc: number }): void {
-    const starts = this.periodStarts(now);
-    for (const row of rows) {
-      // Rows here are this batch's own copies (limitRows): changed in place, written back at the end.
-      const { start, spentMc } = currentUsage(row, starts);
-      const cached = row as SpendLimitRow & { dirty?: boolean };
-      cached.period_start = start;
-      cached.spent_mc = spentMc + delta.spentMc;
-      cached.held_mc = Number(row.held_mc) + delta.heldMc;
-      cached.dirty = true;
-    }
-  }
-
-  private starts?: { now: number; starts: ReturnType<typeof currentPeriodStarts> };
-
-  private periodStarts(now: number) {
-    if (this.starts?.now !== now) this.starts = { now, starts: currentPeriodStarts(now) };
-    return this.starts.starts;
-  }
-
-  /** The limits a hold was counted against when it was made (those since deleted are gone). */
-  private limitsOfHold(row: HoldRow): SpendLimitRow[] {
-    if (!row.limit_ids) return [];
-    const rows: SpendLimitRow[] = [];
-    for (const id of JSON.parse(row.limit_ids) as string[]) {
-      let limit = this.limitRows.get(id);
-      if (!limit) {
-        limit = this.s.limit.get(id, row.account_id) as SpendLimitRow | undefined;
-        if (limit) this.limitRows.set(id, limit);
-      }
-      if (limit) rows.push(limit);
-    }
-    return rows;
-  }
-
-  private writeBackLimits(): void {
-    for (const row of this.limitRows.values())
-      if (row.dirty) this.s.setLimit.run(row.period_start, row.spent_mc, row.held_mc, row.id);
-  }
-
   private setBalance(accountId: string, balance: BalanceRow): void {
     this.balances.set(accountId, { ...balance, dirty: true });
   }
@@ -280,7 +209,7 @@ export class SqliteLedger extends BatchedLedger {
         // Only spending counts against limits: never an adjustment or a refund's claw-back.
         const limited =
           op.kind === "debit" && op.type === "usage"
-            ? this.bindingLimits(acct, op.spender, op.amountMc, now)
+            ? this.limits.binding(acct, op.spender, op.amountMc, now)
             : undefined;
         if (limited?.refused)
           return {
@@ -306,7 +235,7 @@ export class SqliteLedger extends BatchedLedger {
           spender: op.kind === "debit" ? op.spender : undefined,
           now,
         });
-        if (limited) this.countAgainst(limited.rows, now, { heldMc: 0, spentMc: -take });
+        if (limited) this.limits.countAgainst(limited.rows, now, { heldMc: 0, spentMc: -take });
         if (op.kind === "credit" && op.bonusMc) {
           const withBonus = { available_mc: next.available_mc + op.bonusMc, reserved_mc: next.reserved_mc };
           this.setBalance(acct, withBonus);
@@ -335,7 +264,7 @@ export class SqliteLedger extends BatchedLedger {
           }
         }
         // A limit refuses before the balance does: buying credits would not help.
-        const limited = this.bindingLimits(acct, op.spender, op.amountMc, now);
+        const limited = this.limits.binding(acct, op.spender, op.amountMc, now);
         if (limited.refused)
           return { status: "limit_reached", availableMc: bal.available_mc, limit: toLimitHit(limited.refused, now) };
         if (bal.available_mc < op.amountMc) return { status: "insufficient", availableMc: bal.available_mc };
@@ -356,7 +285,7 @@ export class SqliteLedger extends BatchedLedger {
             now,
           ) as HoldRow,
         );
-        this.countAgainst(limited.rows, now, { heldMc: op.amountMc, spentMc: 0 });
+        this.limits.countAgainst(limited.rows, now, { heldMc: op.amountMc, spentMc: 0 });
         const entry = this.entry({
           accountId: acct,
           type: "hold",
@@ -401,7 +330,7 @@ export class SqliteLedger extends BatchedLedger {
           ) as HoldRow,
         );
         // The hold stops counting; what was captured counts as spent (in the period of the capture).
-        this.countAgainst(this.limitsOfHold(row), now, { heldMc: -hold.amountMc, spentMc: amount });
+        this.limits.countAgainst(this.limits.ofHold(row), now, { heldMc: -hold.amountMc, spentMc: amount });
         const cause: Cause = op.kind === "capture" ? op.cause : { reason: op.reason };
         const entry = this.entry({
           accountId: acct,
