@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLedger } from "../../src/credits/create-ledger.js";
 import type { Ledger, Spender } from "../../src/credits/ledger.js";
+import { watchLedger } from "../../src/credits/ledger-watchers.js";
 import { creditsMigrations } from "../../src/credits/schema.js";
 import { SpendLimitStore } from "../../src/credits/spend-limits.js";
 import { type Database, openDatabase } from "../../src/db/open.js";
@@ -210,6 +211,26 @@ export function runSpendLimitContract(engine: Engine) {
       expect((await limits.get(a, limit.id))!.usedMc).toBe(100 * C);
       const usage = await ledger.usageBySpender(a, { from: 0, to: now + 1 });
       expect(usage).toEqual([{ siteId: "site_a", keyId: null, count: 100, mc: 100 * C }]);
+    });
+
+    it("a limit's refusal is not the balance's: watchers hear only of spending the balance could not cover", async () => {
+      const a = await funded(5);
+      await limits.create({ accountId: a, siteId: "site_a", limitMc: 1 * C, period: "day" });
+      const refusals: string[] = [];
+      const watched = watchLedger(ledger, [{ writesFor: () => [], refused: (accountId) => refusals.push(accountId) }]);
+      const byLimit = await watched.reserve({
+        accountId: a,
+        amountMc: 2 * C,
+        cause: {},
+        ttlMs: 60_000,
+        owner: "test",
+        spender: site("site_a"),
+      });
+      expect(byLimit.ok === false && byLimit.limit !== undefined).toBe(true);
+      expect(refusals).toEqual([]);
+      const byBalance = await watched.reserve({ accountId: a, amountMc: 6 * C, cause: {}, ttlMs: 60_000, owner: "t" });
+      expect(byBalance).toEqual({ ok: false, neededMc: 6 * C, availableMc: 5 * C });
+      expect(refusals).toEqual([a]);
     });
 
     it("a deleted limit binds no more, and holds counted against it settle normally", async () => {
