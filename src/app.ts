@@ -338,8 +338,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     accountExists: (id) => accounts.accountExists(id),
     spendLimits: new SpendLimitStore(db.sql, overrides.clock),
     hasSite: (accountId, siteId) => licenses.hasSite(accountId, siteId),
-    hasKey: async (accountId, keyId) =>
-      (await licenses.listApiKeys(accountId, null)).some((k) => k.id === keyId && k.revokedAt === null),
+    hasKey: (accountId, keyId) => licenses.hasActiveApiKey(accountId, keyId),
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
