@@ -116,7 +116,8 @@ for (const engine of ENGINES) {
       expect(rotated.body.key).not.toBe(lic.key);
 
       expect(await status(lic.key)).toBe(401);
-      expect((await withCookie(ownerSession, "/v1/session")).status).toBe(401);
+      expect((await withCookie(ownerSession, "/v1/balance")).status).toBe(401);
+      expect((await withCookie(ownerSession, "/v1/session")).body).toEqual({ signedIn: false });
       const reuse = await app.api("POST", "/v1/activations", {
         body: { licenseKey: lic.key, siteUrl: "https://c.example" },
       });
