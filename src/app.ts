@@ -12,6 +12,7 @@ import { type LedgerWatcher, watchLedger } from "./credits/ledger-watchers.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
+import { SpendLimitStore, spendLimitReachedEvent } from "./credits/spend-limits.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
@@ -19,7 +20,7 @@ import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
 import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
 import { Outbox } from "./events/outbox.js";
-import { registerAuth } from "./http/auth.js";
+import { currentPrincipal, registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { FailureLimiter } from "./http/rate-limit/failures.js";
@@ -89,6 +90,8 @@ import { createWebSessions, webRoutes } from "./web/routes.js";
 export interface AppOverrides {
   crawlDeps?: CrawlDeps;
   embedder?: Embedder;
+  /** The ledger's and spend limits' time (a test moves it past a limit's period end). */
+  clock?: () => number;
 }
 
 export interface AppContext {
@@ -159,7 +162,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // Features that act on balance movements (alerts, auto top-up) add themselves here before the first request.
   const ledgerWatchers: LedgerWatcher[] = [];
-  const ledger = watchLedger(createLedger(db), ledgerWatchers);
+  const ledger = watchLedger(
+    createLedger(db, {
+      clock: overrides.clock,
+      // Called only once requests flow, when the outbox below exists.
+      limitReached: (hit) => outbox.write(spendLimitReachedEvent(hit)),
+    }),
+    ledgerWatchers,
+  );
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,
@@ -170,6 +180,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     owner: requestHoldOwner(instance.id),
     onCharged: (operation, mc) => metrics.creditsSpent.inc({ operation }, mc),
     onReleaseError: (err) => app.log.warn({ err }, "a hold's release is waiting for the database"),
+    spender: () => {
+      const principal = currentPrincipal();
+      return principal && { siteId: principal.siteId, keyId: principal.keyId };
+    },
   });
   const licenses = new LicenseStore(db.sql);
   const accounts = new AccountStore(db.sql);
@@ -362,6 +376,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => accounts.accountExists(id),
+    spendLimits: new SpendLimitStore(db.sql, overrides.clock),
+    hasSite: (accountId, siteId) => licenses.hasSite(accountId, siteId),
+    hasKey: (accountId, keyId) => licenses.hasActiveApiKey(accountId, keyId),
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });

@@ -51,12 +51,13 @@ export function watchLedger(inner: Ledger, watchers: LedgerWatcher[]): Ledger {
           input.writes,
         ),
       });
-      if (!result.ok) refused(input.accountId);
+      // A spend limit's refusal is not the balance's: the balance may be ample.
+      if (!result.ok && !result.limit) refused(input.accountId);
       return result;
     },
     async reserve(input) {
       const result = await inner.reserve(input);
-      if (!result.ok) refused(input.accountId);
+      if (!result.ok && !result.limit) refused(input.accountId);
       return result;
     },
     capture: (input): Promise<LedgerEntry> =>
@@ -71,6 +72,7 @@ export function watchLedger(inner: Ledger, watchers: LedgerWatcher[]): Ledger {
     balance: (accountId) => inner.balance(accountId),
     entries: (accountId, input) => inner.entries(accountId, input),
     usage: (accountId, input) => inner.usage(accountId, input),
+    usageBySpender: (accountId, input) => inner.usageBySpender(accountId, input),
     sumOfEntries: (accountId) => inner.sumOfEntries(accountId),
     close: () => inner.close(),
   };

@@ -318,4 +318,13 @@ export class LicenseStore {
   hasSite(accountId: string, siteId: string): Promise<boolean> {
     return hasSite(this.sql, accountId, siteId);
   }
+
+  /** Whether the key is one of the account's and not revoked (a spend limit may name it). */
+  async hasActiveApiKey(accountId: string, keyId: string): Promise<boolean> {
+    const row = await this.sql.get("SELECT id FROM api_keys WHERE id = ? AND account_id = ? AND revoked_at IS NULL", [
+      keyId,
+      accountId,
+    ]);
+    return row !== undefined;
+  }
 }
