@@ -46,6 +46,8 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { ActivationCodeStore } from "./licenses/activation-codes.js";
+import { activationRoutes } from "./licenses/activation-routes.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
@@ -270,6 +272,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     accountExists: (id) => accounts.accountExists(id),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  activationRoutes(app, { licenses, codes: new ActivationCodeStore(db.sql, licenses) });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
