@@ -4,6 +4,7 @@ import { Link, Loading, Notice } from "../components/ui";
 import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
 import { formatBalance, formatCredits } from "../lib/format";
 import { navigate, useLocation } from "../lib/router";
+import { ActivationCodes } from "./ActivationCodes";
 import { ApiKeys } from "./ApiKeys";
 import { Buy } from "./Buy";
 import { DeleteData } from "./DeleteData";
@@ -170,7 +171,12 @@ function Page({ path, session }: { path: string; session: CustomerSession }) {
     case "/dashboard/images":
       return <ImageStudio />;
     case "/dashboard/keys":
-      return <ApiKeys session={session} />;
+      return (
+        <>
+          <ApiKeys session={session} />
+          {session.siteId ? null : <ActivationCodes />}
+        </>
+      );
     case "/dashboard/data":
       return <DeleteData />;
     default:
