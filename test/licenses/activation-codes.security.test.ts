@@ -24,10 +24,8 @@ for (const engine of ENGINES) {
       const lic = (await app.admin("POST", "/v1/admin/licenses", { email, plan })).body;
       return { key: lic.key as string, accountId: lic.accountId as string, licenseId: lic.id as string };
     };
-    const createCode = (token: string, body: object = {}) =>
-      app.api("POST", "/v1/activation-codes", { token, body });
-    const activate = (code: string, siteUrl: string) =>
-      app.api("POST", "/v1/activations", { body: { code, siteUrl } });
+    const createCode = (token: string, body: object = {}) => app.api("POST", "/v1/activation-codes", { token, body });
+    const activate = (code: string, siteUrl: string) => app.api("POST", "/v1/activations", { body: { code, siteUrl } });
     const sitesOf = async (accountId: string) =>
       (await app.admin("GET", `/v1/admin/accounts/${accountId}`)).body.sites.map((s: { url: string }) => s.url);
     const keysOf = async (token: string) => (await app.api("GET", "/v1/api-keys", { token })).body.data.length;

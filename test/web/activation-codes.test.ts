@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newCustomer } from "../support/app.js";
-import { browserApp } from "./support/browser-app.js";
 import { overflowsHorizontally, PHONE, waitForText } from "./support/browser.js";
+import { browserApp } from "./support/browser-app.js";
 import { nav, signedIn } from "./support/dashboard.js";
 
 describe("the dashboard's activation codes", () => {
