@@ -399,6 +399,18 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     expect(await found.first().getAttribute("href")).toBe(post.body.link);
     expect(await found.first().textContent()).toBe("Quokka husbandry");
     await shot("search");
+    // With the block's script the form answers in place, through the plugin's public route: no page load.
+    await page.goto(searchPage.body.link);
+    await page.evaluate(() => {
+      (window as unknown as { samePage: boolean }).samePage = true;
+    });
+    await page.fill('.api-credits-search input[name="acs_q"]', "zorbalite");
+    await page.press('.api-credits-search input[name="acs_q"]', "Enter");
+    const inPlace = page.locator(".api-credits-search-output .api-credits-search-results li a").first();
+    await waitForText(inPlace, "Quokka husbandry");
+    expect(await inPlace.getAttribute("href")).toBe(post.body.link);
+    expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+    expect(new URL(page.url()).searchParams.get("acs_q")).toBe("zorbalite");
     // Semantic search always answers its nearest passages: what matters is which posts can ever be among them.
     const hrefs = async (q: string) => (await search(q)).evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(await hrefs("privatequokkaword")).not.toContain(secret.body.link);
