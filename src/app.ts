@@ -4,6 +4,7 @@ import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
+import { type LedgerWatcher, watchLedger } from "./credits/ledger-watchers.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
@@ -12,6 +13,8 @@ import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
 import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
+import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
+import { Outbox } from "./events/outbox.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
@@ -89,6 +92,9 @@ export interface AppContext {
   jobs: JobQueue;
   blobs: BlobStore;
   images: ImageService;
+  /** Account events (webhooks, email): write them with the change they report. */
+  outbox: Outbox;
+  events: EventDispatcher;
 }
 
 export interface RunningApp {
@@ -132,7 +138,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     validateResponses: config.env !== "production",
   });
 
-  const ledger = createLedger(db);
+  // Features that act on balance movements (alerts, auto top-up) add themselves here before the first request.
+  const ledgerWatchers: LedgerWatcher[] = [];
+  const ledger = watchLedger(createLedger(db), ledgerWatchers);
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,
@@ -229,6 +237,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
   });
 
+  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
+  const eventChannels: EventChannel[] = [];
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
+  events = new EventDispatcher(db.sql, eventChannels, app.log);
+
   const ctx: AppContext = {
     config,
     db,
@@ -245,6 +259,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     jobs,
     blobs,
     images,
+    outbox,
+    events,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -328,6 +344,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
   });
 
+  events.start();
+
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
   }, 3600_000);
@@ -345,6 +363,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      await events.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();

@@ -1,6 +1,7 @@
 import { creditsMigrations } from "./credits/schema.js";
 import { runtimeMigrations } from "./db/instances.js";
 import type { DomainMigrations } from "./db/sql.js";
+import { eventsMigrations } from "./events/outbox.js";
 import { idempotencyMigrations } from "./http/idempotency.js";
 import { imagesMigrations } from "./images/schema.js";
 import { jobsMigrations } from "./jobs/queue.js";
@@ -26,4 +27,5 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   knowledgeIndexMigrations,
   imagesMigrations,
   openaiMigrations,
+  eventsMigrations,
 ];

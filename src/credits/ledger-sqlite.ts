@@ -152,7 +152,14 @@ export class SqliteLedger extends BatchedLedger {
     const fenced = op.writes.some((w) => w.fence && this.sqlite.runSync(w.sql, w.params) === 0);
     if (fenced) return fencedResult(op, (release) => this.applyOne(release, now));
     const result = this.applyOne(op, now);
-    if (result.status === "ok") for (const w of op.writes) if (!w.fence) this.sqlite.runSync(w.sql, w.params);
+    if (result.status !== "ok") return result;
+    // The writes may read the balance this movement left (a threshold crossed): write it back before them.
+    const bal = this.balances.get(op.accountId);
+    if (bal?.dirty) {
+      this.s.setBalance.run(bal.available_mc, bal.reserved_mc, now, op.accountId);
+      bal.dirty = false;
+    }
+    for (const w of op.writes) if (!w.fence) this.sqlite.runSync(w.sql, w.params);
     return result;
   }
 

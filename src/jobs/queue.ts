@@ -1,5 +1,5 @@
 import type { Database } from "../db/open.js";
-import type { DomainMigrations } from "../db/sql.js";
+import type { DomainMigrations, Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 
 const sql = `
@@ -64,16 +64,20 @@ const toJob = (r: JobRow): Job => ({
 export class JobQueue {
   constructor(private readonly db: Database) {}
 
-  async enqueue(input: {
-    kind: string;
-    accountId: string;
-    subjectId?: string;
-    payload?: object;
-    id?: string;
-  }): Promise<string> {
+  /** Queues a job; pass `sql` (a transaction) to queue it only if that transaction commits. */
+  async enqueue(
+    input: {
+      kind: string;
+      accountId: string;
+      subjectId?: string;
+      payload?: object;
+      id?: string;
+    },
+    sql: Sql = this.db.sql,
+  ): Promise<string> {
     const id = input.id ?? newId("job");
     const now = Date.now();
-    await this.db.sql.run(
+    await sql.run(
       `INSERT INTO jobs (id, kind, account_id, subject_id, status, payload, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`,
       [id, input.kind, input.accountId, input.subjectId ?? null, JSON.stringify(input.payload ?? {}), now, now],

@@ -8,6 +8,7 @@ import { ActivationCodes } from "./ActivationCodes";
 import { ApiKeys } from "./ApiKeys";
 import { Buy } from "./Buy";
 import { DeleteData } from "./DeleteData";
+import { GuardrailsPage } from "./guardrails/Page";
 import { ImageStudio } from "./images/ImageStudio";
 import { KnowledgeBase } from "./KnowledgeBase";
 import { KnowledgeBases } from "./KnowledgeBases";
@@ -22,6 +23,7 @@ const NAV = [
   { href: "/dashboard/knowledge", label: "Knowledge bases" },
   { href: "/dashboard/images", label: "Image studio" },
   { href: "/dashboard/keys", label: "API keys" },
+  { href: "/dashboard/limits", label: "Notifications & limits" },
   { href: "/dashboard/data", label: "Delete data" },
 ];
 
@@ -177,6 +179,8 @@ function Page({ path, session }: { path: string; session: CustomerSession }) {
           {session.siteId ? null : <ActivationCodes />}
         </>
       );
+    case "/dashboard/limits":
+      return <GuardrailsPage session={session} />;
     case "/dashboard/data":
       return <DeleteData />;
     default:

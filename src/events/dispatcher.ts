@@ -1,0 +1,92 @@
+import type { Sql } from "../db/sql.js";
+import { type EventRow, toEvent } from "./outbox.js";
+import type { OutboxEvent } from "./types.js";
+
+/**
+ * Something that acts on every committed event once: the webhook fan-out, the emails. `accept` runs inside the
+ * transaction that marks the event dispatched, so it must only write rows (queue its own work) and never call out:
+ * either the event is dispatched to every channel or to none, and a crash in between dispatches it again.
+ */
+export interface EventChannel {
+  readonly name: string;
+  accept(tx: Sql, event: OutboxEvent): Promise<void>;
+}
+
+/**
+ * Moves committed events from the outbox to the channels, oldest first. Several processes may run one: on
+ * PostgreSQL each claims its rows with SKIP LOCKED; SQLite has one writer. Woken by `nudge` after a commit, and by a
+ * poll for events written by other processes.
+ */
+export class EventDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly channels: EventChannel[],
+    private readonly log: { warn(obj: object, msg: string): void },
+    private readonly pollMs = 1000,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.nudge(), this.pollMs);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Dispatches soon (coalesced: a burst of commits is one pass). */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((err) => this.log.warn({ err }, "events wait to be dispatched (will retry)"))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /** Dispatches until the outbox is empty; returns how many events it dispatched. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.dispatchBatch(100);
+      total += n;
+      if (n < 100 || this.stopped) return total;
+    }
+  }
+
+  private async dispatchBatch(limit: number): Promise<number> {
+    const lock = this.sql.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.all<EventRow>(
+        `SELECT id, account_id, type, data, created_at FROM events WHERE dispatched_at IS NULL
+         ORDER BY created_at, id LIMIT ?${lock}`,
+        [limit],
+      );
+      const now = Date.now();
+      for (const row of rows) {
+        const event = toEvent(row);
+        for (const channel of this.channels) await channel.accept(tx, event);
+        await tx.run("UPDATE events SET dispatched_at = ? WHERE id = ?", [now, row.id]);
+      }
+      return rows.length;
+    });
+  }
+}

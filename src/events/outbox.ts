@@ -1,0 +1,86 @@
+import type { DomainMigrations, Param, Sql, TransactionalWrite } from "../db/sql.js";
+import { newId } from "../lib/ids.js";
+import type { EventType, OutboxEvent } from "./types.js";
+
+const sql = `
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  dispatched_at BIGINT
+);
+CREATE INDEX events_undispatched ON events (created_at) WHERE dispatched_at IS NULL;
+CREATE INDEX events_account ON events (account_id, created_at);
+`;
+
+export const eventsMigrations: DomainMigrations = {
+  domain: "events",
+  migrations: [{ version: 1, name: "transactional outbox of account events", sqlite: sql, postgres: sql }],
+};
+
+export interface NewEvent {
+  accountId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+const INSERT = "INSERT INTO events (id, account_id, type, data, created_at) VALUES (?, ?, ?, ?, ?)";
+
+/**
+ * The transactional outbox: an event is a row written in the same transaction as the change it reports (a debit
+ * crossing a threshold, a fulfilled purchase, a document turning ready), so a crash can neither lose it nor invent
+ * one for a change that rolled back. The dispatcher hands committed rows to the channels (webhooks, email).
+ */
+export class Outbox {
+  constructor(private readonly onWritten: () => void = () => {}) {}
+
+  /** The event as a statement that commits with a ledger movement (see `LedgerWrite`). */
+  write(event: NewEvent): TransactionalWrite {
+    return { sql: INSERT, params: this.params(event), onCommit: this.onWritten };
+  }
+
+  /**
+   * The event, written only if `condition` (a SQL boolean expression over the tables of the transaction, with its
+   * own `?` parameters) holds when the statement runs: how a threshold fires once per crossing.
+   */
+  writeIf(event: NewEvent, condition: string, conditionParams: Param[]): TransactionalWrite {
+    const cols = "id, account_id, type, data, created_at";
+    return {
+      sql: `INSERT INTO events (${cols}) SELECT ?, ?, ?, ?, ? WHERE ${condition}`,
+      params: [...this.params(event), ...conditionParams],
+      onCommit: this.onWritten,
+    };
+  }
+
+  /** Writes the event in `tx`, the transaction of the change it reports. */
+  async insert(tx: Sql, event: NewEvent): Promise<string> {
+    const params = this.params(event);
+    await tx.run(INSERT, params);
+    this.onWritten();
+    return params[0] as string;
+  }
+
+  private params(event: NewEvent): Param[] {
+    return [newId("msg"), event.accountId, event.type, JSON.stringify(event.data), Date.now()];
+  }
+}
+
+export interface EventRow {
+  id: string;
+  account_id: string;
+  type: string;
+  data: string;
+  created_at: number;
+}
+
+export function toEvent(row: EventRow): OutboxEvent {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type as EventType,
+    data: JSON.parse(row.data),
+    createdAt: Number(row.created_at),
+  };
+}
