@@ -448,6 +448,8 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
       "Buy 13,000 credits for $100.00 (3,000 bonus included)",
     ]);
     await waitForText(page.locator(".api-credits-balance .api-credits-credits"), "0");
+    await waitForText(page.locator(".api-credits-plan"), "Personal (1 of 1 site used)");
+    await page.locator(".api-credits-sync-status").waitFor();
     await shot("settings");
     await page.locator(".api-credits-packs button").first().click();
     const sent = await checkout;
