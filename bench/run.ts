@@ -27,7 +27,15 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
+  "rate-limit": {
+    file: "bench/rate-limit.ts",
+    about: "request rate limit: one check in-process vs Redis; GET /v1/balance with limits off, in memory, in Redis",
+  },
   "text-rule": { file: "bench/text-rule.ts", about: "the HTTP text rule's cost on JSON bodies (parse from bytes)" },
+  openai: {
+    file: "bench/openai-overhead.ts",
+    about: "the OpenAI-compatible layer's overhead: vector store search vs native query, /embeddings vs the embedder",
+  },
   load: {
     file: "bench/query-load.ts",
     about: "50 clients of hybrid searches for 60 s, local embedder: latency, shedding, charged vs answered",

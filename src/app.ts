@@ -18,7 +18,9 @@ import { Outbox } from "./events/outbox.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
-import { FailureLimiter } from "./http/rate-limit.js";
+import { FailureLimiter } from "./http/rate-limit/failures.js";
+import { createRateLimiter } from "./http/rate-limit/index.js";
+import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { reportToOperator } from "./images/provider-failures.js";
@@ -51,6 +53,8 @@ import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
 import { ActivationCodeStore } from "./licenses/activation-codes.js";
 import { activationRoutes } from "./licenses/activation-routes.js";
+import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
+import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
@@ -271,6 +275,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
+  // After authentication (it needs the key), before any handler: a refused request changes and charges nothing.
+  const rateLimits = new RateLimitSettings(db.sql, config.rateLimit);
+  await rateLimits.load();
+  rateLimits.start();
+  const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
+  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
@@ -289,6 +299,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   licenseRoutes(app, { licenses, accounts, ledger });
   activationRoutes(app, { licenses, codes: new ActivationCodeStore(db.sql, licenses) });
+  rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
@@ -367,7 +378,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       pricing.stop();
       metering.stop();
       idempotency.stop();
+      rateLimits.stop();
       await app.close();
+      await rateLimiter.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();

@@ -111,6 +111,11 @@ const ownerParams = visibleParams;
 export class KnowledgeStore {
   constructor(private readonly sql: Sql) {}
 
+  /** Runs `fn` in one transaction, with this store on it (and the transaction, for other stores' statements). */
+  transaction<T>(fn: (store: KnowledgeStore, tx: Sql) => Promise<T>): Promise<T> {
+    return this.sql.transaction((tx) => fn(new KnowledgeStore(tx), tx));
+  }
+
   /** `siteId` is the knowledge base's scope: a site of the account, or null for every site of it. */
   async createKnowledgeBase(
     owner: Owner,

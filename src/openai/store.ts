@@ -40,11 +40,21 @@ CREATE TABLE openai_file_batches (
 CREATE INDEX openai_file_batches_store ON openai_file_batches (account_id, knowledge_base_id);
 `;
 
+const storeMetadata = `
+CREATE TABLE openai_store_metadata (
+  knowledge_base_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  site_id TEXT,
+  metadata TEXT NOT NULL
+);
+`;
+
 export const openaiMigrations: DomainMigrations = {
   domain: "openai",
   migrations: [
     { version: 1, name: "files, vector store files, signing key", sqlite: tables, postgres: tables },
     { version: 2, name: "vector store file batches", sqlite: batches, postgres: batches },
+    { version: 3, name: "vector store metadata", sqlite: storeMetadata, postgres: storeMetadata },
   ],
 };
 
@@ -133,10 +143,12 @@ export class OpenAiStore {
          (SELECT id FROM openai_files WHERE account_id = ? AND site_id = ?))`,
       [accountId, site, accountId, site],
     );
-    await this.sql.run(
-      "DELETE FROM openai_file_batches WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)",
-      [accountId, site, site],
-    );
+    for (const table of ["openai_file_batches", "openai_store_metadata"])
+      await this.sql.run(`DELETE FROM ${table} WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)`, [
+        accountId,
+        site,
+        site,
+      ]);
     await this.sql.run("DELETE FROM openai_files WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)", [
       accountId,
       site,
@@ -178,7 +190,28 @@ export class OpenAiStore {
     );
   }
 
+  /** A vector store's own `metadata` (OpenAI's key-value pairs; a knowledge base has no such field). */
+  async storeMetadata(accountId: string, kbId: string): Promise<Record<string, string>> {
+    const r = await this.sql.get<{ metadata: string }>(
+      "SELECT metadata FROM openai_store_metadata WHERE account_id = ? AND knowledge_base_id = ?",
+      [accountId, kbId],
+    );
+    return r ? JSON.parse(r.metadata) : {};
+  }
+
+  async setStoreMetadata(owner: Owner, kbId: string, metadata: Record<string, string>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO openai_store_metadata (knowledge_base_id, account_id, site_id, metadata) VALUES (?, ?, ?, ?)
+       ON CONFLICT (knowledge_base_id) DO UPDATE SET metadata = excluded.metadata`,
+      [kbId, owner.accountId, owner.siteId, JSON.stringify(metadata)],
+    );
+  }
+
   async unmapStore(accountId: string, kbId: string): Promise<number> {
+    await this.sql.run("DELETE FROM openai_store_metadata WHERE account_id = ? AND knowledge_base_id = ?", [
+      accountId,
+      kbId,
+    ]);
     await this.sql.run("DELETE FROM openai_file_batches WHERE account_id = ? AND knowledge_base_id = ?", [
       accountId,
       kbId,

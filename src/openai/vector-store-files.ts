@@ -90,7 +90,7 @@ export function vectorStoreFiles(deps: OpenAiDeps) {
       file_counts: counts,
       status: counts.in_progress > 0 ? ("in_progress" as const) : ("completed" as const),
       last_active_at: seconds(kb.updatedAt),
-      metadata: {},
+      metadata: await store.storeMetadata(owner.accountId, kb.id),
       expires_after: null,
       expires_at: null,
     };

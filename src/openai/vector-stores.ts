@@ -7,11 +7,22 @@ import { Filter, matches } from "./filters.js";
 import { CUSTOMER, idempotent, type OpenAiDeps, ownerOf } from "./routes.js";
 import { AddFile, ChunkingStrategy, statusOf, vectorStoreFiles } from "./vector-store-files.js";
 
+/** OpenAI's limits: 16 pairs, keys up to 64 characters, values up to 512. */
+const Metadata = z
+  .record(z.string().min(1).max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 16, "at most 16 metadata pairs");
+
+const ModifyStore = z.object({
+  name: z.string().trim().min(1).max(200).nullable().optional(),
+  metadata: Metadata.nullable().optional(),
+  expires_after: z.unknown().optional(),
+});
+
 const CreateStore = z.object({
   name: z.string().trim().max(200).optional(),
   description: z.string().max(2000).optional(),
   file_ids: z.array(z.string().max(100)).max(100).optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: Metadata.optional(),
   chunking_strategy: ChunkingStrategy.optional(),
   expires_after: z.unknown().optional(),
 });
@@ -58,6 +69,7 @@ export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
       description: body.description,
       chunking,
     });
+    if (body.metadata) await store.setStoreMetadata(owner, kb.id, body.metadata);
     let charged = 0;
     for (const fileId of body.file_ids ?? [])
       charged += (await addFile(request, kb, { file_id: fileId }, {})).chargedMc;
@@ -75,6 +87,19 @@ export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
     const owner = ownerOf(request);
     return presentStore(owner, await knowledge.requireKnowledgeBase(owner, request.params.id));
   });
+
+  scope.post(
+    "/vector_stores/:id",
+    { ...CUSTOMER, schema: { hide: true, params: StoreParams, body: ModifyStore } },
+    async (request) => {
+      const owner = ownerOf(request);
+      const body = request.body;
+      if (body.name) await knowledge.updateKnowledgeBase(owner, request.params.id, { name: body.name });
+      else await knowledge.requireWritableKnowledgeBase(owner, request.params.id);
+      if (body.metadata !== undefined) await store.setStoreMetadata(owner, request.params.id, body.metadata ?? {});
+      return presentStore(owner, await knowledge.requireKnowledgeBase(owner, request.params.id));
+    },
+  );
 
   scope.delete("/vector_stores/:id", { ...CUSTOMER, schema: { hide: true, params: StoreParams } }, async (request) => {
     const owner = ownerOf(request);

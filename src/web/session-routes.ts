@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import type { Principal } from "../http/auth.js";
 import { requireCsrf } from "../http/auth.js";
-import type { FailureLimiter } from "../http/rate-limit.js";
+import type { FailureLimiter } from "../http/rate-limit/failures.js";
 import { errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { constantTimeEquals } from "../lib/secrets.js";

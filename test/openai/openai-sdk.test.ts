@@ -152,7 +152,18 @@ describe.each(ENGINES)("the official openai SDK against /openai/v1 (%s)", (engin
   });
 
   it("file batches: uploadAndPoll indexes several files under one batch, charged as single files; a retry is free", async () => {
-    const vs = await client.vectorStores.create({ name: "batch" });
+    const vs = await client.vectorStores.create({ name: "batch", metadata: { team: "support" } });
+    expect(vs.metadata).toEqual({ team: "support" });
+    const renamed = await client.vectorStores.update(vs.id, { name: "help desk", metadata: { team: "help" } });
+    expect(renamed).toMatchObject({ name: "help desk", metadata: { team: "help" } });
+    expect((await client.vectorStores.retrieve(vs.id)).metadata).toEqual({ team: "help" });
+    expect(
+      (
+        await sdk(app, other.apiKey)
+          .vectorStores.update(vs.id, { name: "x" })
+          .catch((e) => e)
+      ).status,
+    ).toBe(404);
     const before = await balanceOf(c);
     const batch = await client.vectorStores.fileBatches.uploadAndPoll(vs.id, {
       files: [

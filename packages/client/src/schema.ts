@@ -2394,6 +2394,586 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/api-keys/{id}/rate-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request rate of one API key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A `key_…` id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this key's own rate; null: the default applies */
+                            override: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description the rate in force; null: not limited */
+                            effective: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set the request rate of one API key; null returns it to the default
+         * @description Requests over the rate are refused with 429 `RATE_LIMITED` and `Retry-After` before anything runs. The change applies at once on this process and within 5 s on the others.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A `key_…` id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description the rate, or null to return to the default */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description requests per second on average (0.5: one every 2 s) */
+                        rps: number;
+                        /** @description requests allowed at once after a quiet spell */
+                        burst: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this key's own rate; null: the default applies */
+                            override: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description the rate in force; null: not limited */
+                            effective: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Return one API key to the default request rate */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A `key_…` id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this key's own rate; null: the default applies */
+                            override: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description the rate in force; null: not limited */
+                            effective: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/licenses/{id}/rate-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request rate of one licence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A `lic_…` id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this key's own rate; null: the default applies */
+                            override: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description the rate in force; null: not limited */
+                            effective: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set the request rate of one licence; null returns it to the default
+         * @description Requests over the rate are refused with 429 `RATE_LIMITED` and `Retry-After` before anything runs. The change applies at once on this process and within 5 s on the others.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A `lic_…` id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description the rate, or null to return to the default */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description requests per second on average (0.5: one every 2 s) */
+                        rps: number;
+                        /** @description requests allowed at once after a quiet spell */
+                        burst: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this key's own rate; null: the default applies */
+                            override: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description the rate in force; null: not limited */
+                            effective: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Return one licence to the default request rate */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A `lic_…` id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this key's own rate; null: the default applies */
+                            override: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            /** @description the rate in force; null: not limited */
+                            effective: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge-bases": {
         parameters: {
             query?: never;
