@@ -24,6 +24,7 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/retrieval.ts",
     about: "nDCG@10 / recall on SciFact, Cranfield, CISI (slow the first time: embeddings)",
   },
+  alerts: { file: "bench/balance-alerts.ts", about: "charge path with a low-balance alert set against none" },
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },

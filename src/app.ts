@@ -1,5 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { createAlerts } from "./alerts/index.js";
+import type { AccountMail } from "./alerts/mail-jobs.js";
+import { balanceAlertRoutes } from "./alerts/routes.js";
 import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
@@ -41,6 +44,7 @@ import {
   DEFAULT_EXTRACT_LIMITS,
   extractDocument,
 } from "./knowledge/extract/index.js";
+import { knowledgeReferenceNames } from "./knowledge/reference-names.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
 import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
@@ -57,6 +61,7 @@ import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
 import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
+import { createMailer } from "./mail/index.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
@@ -99,6 +104,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
+  mail: AccountMail;
 }
 
 export interface RunningApp {
@@ -246,6 +253,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let events: EventDispatcher | undefined;
   const outbox = new Outbox(() => events?.nudge());
   events = new EventDispatcher(db.sql, eventChannels, app.log);
+  const alerts = createAlerts({
+    db,
+    jobs,
+    outbox,
+    mailer: createMailer(config.mail, app.log),
+    sender: { serviceName: config.mail.serviceName, publicUrl: config.publicUrl },
+    defaultThresholdMc: config.balanceAlertMc,
+    nudgeEvents: () => events?.nudge(),
+    owner: instance.id,
+    runJobs: config.jobs.concurrency > 0,
+    jobLeaseMs: config.jobs.leaseMs,
+    log: app.log,
+  });
+  ledgerWatchers.push(alerts.watcher);
+  eventChannels.push(alerts.channel);
 
   const ctx: AppContext = {
     config,
@@ -265,6 +287,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     outbox,
     events,
+    mail: alerts.mail,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -296,6 +319,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => accounts.accountExists(id),
+    referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
   activationRoutes(app, { licenses, codes: new ActivationCodeStore(db.sql, licenses) });
@@ -315,6 +339,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
   privacyRoutes(app, { deleter });
+  balanceAlertRoutes(app, { settings: alerts.settings });
   await openAiRoutes(app, {
     knowledge,
     images,
@@ -356,6 +381,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   events.start();
+  alerts.start();
 
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
@@ -375,6 +401,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       await events.stop();
+      await alerts.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();

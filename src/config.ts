@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
+import { creditsToMc, DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
 import type { RateLimit } from "./http/rate-limit/limiter.js";
 
 const bool = z
@@ -81,6 +81,13 @@ const EnvSchema = z.object({
     .default("text-embedding-3-small,text-embedding-3-large,text-embedding-ada-002"),
   OPENAI_COMPAT_IMAGE_ALIASES: z.string().default("gpt-image-1,gpt-image-1-mini,dall-e-3,dall-e-2"),
   OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+
+  SMTP_URL: optionalString.pipe(
+    z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  ),
+  MAIL_FROM: optionalString,
+  SERVICE_NAME: optionalString.transform((v) => v ?? "AI Credits"),
+  BALANCE_ALERT_CREDITS: z.coerce.number().min(0).max(1_000_000_000).default(0),
 });
 
 const aliasList = (name: string, value: string): string[] => {
@@ -144,6 +151,10 @@ export interface Config {
   embeddingProvider: Env["EMBEDDING_PROVIDER"];
   /** The OpenAI-compatible API (`/openai/v1`): OpenAI's model names this deployment answers to, and image URLs' life. */
   openaiCompat: { embeddingAliases: string[]; imageAliases: string[]; imageUrlTtlMs: number };
+  /** Outgoing email: off (logged once at start-up) without SMTP_URL. */
+  mail: { smtpUrl?: string; from?: string; serviceName: string };
+  /** The operator's default low-balance threshold in millicredits (0: no alert unless the customer sets one). */
+  balanceAlertMc: number;
   /** Shared state across processes (request rate limits); without a URL each process keeps its own. */
   redis: { url?: string; keyPrefix: string };
   /** The request rate every customer key is held to unless the operator overrides it; undefined: not limited. */
@@ -168,6 +179,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE))
     throw new ConfigError("invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  if (env.SMTP_URL && !env.MAIL_FROM)
+    throw new ConfigError("invalid configuration:\n  MAIL_FROM: set the sender address when SMTP_URL is set");
 
   for (const [burst, rps] of [
     ["RATE_LIMIT_BURST", "RATE_LIMIT_RPS"],
@@ -242,6 +255,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imageAliases: aliasList("OPENAI_COMPAT_IMAGE_ALIASES", env.OPENAI_COMPAT_IMAGE_ALIASES),
       imageUrlTtlMs: env.OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS * 1000,
     },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, serviceName: env.SERVICE_NAME },
+    balanceAlertMc: creditsToMc(env.BALANCE_ALERT_CREDITS),
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     rateLimit: rateOf(env.RATE_LIMIT_RPS, env.RATE_LIMIT_BURST),
     publicRateLimit: rateOf(env.RATE_LIMIT_PUBLIC_RPS, env.RATE_LIMIT_PUBLIC_BURST),

@@ -315,6 +315,8 @@ export interface paths {
                                 requestId: string | null;
                                 reason: string | null;
                                 createdAt: string;
+                                /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                                description: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -1057,6 +1059,8 @@ export interface paths {
                             requestId: string | null;
                             reason: string | null;
                             createdAt: string;
+                            /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                            description: string;
                         };
                     };
                 };
@@ -5677,6 +5681,183 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/balance-alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The low-balance alert: threshold, email on or off, and whether the balance is below it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                            thresholdCredits: number;
+                            /** @description Also send the low-balance and out-of-credits alerts by email */
+                            email: boolean;
+                            /**
+                             * @description `armed`: the next fall below the threshold alerts; `below_threshold`: the balance is under it
+                             * @enum {string}
+                             */
+                            state: "off" | "armed" | "below_threshold";
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set the low-balance alert (owner only)
+         * @description An alert (`balance.low` event, and an email when `email` is true) fires once each time a spend takes the balance below the threshold, and re-arms when credits bring it back at or above it (`balance.recovered`).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                        thresholdCredits: number;
+                        email: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                            thresholdCredits: number;
+                            /** @description Also send the low-balance and out-of-credits alerts by email */
+                            email: boolean;
+                            /**
+                             * @description `armed`: the next fall below the threshold alerts; `below_threshold`: the balance is under it
+                             * @enum {string}
+                             */
+                            state: "off" | "armed" | "below_threshold";
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkout": {
         parameters: {
             query?: never;
@@ -5939,6 +6120,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {boolean} */
+                            signedIn: true;
                             /** @enum {string} */
                             kind: "customer";
                             accountId: string;
@@ -6009,7 +6192,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the dashboard session is, and its CSRF token */
+        /**
+         * Who the dashboard session is, and its CSRF token
+         * @description The session as `POST /v1/sessions` answers it; a page asks this on every load, signed in or not, so it always answers 200: `{signedIn: false}` when the request carries no live session (no cookie, an expired or signed-out one, a licence that no longer exists). The other routes still answer 401 to a request without a valid session or key.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6026,6 +6212,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {boolean} */
+                            signedIn: true;
                             /** @enum {string} */
                             kind: "customer";
                             accountId: string;
@@ -6042,24 +6230,9 @@ export interface paths {
                             /** @description Send it as the X-CSRF-Token header on every POST, PATCH and DELETE */
                             csrfToken: string;
                             expiresAt: string;
-                        };
-                    };
-                };
-                /** @description An RFC 9457 problem document; `code` is one of a closed list */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
+                        } | {
+                            /** @enum {boolean} */
+                            signedIn: false;
                         };
                     };
                 };
