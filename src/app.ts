@@ -322,7 +322,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
-  activationRoutes(app, { licenses, codes: new ActivationCodeStore(db.sql, licenses) });
+  activationRoutes(app, {
+    licenses,
+    codes: new ActivationCodeStore(db.sql, licenses),
+    lowBalance: async (accountId) => (await alerts.settings.get(accountId)).state === "below_threshold",
+  });
   rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({

@@ -40,7 +40,15 @@ const ActivationBody = z
  * Activating a site (with the licence key, or a one-time code the owner created so the key itself need not be handed
  * out), the owner's activation codes, and what a site's key may learn about its own plan.
  */
-export function activationRoutes(app: App, deps: { licenses: LicenseStore; codes: ActivationCodeStore }): void {
+export function activationRoutes(
+  app: App,
+  deps: {
+    licenses: LicenseStore;
+    codes: ActivationCodeStore;
+    /** Whether the account's balance is under its owner's low-balance threshold (the alerts domain answers). */
+    lowBalance: (accountId: string) => Promise<boolean>;
+  },
+): void {
   const { licenses, codes } = deps;
   const customer = { config: { auth: "customer" as const } };
 
@@ -129,7 +137,7 @@ export function activationRoutes(app: App, deps: { licenses: LicenseStore; codes
       ...customer,
       schema: {
         tags: ["licences"],
-        summary: "The caller's plan and, for a site's key, its site",
+        summary: "The caller's plan, for a site's key its site, and whether the balance is below the low-balance alert",
         security: [{ apiKey: [] }],
         response: {
           200: z.object({
@@ -141,6 +149,11 @@ export function activationRoutes(app: App, deps: { licenses: LicenseStore; codes
               siteLimit: z.number().int(),
               sitesUsed: z.number().int(),
             }),
+            lowBalance: z
+              .boolean()
+              .describe(
+                "the balance is below the owner's low-balance alert threshold (the threshold itself is the owner's)",
+              ),
           }),
           ...errors(401),
         },
@@ -148,7 +161,11 @@ export function activationRoutes(app: App, deps: { licenses: LicenseStore; codes
     },
     async (request) => {
       const p = principalOf(request);
-      const [license, sites] = await Promise.all([licenses.getLicense(p.licenseId), licenses.sites(p.accountId)]);
+      const [license, sites, lowBalance] = await Promise.all([
+        licenses.getLicense(p.licenseId),
+        licenses.sites(p.accountId),
+        deps.lowBalance(p.accountId),
+      ]);
       if (!license) throw new ApiError("UNAUTHENTICATED", "the API key is not valid or was revoked");
       const site = p.siteId ? sites.find((s) => s.id === p.siteId) : undefined;
       return {
@@ -160,6 +177,7 @@ export function activationRoutes(app: App, deps: { licenses: LicenseStore; codes
           siteLimit: licenses.siteLimit(license.plan),
           sitesUsed: sites.filter((s) => s.licenseId === license.id).length,
         },
+        lowBalance,
       };
     },
   );

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { newCustomer, startTestApp, type TestApp } from "../support/app.js";
+import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
 
 /**
@@ -176,12 +176,29 @@ for (const engine of ENGINES) {
       expect(await sitesOf(o.accountId)).toEqual([]);
     });
 
+    it("GET /v1/site tells a site's key when the balance is below the owner's alert threshold", async () => {
+      const c = await newCustomer(app);
+      const low = async () => (await app.api("GET", "/v1/site", { token: c.apiKey })).body.lowBalance;
+      expect(await low()).toBe(false);
+      const set = await app.api("PUT", "/v1/balance-alert", {
+        token: c.licenseKey,
+        body: { thresholdCredits: 10, email: false },
+      });
+      expect(set.status).toBe(200);
+      expect(await low()).toBe(true);
+      await grant(app, c.accountId, 25);
+      expect(await low()).toBe(false);
+      // The site's key learns the state, never the setting: the alert itself stays the owner's.
+      expect((await app.api("GET", "/v1/balance-alert", { token: c.apiKey })).status).toBe(403);
+    });
+
     it("GET /v1/site tells the owner its plan without a site", async () => {
       const o = await owner("personal");
       const r = await app.api("GET", "/v1/site", { token: o.key });
       expect(r.body).toEqual({
         site: null,
         license: { plan: "personal", status: "active", expiresAt: null, siteLimit: 1, sitesUsed: 0 },
+        lowBalance: false,
       });
     });
   });

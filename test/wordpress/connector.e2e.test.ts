@@ -191,8 +191,22 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
       page.locator("#api_credits_balance .api-credits-widget-plan"),
       `Personal (1 of 1 site used) · ${site.url}`,
     );
-    await shot("dashboard");
     expect(await page.locator("#api_credits_balance svg.api-credits-spark").count()).toBe(1);
+    expect(await page.locator("#api_credits_balance .api-credits-low").count()).toBe(0);
+
+    // The owner's low-balance alert (set with the licence key in the service): below it, the widget says so.
+    const alertAt = (thresholdCredits: number) =>
+      app.api("PUT", "/v1/balance-alert", { token: license.key, body: { thresholdCredits, email: false } });
+    expect((await alertAt(150)).status).toBe(200);
+    await page.reload();
+    const low = page.locator("#api_credits_balance .api-credits-low");
+    await waitForText(low, /running low/);
+    expect(await low.locator("a").getAttribute("href")).toContain("page=api-credits#buy");
+    await shot("dashboard");
+    expect((await alertAt(50)).status).toBe(200);
+    await page.reload();
+    await waitForText(page.locator("#api_credits_balance .api-credits-credits"), "100");
+    expect(await page.locator("#api_credits_balance .api-credits-low").count()).toBe(0);
   });
 
   let originalId = 0;

@@ -186,12 +186,15 @@ final class API_Credits_Rest {
 			}
 		}
 		$last402 = (int) get_option( 'api_credits_last_402', 0 );
+		// Below the owner's low-balance alert threshold (set in the service's dashboard): a notice with the buy link.
+		$site = API_Credits_Client::request( 'GET', '/v1/site', array( 'timeout' => 10 ) );
 		return rest_ensure_response(
 			array(
 				'credits'         => $balance['credits'],
 				'reservedCredits' => $balance['reservedCredits'],
 				'usage'           => array_values( $days ),
 				'needsCredits'    => $last402 > 0,
+				'lowBalance'      => ! is_wp_error( $site ) && ! empty( $site['lowBalance'] ),
 				'buyUrl'          => admin_url( 'admin.php?page=api-credits#buy' ),
 			)
 		);

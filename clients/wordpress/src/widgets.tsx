@@ -66,6 +66,14 @@ export function BalanceView({ balance, error }: { balance: Balance | null; error
         {balance.reservedCredits > 0 ? ` (${formatCredits(balance.reservedCredits)} held by work in progress)` : ""}
       </p>
       <Sparkline values={balance.usage} />
+      {balance.lowBalance && !balance.needsCredits && (
+        <div class="notice notice-warning inline api-credits-low" role="status">
+          <p>
+            Your credits are running low: the balance is below the alert level set for your account.{" "}
+            <a href={balance.buyUrl}>Buy credits</a>
+          </p>
+        </div>
+      )}
     </div>
   );
 }

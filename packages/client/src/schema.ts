@@ -2336,7 +2336,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's plan and, for a site's key, its site */
+        /** The caller's plan, for a site's key its site, and whether the balance is below the low-balance alert */
         get: {
             parameters: {
                 query?: never;
@@ -2367,6 +2367,8 @@ export interface paths {
                                 siteLimit: number;
                                 sitesUsed: number;
                             };
+                            /** @description the balance is below the owner's low-balance alert threshold (the threshold itself is the owner's) */
+                            lowBalance: boolean;
                         };
                     };
                 };
