@@ -4,6 +4,7 @@ import { createAlerts } from "./alerts/index.js";
 import type { AccountMail } from "./alerts/mail-jobs.js";
 import { balanceAlertRoutes } from "./alerts/routes.js";
 import { type Config, ConfigError } from "./config.js";
+import { imageOffer } from "./credits/catalogue.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
@@ -26,7 +27,8 @@ import { createRateLimiter } from "./http/rate-limit/index.js";
 import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
-import { reportToOperator } from "./images/provider-failures.js";
+import { imageAdminRoutes } from "./images/admin-routes.js";
+import { ProviderAccountFailures, reportToOperator } from "./images/provider-failures.js";
 import { loadImageProvider } from "./images/providers/index.js";
 import type { ImageProvider } from "./images/providers/provider.js";
 import { ProviderChain } from "./images/router.js";
@@ -60,6 +62,7 @@ import { activationRoutes } from "./licenses/activation-routes.js";
 import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
 import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
+import { siteRoutes } from "./licenses/site-routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { createMailer } from "./mail/index.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
@@ -238,6 +241,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.scheduleReembedding();
 
   const imageProviders = await createImageProviders(config);
+  const providerAccountFailures = new ProviderAccountFailures();
   const images = new ImageService({
     store: new ImageStore(db.sql),
     blobs,
@@ -245,7 +249,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
-    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
+    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures, providerAccountFailures),
   });
 
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
@@ -309,6 +313,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ledger,
     pricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     textTokens: billableTokensOfText,
     fileTokens: async (file) => {
       const doc = await extractDocument(
@@ -327,6 +332,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     codes: new ActivationCodeStore(db.sql, licenses),
     lowBalance: async (accountId) => (await alerts.settings.get(accountId)).state === "below_threshold",
   });
+  siteRoutes(app, { licenses });
   rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
@@ -342,6 +348,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
+  imageAdminRoutes(app, {
+    providers: images.providerNames,
+    capabilities: () => images.capabilities,
+    failures: providerAccountFailures,
+  });
   privacyRoutes(app, { deleter });
   balanceAlertRoutes(app, { settings: alerts.settings });
   await openAiRoutes(app, {
@@ -377,6 +388,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await webRoutes(app, {
     pricing: currentPricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     tokenizer: TOKENIZER_NAME,
     licenses,
     web: webSessions,

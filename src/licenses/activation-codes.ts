@@ -32,10 +32,16 @@ interface CodeRow {
   used_at: number | null;
   used_site_id: string | null;
   revoked_at: number | null;
+  key_rotated_at: number | null;
 }
 
-const SELECT = `SELECT id, account_id, license_id, secret_hash, site_url, created_at, expires_at, used_at, used_site_id,
-  revoked_at FROM activation_codes`;
+// A code made before the licence key was last replaced is withdrawn with it: that key may have leaked.
+const SELECT = `SELECT c.id, c.account_id, c.license_id, c.secret_hash, c.site_url, c.created_at, c.expires_at,
+  c.used_at, c.used_site_id, c.revoked_at, l.key_rotated_at
+  FROM activation_codes c JOIN licenses l ON l.id = c.license_id`;
+
+const withdrawnByRotation = (r: CodeRow) =>
+  r.key_rotated_at !== null && Number(r.key_rotated_at) >= Number(r.created_at);
 
 const num = (v: number | null) => (v === null ? null : Number(v));
 
@@ -43,7 +49,7 @@ function toCode(r: CodeRow, now: number): ActivationCode {
   const status: ActivationCodeStatus =
     r.used_at !== null
       ? "used"
-      : r.revoked_at !== null
+      : r.revoked_at !== null || withdrawnByRotation(r)
         ? "revoked"
         : Number(r.expires_at) <= now
           ? "expired"
@@ -112,13 +118,13 @@ export class ActivationCodeStore {
         now + input.expiresInDays * DAY_MS,
       ],
     );
-    const row = await this.sql.get<CodeRow>(`${SELECT} WHERE id = ?`, [id]);
+    const row = await this.sql.get<CodeRow>(`${SELECT} WHERE c.id = ?`, [id]);
     return { code: toCode(row!, now), secret: `ac_${lookup}_${secret}` };
   }
 
   async list(principal: Principal): Promise<ActivationCode[]> {
     this.requireOwner(principal);
-    const rows = await this.sql.all<CodeRow>(`${SELECT} WHERE account_id = ? ORDER BY id DESC LIMIT 200`, [
+    const rows = await this.sql.all<CodeRow>(`${SELECT} WHERE c.account_id = ? ORDER BY c.id DESC LIMIT 200`, [
       principal.accountId,
     ]);
     const now = Date.now();
@@ -133,21 +139,25 @@ export class ActivationCodeStore {
        AND revoked_at IS NULL`,
       [Date.now(), id, principal.accountId],
     );
-    const row = await this.sql.get<CodeRow>(`${SELECT} WHERE id = ? AND account_id = ?`, [id, principal.accountId]);
+    const row = await this.sql.get<CodeRow>(`${SELECT} WHERE c.id = ? AND c.account_id = ?`, [id, principal.accountId]);
     return row ? toCode(row, Date.now()) : undefined;
   }
 
   /** Activates the code's licence on the site and uses the code up, or refuses and changes nothing. */
   async activate(input: { code: string; siteUrl: string }): Promise<{ site: Site; apiKey: string; keyId: string }> {
     const parsed = parseCode(input.code);
-    const row = parsed
-      ? await this.sql.get<CodeRow & { lookup: string }>(`${SELECT} WHERE lookup = ?`, [parsed.lookup])
-      : undefined;
+    const row = parsed ? await this.sql.get<CodeRow>(`${SELECT} WHERE c.lookup = ?`, [parsed.lookup]) : undefined;
     if (!parsed || !row || !secretMatches(parsed.secret, row.secret_hash))
       throw new ApiError("NOT_FOUND", "this activation code does not exist; check it was copied whole");
     const url = normalizeSiteUrl(input.siteUrl);
     const now = Date.now();
     const code = toCode(row, now);
+    if (code.status === "revoked" && row.revoked_at === null)
+      throw new ApiError(
+        "ACTIVATION_CODE_UNUSABLE",
+        "this activation code was withdrawn when the licence key was replaced; ask the account owner for a new one",
+        { reason: "revoked" },
+      );
     if (code.status !== "active") throw unusable(code.status);
     if (code.siteUrl !== null && code.siteUrl !== url)
       throw new ApiError("ACTIVATION_CODE_UNUSABLE", `this activation code is for ${code.siteUrl} only`, {
@@ -160,8 +170,8 @@ export class ActivationCodeStore {
       // The conditional update decides who uses the code: a concurrent second use finds it taken and changes nothing.
       const claimed = await tx.run(
         `UPDATE activation_codes SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL
-         AND expires_at > ?`,
-        [now, row.id, now],
+         AND expires_at > ? AND created_at > COALESCE((SELECT key_rotated_at FROM licenses WHERE id = ?), -1)`,
+        [now, row.id, now, row.license_id],
       );
       if (claimed === 0) throw unusable("used");
       const done = await activateOnSite(tx, {

@@ -175,7 +175,7 @@ export function activationRoutes(
           status: license.status,
           expiresAt: iso(license.expiresAt),
           siteLimit: licenses.siteLimit(license.plan),
-          sitesUsed: sites.filter((s) => s.licenseId === license.id).length,
+          sitesUsed: sites.filter((s) => s.licenseId === license.id && s.deactivatedAt === null).length,
         },
         lowBalance,
       };

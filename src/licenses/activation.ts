@@ -19,12 +19,15 @@ export async function activateOnSite(
   input: { license: License; url: string; agencySiteLimit: number; now: number },
 ): Promise<{ site: Site; apiKey: string; keyId: string }> {
   const { license, url, now } = input;
-  let site = await tx.get<{ id: string; created_at: number }>(
-    "SELECT id, created_at FROM sites WHERE license_id = ? AND url = ?",
+  let site = await tx.get<{ id: string; created_at: number; deactivated_at: number | null }>(
+    "SELECT id, created_at, deactivated_at FROM sites WHERE license_id = ? AND url = ?",
     [license.id, url],
   );
-  if (!site) {
-    const count = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE license_id = ?", [license.id]);
+  if (!site || site.deactivated_at !== null) {
+    const count = await tx.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM sites WHERE license_id = ? AND deactivated_at IS NULL",
+      [license.id],
+    );
     const limit = siteLimitOf(license.plan, input.agencySiteLimit);
     if (Number(count?.n ?? 0) >= limit)
       throw new ApiError(
@@ -34,7 +37,12 @@ export async function activateOnSite(
           : `this licence covers at most ${limit} sites`,
         { plan: license.plan, limit },
       );
-    site = { id: newId("site"), created_at: now };
+  }
+  if (site) {
+    // A deactivated address activated again comes back as the same site, with the resources it had.
+    if (site.deactivated_at !== null) await tx.run("UPDATE sites SET deactivated_at = NULL WHERE id = ?", [site.id]);
+  } else {
+    site = { id: newId("site"), created_at: now, deactivated_at: null };
     await tx.run("INSERT INTO sites (id, account_id, license_id, url, created_at) VALUES (?, ?, ?, ?, ?)", [
       site.id,
       license.accountId,
@@ -50,7 +58,14 @@ export async function activateOnSite(
     name: url,
   });
   return {
-    site: { id: site.id, accountId: license.accountId, licenseId: license.id, url, createdAt: Number(site.created_at) },
+    site: {
+      id: site.id,
+      accountId: license.accountId,
+      licenseId: license.id,
+      url,
+      createdAt: Number(site.created_at),
+      deactivatedAt: null,
+    },
     apiKey: key.key,
     keyId: key.id,
   };

@@ -17,7 +17,7 @@ import {
   type Site,
   toLicense,
 } from "./records.js";
-import { hasSite, listSites } from "./sites.js";
+import { deactivateSite, getSite, hasSite, listSites } from "./sites.js";
 
 /**
  * Licences (issued, listed, changed, activated on sites) and authentication: bearer tokens resolved to principals,
@@ -28,6 +28,8 @@ export class LicenseStore {
   private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>();
   /** Keys whose last use was recorded recently, so authentication does not write on every request. */
   private readonly lastUseWritten = new Map<string, number>();
+  /** Bumped by every change of a key or licence, so a look-up that raced one is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -136,7 +138,10 @@ export class LicenseStore {
     const hit = this.cachedAuthentication(token);
     if (hit) return hit.principal;
     const now = Date.now();
+    const generation = this.generation;
     const principal = await this.lookup(token);
+    // A key revoked while this look-up was in flight must not be cached as valid after the cache was cleared.
+    if (generation !== this.generation) return principal;
     if (this.principals.size >= 10_000) this.principals.clear();
     this.principals.set(token, { principal, until: now + this.options.authCacheMs });
     return principal;
@@ -150,6 +155,7 @@ export class LicenseStore {
 
   /** Forgets cached authentications (after a key or licence changed). */
   forgetAuthentications(): void {
+    this.generation++;
     this.principals.clear();
   }
 
@@ -199,13 +205,8 @@ export class LicenseStore {
     if (principal.siteId && input.siteId && input.siteId !== principal.siteId)
       throw new ApiError("NOT_FOUND", `no site ${input.siteId}`);
     const siteId = principal.siteId ?? input.siteId ?? null;
-    if (siteId) {
-      const site = await this.sql.get("SELECT id FROM sites WHERE id = ? AND account_id = ?", [
-        siteId,
-        principal.accountId,
-      ]);
-      if (!site) throw new ApiError("NOT_FOUND", `no site ${siteId}`);
-    }
+    if (siteId && !(await hasSite(this.sql, principal.accountId, siteId)))
+      throw new ApiError("NOT_FOUND", `no site ${siteId}`);
     return insertApiKey(this.sql, {
       accountId: principal.accountId,
       licenseId: principal.licenseId,
@@ -231,8 +232,41 @@ export class LicenseStore {
     return exists !== undefined;
   }
 
-  sites(accountId: string): Promise<Site[]> {
-    return listSites(this.sql, accountId);
+  /** The account's active sites; with `includeDeactivated`, every site it ever activated (the operator's view). */
+  sites(accountId: string, includeDeactivated = false): Promise<Site[]> {
+    return listSites(this.sql, accountId, includeDeactivated);
+  }
+
+  getSite(siteId: string): Promise<Site | undefined> {
+    return getSite(this.sql, siteId);
+  }
+
+  /**
+   * Deactivates a site of the account: its slot is free for another address, and its keys are refused from now on
+   * (this process forgets its cached authentications at once; the sessions signed in with them end).
+   */
+  async deactivateSite(accountId: string, siteId: string): Promise<Site | undefined> {
+    const site = await deactivateSite(this.sql, accountId, siteId);
+    this.forgetAuthentications();
+    return site;
+  }
+
+  /**
+   * Replaces a licence's key (shown once): the old key is refused from now on, and every session signed in with a
+   * licence key of this licence before now ends. Site keys are separate secrets and keep working.
+   */
+  async rotateLicenseKey(licenseId: string): Promise<{ license: License; key: string } | undefined> {
+    const secret = issueSecret("lk");
+    const now = Date.now();
+    const changed = await this.sql.run(
+      "UPDATE licenses SET lookup = ?, secret_hash = ?, key_rotated_at = ?, updated_at = ? WHERE id = ?",
+      [secret.lookup, secret.secretHash, now, now, licenseId],
+    );
+    this.forgetAuthentications();
+    if (changed === 0) return undefined;
+    // Sessions opened at or before `now` end (web/sessions.ts); one opened with the new key must come strictly later.
+    while (Date.now() <= now) await new Promise((resolve) => setTimeout(resolve, 1));
+    return { license: (await this.getLicense(licenseId))!, key: secret.key };
   }
 
   /** Whether the site is one of the account's (a scope an owner may give a resource). */

@@ -156,6 +156,22 @@ for (const engine of ENGINES) {
       expect(await sitesOf(a.accountId)).toEqual([]);
     });
 
+    it("replacing the licence key withdraws the codes made before it; new ones work", async () => {
+      const o = await owner();
+      const before = (await createCode(o.key)).body;
+      const rotated = await app.api("POST", "/v1/license/rotate-key", { token: o.key });
+      expect(rotated.status).toBe(200);
+      const newKey = rotated.body.key as string;
+      const use = await activate(before.code, "https://r.example");
+      expect(use.status).toBe(403);
+      expect(use.body).toMatchObject({ code: "ACTIVATION_CODE_UNUSABLE", reason: "revoked" });
+      expect(use.body.detail).toMatch(/licence key was replaced/);
+      expect((await app.api("GET", "/v1/activation-codes", { token: newKey })).body.data[0].status).toBe("revoked");
+      expect(await sitesOf(o.accountId)).toEqual([]);
+      const after = (await createCode(newKey)).body;
+      expect((await activate(after.code, "https://r.example")).status).toBe(201);
+    });
+
     it("a wrong or tampered code answers 404; an inactive licence's code is refused", async () => {
       const o = await owner();
       const made = (await createCode(o.key)).body;
