@@ -70,6 +70,11 @@ import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
+import { SavedCards } from "./payments/auto-topup/cards.js";
+import { AutoTopupCharger } from "./payments/auto-topup/charge.js";
+import { autoTopupRoutes } from "./payments/auto-topup/routes.js";
+import { AutoTopupStore } from "./payments/auto-topup/store.js";
+import { AUTO_TOPUP_JOB, AutoTopupWatcher } from "./payments/auto-topup/watcher.js";
 import { CheckoutStore } from "./payments/checkout-store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -107,6 +112,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Auto top-up's charges and their reconciliation. */
+  autoTopups: AutoTopupCharger;
   /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
   mail: AccountMail;
 }
@@ -178,7 +185,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await pricing.load();
   pricing.start();
   const currentPricing = () => pricing.current();
+  // Account events (webhooks, email): the outbox is written with the changes; the dispatcher starts last.
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
   const fulfilment = new Fulfilment({
+    outbox,
     checkouts: new CheckoutStore(db.sql),
     ledger,
     locks,
@@ -226,6 +237,36 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onQueued: () => worker?.poke(),
   });
   const handlers = knowledge.jobHandlers();
+  // Auto top-up: a spend below the threshold claims an attempt and queues its charge (see payments/auto-topup).
+  const stripe = createStripeClient(config.stripe);
+  const autoTopups = new AutoTopupStore(db.sql);
+  const savedCards = new SavedCards({ store: autoTopups, stripe, log: app.log });
+  const autoTopupCharger = new AutoTopupCharger({
+    sql: db.sql,
+    store: autoTopups,
+    cards: savedCards,
+    stripe,
+    fulfilment,
+    outbox,
+    jobs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  fulfilment.use(autoTopupCharger);
+  const reconcileAutoTopups = setInterval(() => {
+    autoTopupCharger.reconcile().catch((err) => app.log.warn({ err }, "auto top-ups will be reconciled later"));
+  }, 60_000);
+  reconcileAutoTopups.unref();
+  handlers[AUTO_TOPUP_JOB] = autoTopupCharger;
+  const autoTopupWatcher = new AutoTopupWatcher({
+    store: autoTopups,
+    jobs,
+    retryAfterMs: config.autoTopupRetryMs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  await autoTopupWatcher.start();
+  ledgerWatchers.push(autoTopupWatcher);
   if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
   worker = new JobWorker(jobs, handlers, {
     owner: instance.id,
@@ -254,8 +295,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
   const eventChannels: EventChannel[] = [];
-  let events: EventDispatcher | undefined;
-  const outbox = new Outbox(() => events?.nudge());
   events = new EventDispatcher(db.sql, eventChannels, app.log);
   const alerts = createAlerts({
     db,
@@ -292,6 +331,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     outbox,
     events,
     mail: alerts.mail,
+    autoTopups: autoTopupCharger,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -379,10 +419,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,
-    stripe: createStripeClient(config.stripe),
+    stripe,
     settings: config.stripe,
     pricing: currentPricing,
     fulfilment,
+    publicUrl: config.publicUrl,
+    customerOf: (accountId) => savedCards.customerOf(accountId),
+  });
+  autoTopupRoutes(app, {
+    store: autoTopups,
+    cards: savedCards,
+    watcher: autoTopupWatcher,
+    pricing: currentPricing,
+    paymentsConfigured: config.paymentsConfigured,
     publicUrl: config.publicUrl,
   });
   await webRoutes(app, {
@@ -416,6 +465,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      autoTopupWatcher.stop();
+      clearInterval(reconcileAutoTopups);
       await events.stop();
       await alerts.stop();
       pricing.stop();

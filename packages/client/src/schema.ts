@@ -6709,11 +6709,15 @@ export interface paths {
                         packId: string;
                         /** @description Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended */
                         returnUrl?: string;
+                        /** @description Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later */
+                        saveCard?: boolean;
                     } | {
                         /** @description A top-up of any amount from $1, in whole cents */
                         amountCents: number;
                         /** @description Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended */
                         returnUrl?: string;
+                        /** @description Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later */
+                        saveCard?: boolean;
                     };
                 };
             };
@@ -6772,7 +6776,657 @@ export interface paths {
                     };
                 };
                 /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The auto top-up rule, the saved card and this month's top-ups (the account owner only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the auto top-up rule: below a threshold, buy a pack or an amount from the saved card */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @description Top up when the balance falls below this */
+                        thresholdCredits: number;
+                        /** @description The pack to buy (or give amountCents) */
+                        packId?: string;
+                        /** @description An amount to buy, in cents (or give packId) */
+                        amountCents?: number;
+                        /** @description At most this many top-ups per calendar month (UTC) */
+                        maxPerMonth: number;
+                        /** @description At most this much money per calendar month (UTC), in cents */
+                        maxCentsPerMonth?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{accountId}/auto-topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's auto top-up rule, saved card and this month's top-ups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove the saved card (auto top-up turns off) — the account owner only */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start saving a card for auto top-up: a Stripe Checkout page in setup mode (the account owner only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
