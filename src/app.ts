@@ -58,6 +58,8 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { ActivationCodeStore } from "./licenses/activation-codes.js";
+import { activationRoutes } from "./licenses/activation-routes.js";
 import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
 import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
@@ -382,6 +384,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  activationRoutes(app, {
+    licenses,
+    codes: new ActivationCodeStore(db.sql, licenses),
+    lowBalance: async (accountId) => (await alerts.settings.get(accountId)).state === "below_threshold",
+  });
   siteRoutes(app, { licenses });
   rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);

@@ -4,6 +4,7 @@ import { Link, Loading, Notice, SecretOnce } from "../components/ui";
 import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
 import { formatBalance, formatCredits } from "../lib/format";
 import { navigate, useLocation } from "../lib/router";
+import { ActivationCodes } from "./ActivationCodes";
 import { ApiKeys } from "./ApiKeys";
 import { Buy } from "./Buy";
 import { DeleteData } from "./DeleteData";
@@ -238,7 +239,12 @@ function Page({
     case "/dashboard/images":
       return <ImageStudio session={session} />;
     case "/dashboard/keys":
-      return <ApiKeys session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />;
+      return (
+        <>
+          <ApiKeys session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />
+          {session.siteId ? null : <ActivationCodes />}
+        </>
+      );
     case "/dashboard/limits":
       return <GuardrailsPage session={session} />;
     case "/dashboard/data":
