@@ -36,6 +36,9 @@ export function openPostgres(options: PostgresOptions): pg.Pool {
   });
   // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
   pool.on("error", () => {});
+  // So does a checked-out client between two queries (a transaction awaiting other work, an advisory lock held
+  // around a job): the loss then surfaces on its next query, as an error the caller handles.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
