@@ -66,6 +66,7 @@ import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/index.js";
 import { type KeyStore, LocalKeyStore } from "./storage/key-store.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
+import { createWebhooks, webhookRoutes } from "./webhooks/index.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
 /** Seams for tests: the crawler's resolver and loopback allowance, another embedder. Production passes none. */
@@ -182,7 +183,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
-  const index = await createSearchIndex(db, embedder, new LocalKeyStore(path.join(config.dataDir, "keys")));
+  const keys = new LocalKeyStore(path.join(config.dataDir, "keys"));
+  const index = await createSearchIndex(db, embedder, keys);
+  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
+  const eventChannels: EventChannel[] = [];
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
+  events = new EventDispatcher(db.sql, eventChannels, app.log);
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
     store: new KnowledgeStore(db.sql),
@@ -193,6 +200,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pricing: currentPricing,
     blobs,
     jobs,
+    outbox,
     crawlDeps: overrides.crawlDeps,
     settings: {
       extractLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: config.uploadLimitBytes },
@@ -235,11 +243,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
   });
 
-  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
-  const eventChannels: EventChannel[] = [];
-  let events: EventDispatcher | undefined;
-  const outbox = new Outbox(() => events?.nudge());
-  events = new EventDispatcher(db.sql, eventChannels, app.log);
+  const webhooks = createWebhooks({
+    sql: db.sql,
+    keys,
+    settings: config.webhooks,
+    owner: instance.id,
+    log: app.log,
+    // Until customer email lands, the operator's log says which customer to tell.
+    onEndpointDisabled: ({ accountId, endpointId, url }) =>
+      app.log.warn({ accountId, endpointId, url }, "a webhook endpoint kept failing and was turned off"),
+  });
+  eventChannels.push(webhooks.channel);
 
   const ctx: AppContext = {
     config,
@@ -292,7 +306,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     idempotency,
     jobs,
-    alsoPurge: [openaiFilesPurger(openaiStore, blobs)],
+    alsoPurge: [openaiFilesPurger(openaiStore, blobs), (accountId, siteId) => webhooks.purgeAccount(accountId, siteId)],
     finalize: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
       else await scheduleVacuum(jobs, () => worker?.poke());
@@ -301,6 +315,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
   privacyRoutes(app, { deleter });
+  webhookRoutes(app, { webhooks: webhooks.service });
   await openAiRoutes(app, {
     knowledge,
     images,
@@ -342,6 +357,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   events.start();
+  webhooks.sender.start();
 
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
@@ -361,6 +377,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       await events.stop();
+      await webhooks.sender.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();

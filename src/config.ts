@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
+import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseSchedule } from "./webhooks/retry-schedule.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -70,6 +71,12 @@ const EnvSchema = z.object({
     .default("text-embedding-3-small,text-embedding-3-large,text-embedding-ada-002"),
   OPENAI_COMPAT_IMAGE_ALIASES: z.string().default("gpt-image-1,gpt-image-1-mini,dall-e-3,dall-e-2"),
   OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+
+  WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
+  WEBHOOKS_TIMEOUT_SECONDS: int(1, 60).default(10),
+  WEBHOOKS_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
+  WEBHOOKS_DISABLE_AFTER: z.string().default("3d"),
+  WEBHOOKS_CONCURRENCY: int(0, 256).default(8),
 });
 
 const aliasList = (name: string, value: string): string[] => {
@@ -129,6 +136,14 @@ export interface Config {
   embeddingProvider: Env["EMBEDDING_PROVIDER"];
   /** The OpenAI-compatible API (`/openai/v1`): OpenAI's model names this deployment answers to, and image URLs' life. */
   openaiCompat: { embeddingAliases: string[]; imageAliases: string[]; imageUrlTtlMs: number };
+  /** Outgoing webhooks: the address policy, the attempt timeout, the waits between attempts, when to turn off. */
+  webhooks: {
+    allowPrivateUrls: boolean;
+    timeoutMs: number;
+    retrySchedule: number[];
+    disableAfterMs: number;
+    concurrency: number;
+  };
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
 }
@@ -214,6 +229,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imageAliases: aliasList("OPENAI_COMPAT_IMAGE_ALIASES", env.OPENAI_COMPAT_IMAGE_ALIASES),
       imageUrlTtlMs: env.OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS * 1000,
     },
+    webhooks: webhookSettings(env),
     raw: { ...source },
+  };
+}
+
+function webhookSettings(env: Env): Config["webhooks"] {
+  let retrySchedule: number[];
+  try {
+    retrySchedule = parseSchedule(env.WEBHOOKS_RETRY_SCHEDULE);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  WEBHOOKS_RETRY_SCHEDULE: ${(error as Error).message}`);
+  }
+  const disableAfterMs = parseDuration(env.WEBHOOKS_DISABLE_AFTER);
+  if (disableAfterMs === undefined)
+    throw new ConfigError(
+      `invalid configuration:\n  WEBHOOKS_DISABLE_AFTER: "${env.WEBHOOKS_DISABLE_AFTER}" is not a duration (e.g. 3d, 12h)`,
+    );
+  return {
+    allowPrivateUrls: env.WEBHOOKS_ALLOW_PRIVATE_URLS,
+    timeoutMs: env.WEBHOOKS_TIMEOUT_SECONDS * 1000,
+    retrySchedule,
+    disableAfterMs,
+    concurrency: env.WEBHOOKS_CONCURRENCY,
   };
 }

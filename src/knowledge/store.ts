@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.js";
+import type { Sql, TransactionalWrite } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import { visibleParams, visibleTo } from "../licenses/scope.js";
 
@@ -108,6 +108,26 @@ const OWNED_KB = visibleTo("kb.site_id");
 const ownerParams = visibleParams;
 
 /** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
+/** The fields of a document that change after it is created. */
+export type DocumentPatch = Partial<
+  Pick<
+    KnowledgeDocument,
+    | "status"
+    | "progress"
+    | "pages"
+    | "pageUrls"
+    | "tokens"
+    | "chunks"
+    | "chargedMc"
+    | "holdId"
+    | "contentHash"
+    | "duplicateOf"
+    | "errorCode"
+    | "error"
+    | "mimeType"
+  >
+>;
+
 export class KnowledgeStore {
   constructor(private readonly sql: Sql) {}
 
@@ -236,28 +256,18 @@ export class KnowledgeStore {
   }
 
   /** Updates columns of a document (only if it still exists: a deletion always wins over a running job). */
-  async updateDocument(
-    accountId: string,
-    docId: string,
-    patch: Partial<
-      Pick<
-        KnowledgeDocument,
-        | "status"
-        | "progress"
-        | "pages"
-        | "pageUrls"
-        | "tokens"
-        | "chunks"
-        | "chargedMc"
-        | "holdId"
-        | "contentHash"
-        | "duplicateOf"
-        | "errorCode"
-        | "error"
-        | "mimeType"
-      >
-    >,
-  ): Promise<boolean> {
+  /** Runs `fn` in one transaction (a change and the event that reports it). */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.sql.transaction(fn);
+  }
+
+  async updateDocument(accountId: string, docId: string, patch: DocumentPatch, sql: Sql = this.sql): Promise<boolean> {
+    const write = this.documentUpdate(accountId, docId, patch);
+    return (await sql.run(write.sql, write.params)) > 0;
+  }
+
+  /** The update as a statement, to commit with something else (a charge and its event). */
+  documentUpdate(accountId: string, docId: string, patch: DocumentPatch): TransactionalWrite {
     const columns: Record<string, string> = {
       status: "status",
       progress: "progress",
@@ -281,13 +291,10 @@ export class KnowledgeStore {
     }
     sets.push("updated_at = ?");
     params.push(Date.now());
-    return (
-      (await this.sql.run(`UPDATE documents SET ${sets.join(", ")} WHERE id = ? AND account_id = ?`, [
-        ...params,
-        docId,
-        accountId,
-      ])) > 0
-    );
+    return {
+      sql: `UPDATE documents SET ${sets.join(", ")} WHERE id = ? AND account_id = ?`,
+      params: [...params, docId, accountId],
+    };
   }
 
   async getDocument(owner: Owner, kbId: string, docId: string): Promise<KnowledgeDocument | undefined> {

@@ -6,7 +6,7 @@ import {
   classifyAddress,
   type ResolvedAddress,
   type Resolver,
-} from "../../../src/knowledge/crawl/address-guard.js";
+} from "../../../src/http/outbound/address-guard.js";
 
 // No test here opens a socket: the guard is pure classification plus an injected resolver.
 
