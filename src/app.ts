@@ -67,11 +67,14 @@ import { createBlobStore } from "./storage/index.js";
 import { type KeyStore, LocalKeyStore } from "./storage/key-store.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
 import { createWebhooks, webhookRoutes } from "./webhooks/index.js";
+import type { WebhookNetwork } from "./webhooks/post.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
 /** Seams for tests: the crawler's resolver and loopback allowance, another embedder. Production passes none. */
 export interface AppOverrides {
   crawlDeps?: CrawlDeps;
+  /** The webhook sender's resolver (to prove a name resolving to a private address is refused at delivery). */
+  webhookNetwork?: WebhookNetwork;
   embedder?: Embedder;
 }
 
@@ -249,6 +252,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     settings: config.webhooks,
     owner: instance.id,
     log: app.log,
+    network: overrides.webhookNetwork,
     // Until customer email lands, the operator's log says which customer to tell.
     onEndpointDisabled: ({ accountId, endpointId, url }) =>
       app.log.warn({ accountId, endpointId, url }, "a webhook endpoint kept failing and was turned off"),
