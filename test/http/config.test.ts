@@ -12,11 +12,16 @@ describe("configuration is parsed once, and a bad value names its variable", () 
       [{ IMAGE_PROVIDER: "dall-e" }, "IMAGE_PROVIDER"],
       [{ TLS_CERT_FILE: "/x.pem" }, "TLS_CERT_FILE"],
       [{ CONFIG_FILE: "/nonexistent.json" }, "CONFIG_FILE"],
+      [{ WEBHOOKS_RETRY_SCHEDULE: "5s,soon" }, "WEBHOOKS_RETRY_SCHEDULE"],
+      [{ WEBHOOKS_DISABLE_AFTER: "three days" }, "WEBHOOKS_DISABLE_AFTER"],
+      [{ WEBHOOKS_ALLOW_PRIVATE_URLS: "maybe" }, "WEBHOOKS_ALLOW_PRIVATE_URLS"],
     ] as const) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(name);
     }
     expect(loadConfig({}).port).toBe(8080);
+    expect(loadConfig({}).webhooks).toMatchObject({ allowPrivateUrls: false, disableAfterMs: 3 * 86_400_000 });
+    expect(loadConfig({ WEBHOOKS_RETRY_SCHEDULE: "250ms,2h" }).webhooks.retrySchedule).toEqual([250, 7_200_000]);
   });
 
   it("the service exits with status 2 and the message when a provider's variable is missing", async () => {
