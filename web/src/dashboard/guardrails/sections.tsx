@@ -1,5 +1,8 @@
 import type { FunctionComponent } from "preact";
 import type { CustomerSession } from "../session";
+import { WebhooksSection } from "./Webhooks";
 
 /** The page's sections, in the order they appear; each feature adds its one line. */
-export const SECTIONS: { id: string; Component: FunctionComponent<{ session: CustomerSession }> }[] = [];
+export const SECTIONS: { id: string; Component: FunctionComponent<{ session: CustomerSession }> }[] = [
+  { id: "webhooks", Component: WebhooksSection },
+];
