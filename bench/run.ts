@@ -28,6 +28,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
   "text-rule": { file: "bench/text-rule.ts", about: "the HTTP text rule's cost on JSON bodies (parse from bytes)" },
+  webhooks: {
+    file: "bench/webhooks.ts",
+    about: "webhook delivery to a local receiver: p95 commit→delivery at 100 events/s, events/s in a burst",
+  },
   load: {
     file: "bench/query-load.ts",
     about: "50 clients of hybrid searches for 60 s, local embedder: latency, shedding, charged vs answered",

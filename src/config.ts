@@ -76,7 +76,7 @@ const EnvSchema = z.object({
   WEBHOOKS_TIMEOUT_SECONDS: int(1, 60).default(10),
   WEBHOOKS_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
   WEBHOOKS_DISABLE_AFTER: z.string().default("3d"),
-  WEBHOOKS_CONCURRENCY: int(0, 256).default(8),
+  WEBHOOKS_CONCURRENCY: int(0, 256).default(16),
 });
 
 const aliasList = (name: string, value: string): string[] => {

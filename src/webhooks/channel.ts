@@ -2,7 +2,7 @@ import type { Sql } from "../db/sql.js";
 import type { EventChannel } from "../events/dispatcher.js";
 import type { OutboxEvent } from "../events/types.js";
 import type { DeliveryStore } from "./delivery-store.js";
-import type { EndpointStore } from "./endpoint-store.js";
+import type { EndpointStore, WebhookEndpoint } from "./endpoint-store.js";
 
 /** The body every attempt of a delivery sends (Standard Webhooks payload shape). */
 export function webhookBody(event: { type: string; createdAt: number; data: Record<string, unknown> }): string {
@@ -16,6 +16,8 @@ export function webhookBody(event: { type: string; createdAt: number; data: Reco
  */
 export class WebhookChannel implements EventChannel {
   readonly name = "webhooks";
+  /** An account's enabled endpoints, read once per dispatching transaction (a batch holds many of its events). */
+  private readonly perBatch = new WeakMap<Sql, Map<string, Promise<WebhookEndpoint[]>>>();
 
   constructor(
     private readonly endpoints: EndpointStore,
@@ -24,7 +26,11 @@ export class WebhookChannel implements EventChannel {
   ) {}
 
   async accept(tx: Sql, event: OutboxEvent): Promise<void> {
-    const subscribers = await this.endpoints.subscribers(tx, event.accountId, event.type);
+    const accounts = this.perBatch.get(tx) ?? new Map<string, Promise<WebhookEndpoint[]>>();
+    this.perBatch.set(tx, accounts);
+    const enabled = accounts.get(event.accountId) ?? this.endpoints.enabledOf(tx, event.accountId);
+    accounts.set(event.accountId, enabled);
+    const subscribers = (await enabled).filter((e) => e.events.includes("*") || e.events.includes(event.type));
     if (subscribers.length === 0) return;
     const body = webhookBody(event);
     const at = Date.now();

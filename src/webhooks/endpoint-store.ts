@@ -107,10 +107,10 @@ export class EndpointStore {
     return Number(row?.n ?? 0);
   }
 
-  /** The enabled endpoints of an account that receive `type`. */
-  async subscribers(tx: Sql, accountId: string, type: string): Promise<WebhookEndpoint[]> {
+  /** The account's enabled endpoints, read in `tx` (the dispatcher's transaction). */
+  async enabledOf(tx: Sql, accountId: string): Promise<WebhookEndpoint[]> {
     const rows = await tx.all<Row>("SELECT * FROM webhook_endpoints WHERE account_id = ? AND enabled = 1", [accountId]);
-    return rows.map(toEndpoint).filter((e) => e.events.includes("*") || e.events.includes(type as EventType));
+    return rows.map(toEndpoint);
   }
 
   /** Applies a change; turning an endpoint on clears why it was off and its failure streak. */

@@ -124,7 +124,7 @@ export class WebhookSender {
         status: "delivered",
         nextAttemptAt: null,
       });
-      await this.endpoints.markHealthy(endpoint.id);
+      if (endpoint.failingSince !== null) await this.endpoints.markHealthy(endpoint.id);
       return;
     }
     const next = nextAttemptAt(options.schedule, delivery.attempts, at);

@@ -24,10 +24,6 @@ describe("the Webhooks section of Notifications & limits", () => {
       const c = await newCustomer(ctx.app);
       const { context, page, errors } = await signedIn(ctx.browser, ctx.app.url, c.licenseKey, viewport);
       try {
-        if (width === "phone")
-          await page
-            .click()
-            .catch(() => {});
         await nav(page, "Notifications & limits");
         await page.getByRole("heading", { name: "Webhooks", level: 2 }).waitFor();
 

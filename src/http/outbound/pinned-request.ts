@@ -20,8 +20,8 @@ export type Connector = (target: ConnectTarget) => net.Socket;
 
 /** The production connector: TCP (and TLS) straight to the checked IP, so no second DNS lookup can happen. */
 export function pinnedConnector(tlsOptions: { ca?: string | Buffer } = {}): Connector {
-  return (target) =>
-    target.tls
+  return (target) => {
+    const socket = target.tls
       ? tls.connect({
           host: target.address,
           port: target.port,
@@ -30,6 +30,10 @@ export function pinnedConnector(tlsOptions: { ca?: string | Buffer } = {}): Conn
           ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}),
         })
       : net.connect({ host: target.address, port: target.port });
+    // No Nagle: a request written in two pieces (headers, then a body) must not wait for the peer's delayed ACK.
+    socket.setNoDelay(true);
+    return socket;
+  };
 }
 
 /** A failure before the TCP connection was up, so the next checked address may be tried. */
