@@ -1,6 +1,9 @@
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 
+/** How long the delivery log keeps a finished delivery. */
+export const LOG_RETENTION_MS = 30 * 86_400_000;
+
 export type DeliveryStatus = "pending" | "delivered" | "failed";
 
 /** One event for one endpoint, with the outcome of its latest attempt. */
@@ -180,5 +183,15 @@ export class DeliveryStore {
     at: number;
   }): Promise<string> {
     return this.insert(this.sql, input);
+  }
+
+  /** The account's delivery log (its bodies copy event data): removed when the account deletes its data. */
+  async deleteForAccount(accountId: string): Promise<number> {
+    return this.sql.run("DELETE FROM webhook_deliveries WHERE account_id = ?", [accountId]);
+  }
+
+  /** Forgets finished deliveries older than `before` (the log keeps `LOG_RETENTION_MS`). */
+  async deleteFinishedBefore(before: number): Promise<number> {
+    return this.sql.run("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ?", [before]);
   }
 }

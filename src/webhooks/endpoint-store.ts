@@ -159,13 +159,6 @@ export class EndpointStore {
     });
   }
 
-  async deleteForAccount(accountId: string): Promise<number> {
-    return this.sql.transaction(async (tx) => {
-      await tx.run("DELETE FROM webhook_deliveries WHERE account_id = ?", [accountId]);
-      return tx.run("DELETE FROM webhook_endpoints WHERE account_id = ?", [accountId]);
-    });
-  }
-
   /** A delivery succeeded: the endpoint is healthy again. */
   async markHealthy(id: string): Promise<void> {
     await this.sql.run("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL", [

@@ -16,7 +16,7 @@ export interface Webhooks {
   channel: WebhookChannel;
   service: WebhookService;
   sender: WebhookSender;
-  /** Removes an account's endpoints and deliveries (account deletion). */
+  /** Removes an account's delivery log when it deletes its data (endpoints are settings and stay). */
   purgeAccount(accountId: string, siteId?: string): Promise<{ files: number; bytes: number }>;
 }
 
@@ -60,8 +60,8 @@ export function createWebhooks(input: {
     }),
     sender,
     async purgeAccount(accountId, siteId) {
-      // Endpoints are the account's, not a site's: only an account-wide deletion removes them.
-      if (!siteId) await endpoints.deleteForAccount(accountId);
+      // The log is the account's, not a site's: only an account-wide deletion removes it.
+      if (!siteId) await deliveries.deleteForAccount(accountId);
       return { files: 0, bytes: 0 };
     },
   };

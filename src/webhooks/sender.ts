@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryStore } from "./delivery-store.js";
+import { type Delivery, type DeliveryStore, LOG_RETENTION_MS } from "./delivery-store.js";
 import type { EndpointStore, WebhookEndpoint } from "./endpoint-store.js";
 import { postWebhook, type WebhookNetwork } from "./post.js";
 import { nextAttemptAt } from "./retry-schedule.js";
@@ -33,6 +33,7 @@ export interface WebhookSenderOptions {
  */
 export class WebhookSender {
   private timer: NodeJS.Timeout | undefined;
+  private cleanup: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private claiming = false;
   private again = false;
@@ -51,12 +52,19 @@ export class WebhookSender {
     this.stopped = false;
     this.timer = setInterval(() => this.poke(), this.options.pollMs);
     this.timer.unref();
+    this.cleanup = setInterval(() => {
+      this.deliveries
+        .deleteFinishedBefore(Date.now() - LOG_RETENTION_MS)
+        .catch((err) => this.options.log.warn({ err }, "old webhook deliveries wait to be removed"));
+    }, 3600_000);
+    this.cleanup.unref();
     this.poke();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.cleanup);
     await Promise.allSettled([...this.active]);
   }
 

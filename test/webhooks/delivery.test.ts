@@ -157,6 +157,20 @@ for (const engine of ENGINES) {
       expect(event.data.creditsCharged).toBeGreaterThan(0);
     });
 
+    it("forgets the delivery log when the account deletes its data, and keeps the endpoint", async () => {
+      const rx = await receiver();
+      const c = await newCustomer(app);
+      const endpoint = await addEndpoint(app, c, rx.url);
+      await app.api("POST", `/v1/webhook-endpoints/${endpoint.id}/test`, { token: c.licenseKey });
+      await rx.waitFor(1);
+      const deliveries = () =>
+        app.api("GET", `/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: c.licenseKey });
+      expect((await deliveries()).body.data).toHaveLength(1);
+      expect((await app.api("DELETE", "/v1/data", { token: c.licenseKey })).status).toBe(200);
+      expect((await deliveries()).body.data).toEqual([]);
+      expect((await app.api("GET", `/v1/webhook-endpoints/${endpoint.id}`, { token: c.licenseKey })).status).toBe(200);
+    });
+
     it("turns off an endpoint that keeps failing and stops sending to it", async () => {
       const failing = await startTestApp(engine, { ...ENV, WEBHOOKS_DISABLE_AFTER: "0ms" });
       try {
