@@ -6,7 +6,9 @@ import type { CustomerSession } from "../session";
 import { WebhookDeliveries } from "./WebhookDeliveries";
 import { EVENT_CHOICES, type WebhookEndpoint } from "./webhook-types";
 
-const wrap = { flexWrap: "wrap" } as const;
+const wrap = { flexWrap: "wrap", gap: "0 16px" } as const;
+// The stylesheet sizes inputs to the full width (text fields); a checkbox keeps its own size beside its label.
+const checkbox = { width: "auto", minHeight: 0, accentColor: "var(--primary)" } as const;
 
 function eventsSummary(events: string[]): string {
   if (events.includes("*")) return "All events";
@@ -95,7 +97,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
         <fieldset>
           <legend>Events to send</legend>
           <label class="choice">
-            <input type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />
+            <input type="checkbox" style={checkbox} checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />
             All events
           </label>
           {all ? null : (
@@ -104,6 +106,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
                 <label key={c.type} class="choice">
                   <input
                     type="checkbox"
+                    style={checkbox}
                     value={c.type}
                     checked={picked.includes(c.type)}
                     onChange={(e) => {
