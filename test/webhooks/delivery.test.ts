@@ -157,6 +157,32 @@ for (const engine of ENGINES) {
       expect(event.data.creditsCharged).toBeGreaterThan(0);
     });
 
+    it("signs with the old and the new secret after a rotation; a redirect is a failed attempt, not followed", async () => {
+      const rx = await receiver((n) => (n === 1 ? 200 : 302));
+      const c = await newCustomer(app);
+      const endpoint = await addEndpoint(app, c, rx.url);
+      const rotated = await app.api("POST", `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, {
+        token: c.licenseKey,
+      });
+      expect(rotated.body.secret).not.toBe(endpoint.secret);
+      await app.api("POST", `/v1/webhook-endpoints/${endpoint.id}/test`, { token: c.licenseKey });
+      const [r] = await rx.waitFor(1);
+      expect(String(r!.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+      for (const secret of [endpoint.secret, rotated.body.secret])
+        expect(new Webhook(secret).verify(r!.body, headersOf(r!))).toMatchObject({ type: "webhook.test" });
+
+      rx.answer = () => 302;
+      await app.api("POST", `/v1/webhook-endpoints/${endpoint.id}/test`, { token: c.licenseKey });
+      await rx.waitFor(2);
+      const redirected = await eventually(async () => {
+        const log = await app.api("GET", `/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: c.licenseKey });
+        const d = log.body.data[0];
+        return d?.responseStatus === 302 && d.status !== "sending" ? d : undefined;
+      });
+      expect(redirected.error).toBe("answered 302");
+      expect(redirected.status).not.toBe("delivered");
+    });
+
     it("forgets the delivery log when the account deletes its data, and keeps the endpoint", async () => {
       const rx = await receiver();
       const c = await newCustomer(app);
