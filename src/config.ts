@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
-import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseSchedule } from "./webhooks/retry-schedule.js";
+import { parseDuration, parseDurations } from "./lib/durations.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -74,7 +74,8 @@ const EnvSchema = z.object({
 
   WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
   WEBHOOKS_TIMEOUT_SECONDS: int(1, 60).default(10),
-  WEBHOOKS_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
+  // 8 attempts over about 28 hours (the shape the Standard Webhooks guidance suggests).
+  WEBHOOKS_RETRY_SCHEDULE: z.string().default("5s,5m,30m,2h,5h,10h,10h"),
   WEBHOOKS_DISABLE_AFTER: z.string().default("3d"),
   WEBHOOKS_CONCURRENCY: int(0, 256).default(16),
 });
@@ -237,7 +238,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 function webhookSettings(env: Env): Config["webhooks"] {
   let retrySchedule: number[];
   try {
-    retrySchedule = parseSchedule(env.WEBHOOKS_RETRY_SCHEDULE);
+    retrySchedule = parseDurations(env.WEBHOOKS_RETRY_SCHEDULE);
   } catch (error) {
     throw new ConfigError(`invalid configuration:\n  WEBHOOKS_RETRY_SCHEDULE: ${(error as Error).message}`);
   }
