@@ -46,7 +46,8 @@ function timeCalls(target: object, method: string, label: string) {
     try {
       return await original(...args);
     } finally {
-      (steps[label] ??= []).push(performance.now() - start);
+      steps[label] ??= [];
+      steps[label].push(performance.now() - start);
     }
   };
 }

@@ -24,13 +24,22 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/retrieval.ts",
     about: "nDCG@10 / recall on SciFact, Cranfield, CISI (slow the first time: embeddings)",
   },
+  alerts: { file: "bench/balance-alerts.ts", about: "charge path with a low-balance alert set against none" },
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
+  "rate-limit": {
+    file: "bench/rate-limit.ts",
+    about: "request rate limit: one check in-process vs Redis; GET /v1/balance with limits off, in memory, in Redis",
+  },
   "text-rule": { file: "bench/text-rule.ts", about: "the HTTP text rule's cost on JSON bodies (parse from bytes)" },
   webhooks: {
     file: "bench/webhooks.ts",
     about: "webhook delivery to a local receiver: p95 commit→delivery at 100 events/s, events/s in a burst",
+  },
+  openai: {
+    file: "bench/openai-overhead.ts",
+    about: "the OpenAI-compatible layer's overhead: vector store search vs native query, /embeddings vs the embedder",
   },
   load: {
     file: "bench/query-load.ts",

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import openapiTS, { astToString } from "openapi-typescript";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { PACKAGE_ROOT } from "../src/lib/package-root.js";
@@ -150,9 +151,19 @@ export function renderMarkdown(doc: Record<string, any>): string {
     .trim()}\n`;
 }
 
+/** The typed client's types (packages/client/src/schema.ts), generated from the same document. */
+export async function renderClientTypes(doc: Record<string, any>): Promise<string> {
+  const header =
+    "/**\n * Generated from docs/openapi.json by `npm run docs:api` (openapi-typescript). Do not edit.\n */\n\n";
+  return header + astToString(await openapiTS(doc as Parameters<typeof openapiTS>[0]));
+}
+
+export const CLIENT_TYPES = "packages/client/src/schema.ts";
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const doc = await generateOpenApi();
   writeFileSync(path.join(PACKAGE_ROOT, "docs/openapi.json"), `${JSON.stringify(doc, null, 2)}\n`);
   writeFileSync(path.join(PACKAGE_ROOT, "docs/api.md"), renderMarkdown(doc));
-  console.log("wrote docs/openapi.json and docs/api.md");
+  writeFileSync(path.join(PACKAGE_ROOT, CLIENT_TYPES), await renderClientTypes(doc));
+  console.log(`wrote docs/openapi.json, docs/api.md and ${CLIENT_TYPES}`);
 }

@@ -1,5 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { createAlerts } from "./alerts/index.js";
+import type { AccountMail } from "./alerts/mail-jobs.js";
+import { balanceAlertRoutes } from "./alerts/routes.js";
 import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
@@ -18,7 +21,9 @@ import { Outbox } from "./events/outbox.js";
 import { registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
-import { FailureLimiter } from "./http/rate-limit.js";
+import { FailureLimiter } from "./http/rate-limit/failures.js";
+import { createRateLimiter } from "./http/rate-limit/index.js";
+import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { reportToOperator } from "./images/provider-failures.js";
@@ -39,6 +44,7 @@ import {
   DEFAULT_EXTRACT_LIMITS,
   extractDocument,
 } from "./knowledge/extract/index.js";
+import { knowledgeReferenceNames } from "./knowledge/reference-names.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
 import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
@@ -49,8 +55,11 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
+import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { LicenseStore } from "./licenses/store.js";
+import { createMailer } from "./mail/index.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
 import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
@@ -97,6 +106,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
+  mail: AccountMail;
 }
 
 export interface RunningApp {
@@ -246,6 +257,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
   });
 
+  const alerts = createAlerts({
+    db,
+    jobs,
+    outbox,
+    mailer: createMailer(config.mail, app.log),
+    sender: { serviceName: config.mail.serviceName, publicUrl: config.publicUrl },
+    defaultThresholdMc: config.balanceAlertMc,
+    nudgeEvents: () => events?.nudge(),
+    owner: instance.id,
+    runJobs: config.jobs.concurrency > 0,
+    jobLeaseMs: config.jobs.leaseMs,
+    log: app.log,
+  });
+  ledgerWatchers.push(alerts.watcher);
+  eventChannels.push(alerts.channel);
   const webhooks = createWebhooks({
     sql: db.sql,
     keys,
@@ -253,9 +279,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     owner: instance.id,
     log: app.log,
     network: overrides.webhookNetwork,
-    // Until customer email lands, the operator's log says which customer to tell.
-    onEndpointDisabled: ({ accountId, endpointId, url }) =>
-      app.log.warn({ accountId, endpointId, url }, "a webhook endpoint kept failing and was turned off"),
+    // The owner is emailed, in the transaction that turned the endpoint off.
+    onEndpointDisabled: async ({ accountId, endpointId, url }, tx) => {
+      app.log.warn({ accountId, endpointId, url }, "a webhook endpoint kept failing and was turned off");
+      await alerts.mail.queueEndpointDisabledMail({ accountId, url }, tx);
+    },
   });
   eventChannels.push(webhooks.channel);
 
@@ -277,6 +305,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     outbox,
     events,
+    mail: alerts.mail,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -287,6 +316,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operatorGuesses,
     sessions: (request, kind) => webSessions.resolve(request, kind),
   });
+  // After authentication (it needs the key), before any handler: a refused request changes and charges nothing.
+  const rateLimits = new RateLimitSettings(db.sql, config.rateLimit);
+  await rateLimits.load();
+  rateLimits.start();
+  const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
+  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
@@ -302,8 +337,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => accounts.accountExists(id),
+    referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
@@ -319,6 +356,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
   privacyRoutes(app, { deleter });
+  balanceAlertRoutes(app, { settings: alerts.settings });
   webhookRoutes(app, { webhooks: webhooks.service });
   await openAiRoutes(app, {
     knowledge,
@@ -361,6 +399,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   events.start();
+  alerts.start();
   webhooks.sender.start();
 
   const cleanup = setInterval(() => {
@@ -381,11 +420,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(cleanup);
       sweeper.stop();
       await events.stop();
+      await alerts.stop();
       await webhooks.sender.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();
+      rateLimits.stop();
       await app.close();
+      await rateLimiter.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();

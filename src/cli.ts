@@ -3,9 +3,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
+import type { LedgerEntry } from "./credits/ledger.js";
 import { ledgerCsv } from "./credits/ledger-csv.js";
-import { creditsToMc, mcToCredits } from "./credits/pricing.js";
+import { entryDescriber } from "./credits/ledger-describe.js";
+import { creditsToMc, DEFAULT_PRICING, mcToCredits } from "./credits/pricing.js";
 import { openDatabase } from "./db/open.js";
+import { knowledgeReferenceNames } from "./knowledge/reference-names.js";
 import { AccountStore } from "./licenses/accounts.js";
 import type { Plan } from "./licenses/records.js";
 import { LicenseStore } from "./licenses/store.js";
@@ -144,7 +147,10 @@ async function main(argv: string[]): Promise<void> {
       case "ledger export": {
         const accountId = need(rest[0], "<acct_id>");
         const out = values.out ? createWriteStream(values.out) : process.stdout;
-        for await (const line of ledgerCsv(ledger, accountId)) out.write(line);
+        // The operator's export names documents and knowledge bases as the account's owner sees them.
+        const names = { pricing: { current: () => DEFAULT_PRICING }, referenceNames: knowledgeReferenceNames(db.sql) };
+        const describe = (page: LedgerEntry[]) => entryDescriber(names, { accountId, siteId: null }, page);
+        for await (const line of ledgerCsv(ledger, accountId, describe)) out.write(line);
         if (values.out) await new Promise((r) => (out as ReturnType<typeof createWriteStream>).end(r));
         break;
       }

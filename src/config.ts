@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
+import { creditsToMc, DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
+import type { RateLimit } from "./http/rate-limit/limiter.js";
 import { parseDuration, parseDurations } from "./lib/durations.js";
 
 const bool = z
@@ -45,6 +46,16 @@ const EnvSchema = z.object({
   IDEMPOTENCY_LEASE_SECONDS: int(1, 24 * 3600).default(900),
   INSTANCE_STALE_SECONDS: int(2, 3600).default(30),
 
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits and : . _ - (at most 100)")
+    .default("api-credits:"),
+  RATE_LIMIT_RPS: z.coerce.number().min(0).max(1_000_000).default(0),
+  RATE_LIMIT_BURST: int(0, 1_000_000).default(0),
+  RATE_LIMIT_PUBLIC_RPS: z.coerce.number().min(0).max(1_000_000).default(0),
+  RATE_LIMIT_PUBLIC_BURST: int(0, 1_000_000).default(0),
+
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: optionalUrl,
@@ -72,6 +83,13 @@ const EnvSchema = z.object({
   OPENAI_COMPAT_IMAGE_ALIASES: z.string().default("gpt-image-1,gpt-image-1-mini,dall-e-3,dall-e-2"),
   OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
 
+  SMTP_URL: optionalString.pipe(
+    z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  ),
+  MAIL_FROM: optionalString,
+  SERVICE_NAME: optionalString.transform((v) => v ?? "AI Credits"),
+  BALANCE_ALERT_CREDITS: z.coerce.number().min(0).max(1_000_000_000).default(0),
+
   WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
   WEBHOOKS_TIMEOUT_SECONDS: int(1, 60).default(10),
   // 8 attempts over about 28 hours (the shape the Standard Webhooks guidance suggests).
@@ -92,6 +110,10 @@ const aliasList = (name: string, value: string): string[] => {
 };
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** 0 requests per second: not limited. The burst defaults to one second's worth (at least 1). */
+const rateOf = (rps: number, burst: number): RateLimit | undefined =>
+  rps > 0 ? { rps, burst: burst || Math.max(1, Math.ceil(rps)) } : undefined;
 
 /** Operator settings that live in the optional JSON file named by CONFIG_FILE. */
 const FileSchema = z.object({ pricing: PricingSchema.optional() }).strict();
@@ -137,6 +159,16 @@ export interface Config {
   embeddingProvider: Env["EMBEDDING_PROVIDER"];
   /** The OpenAI-compatible API (`/openai/v1`): OpenAI's model names this deployment answers to, and image URLs' life. */
   openaiCompat: { embeddingAliases: string[]; imageAliases: string[]; imageUrlTtlMs: number };
+  /** Outgoing email: off (logged once at start-up) without SMTP_URL. */
+  mail: { smtpUrl?: string; from?: string; serviceName: string };
+  /** The operator's default low-balance threshold in millicredits (0: no alert unless the customer sets one). */
+  balanceAlertMc: number;
+  /** Shared state across processes (request rate limits); without a URL each process keeps its own. */
+  redis: { url?: string; keyPrefix: string };
+  /** The request rate every customer key is held to unless the operator overrides it; undefined: not limited. */
+  rateLimit?: RateLimit;
+  /** The rate each client address is held to on the public API routes; undefined: not limited. */
+  publicRateLimit?: RateLimit;
   /** Outgoing webhooks: the address policy, the attempt timeout, the waits between attempts, when to turn off. */
   webhooks: {
     allowPrivateUrls: boolean;
@@ -163,6 +195,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE))
     throw new ConfigError("invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  if (env.SMTP_URL && !env.MAIL_FROM)
+    throw new ConfigError("invalid configuration:\n  MAIL_FROM: set the sender address when SMTP_URL is set");
+
+  for (const [burst, rps] of [
+    ["RATE_LIMIT_BURST", "RATE_LIMIT_RPS"],
+    ["RATE_LIMIT_PUBLIC_BURST", "RATE_LIMIT_PUBLIC_RPS"],
+  ] as const)
+    if (env[burst] > 0 && env[rps] === 0)
+      throw new ConfigError(`invalid configuration:\n  ${burst} needs ${rps} (requests per second) too`);
 
   let file: z.infer<typeof FileSchema> = {};
   if (env.CONFIG_FILE) {
@@ -230,6 +271,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imageAliases: aliasList("OPENAI_COMPAT_IMAGE_ALIASES", env.OPENAI_COMPAT_IMAGE_ALIASES),
       imageUrlTtlMs: env.OPENAI_COMPAT_IMAGE_URL_TTL_SECONDS * 1000,
     },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, serviceName: env.SERVICE_NAME },
+    balanceAlertMc: creditsToMc(env.BALANCE_ALERT_CREDITS),
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    rateLimit: rateOf(env.RATE_LIMIT_RPS, env.RATE_LIMIT_BURST),
+    publicRateLimit: rateOf(env.RATE_LIMIT_PUBLIC_RPS, env.RATE_LIMIT_PUBLIC_BURST),
     webhooks: webhookSettings(env),
     raw: { ...source },
   };

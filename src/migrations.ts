@@ -1,3 +1,4 @@
+import { alertsMigrations } from "./alerts/schema.js";
 import { creditsMigrations } from "./credits/schema.js";
 import { runtimeMigrations } from "./db/instances.js";
 import type { DomainMigrations } from "./db/sql.js";
@@ -28,4 +29,5 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   openaiMigrations,
   eventsMigrations,
   webhooksMigrations,
+  alertsMigrations,
 ];

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import { describeEntry } from "./ledger-describe.js";
 import { LedgerEntrySchema, presentEntry } from "./ledger-entry-schema.js";
 import { insufficientCredits } from "./metering.js";
 import { creditsToMc, PricingSchema } from "./pricing.js";
@@ -88,11 +89,13 @@ export function creditsAdminRoutes(app: App, deps: CreditsRouteDeps): void {
       const cause = { reason: request.body.reason, requestId: String(request.id) };
       if (mc > 0) {
         const { entry } = await ledger.credit({ accountId, amountMc: mc, type: "grant", idemKey: key, cause });
-        return reply.status(201).send(presentEntry(entry));
+        return reply.status(201).send(presentEntry(entry, describeEntry(entry, { pricing: deps.pricing.current() })));
       }
       const result = await ledger.debit({ accountId, amountMc: -mc, type: "adjustment", idemKey: key, cause });
       if (!result.ok) throw insufficientCredits(result.neededMc, result.availableMc, "This adjustment", "");
-      return reply.status(201).send(presentEntry(result.entry));
+      return reply
+        .status(201)
+        .send(presentEntry(result.entry, describeEntry(result.entry, { pricing: deps.pricing.current() })));
     },
   );
 }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { Credits, iso } from "../http/schemas.js";
 import type { LedgerEntry } from "./ledger.js";
-import { mcToCredits } from "./pricing.js";
+import { describeEntry } from "./ledger-describe.js";
+import { DEFAULT_PRICING, mcToCredits } from "./pricing.js";
 
 export const LedgerEntrySchema = z.object({
   id: z.string(),
@@ -18,9 +19,18 @@ export const LedgerEntrySchema = z.object({
   requestId: z.string().nullable(),
   reason: z.string().nullable(),
   createdAt: z.string(),
+  description: z
+    .string()
+    .describe(
+      'The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read',
+    ),
 });
 
-export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> {
+/** `description` from `entryDescriber` (names looked up); without it, the entry is described without names. */
+export function presentEntry(
+  e: LedgerEntry,
+  description = describeEntry(e, { pricing: DEFAULT_PRICING }),
+): z.infer<typeof LedgerEntrySchema> {
   return {
     id: e.id,
     type: e.type,
@@ -35,6 +45,7 @@ export function presentEntry(e: LedgerEntry): z.infer<typeof LedgerEntrySchema> 
     requestId: e.requestId,
     reason: e.reason,
     createdAt: iso(e.createdAt)!,
+    description,
   };
 }
 

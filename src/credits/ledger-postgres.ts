@@ -92,11 +92,17 @@ async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<O
     now,
   );
   const results: OpResult[] = [];
+  const once = new Set<string>();
   let k = 0;
   for (const [i, op] of ops.entries()) {
     if (!fenced[i]) {
       const result = applied[k++]!;
-      if (result.status === "ok") for (const w of op.writes ?? []) if (!w.fence) await tx.run(w.sql, w.params);
+      if (result.status === "ok")
+        for (const w of op.writes ?? []) {
+          if (w.fence || (w.batchKey !== undefined && once.has(w.batchKey))) continue;
+          if (w.batchKey !== undefined) once.add(w.batchKey);
+          await tx.run(w.sql, w.params);
+        }
       results.push(result);
     } else if (op.kind === "capture") {
       const released = applied[k++]!;

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { TransactionalWrite } from "../db/sql.js";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
 import { newId } from "../lib/ids.js";
@@ -54,6 +55,9 @@ export class SqliteLedger extends BatchedLedger {
 
   private readonly walSync: WalSync;
 
+  /** Writes of the current batch that run once, at its end (the first of each batchKey). */
+  private readonly onceWrites = new Map<string, TransactionalWrite>();
+
   /** Balances read in the current batch; written back once per account when the batch ends. */
   private balances = new Map<string, BalanceRow & { dirty: boolean }>();
 
@@ -66,9 +70,12 @@ export class SqliteLedger extends BatchedLedger {
         const results = ops.map((op) => this.applyWithWrites(op, now));
         for (const [accountId, b] of this.balances)
           if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
+        // Writes run once per batch, after every movement and the balances they left (see batchKey).
+        for (const w of this.onceWrites.values()) this.sqlite.runSync(w.sql, w.params);
         return results;
       } finally {
         this.balances.clear();
+        this.onceWrites.clear();
       }
     });
     const commit = () => ({ result: transaction.immediate(), n: this.walSync.noteCommit() });
@@ -153,13 +160,17 @@ export class SqliteLedger extends BatchedLedger {
     if (fenced) return fencedResult(op, (release) => this.applyOne(release, now));
     const result = this.applyOne(op, now);
     if (result.status !== "ok") return result;
+    const direct = op.writes.filter((w) => !w.fence && w.batchKey === undefined);
+    for (const w of op.writes)
+      if (w.batchKey !== undefined && !this.onceWrites.has(w.batchKey)) this.onceWrites.set(w.batchKey, w);
+    if (direct.length === 0) return result;
     // The writes may read the balance this movement left (a threshold crossed): write it back before them.
     const bal = this.balances.get(op.accountId);
     if (bal?.dirty) {
       this.s.setBalance.run(bal.available_mc, bal.reserved_mc, now, op.accountId);
       bal.dirty = false;
     }
-    for (const w of op.writes) if (!w.fence) this.sqlite.runSync(w.sql, w.params);
+    for (const w of direct) this.sqlite.runSync(w.sql, w.params);
     return result;
   }
 

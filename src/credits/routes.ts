@@ -3,6 +3,7 @@ import type { App } from "../http/server.js";
 import { creditsAdminRoutes } from "./admin-routes.js";
 import { catalogueRoutes } from "./catalogue-routes.js";
 import type { Ledger } from "./ledger.js";
+import type { ReferenceNames } from "./ledger-describe.js";
 import type { PricingSource } from "./pricing-source.js";
 import { quoteRoutes } from "./quote-routes.js";
 import { statementRoutes } from "./statement-routes.js";
@@ -15,6 +16,8 @@ export interface CreditsRouteDeps {
   fileTokens: (file: UploadedFile) => Promise<{ tokens: number; pages?: number }>;
   tokenizerName: string;
   accountExists: (accountId: string) => Promise<boolean>;
+  /** Names of the documents and knowledge bases ledger entries refer to, looked up when the ledger is read. */
+  referenceNames?: ReferenceNames;
   /** Whether payments are set up (else the pages show that purchases are unavailable). */
   purchasable: boolean;
 }

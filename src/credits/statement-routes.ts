@@ -4,8 +4,9 @@ import { ApiError } from "../errors.js";
 import { principalOf } from "../http/auth.js";
 import { Credits, errors, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
-import { ENTRY_TYPES, type EntryType } from "./ledger.js";
+import { ENTRY_TYPES, type EntryType, type LedgerEntry } from "./ledger.js";
 import { ledgerCsv } from "./ledger-csv.js";
+import { entryDescriber } from "./ledger-describe.js";
 import { LedgerEntrySchema, parseLedgerCursor, presentEntry } from "./ledger-entry-schema.js";
 import { mcToCredits } from "./pricing.js";
 import type { CreditsRouteDeps } from "./routes.js";
@@ -20,7 +21,8 @@ const DateParam = z
   }, "not a real date");
 
 /** The account's statements: balance, ledger (paged and as CSV) and usage per day. */
-export function statementRoutes(app: App, { ledger }: CreditsRouteDeps): void {
+export function statementRoutes(app: App, deps: CreditsRouteDeps): void {
+  const { ledger } = deps;
   app.get(
     "/v1/balance",
     {
@@ -70,8 +72,9 @@ export function statementRoutes(app: App, { ledger }: CreditsRouteDeps): void {
         types,
       });
       const page = entries.slice(0, limit);
+      const describe = await entryDescriber(deps, principalOf(request), page);
       return {
-        data: page.map(presentEntry),
+        data: page.map((e) => presentEntry(e, describe(e))),
         nextCursor: entries.length > limit ? page.at(-1)!.id : null,
       };
     },
@@ -93,7 +96,8 @@ export function statementRoutes(app: App, { ledger }: CreditsRouteDeps): void {
         .type("text/csv; charset=utf-8")
         .header("content-disposition", 'attachment; filename="ledger.csv"')
         .header("cache-control", "no-store");
-      return reply.send(Readable.from(ledgerCsv(ledger, principalOf(request).accountId)));
+      const describe = (page: LedgerEntry[]) => entryDescriber(deps, principalOf(request), page);
+      return reply.send(Readable.from(ledgerCsv(ledger, principalOf(request).accountId, describe)));
     },
   );
 

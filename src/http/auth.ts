@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
 import { constantTimeEquals } from "../lib/secrets.js";
-import type { FailureLimiter } from "./rate-limit.js";
+import type { FailureLimiter } from "./rate-limit/failures.js";
 import type { App } from "./server.js";
 
 export type AuthMode = "public" | "customer" | "admin";

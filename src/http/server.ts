@@ -262,7 +262,13 @@ export async function createServer(options: ServerOptions): Promise<App> {
           "otherwise); another site's resources and another account's answer 404. Only the owner moves a resource " +
           "between scopes (`PATCH`). `DELETE /v1/data` with a site's key erases that site's data only.\n\n**Outages.** When the database is unreachable the service answers 503 `SERVICE_UNAVAILABLE` " +
           "with `Retry-After`. `charged: false` in a 5xx problem means nothing was charged; without it, a request " +
-          "sent without a key may have been charged (its ledger shows it) — send an `Idempotency-Key` to be sure.",
+          "sent without a key may have been charged (its ledger shows it) — send an `Idempotency-Key` to be sure.\n\n" +
+          "**Rate limits.** The operator may hold each key to a number of requests per second with a burst. A request " +
+          "over it is answered 429 `RATE_LIMITED` with `Retry-After` (seconds) and `retryAfterSeconds` before anything " +
+          "runs: nothing is changed or charged, so retry after that delay. Limited responses carry `RateLimit-Limit` " +
+          "(the burst), `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the full burst is back), also as " +
+          "`X-RateLimit-*`. Each API key has its own budget; a licence key and the dashboard share the licence's; " +
+          "routes without a key may be limited per client address.",
       },
       servers: [{ url: options.publicUrl }],
       components: {

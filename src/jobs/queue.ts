@@ -128,6 +128,18 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Puts a job back to run again no sooner than `at` (its attempts still count): a lease that nobody holds and that
+   * runs out then, so any worker claims it once it has.
+   */
+  async defer(jobId: string, owner: string, at: number, error: string): Promise<void> {
+    await this.db.sql.run(
+      `UPDATE jobs SET status = 'running', error = ?, lease_owner = NULL, lease_until = ?, updated_at = ?
+       WHERE id = ? AND lease_owner = ?`,
+      [error, at, Date.now(), jobId, owner],
+    );
+  }
+
   /** Whether such a job waits to start (one already running may have begun before what the caller did). */
   async hasQueued(kind: string, accountId: string, subjectId: string): Promise<boolean> {
     const row = await this.db.sql.get(

@@ -17,6 +17,17 @@ export class FinalJobError extends Error {
   override name = "FinalJobError";
 }
 
+/** Thrown by a handler for a failure worth trying again after a pause (a mail server away): not before `delayMs`. */
+export class RetryLaterError extends Error {
+  override name = "RetryLaterError";
+  constructor(
+    readonly delayMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`will try again in ${Math.round(delayMs / 1000)} s`, options);
+  }
+}
+
 /**
  * What a failure is recorded as: the error a FinalJobError wraps, not the wrapper. The wrapper only says "do not
  * retry"; the cause (an ApiError such as URL_NOT_ALLOWED) is what the customer must read on the failed resource.
@@ -115,6 +126,10 @@ export class JobWorker {
           status: "failed",
           error: String((cause as Error)?.message ?? cause),
         });
+      } else if (error instanceof RetryLaterError) {
+        options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error.cause }, error.message);
+        const cause = error.cause as Error | undefined;
+        await queue.defer(job.id, options.owner, Date.now() + error.delayMs, String(cause?.message ?? cause));
       } else {
         options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, "job failed; retrying");
         await queue.requeue(job.id, options.owner, String((error as Error).message ?? error));

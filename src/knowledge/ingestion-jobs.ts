@@ -93,8 +93,8 @@ export class IngestionJobs {
     };
     const { store, outbox } = this.deps;
     const kb = await store.getKnowledgeBase({ accountId, siteId: null }, doc.knowledgeBaseId);
-    await store.transaction(async (tx) => {
-      if (!(await store.updateDocument(accountId, docId, failed, tx)) || !outbox || !kb) return;
+    await store.transaction(async (inTx, tx) => {
+      if (!(await inTx.updateDocument(accountId, docId, failed)) || !outbox || !kb) return;
       // Internal failures are described, not quoted: their messages are not written for customers.
       const error = api?.message ?? "The document could not be processed; try adding it again";
       await outbox.insert(tx, documentEvent(kb, doc, { status: "failed", error }));
@@ -182,8 +182,8 @@ export class IngestionJobs {
         chargedMc: 0,
       };
       const { outbox } = this.deps;
-      await store.transaction(async (tx) => {
-        if ((await store.updateDocument(job.accountId, docId, duplicate, tx)) && outbox)
+      await store.transaction(async (inTx, tx) => {
+        if ((await inTx.updateDocument(job.accountId, docId, duplicate)) && outbox)
           await outbox.insert(tx, documentEvent(kb, doc, { status: "ready", chargedMc: 0 }));
       });
       return;

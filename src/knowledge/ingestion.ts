@@ -163,42 +163,57 @@ export class Ingestion {
         neededCredits: 0.001,
         availableCredits: 0,
       });
+    // With an Idempotency-Key, the crawl is named by it (not by the attempt): a retry after a crash finds the crawl
+    // its first attempt queued instead of queueing (and charging for) a second one.
+    const requestKey = options.ledgerKey?.replace(/#\d+$/, "");
+    const sourceHash = sha256(`url:${upload.url}:${requestKey ?? `${Date.now()}:${Math.random()}`}`);
+    if (requestKey) {
+      const same = await this.deps.store.findByHash(kb.id, "source_hash", sourceHash);
+      if (same) return { document: same, created: false };
+    }
     const docId = newId("doc");
-    const document = await this.deps.store.insertDocument({
-      id: docId,
-      accountId: owner.accountId,
-      knowledgeBaseId: kb.id,
-      name: (options.name ?? upload.url).slice(0, 300),
-      source: "url",
-      sourceUrl: upload.url,
-      mimeType: "text/html",
-      sourceHash: sha256(`url:${upload.url}:${Date.now()}`),
-      contentHash: null,
-      status: "queued",
-      progress: 0,
-      bytes: 0,
-      pages: null,
-      pageUrls: null,
-      tokens: null,
-      chunks: null,
-      chargedMc: 0,
-      holdId: null,
-      duplicateOf: null,
-      metadata: options.metadata,
-      errorCode: null,
-      error: null,
-    });
-    await this.deps.jobs.enqueue({
-      kind: "knowledge.crawl",
-      accountId: owner.accountId,
-      subjectId: docId,
-      payload: {
-        docId,
-        url: upload.url,
-        maxPages: upload.maxPages,
-        maxDepth: upload.maxDepth,
-        requestId: options.requestId,
-      },
+    // The document and its job commit together: no crawl is left queued without the job that runs it.
+    const document = await this.deps.store.transaction(async (store, tx) => {
+      const inserted = await store.insertDocument({
+        id: docId,
+        accountId: owner.accountId,
+        knowledgeBaseId: kb.id,
+        name: (options.name ?? upload.url).slice(0, 300),
+        source: "url",
+        sourceUrl: upload.url,
+        mimeType: "text/html",
+        sourceHash,
+        contentHash: null,
+        status: "queued",
+        progress: 0,
+        bytes: 0,
+        pages: null,
+        pageUrls: null,
+        tokens: null,
+        chunks: null,
+        chargedMc: 0,
+        holdId: null,
+        duplicateOf: null,
+        metadata: options.metadata,
+        errorCode: null,
+        error: null,
+      });
+      await this.deps.jobs.enqueue(
+        {
+          kind: "knowledge.crawl",
+          accountId: owner.accountId,
+          subjectId: docId,
+          payload: {
+            docId,
+            url: upload.url,
+            maxPages: upload.maxPages,
+            maxDepth: upload.maxDepth,
+            requestId: options.requestId,
+          },
+        },
+        tx,
+      );
+      return inserted;
     });
     this.deps.onQueued?.();
     return { document, created: true };

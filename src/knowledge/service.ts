@@ -61,6 +61,11 @@ export class KnowledgeService {
     });
   }
 
+  /** The knowledge base when this caller may change it (a site's key: its own site's only), else 403/404. */
+  requireWritableKnowledgeBase(owner: Owner, kbId: string): Promise<KnowledgeBase> {
+    return requireWritable(this.deps.store, owner, kbId);
+  }
+
   /** Renames a knowledge base or moves it to another scope; the account owner's alone. */
   async updateKnowledgeBase(
     owner: Owner,

@@ -107,7 +107,6 @@ const toDoc = (r: Row): KnowledgeDocument => ({
 const OWNED_KB = visibleTo("kb.site_id");
 const ownerParams = visibleParams;
 
-/** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
 /** The fields of a document that change after it is created. */
 export type DocumentPatch = Partial<
   Pick<
@@ -128,8 +127,14 @@ export type DocumentPatch = Partial<
   >
 >;
 
+/** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
 export class KnowledgeStore {
   constructor(private readonly sql: Sql) {}
+
+  /** Runs `fn` in one transaction, with this store on it (and the transaction, for other stores' statements). */
+  transaction<T>(fn: (store: KnowledgeStore, tx: Sql) => Promise<T>): Promise<T> {
+    return this.sql.transaction((tx) => fn(new KnowledgeStore(tx), tx));
+  }
 
   /** `siteId` is the knowledge base's scope: a site of the account, or null for every site of it. */
   async createKnowledgeBase(
@@ -256,14 +261,9 @@ export class KnowledgeStore {
   }
 
   /** Updates columns of a document (only if it still exists: a deletion always wins over a running job). */
-  /** Runs `fn` in one transaction (a change and the event that reports it). */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    return this.sql.transaction(fn);
-  }
-
-  async updateDocument(accountId: string, docId: string, patch: DocumentPatch, sql: Sql = this.sql): Promise<boolean> {
+  async updateDocument(accountId: string, docId: string, patch: DocumentPatch): Promise<boolean> {
     const write = this.documentUpdate(accountId, docId, patch);
-    return (await sql.run(write.sql, write.params)) > 0;
+    return (await this.sql.run(write.sql, write.params)) > 0;
   }
 
   /** The update as a statement, to commit with something else (a charge and its event). */

@@ -44,7 +44,23 @@ CREATE UNIQUE INDEX api_keys_lookup ON api_keys (lookup);
 CREATE INDEX api_keys_account ON api_keys (account_id);
 `;
 
+// The operator's request rates for single keys: a subject is an API key (`key_…`) or a licence (`lic_…`, its licence
+// key and the owner's dashboard). Keys and licences are never deleted, so the row needs no foreign key to either.
+const rateLimits = `
+CREATE TABLE rate_limit_overrides (
+  subject_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  rps DOUBLE PRECISION NOT NULL CHECK (rps > 0),
+  burst INTEGER NOT NULL CHECK (burst >= 1),
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX rate_limit_overrides_account ON rate_limit_overrides (account_id);
+`;
+
 export const licensesMigrations: DomainMigrations = {
   domain: "licenses",
-  migrations: [{ version: 1, name: "accounts, licences, sites and API keys", sqlite: sql, postgres: sql }],
+  migrations: [
+    { version: 1, name: "accounts, licences, sites and API keys", sqlite: sql, postgres: sql },
+    { version: 2, name: "request rate overrides per key", sqlite: rateLimits, postgres: rateLimits },
+  ],
 };

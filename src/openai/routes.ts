@@ -16,6 +16,7 @@ import type { Deleter } from "../privacy/deleter.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import { createEmbeddings, EmbeddingsBody } from "./embeddings.js";
 import { sendOpenAiError } from "./errors.js";
+import { fileBatchRoutes } from "./file-batches.js";
 import { fileRoutes } from "./files.js";
 import { imageRoutes } from "./images.js";
 import type { ModelCatalogue } from "./models.js";
@@ -160,6 +161,7 @@ export async function openAiRoutes(app: App, deps: OpenAiDeps): Promise<void> {
 
       fileRoutes(scope, deps);
       vectorStoreRoutes(scope, deps);
+      fileBatchRoutes(scope, deps);
       await imageRoutes(scope, deps);
     },
     { prefix: OPENAI_PREFIX },

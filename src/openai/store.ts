@@ -27,10 +27,45 @@ CREATE INDEX openai_store_files_document ON openai_store_files (knowledge_base_i
 CREATE TABLE openai_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+const batches = `
+CREATE TABLE openai_file_batches (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  site_id TEXT,
+  knowledge_base_id TEXT NOT NULL,
+  file_ids TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  cancelled_at BIGINT
+);
+CREATE INDEX openai_file_batches_store ON openai_file_batches (account_id, knowledge_base_id);
+`;
+
+const storeMetadata = `
+CREATE TABLE openai_store_metadata (
+  knowledge_base_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  site_id TEXT,
+  metadata TEXT NOT NULL
+);
+`;
+
 export const openaiMigrations: DomainMigrations = {
   domain: "openai",
-  migrations: [{ version: 1, name: "files, vector store files, signing key", sqlite: tables, postgres: tables }],
+  migrations: [
+    { version: 1, name: "files, vector store files, signing key", sqlite: tables, postgres: tables },
+    { version: 2, name: "vector store file batches", sqlite: batches, postgres: batches },
+    { version: 3, name: "vector store metadata", sqlite: storeMetadata, postgres: storeMetadata },
+  ],
 };
+
+/** Files added to a vector store under one id; what they became is read from their documents. */
+export interface FileBatch {
+  id: string;
+  knowledgeBaseId: string;
+  fileIds: string[];
+  createdAt: number;
+  cancelledAt: number | null;
+}
 
 export interface OpenAiFile {
   id: string;
@@ -108,6 +143,12 @@ export class OpenAiStore {
          (SELECT id FROM openai_files WHERE account_id = ? AND site_id = ?))`,
       [accountId, site, accountId, site],
     );
+    for (const table of ["openai_file_batches", "openai_store_metadata"])
+      await this.sql.run(`DELETE FROM ${table} WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)`, [
+        accountId,
+        site,
+        site,
+      ]);
     await this.sql.run("DELETE FROM openai_files WHERE account_id = ? AND (CAST(? AS TEXT) IS NULL OR site_id = ?)", [
       accountId,
       site,
@@ -149,11 +190,68 @@ export class OpenAiStore {
     );
   }
 
+  /** A vector store's own `metadata` (OpenAI's key-value pairs; a knowledge base has no such field). */
+  async storeMetadata(accountId: string, kbId: string): Promise<Record<string, string>> {
+    const r = await this.sql.get<{ metadata: string }>(
+      "SELECT metadata FROM openai_store_metadata WHERE account_id = ? AND knowledge_base_id = ?",
+      [accountId, kbId],
+    );
+    return r ? JSON.parse(r.metadata) : {};
+  }
+
+  async setStoreMetadata(owner: Owner, kbId: string, metadata: Record<string, string>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO openai_store_metadata (knowledge_base_id, account_id, site_id, metadata) VALUES (?, ?, ?, ?)
+       ON CONFLICT (knowledge_base_id) DO UPDATE SET metadata = excluded.metadata`,
+      [kbId, owner.accountId, owner.siteId, JSON.stringify(metadata)],
+    );
+  }
+
   async unmapStore(accountId: string, kbId: string): Promise<number> {
+    await this.sql.run("DELETE FROM openai_store_metadata WHERE account_id = ? AND knowledge_base_id = ?", [
+      accountId,
+      kbId,
+    ]);
+    await this.sql.run("DELETE FROM openai_file_batches WHERE account_id = ? AND knowledge_base_id = ?", [
+      accountId,
+      kbId,
+    ]);
     return this.sql.run("DELETE FROM openai_store_files WHERE account_id = ? AND knowledge_base_id = ?", [
       accountId,
       kbId,
     ]);
+  }
+
+  async insertBatch(owner: Owner, batch: FileBatch): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO openai_file_batches (id, account_id, site_id, knowledge_base_id, file_ids, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [batch.id, owner.accountId, owner.siteId, batch.knowledgeBaseId, JSON.stringify(batch.fileIds), batch.createdAt],
+    );
+  }
+
+  /** A batch of a store the caller already proved it may read. */
+  async getBatch(accountId: string, kbId: string, id: string): Promise<FileBatch | undefined> {
+    const r = await this.sql.get<Row>(
+      "SELECT * FROM openai_file_batches WHERE account_id = ? AND knowledge_base_id = ? AND id = ?",
+      [accountId, kbId, id],
+    );
+    return r
+      ? {
+          id: r.id,
+          knowledgeBaseId: r.knowledge_base_id,
+          fileIds: JSON.parse(r.file_ids),
+          createdAt: Number(r.created_at),
+          cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
+        }
+      : undefined;
+  }
+
+  async cancelBatch(accountId: string, id: string): Promise<void> {
+    await this.sql.run(
+      "UPDATE openai_file_batches SET cancelled_at = ? WHERE account_id = ? AND id = ? AND cancelled_at IS NULL",
+      [Date.now(), accountId, id],
+    );
   }
 
   /** The key image URLs are signed with: made once, shared by every process on the database. */

@@ -1,40 +1,30 @@
-import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { requireActiveLicense } from "../http/auth.js";
 import type { App } from "../http/server.js";
-import type { KnowledgeBase, KnowledgeDocument, Owner } from "../knowledge/store.js";
+import type { Owner } from "../knowledge/store.js";
 import { Filter, matches } from "./filters.js";
 import { CUSTOMER, idempotent, type OpenAiDeps, ownerOf } from "./routes.js";
+import { AddFile, ChunkingStrategy, statusOf, vectorStoreFiles } from "./vector-store-files.js";
 
-const Attributes = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
-  .refine((a) => Object.keys(a).length <= 16, "at most 16 attributes");
+/** OpenAI's limits: 16 pairs, keys up to 64 characters, values up to 512. */
+const Metadata = z
+  .record(z.string().min(1).max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 16, "at most 16 metadata pairs");
 
-const ChunkingStrategy = z.union([
-  z.object({ type: z.literal("auto") }),
-  z.object({
-    type: z.literal("static"),
-    static: z.object({
-      max_chunk_size_tokens: z.number().int().min(64).max(2048),
-      chunk_overlap_tokens: z.number().int().min(0).max(1024),
-    }),
-  }),
-]);
+const ModifyStore = z.object({
+  name: z.string().trim().min(1).max(200).nullable().optional(),
+  metadata: Metadata.nullable().optional(),
+  expires_after: z.unknown().optional(),
+});
 
 const CreateStore = z.object({
   name: z.string().trim().max(200).optional(),
   description: z.string().max(2000).optional(),
   file_ids: z.array(z.string().max(100)).max(100).optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: Metadata.optional(),
   chunking_strategy: ChunkingStrategy.optional(),
   expires_after: z.unknown().optional(),
-});
-
-const AddFile = z.object({
-  file_id: z.string().min(1).max(100),
-  attributes: Attributes.optional(),
-  chunking_strategy: ChunkingStrategy.optional(),
 });
 
 const Search = z.object({
@@ -50,123 +40,14 @@ const Search = z.object({
 const StoreParams = z.object({ id: z.string().max(100) });
 const FileParams = z.object({ id: z.string().max(100), fileId: z.string().max(100) });
 
-type FileStatus = "in_progress" | "completed" | "failed" | "cancelled";
-const statusOf = (d: KnowledgeDocument): FileStatus =>
-  d.status === "ready" ? "completed" : d.status === "failed" ? "failed" : "in_progress";
-
-const seconds = (ms: number) => Math.floor(ms / 1000);
-
 /**
  * Vector stores are knowledge bases and their files are documents: the SDK's create → createAndPoll → search flow
  * runs on the same ingestion, metering and search as the native API. A vector store file keeps the id of the file it
  * was made from (the map lives in openai_store_files); a document added natively shows under its own id.
  */
 export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
-  const { knowledge, store, deleter, blobs } = deps;
-
-  /** The store's documents, each under the file id a client knows it by. */
-  async function filesOf(owner: Owner, kb: KnowledgeBase) {
-    const docs = await knowledge.listDocuments(owner, kb.id, { limit: 100_000 });
-    const mapped = await store.storeFiles(owner.accountId, kb.id);
-    const fileOfDoc = new Map<string, { fileId: string; createdAt: number }[]>();
-    for (const m of mapped) fileOfDoc.set(m.documentId, [...(fileOfDoc.get(m.documentId) ?? []), m]);
-    return docs.flatMap((doc) =>
-      (fileOfDoc.get(doc.id) ?? [{ fileId: doc.id, createdAt: doc.createdAt }]).map((m) => ({ ...m, doc })),
-    );
-  }
-
-  const presentFile = (kb: KnowledgeBase, fileId: string, createdAt: number, doc: KnowledgeDocument) => ({
-    id: fileId,
-    object: "vector_store.file" as const,
-    created_at: seconds(createdAt),
-    vector_store_id: kb.id,
-    status: statusOf(doc),
-    last_error:
-      doc.status === "failed"
-        ? {
-            code:
-              doc.errorCode === "UNSUPPORTED_FILE_TYPE"
-                ? "unsupported_file"
-                : doc.errorCode === "DOCUMENT_UNREADABLE"
-                  ? "invalid_file"
-                  : "server_error",
-            message: doc.error ?? "ingestion failed",
-          }
-        : null,
-    usage_bytes: doc.bytes,
-    attributes: doc.metadata,
-    chunking_strategy: {
-      type: "static",
-      static: { max_chunk_size_tokens: kb.chunkTokens, chunk_overlap_tokens: kb.overlapTokens },
-    },
-  });
-
-  async function presentStore(owner: Owner, kb: KnowledgeBase) {
-    const files = await filesOf(owner, kb);
-    const counts = { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: files.length };
-    for (const f of files) counts[statusOf(f.doc)]++;
-    return {
-      id: kb.id,
-      object: "vector_store" as const,
-      created_at: seconds(kb.createdAt),
-      name: kb.name,
-      description: kb.description,
-      usage_bytes: files.reduce((s, f) => s + f.doc.bytes, 0),
-      file_counts: counts,
-      status: counts.in_progress > 0 ? ("in_progress" as const) : ("completed" as const),
-      last_active_at: seconds(kb.updatedAt),
-      metadata: {},
-      expires_after: null,
-      expires_at: null,
-    };
-  }
-
-  /** Indexes an uploaded file into the store (charged per token, as any upload); its reply is the vector store file. */
-  async function addFile(
-    request: FastifyRequest,
-    kb: KnowledgeBase,
-    input: z.infer<typeof AddFile>,
-    meta: { ledgerKey?: string; writes?: (body: unknown) => import("../credits/ledger.js").LedgerWrite[] },
-  ) {
-    const owner = ownerOf(request);
-    if (input.chunking_strategy?.type === "static") {
-      const s = input.chunking_strategy.static;
-      if (s.max_chunk_size_tokens !== kb.chunkTokens || s.chunk_overlap_tokens !== kb.overlapTokens)
-        throw new ApiError(
-          "VALIDATION_FAILED",
-          `this vector store chunks by ${kb.chunkTokens} tokens with ${kb.overlapTokens} overlap; set chunking when creating the store`,
-          { field: "chunking_strategy" },
-        );
-    }
-    const file = await store.getFile(owner, input.file_id);
-    if (!file) throw new ApiError("NOT_FOUND", `No such File object: ${input.file_id}`, { field: "file_id" });
-    const bytes = await blobs.get(file.blobKey);
-    if (!bytes) throw new ApiError("NOT_FOUND", `the bytes of ${file.id} are gone`, { field: "file_id" });
-    const createdAt = Date.now();
-    const { document } = await knowledge.addDocument(
-      owner,
-      kb.id,
-      { kind: "file", bytes, filename: file.filename },
-      {
-        metadata: input.attributes ?? {},
-        name: file.filename,
-        ledgerKey: meta.ledgerKey,
-        requestId: String(request.id),
-        writes:
-          meta.writes &&
-          ((ready) => [
-            store.mapStatement(owner.accountId, kb.id, file.id, ready.id),
-            ...meta.writes!(presentFile(kb, file.id, createdAt, ready)),
-          ]),
-      },
-    );
-    await store.mapFile(owner.accountId, kb.id, file.id, document.id);
-    return {
-      body: presentFile(kb, file.id, createdAt, document),
-      chargedMc: document.status === "ready" ? document.chargedMc : 0,
-      document,
-    };
-  }
+  const { knowledge, store, deleter } = deps;
+  const { filesOf, presentFile, presentStore, addFile } = vectorStoreFiles(deps);
 
   scope.post("/vector_stores", { ...CUSTOMER, schema: { hide: true, body: CreateStore } }, async (request, reply) => {
     await requireActiveLicense(request, deps.licenses);
@@ -188,6 +69,7 @@ export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
       description: body.description,
       chunking,
     });
+    if (body.metadata) await store.setStoreMetadata(owner, kb.id, body.metadata);
     let charged = 0;
     for (const fileId of body.file_ids ?? [])
       charged += (await addFile(request, kb, { file_id: fileId }, {})).chargedMc;
@@ -205,6 +87,19 @@ export function vectorStoreRoutes(scope: App, deps: OpenAiDeps): void {
     const owner = ownerOf(request);
     return presentStore(owner, await knowledge.requireKnowledgeBase(owner, request.params.id));
   });
+
+  scope.post(
+    "/vector_stores/:id",
+    { ...CUSTOMER, schema: { hide: true, params: StoreParams, body: ModifyStore } },
+    async (request) => {
+      const owner = ownerOf(request);
+      const body = request.body;
+      if (body.name) await knowledge.updateKnowledgeBase(owner, request.params.id, { name: body.name });
+      else await knowledge.requireWritableKnowledgeBase(owner, request.params.id);
+      if (body.metadata !== undefined) await store.setStoreMetadata(owner, request.params.id, body.metadata ?? {});
+      return presentStore(owner, await knowledge.requireKnowledgeBase(owner, request.params.id));
+    },
+  );
 
   scope.delete("/vector_stores/:id", { ...CUSTOMER, schema: { hide: true, params: StoreParams } }, async (request) => {
     const owner = ownerOf(request);

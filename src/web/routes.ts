@@ -4,7 +4,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyReply } from "fastify";
 import type { Pricing } from "../credits/pricing.js";
 import type { Sql } from "../db/sql.js";
-import type { FailureLimiter } from "../http/rate-limit.js";
+import type { FailureLimiter } from "../http/rate-limit/failures.js";
 import type { App } from "../http/server.js";
 import type { LicenseStore } from "../licenses/store.js";
 import { siteStylesheet, WEB_DIST } from "./assets.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import type { Principal } from "../http/auth.js";
 import { requireCsrf } from "../http/auth.js";
-import type { FailureLimiter } from "../http/rate-limit.js";
+import type { FailureLimiter } from "../http/rate-limit/failures.js";
 import { errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { constantTimeEquals } from "../lib/secrets.js";
@@ -19,6 +19,7 @@ import {
 import type { Session, SessionStore } from "./sessions.js";
 
 const CustomerSession = z.object({
+  signedIn: z.literal(true),
   kind: z.literal("customer"),
   accountId: z.string(),
   email: z.string(),
@@ -31,6 +32,8 @@ const CustomerSession = z.object({
   csrfToken: z.string().describe("Send it as the X-CSRF-Token header on every POST, PATCH and DELETE"),
   expiresAt: z.string(),
 });
+
+const SignedOut = z.object({ signedIn: z.literal(false) }).describe("No live dashboard session");
 
 const OperatorSession = z.object({
   kind: z.literal("operator"),
@@ -96,6 +99,7 @@ export function sessionRoutes(
     const license = await licenses.getLicense(p.licenseId);
     if (!license) throw new ApiError("UNAUTHENTICATED", "the licence of this session no longer exists");
     return {
+      signedIn: true,
       kind: "customer",
       accountId: p.accountId,
       email: license.email,
@@ -135,14 +139,22 @@ export function sessionRoutes(
       schema: {
         tags: ["sessions"],
         summary: "Who the dashboard session is, and its CSRF token",
-        response: { 200: CustomerSession, ...errors(401) },
+        description:
+          "The session as `POST /v1/sessions` answers it; a page asks this on every load, signed in or not, so it " +
+          "always answers 200: `{signedIn: false}` when the " +
+          "request carries no live session (no cookie, an expired or signed-out one, a licence that no longer exists). " +
+          "The other routes still answer 401 to a request without a valid session or key.",
+        response: { 200: z.union([CustomerSession, SignedOut]) },
       },
     },
     async (request, reply) => {
-      const session = await web.resolve(request, "customer");
-      if (!session) throw new ApiError("UNAUTHENTICATED", "not signed in");
       reply.header("cache-control", "no-store");
-      return describeCustomer(session);
+      const session = await web.resolve(request, "customer");
+      if (!session) return { signedIn: false as const };
+      return describeCustomer(session).catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return { signedIn: false as const };
+        throw error;
+      });
     },
   );
 

@@ -168,23 +168,25 @@ export class EndpointStore {
 
   /**
    * An attempt failed: starts the failure streak if none runs, and turns the endpoint off when the streak is older
-   * than `disableAfterMs`. Returns the endpoint when THIS call turned it off (exactly one caller, whatever the
-   * number of processes, so the customer is told once).
+   * than `disableAfterMs`. `onDisabled` runs in the transaction that turned it off (exactly once, whatever the number
+   * of processes): what it writes (the owner's email) commits with the change or not at all.
    */
   async markFailing(
     id: string,
     now: number,
     disableAfterMs: number,
-  ): Promise<{ accountId: string; url: string } | undefined> {
-    await this.sql.run("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL", [
-      now,
-      id,
-    ]);
-    const row = await this.sql.get<{ account_id: string; url: string }>(
-      `UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ?
-       WHERE id = ? AND enabled = 1 AND failing_since <= ? RETURNING account_id, url`,
-      [now, id, now - disableAfterMs],
-    );
-    return row ? { accountId: row.account_id, url: row.url } : undefined;
+    onDisabled: (endpoint: { accountId: string; url: string }, tx: Sql) => Promise<void>,
+  ): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      await tx.run("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL", [now, id]);
+      const row = await tx.get<{ account_id: string; url: string }>(
+        `UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ?
+         WHERE id = ? AND enabled = 1 AND failing_since <= ? RETURNING account_id, url`,
+        [now, id, now - disableAfterMs],
+      );
+      if (!row) return false;
+      await onDisabled({ accountId: row.account_id, url: row.url }, tx);
+      return true;
+    });
   }
 }

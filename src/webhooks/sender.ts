@@ -1,3 +1,4 @@
+import type { Sql } from "../db/sql.js";
 import { type Delivery, type DeliveryStore, LOG_RETENTION_MS } from "./delivery-store.js";
 import type { EndpointStore, WebhookEndpoint } from "./endpoint-store.js";
 import { postWebhook, type WebhookNetwork } from "./post.js";
@@ -5,8 +6,14 @@ import { nextAttemptAt } from "./retry-schedule.js";
 import type { SecretVault } from "./secret-vault.js";
 import { signatureHeader } from "./signing.js";
 
-/** Told once when the service turns an endpoint off because it kept failing (the app emails the customer). */
-export type EndpointDisabledHandler = (endpoint: { accountId: string; endpointId: string; url: string }) => void;
+/**
+ * Told once when the service turns an endpoint off because it kept failing (the app emails the owner), inside the
+ * transaction that turned it off: write only (queue the email), never call out.
+ */
+export type EndpointDisabledHandler = (
+  endpoint: { accountId: string; endpointId: string; url: string },
+  tx: Sql,
+) => Promise<void> | void;
 
 export interface WebhookSenderOptions {
   /** This process (lease owner). */
@@ -143,18 +150,12 @@ export class WebhookSender {
       nextAttemptAt: next,
     });
     if (!recorded) return;
-    const disabled = await this.endpoints.markFailing(endpoint.id, at, options.disableAfterMs);
-    if (disabled) {
-      options.log.info(
-        { endpointId: endpoint.id, accountId: disabled.accountId },
-        "webhook endpoint turned off: it kept failing",
-      );
-      try {
-        options.onEndpointDisabled?.({ accountId: disabled.accountId, endpointId: endpoint.id, url: disabled.url });
-      } catch (err) {
-        options.log.warn({ err }, "telling the customer about a turned-off endpoint failed");
-      }
-    }
+    await this.endpoints
+      .markFailing(endpoint.id, at, options.disableAfterMs, async ({ accountId, url }, tx) => {
+        await options.onEndpointDisabled?.({ accountId, endpointId: endpoint.id, url }, tx);
+      })
+      // Not turned off this time; the next failed attempt tries again.
+      .catch((err) => options.log.warn({ err, endpointId: endpoint.id }, "turning off a failing endpoint failed"));
   }
 
   private async secretsOf(endpoint: WebhookEndpoint, now: number): Promise<string[]> {

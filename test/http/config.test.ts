@@ -15,6 +15,13 @@ describe("configuration is parsed once, and a bad value names its variable", () 
       [{ WEBHOOKS_RETRY_SCHEDULE: "5s,soon" }, "WEBHOOKS_RETRY_SCHEDULE"],
       [{ WEBHOOKS_DISABLE_AFTER: "three days" }, "WEBHOOKS_DISABLE_AFTER"],
       [{ WEBHOOKS_ALLOW_PRIVATE_URLS: "maybe" }, "WEBHOOKS_ALLOW_PRIVATE_URLS"],
+      [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL"],
+      [{ REDIS_KEY_PREFIX: "has spaces" }, "REDIS_KEY_PREFIX"],
+      [{ RATE_LIMIT_RPS: "fast" }, "RATE_LIMIT_RPS"],
+      [{ RATE_LIMIT_RPS: "-1" }, "RATE_LIMIT_RPS"],
+      [{ RATE_LIMIT_BURST: "2.5", RATE_LIMIT_RPS: "1" }, "RATE_LIMIT_BURST"],
+      [{ RATE_LIMIT_BURST: "10" }, "RATE_LIMIT_BURST"],
+      [{ RATE_LIMIT_PUBLIC_BURST: "10" }, "RATE_LIMIT_PUBLIC_BURST"],
     ] as const) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(name);
@@ -22,6 +29,17 @@ describe("configuration is parsed once, and a bad value names its variable", () 
     expect(loadConfig({}).port).toBe(8080);
     expect(loadConfig({}).webhooks).toMatchObject({ allowPrivateUrls: false, disableAfterMs: 3 * 86_400_000 });
     expect(loadConfig({ WEBHOOKS_RETRY_SCHEDULE: "250ms,2h" }).webhooks.retrySchedule).toEqual([250, 7_200_000]);
+  });
+
+  it("request rate limits are off unless RATE_LIMIT_RPS is set; the burst defaults to one second's worth", () => {
+    expect(loadConfig({}).rateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT_RPS: "0" }).rateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT_RPS: "20" }).rateLimit).toEqual({ rps: 20, burst: 20 });
+    expect(loadConfig({ RATE_LIMIT_RPS: "0.5" }).rateLimit).toEqual({ rps: 0.5, burst: 1 });
+    expect(loadConfig({ RATE_LIMIT_RPS: "5", RATE_LIMIT_BURST: "50" }).rateLimit).toEqual({ rps: 5, burst: 50 });
+    expect(loadConfig({}).publicRateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT_PUBLIC_RPS: "2" }).publicRateLimit).toEqual({ rps: 2, burst: 2 });
+    expect(loadConfig({}).redis).toEqual({ url: undefined, keyPrefix: "api-credits:" });
   });
 
   it("the service exits with status 2 and the message when a provider's variable is missing", async () => {

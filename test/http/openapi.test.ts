@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateOpenApi, renderMarkdown } from "../../scripts/api-docs.js";
+import { CLIENT_TYPES, generateOpenApi, renderClientTypes, renderMarkdown } from "../../scripts/api-docs.js";
 import { PACKAGE_ROOT } from "../../src/lib/package-root.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 
@@ -57,10 +57,11 @@ describe("the OpenAPI document", () => {
       expect(routes).toContain(route);
   });
 
-  it("docs/openapi.json and docs/api.md are up to date (run `npm run docs:api`)", async () => {
+  it("docs/openapi.json, docs/api.md and the typed client's types are up to date (run `npm run docs:api`)", async () => {
     const generated = await generateOpenApi();
     const committed = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "docs/openapi.json"), "utf8"));
     expect(committed).toEqual(generated);
     expect(readFileSync(path.join(PACKAGE_ROOT, "docs/api.md"), "utf8")).toBe(renderMarkdown(generated));
+    expect(readFileSync(path.join(PACKAGE_ROOT, CLIENT_TYPES), "utf8")).toBe(await renderClientTypes(generated));
   });
 });

@@ -2,7 +2,7 @@ import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
-import { DroppingProxy } from "./proxy.js";
+import { DroppingProxy } from "../support/dropping-proxy.js";
 
 const sdk = (app: TestApp | string, key: string, maxRetries = 0) =>
   new OpenAI({
@@ -149,6 +149,48 @@ describe.each(ENGINES)("the official openai SDK against /openai/v1 (%s)", (engin
     expect((await client.files.retrieve(guide.id).catch((e) => e)).status).toBe(404);
     expect((await client.vectorStores.delete(vs.id)).deleted).toBe(true);
     expect((await client.vectorStores.retrieve(vs.id).catch((e) => e)).status).toBe(404);
+  });
+
+  it("file batches: uploadAndPoll indexes several files under one batch, charged as single files; a retry is free", async () => {
+    const vs = await client.vectorStores.create({ name: "batch", metadata: { team: "support" } });
+    expect(vs.metadata).toEqual({ team: "support" });
+    const renamed = await client.vectorStores.update(vs.id, { name: "help desk", metadata: { team: "help" } });
+    expect(renamed).toMatchObject({ name: "help desk", metadata: { team: "help" } });
+    expect((await client.vectorStores.retrieve(vs.id)).metadata).toEqual({ team: "help" });
+    expect(
+      (
+        await sdk(app, other.apiKey)
+          .vectorStores.update(vs.id, { name: "x" })
+          .catch((e) => e)
+      ).status,
+    ).toBe(404);
+    const before = await balanceOf(c);
+    const batch = await client.vectorStores.fileBatches.uploadAndPoll(vs.id, {
+      files: [
+        await toFile(Buffer.from(GUIDE), "guide.txt"),
+        await toFile(Buffer.from("Gift cards never expire and can be used online or in any shop."), "gifts.txt"),
+      ],
+    });
+    expect(batch).toMatchObject({ object: "vector_store.files_batch", vector_store_id: vs.id, status: "completed" });
+    expect(batch.file_counts).toMatchObject({ completed: 2, in_progress: 0, failed: 0, total: 2 });
+    const files = [];
+    for await (const f of client.vectorStores.fileBatches.listFiles(batch.id, { vector_store_id: vs.id }))
+      files.push(f.status);
+    expect(files).toEqual(["completed", "completed"]);
+    const charged = before - (await balanceOf(c));
+    expect(charged).toBeGreaterThan(0);
+
+    // The same files again (a client retrying the batch): identical content is indexed once, so nothing is charged.
+    const ids = [];
+    for await (const f of client.vectorStores.files.list(vs.id)) ids.push(f.id);
+    const again = await client.vectorStores.fileBatches.createAndPoll(vs.id, { file_ids: ids });
+    expect(again.file_counts.completed).toBe(2);
+    expect(before - (await balanceOf(c))).toBe(charged);
+    const stranger = sdk(app, other.apiKey);
+    expect(
+      (await stranger.vectorStores.fileBatches.retrieve(batch.id, { vector_store_id: vs.id }).catch((e) => e)).status,
+    ).toBe(404);
+    await client.vectorStores.delete(vs.id);
   });
 
   it("a 402 is not retried; the SDK's retry after a dropped connection charges once (Idempotency-Key)", async () => {

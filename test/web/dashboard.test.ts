@@ -130,7 +130,11 @@ describe("the customer dashboard: account, purchases and keys", () => {
     await page.locator("table.ledger tbody tr").first().waitFor();
     const types = await page.$$eval("table.ledger tbody tr", (rows) => rows.map((r) => r.getAttribute("data-type")));
     expect(types).toEqual(["bonus", "purchase"]);
-    await page.getByLabel("Type").selectOption("bonus");
+    expect(await page.locator("table.ledger .ledger__description").allTextContents()).toEqual([
+      "Bonus credits with the Builder pack",
+      "Bought the Builder pack ($25)",
+    ]);
+    await page.getByLabel("Show").selectOption("bonus");
     await expect
       .poll(() => page.$$eval("table.ledger tbody tr", (rows) => rows.map((r) => r.getAttribute("data-type"))))
       .toEqual(["bonus"]);

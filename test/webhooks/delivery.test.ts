@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventType } from "../../src/events/types.js";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { startSmtpServer } from "../support/smtp.js";
 import { eventually, type Receiver, startReceiver } from "./receiver.js";
 
 /** Retries come fast here; the production schedule is about a day (WEBHOOKS_RETRY_SCHEDULE). */
@@ -197,21 +198,32 @@ for (const engine of ENGINES) {
       expect((await app.api("GET", `/v1/webhook-endpoints/${endpoint.id}`, { token: c.licenseKey })).status).toBe(200);
     });
 
-    it("turns off an endpoint that keeps failing and stops sending to it", async () => {
-      const failing = await startTestApp(engine, { ...ENV, WEBHOOKS_DISABLE_AFTER: "0ms" });
+    it("turns off an endpoint that keeps failing, emails the owner once and stops sending to it", async () => {
+      const smtp = await startSmtpServer();
+      const failing = await startTestApp(engine, {
+        ...ENV,
+        WEBHOOKS_DISABLE_AFTER: "0ms",
+        SMTP_URL: smtp.url,
+        MAIL_FROM: "alerts@example.com",
+      });
       try {
         const rx = await receiver(() => 503);
         const c = await newCustomer(failing);
         const endpoint = await addEndpoint(failing, c, rx.url);
-        await creditWithEvent(failing, c.accountId, "balance.low", {});
+        await creditWithEvent(failing, c.accountId, "document.ready", {});
         await rx.waitFor(1);
         const off = await eventually(async () => {
           const r = await failing.api("GET", `/v1/webhook-endpoints/${endpoint.id}`, { token: c.licenseKey });
           return r.body.enabled === false ? r.body : undefined;
         });
         expect(off.disabledReason).toBe("failing");
+        const aboutEndpoint = () => smtp.mails.filter((m) => m.subject.includes("stopped sending events"));
+        const [mail] = await eventually(async () => (aboutEndpoint().length ? aboutEndpoint() : undefined));
+        expect(mail!.to).toEqual([expect.stringMatching(/@example\.com$/)]);
+        expect(mail!.decoded).toContain(rx.url);
         await new Promise((r) => setTimeout(r, 400)); // past every retry of the schedule
         expect(rx.received).toHaveLength(1);
+        expect(aboutEndpoint()).toHaveLength(1);
         const log = await failing.api("GET", `/v1/webhook-endpoints/${endpoint.id}/deliveries`, {
           token: c.licenseKey,
         });
@@ -227,6 +239,7 @@ for (const engine of ENGINES) {
         await rx.waitFor(2);
       } finally {
         await failing.close();
+        await smtp.close();
       }
     });
   });

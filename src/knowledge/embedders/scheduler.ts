@@ -81,7 +81,10 @@ export class EmbeddingScheduler {
     const waitMs = this.expectedQueryWaitMs(input.accountId);
     if (waitMs > this.options.maxQueryWaitMs) throw this.refusal(input.accountId, waitMs);
     const ticket = this.enqueue([input.text], input.accountId, input.signal);
-    return { vector: ticket.vector.then((flat) => this.split(flat)[0]!), cancel: ticket.cancel };
+    const vector = ticket.vector.then((flat) => this.split(flat)[0]!);
+    // Cancelled after a refusal (402) nobody awaits it: that must not surface as an unhandled rejection.
+    vector.catch(() => {});
+    return { vector, cancel: ticket.cancel };
   }
 
   /**

@@ -21,6 +21,7 @@ export function SignIn({ title, label, hint, submit, children }: SignInProps) {
         class="card signin__card"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
           setError(undefined);
           try {
@@ -52,7 +53,7 @@ export function SignIn({ title, label, hint, submit, children }: SignInProps) {
           </p>
         </div>
         <ErrorMessage error={error} />
-        <button class="button" type="submit" disabled={busy}>
+        <button class="button" type="submit" aria-disabled={busy ? "true" : undefined}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>

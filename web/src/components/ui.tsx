@@ -1,16 +1,42 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
-import { messageOf } from "../lib/api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiProblem, messageOf } from "../lib/api";
+import { formatBytes, formatCost, formatDate, formatInt } from "../lib/format";
 import { onLinkClick } from "../lib/router";
 
-/** An error as the user sees it: the problem's `detail`, announced to screen readers. */
+/**
+ * An error as the user sees it: the problem's `detail`, announced to screen readers and scrolled into view where it
+ * is (put it right after the control that caused it). In the dashboard, too few credits comes with what is missing
+ * and a way to buy it.
+ */
 export function ErrorMessage({ error }: { error: unknown }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) box.current?.scrollIntoView?.({ block: "nearest" });
+  }, [error]);
   if (!error) return null;
+  const short = shortfall(error);
   return (
-    <p class="alert alert--error" role="alert">
-      {messageOf(error)}
-    </p>
+    <div class="alert alert--error" role="alert" ref={box}>
+      <p>{messageOf(error)}</p>
+      {short !== undefined && location.pathname.startsWith("/dashboard") ? (
+        <p>
+          <Link href="/dashboard/buy" class="button button--small">
+            Buy credits
+          </Link>{" "}
+          <span data-testid="credits-missing">{formatCost(short)} more needed.</span>
+        </p>
+      ) : null}
+    </div>
   );
+}
+
+/** How many credits an INSUFFICIENT_CREDITS problem is short of, if it is one. */
+function shortfall(error: unknown): number | undefined {
+  if (!(error instanceof ApiProblem) || error.code !== "INSUFFICIENT_CREDITS") return undefined;
+  const needed = Number(error.body?.neededCredits);
+  const available = Number(error.body?.availableCredits);
+  return Number.isFinite(needed) && Number.isFinite(available) ? Math.max(0, needed - available) : undefined;
 }
 
 export function Notice({
@@ -90,25 +116,41 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** A deletion receipt (or any summary object) as a definition list. */
-export function Receipt({ value }: { value: unknown }) {
-  if (value === null || typeof value !== "object") return <span>{String(value)}</span>;
+/** What a deletion answers (`DELETE /v1/data`, a knowledge base, a document). */
+export interface DeletionReceipt {
+  deleted: Partial<Record<"knowledgeBases" | "documents" | "images" | "files" | "bytes", number>> &
+    Record<string, number>;
+  credits: number;
+  completedAt: string;
+}
+
+const COUNTED: [string, string, string][] = [
+  ["knowledgeBases", "knowledge base", "knowledge bases"],
+  ["documents", "document", "documents"],
+  ["images", "image", "images"],
+];
+
+/**
+ * A deletion receipt in words: what a person recognises (knowledge bases, documents, images, and the size of what was
+ * stored) and when; the internal counters (passages, stored files, replies, jobs) stay in the API's answer.
+ */
+export function Receipt({ value }: { value: DeletionReceipt }) {
+  const d = value.deleted;
+  const parts = COUNTED.filter(([k]) => (d[k] ?? 0) > 0).map(
+    ([k, one, many]) => `${formatInt(d[k]!)} ${d[k] === 1 ? one : many}`,
+  );
+  const what = parts.length === 0 ? "There was nothing to delete" : `Deleted ${listOf(parts)}`;
+  const size = (d.bytes ?? 0) > 0 ? ` (${formatBytes(d.bytes!)} stored)` : "";
   return (
-    <dl class="receipt">
-      {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
-        <div key={k} class="receipt__row">
-          <dt>{humanize(k)}</dt>
-          <dd>{v !== null && typeof v === "object" ? <Receipt value={v} /> : String(v)}</dd>
-        </div>
-      ))}
-    </dl>
+    <p class="receipt" data-testid="receipt-text">
+      {what}
+      {size}, permanently, on {formatDate(value.completedAt)}. Nothing was charged.
+    </p>
   );
 }
 
-function humanize(key: string): string {
-  const spaced = key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ");
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase();
-}
+const listOf = (parts: string[]) =>
+  parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 
 export function StatusBadge({ status }: { status: string }) {
   return <span class={`status status--${status}`}>{status}</span>;

@@ -1,7 +1,17 @@
 import { useRef, useState } from "preact/hooks";
 import { ErrorMessage, ProgressBar } from "../components/ui";
-import { api, upload } from "../lib/api";
-import { formatBytes } from "../lib/format";
+import { apiWithStatus, upload } from "../lib/api";
+import { formatBytes, formatCost } from "../lib/format";
+import type { DocumentInfo } from "./knowledge-types";
+
+type Form = "file" | "text" | "url";
+
+/** What an added document's answer means, in words: 200 is content already indexed (free), 201 indexed, 202 queued. */
+function addedMessage({ body: doc, status }: { body: DocumentInfo; status: number }): string {
+  if (status === 200) return `Already indexed — nothing charged. “${doc.name}” is in this knowledge base.`;
+  if (status === 201) return `Indexed “${doc.name}” — ${formatCost(doc.credits ?? 0)} credits.`;
+  return `Added “${doc.name}”: indexing in the background. Its progress shows in the list below.`;
+}
 
 const ACCEPT =
   ".pdf,.txt,.md,.markdown,.html,.htm,.docx,.csv,application/pdf,text/plain,text/markdown,text/html,text/csv";
@@ -10,8 +20,10 @@ const ACCEPT =
 export function AddContent({ base, onAdded }: { base: string; onAdded: () => Promise<void> }) {
   const [file, setFile] = useState<File | undefined>();
   const [progress, setProgress] = useState<number | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  // Errors and outcomes belong to the form that caused them, and show right under its button.
+  const [error, setError] = useState<{ form: Form; error: unknown }>();
+  const [done, setDone] = useState<{ form: Form; message: string }>();
+  const [busy, setBusy] = useState<Form | undefined>();
   const [text, setText] = useState("");
   const [textName, setTextName] = useState("");
   const [url, setUrl] = useState("");
@@ -20,20 +32,46 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
   const fileInput = useRef<HTMLInputElement>(null);
   const abort = useRef<(() => void) | undefined>(undefined);
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
+  const status = useRef<Partial<Record<Form, HTMLParagraphElement | null>>>({});
+
+  const run = async (form: Form, work: () => Promise<{ body: DocumentInfo; status: number }>) => {
+    if (busy) return;
+    // Focus moves to the form's live status before anything is disabled: it is never lost to the page body, and the
+    // status announces progress and the outcome.
+    status.current[form]?.focus();
+    setBusy(form);
     setError(undefined);
+    setDone(undefined);
     try {
-      await work();
+      const answer = await work();
+      setDone({ form, message: addedMessage(answer) });
       await onAdded();
     } catch (err) {
-      setError(err);
+      setError({ form, error: err });
     } finally {
-      setBusy(false);
+      setBusy(undefined);
       setProgress(undefined);
       abort.current = undefined;
     }
   };
+
+  /** The live status and the error of one form, right under its button. */
+  const outcome = (form: Form, working: string) => (
+    <>
+      <p
+        class="inline-status"
+        role="status"
+        tabIndex={-1}
+        ref={(el) => {
+          status.current[form] = el;
+        }}
+        data-testid={`status-${form}`}
+      >
+        {busy === form ? working : done?.form === form ? done.message : ""}
+      </p>
+      <ErrorMessage error={error?.form === form ? error.error : undefined} />
+    </>
+  );
 
   return (
     <div class="card add-content">
@@ -42,15 +80,16 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
         onSubmit={(e) => {
           e.preventDefault();
           if (!file) return;
-          void run(async () => {
+          void run("file", async () => {
             const form = new FormData();
             form.append("file", file, file.name);
             setProgress(0);
-            const job = upload(`${base}/documents`, form, setProgress);
+            const job = upload<DocumentInfo>(`${base}/documents`, form, setProgress);
             abort.current = job.abort;
-            await job.done;
+            const answer = await job.done;
             setFile(undefined);
             if (fileInput.current) fileInput.current.value = "";
+            return answer;
           });
         }}
       >
@@ -73,7 +112,7 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
           <ProgressBar value={progress < 1 ? progress : undefined} label={progress < 1 ? "Uploading" : "Processing…"} />
         ) : null}
         <div class="actions">
-          <button type="submit" class="button" disabled={!file || busy}>
+          <button type="submit" class="button" disabled={!file} aria-disabled={busy ? "true" : undefined}>
             Upload
           </button>
           {abort.current ? (
@@ -82,16 +121,21 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
             </button>
           ) : null}
         </div>
+        {outcome("file", `Uploading ${file?.name ?? "the file"}…`)}
       </form>
       <details>
         <summary>Paste text</summary>
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(async () => {
-              await api("POST", `${base}/documents`, { text, name: textName.trim() || "Pasted text" });
+            void run("text", async () => {
+              const answer = await apiWithStatus<DocumentInfo>("POST", `${base}/documents`, {
+                text,
+                name: textName.trim() || "Pasted text",
+              });
               setText("");
               setTextName("");
+              return answer;
             });
           }}
         >
@@ -108,9 +152,10 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
             <label for="doc-text">Text</label>
             <textarea id="doc-text" rows={6} required value={text} onInput={(e) => setText(e.currentTarget.value)} />
           </div>
-          <button type="submit" class="button" disabled={busy || !text.trim()}>
+          <button type="submit" class="button" disabled={!text.trim()} aria-disabled={busy ? "true" : undefined}>
             Add text
           </button>
+          {outcome("text", "Adding the text…")}
         </form>
       </details>
       <details>
@@ -118,13 +163,14 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(async () => {
-              await api("POST", `${base}/documents`, {
+            void run("url", async () => {
+              const answer = await apiWithStatus<DocumentInfo>("POST", `${base}/documents`, {
                 url: url.trim(),
                 maxPages: Number(maxPages),
                 maxDepth: Number(maxDepth),
               });
               setUrl("");
+              return answer;
             });
           }}
         >
@@ -164,12 +210,12 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
             </div>
           </div>
           <p class="hint">Same site only; robots.txt and the sitemap are honoured.</p>
-          <button type="submit" class="button" disabled={busy}>
+          <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
             Crawl
           </button>
+          {outcome("url", "Starting the crawl…")}
         </form>
       </details>
-      <ErrorMessage error={error} />
     </div>
   );
 }

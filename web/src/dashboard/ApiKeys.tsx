@@ -32,6 +32,7 @@ export function ApiKeys({ session }: { session: CustomerSession }) {
         class="card form-row"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
           setError(undefined);
           try {
@@ -56,7 +57,7 @@ export function ApiKeys({ session }: { session: CustomerSession }) {
             onInput={(e) => setName(e.currentTarget.value)}
           />
         </div>
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
           Create key
         </button>
       </form>

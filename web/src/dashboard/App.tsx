@@ -29,6 +29,7 @@ const NAV = [
 export function App() {
   const [session, setSession] = useState<CustomerSession | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);
+  const [justSignedIn, setJustSignedIn] = useState(false);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
@@ -37,8 +38,9 @@ export function App() {
       setEnded(true);
       setSession(null);
     });
-    api<CustomerSession>("GET", "/v1/session", undefined, { quiet401: true })
+    api<CustomerSession | { signedIn: false }>("GET", "/v1/session")
       .then((s) => {
+        if (!s.signedIn) return setSession(null);
         setCsrfToken(s.csrfToken);
         setSession(s);
       })
@@ -56,6 +58,7 @@ export function App() {
           const s = await api<CustomerSession>("POST", "/v1/sessions", { key }, { quiet401: true });
           setCsrfToken(s.csrfToken);
           setEnded(false);
+          setJustSignedIn(true);
           setSession(s);
         }}
       >
@@ -66,6 +69,7 @@ export function App() {
   return (
     <Shell
       session={session}
+      justSignedIn={justSignedIn}
       onSignOut={async () => {
         try {
           await api("DELETE", "/v1/session");
@@ -87,19 +91,52 @@ function BuyIntent() {
   return <p>Sign in to continue to the secure Stripe checkout.</p>;
 }
 
-function Shell({ session, onSignOut }: { session: CustomerSession; onSignOut: () => Promise<void> }) {
+/**
+ * Moves focus to the main heading of the view (once it has rendered: some views load first), so a screen reader and
+ * the keyboard continue from the new view's top instead of the page body.
+ */
+function focusHeading(fallback: HTMLElement | null): () => void {
+  let stopped = false;
+  const started = Date.now();
+  const attempt = () => {
+    if (stopped) return;
+    const heading = document.querySelector<HTMLElement>("#main h1");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else if (Date.now() - started < 3000) setTimeout(attempt, 50);
+    else fallback?.focus();
+  };
+  attempt();
+  return () => {
+    stopped = true;
+  };
+}
+
+function Shell({
+  session,
+  justSignedIn,
+  onSignOut,
+}: {
+  session: CustomerSession;
+  justSignedIn: boolean;
+  onSignOut: () => Promise<void>;
+}) {
   const { path } = useLocation();
   const { balance } = useBalance();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   useEffect(() => {
-    // After an in-app navigation, move focus to the new page like a full page load would.
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    // After signing in and after an in-app navigation, focus moves to the new view's heading; a full page load
+    // leaves it at the top of the page, where the skip link is.
+    let stop: (() => void) | undefined;
+    if (!first.current || justSignedIn) stop = focusHeading(main.current);
+    first.current = false;
     // On a phone the navigation is a scrolling strip: keep the current page's link in view.
     document.querySelector(".app-nav [aria-current='page']")?.scrollIntoView({ block: "nearest", inline: "nearest" });
     const current = [...NAV].reverse().find((item) => path === item.href || path.startsWith(`${item.href}/`));
     document.title = `${current?.label ?? "Dashboard"} — AI Credits`;
+    return stop;
   }, [path]);
 
   return (

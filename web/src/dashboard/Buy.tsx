@@ -53,7 +53,9 @@ export function Buy() {
     return { packs: packs.data, purchasable: packs.purchasable, pricing };
   }, []);
   const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>();
+  // A failed checkout shows under the button that started it (a pack's, the chosen pack's or "custom").
+  const [failure, setFailure] = useState<{ at: string; error: unknown }>();
+  const errorAt = (at: string) => <ErrorMessage error={failure?.at === at ? failure.error : undefined} />;
   const wanted = query.get("pack");
   const [amount, setAmount] = useState(query.get("amount") ?? "20");
   const confirm = useRef<HTMLButtonElement>(null);
@@ -61,13 +63,14 @@ export function Buy() {
     if (wanted && data.data) confirm.current?.focus();
   }, [wanted, data.data]);
 
-  const buy = async (key: string, body: { packId: string } | { amountCents: number }) => {
+  const buy = async (key: string, body: { packId: string } | { amountCents: number }, at = key) => {
+    if (busy) return;
     setBusy(key);
-    setError(undefined);
+    setFailure(undefined);
     try {
       await startCheckout(body);
     } catch (err) {
-      setError(err);
+      setFailure({ at, error: err });
       setBusy(undefined);
     }
   };
@@ -94,7 +97,6 @@ export function Buy() {
     <section>
       <h1>Buy credits</h1>
       <p>Credits never expire and pay for both training and images. Payment is handled by Stripe.</p>
-      <ErrorMessage error={error} />
       {chosen ? (
         <section class="card card--highlight" aria-labelledby="chosen-title">
           <h2 id="chosen-title">
@@ -104,11 +106,12 @@ export function Buy() {
             ref={confirm}
             type="button"
             class="button"
-            disabled={busy !== undefined}
-            onClick={() => buy(chosen.id, { packId: chosen.id })}
+            aria-disabled={busy ? "true" : undefined}
+            onClick={() => buy(chosen.id, { packId: chosen.id }, "chosen")}
           >
             {busy === chosen.id ? "Opening checkout…" : "Continue to secure checkout"}
           </button>
+          {errorAt("chosen")}
         </section>
       ) : null}
       <h2>Packs</h2>
@@ -130,12 +133,13 @@ export function Buy() {
             <button
               type="button"
               class="button"
-              disabled={busy !== undefined}
+              aria-disabled={busy ? "true" : undefined}
               onClick={() => buy(p.id, { packId: p.id })}
             >
               {busy === p.id ? "Opening checkout…" : `Buy ${p.name ?? p.id}`}
               <span class="visually-hidden"> for {formatMoney(p.priceCents)}</span>
             </button>
+            {errorAt(p.id)}
           </li>
         ))}
       </ul>
@@ -164,7 +168,7 @@ export function Buy() {
             onInput={(e) => setAmount(e.currentTarget.value)}
             aria-describedby="custom-preview"
           />
-          <button type="submit" class="button" disabled={!validAmount || busy !== undefined}>
+          <button type="submit" class="button" disabled={!validAmount} aria-disabled={busy ? "true" : undefined}>
             {busy === "custom" ? "Opening checkout…" : "Top up"}
           </button>
         </div>
@@ -173,6 +177,7 @@ export function Buy() {
             ? `You get ${formatCredits(preview.base + preview.bonus)} credits${preview.bonus > 0 ? ` (${formatCredits(preview.bonus)} bonus)` : ""}.`
             : `The smallest top-up is ${formatMoney(pricing.minTopUpCents)}.`}
         </p>
+        {errorAt("custom")}
       </form>
     </section>
   );

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Receipt } from "../components/ui";
+import { type DeletionReceipt, ErrorMessage, Receipt } from "../components/ui";
 import { api } from "../lib/api";
 
 const PHRASE = "delete all my data";
@@ -8,7 +8,7 @@ export function DeleteData() {
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<unknown>();
+  const [receipt, setReceipt] = useState<DeletionReceipt>();
   const confirmed = typed.trim().toLowerCase() === PHRASE;
 
   return (
@@ -22,11 +22,11 @@ export function DeleteData() {
         class="card card--danger"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!confirmed) return;
+          if (!confirmed || busy) return;
           setBusy(true);
           setError(undefined);
           try {
-            setReceipt(await api("DELETE", "/v1/data"));
+            setReceipt(await api<DeletionReceipt>("DELETE", "/v1/data"));
             setTyped("");
           } catch (err) {
             setError(err);
@@ -47,7 +47,12 @@ export function DeleteData() {
             onInput={(e) => setTyped(e.currentTarget.value)}
           />
         </div>
-        <button type="submit" class="button button--danger" disabled={!confirmed || busy}>
+        <button
+          type="submit"
+          class="button button--danger"
+          disabled={!confirmed}
+          aria-disabled={busy ? "true" : undefined}
+        >
           {busy ? "Deleting…" : "Delete everything"}
         </button>
       </form>

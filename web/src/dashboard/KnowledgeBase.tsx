@@ -1,7 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
-import { ErrorMessage, Link, Loading, ProgressBar, Receipt, StatusBadge } from "../components/ui";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { type DeletionReceipt, ErrorMessage, Link, Loading, ProgressBar, Receipt, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
-import { formatCredits, formatDate, formatInt } from "../lib/format";
+import { formatCost, formatCredits, formatDate, formatInt } from "../lib/format";
 import { useResource } from "../lib/hooks";
 import { navigate } from "../lib/router";
 import { AddContent } from "./AddContent";
@@ -19,8 +19,11 @@ export function KnowledgeBase({ id }: { id: string }) {
     [base],
   );
   const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<unknown>();
+  const [docError, setDocError] = useState<unknown>();
+  const [receipt, setReceipt] = useState<DeletionReceipt>();
   const working = docs.data?.data.some(busy) ?? false;
+  const reserving = useReservations(docs.data?.data);
+  const finished = useFinished(docs.data?.data);
 
   // Ingestion runs in the background: poll while any document is still on its way, then settle the balance.
   useEffect(() => {
@@ -66,7 +69,11 @@ export function KnowledgeBase({ id }: { id: string }) {
         }}
       />
       <h2>Documents</h2>
+      <p class="inline-status" role="status" data-testid="documents-status">
+        {finished}
+      </p>
       <ErrorMessage error={docs.error} />
+      <ErrorMessage error={docError} />
       {receipt ? (
         <div class="card" role="status">
           <h3>Deleted</h3>
@@ -110,7 +117,17 @@ export function KnowledgeBase({ id }: { id: string }) {
                   </td>
                   <td class="num">{d.pages == null ? "—" : formatInt(d.pages)}</td>
                   <td class="num">{d.tokens == null ? "—" : formatInt(d.tokens)}</td>
-                  <td class="num">{d.credits == null ? "—" : formatCredits(d.credits)}</td>
+                  <td class="num" title={d.credits ? `${formatCredits(d.credits)} credits` : undefined}>
+                    {busy(d) && reserving.has(d.id) ? (
+                      <span class="muted" data-testid="doc-reserving">
+                        reserving ~{formatCost(reserving.get(d.id)!)}
+                      </span>
+                    ) : d.credits == null ? (
+                      "—"
+                    ) : (
+                      formatCost(d.credits)
+                    )}
+                  </td>
                   <td>{formatDate(d.createdAt)}</td>
                   <td>
                     <button
@@ -118,12 +135,14 @@ export function KnowledgeBase({ id }: { id: string }) {
                       class="button button--ghost button--small"
                       onClick={async () => {
                         if (!window.confirm(`Delete “${d.name}”? This is permanent.`)) return;
-                        setError(undefined);
+                        setDocError(undefined);
                         try {
-                          setReceipt(await api("DELETE", `${base}/documents/${encodeURIComponent(d.id)}`));
+                          setReceipt(
+                            await api<DeletionReceipt>("DELETE", `${base}/documents/${encodeURIComponent(d.id)}`),
+                          );
                           await docs.reload();
                         } catch (err) {
-                          setError(err);
+                          setDocError(err);
                         }
                       }}
                     >
@@ -139,4 +158,56 @@ export function KnowledgeBase({ id }: { id: string }) {
       <SearchPanel base={base} />
     </section>
   );
+}
+
+/**
+ * What each document still being indexed has reserved: the open hold's amount, from the ledger's hold entries (a
+ * hold's reference is its document). Read only while some document is busy.
+ */
+function useReservations(docs: DocumentInfo[] | undefined): Map<string, number> {
+  const [held, setHeld] = useState(new Map<string, number>());
+  const pending = docs?.filter(busy).map((d) => d.id) ?? [];
+  const key = pending.join(",");
+  useEffect(() => {
+    if (!key) return;
+    const controller = new AbortController();
+    api<{ data: { reference: string | null; heldCredits: number; holdId: string | null }[] }>(
+      "GET",
+      "/v1/ledger?type=hold&limit=100",
+      undefined,
+      { signal: controller.signal },
+    )
+      .then((page) => {
+        const next = new Map<string, number>();
+        for (const e of page.data) if (e.reference && !next.has(e.reference)) next.set(e.reference, e.heldCredits);
+        setHeld(next);
+      })
+      .catch(() => {});
+    return () => controller.abort();
+  }, [key]);
+  return held;
+}
+
+/**
+ * Announces (in a live status) each document that finishes in the background while the page is open: indexed and
+ * what it cost, or why it failed and that nothing was charged.
+ */
+function useFinished(docs: DocumentInfo[] | undefined): string {
+  const wasBusy = useRef(new Set<string>());
+  const [message, setMessage] = useState("");
+  useEffect(() => {
+    if (!docs) return;
+    const done: string[] = [];
+    for (const d of docs) {
+      if (busy(d)) wasBusy.current.add(d.id);
+      else if (wasBusy.current.delete(d.id))
+        done.push(
+          d.status === "ready"
+            ? `“${d.name}” is indexed — ${formatCost(d.credits ?? 0)} credits.`
+            : `“${d.name}” could not be indexed${documentError(d) ? `: ${documentError(d)}` : ""}. Nothing was charged.`,
+        );
+    }
+    if (done.length) setMessage(done.join(" "));
+  }, [docs]);
+  return message;
 }

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Link, Loading, Receipt } from "../components/ui";
+import { type DeletionReceipt, ErrorMessage, Link, Loading, Receipt } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
 import { useResource } from "../lib/hooks";
@@ -47,8 +47,10 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const [scope, setScope] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<unknown>();
+  // An error shows where it happened: under the create form ("create") or in the knowledge base's own item (its id).
+  const [failure, setFailure] = useState<{ at: string; error: unknown }>();
+  const errorAt = (at: string) => (failure?.at === at ? failure.error : undefined);
+  const [receipt, setReceipt] = useState<DeletionReceipt>();
 
   return (
     <section>
@@ -58,8 +60,9 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         class="card form-row"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
-          setError(undefined);
+          setFailure(undefined);
           try {
             const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", {
               name: name.trim(),
@@ -68,7 +71,7 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
             setName("");
             navigate(`/dashboard/knowledge/${encodeURIComponent(kb.id)}`);
           } catch (err) {
-            setError(err);
+            setFailure({ at: "create", error: err });
           } finally {
             setBusy(false);
           }
@@ -88,11 +91,11 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         {isOwner && (sites.data?.data.length ?? 0) > 0 ? (
           <ScopeSelect id="kb-scope" label="Used by" sites={sites.data!.data} value={scope} onChange={setScope} />
         ) : null}
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
           {busy ? "Creating…" : "Create"}
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={errorAt("create")} />
       <ErrorMessage error={list.error} />
       {receipt ? (
         <div class="card" role="status">
@@ -120,16 +123,17 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
                   sites={sites.data!.data}
                   value={kb.siteId}
                   onChange={async (siteId) => {
-                    setError(undefined);
+                    setFailure(undefined);
                     try {
                       await api("PATCH", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`, { siteId });
                       await list.reload();
                     } catch (err) {
-                      setError(err);
+                      setFailure({ at: kb.id, error: err });
                     }
                   }}
                 />
               ) : null}
+              <ErrorMessage error={errorAt(kb.id)} />
             </div>
             <button
               type="button"
@@ -137,12 +141,12 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
               onClick={async () => {
                 if (!window.confirm(`Delete the knowledge base “${kb.name}” and all its documents? This is permanent.`))
                   return;
-                setError(undefined);
+                setFailure(undefined);
                 try {
-                  setReceipt(await api("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
+                  setReceipt(await api<DeletionReceipt>("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
                   await list.reload();
                 } catch (err) {
-                  setError(err);
+                  setFailure({ at: kb.id, error: err });
                 }
               }}
             >

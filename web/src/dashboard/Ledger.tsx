@@ -1,42 +1,25 @@
-import { useState } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { ErrorMessage, Loading } from "../components/ui";
 import { api } from "../lib/api";
-import { formatCredits, formatDate, formatSignedCredits } from "../lib/format";
+import { formatBalance, formatCost, formatDate, formatSignedCredits } from "../lib/format";
 import { useResource } from "../lib/hooks";
-
-interface Entry {
-  id: string;
-  type: string;
-  credits: number;
-  heldCredits: number;
-  balanceAfter: number;
-  operation: string | null;
-  quantity: Record<string, unknown> | null;
-  reference: string | null;
-  reason: string | null;
-  createdAt: string;
-}
+import { type Entry, entryFacts, foldEntries, type LedgerRow } from "./ledger-rows";
 
 interface Page {
   data: Entry[];
   nextCursor: string | null;
 }
 
-const TYPES = ["purchase", "bonus", "grant", "adjustment", "usage", "hold", "release", "refund"];
-
-function describe(e: Entry): string {
-  const parts: string[] = [];
-  if (e.operation) parts.push(e.operation);
-  if (e.quantity)
-    parts.push(
-      Object.entries(e.quantity)
-        .map(([k, v]) => `${k} ${typeof v === "number" ? v.toLocaleString("en-US") : String(v)}`)
-        .join(", "),
-    );
-  if (e.reason) parts.push(e.reason);
-  if (e.heldCredits !== 0) parts.push(`reserved ${formatSignedCredits(e.heldCredits)}`);
-  return parts.join(" · ") || (e.reference ?? "");
-}
+const TYPES: [string, string][] = [
+  ["purchase", "Purchases"],
+  ["bonus", "Bonuses"],
+  ["grant", "Grants"],
+  ["adjustment", "Adjustments"],
+  ["usage", "Charges"],
+  ["hold", "Reservations"],
+  ["release", "Returned reservations"],
+  ["refund", "Refunds"],
+];
 
 export function Ledger() {
   const [type, setType] = useState("");
@@ -52,20 +35,28 @@ export function Ledger() {
     },
     [type],
   );
-  const entries = [...(first.data?.data ?? []), ...more];
+  // Filtered by type, a hold's settlement is not in the list: folding (and "reserving") only applies to everything.
+  const rows = useMemo(
+    () => foldEntries([...(first.data?.data ?? []), ...more], { fold: type === "" }),
+    [first.data, more, type],
+  );
+  const typeLabel = TYPES.find(([t]) => t === type)?.[1].toLowerCase();
 
   return (
     <section>
       <h1>Ledger</h1>
-      <p>Every movement of credits, newest first. Entries are never changed or removed.</p>
+      <p>
+        Every movement of credits, newest first. Entries are never changed or removed; credits reserved for work in
+        progress are shown with the operation they belong to.
+      </p>
       <div class="toolbar">
         <div class="field field--inline">
-          <label for="ledger-type">Type</label>
+          <label for="ledger-type">Show</label>
           <select id="ledger-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            <option value="">All types</option>
-            {TYPES.map((t) => (
+            <option value="">Everything</option>
+            {TYPES.map(([t, label]) => (
               <option key={t} value={t}>
-                {t}
+                {label}
               </option>
             ))}
           </select>
@@ -76,39 +67,28 @@ export function Ledger() {
       </div>
       <ErrorMessage error={first.error} />
       {first.loading && !first.data ? <Loading /> : null}
-      {first.data && entries.length === 0 ? <p>No entries{type ? ` of type ${type}` : ""} yet.</p> : null}
-      {entries.length > 0 ? (
-        <div class="table-scroll">
-          <table class="ledger" aria-busy={first.loading}>
-            <caption class="visually-hidden">Ledger entries</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Type</th>
-                <th scope="col" class="num">
-                  Credits
-                </th>
-                <th scope="col" class="num">
-                  Balance after
-                </th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id} data-type={e.type}>
-                  <td>{formatDate(e.createdAt)}</td>
-                  <td>{e.type}</td>
-                  <td class={`num ${e.credits > 0 ? "positive" : e.credits < 0 ? "negative" : ""}`}>
-                    {formatSignedCredits(e.credits)}
-                  </td>
-                  <td class="num">{formatCredits(e.balanceAfter)}</td>
-                  <td class="ledger__details">{describe(e)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {first.data && rows.length === 0 ? <p>No {typeLabel ?? "entries"} yet.</p> : null}
+      {rows.length > 0 ? (
+        <table class="ledger" aria-busy={first.loading}>
+          <caption class="visually-hidden">Ledger, one row per operation</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">What happened</th>
+              <th scope="col" class="num">
+                Credits
+              </th>
+              <th scope="col" class="num">
+                Balance after
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <Row key={row.key} row={row} />
+            ))}
+          </tbody>
+        </table>
       ) : null}
       <ErrorMessage error={moreError} />
       {cursor ? (
@@ -130,5 +110,56 @@ export function Ledger() {
         </button>
       ) : null}
     </section>
+  );
+}
+
+/** Costs rounded up, credits added rounded down: what a row shows never flatters the balance. */
+function change(row: LedgerRow): string {
+  if (row.credits < 0) return `−${formatCost(-row.credits)}`;
+  if (row.credits > 0) return `+${formatBalance(row.credits)}`;
+  return "0";
+}
+
+function Row({ row }: { row: LedgerRow }) {
+  const exact = row.credits === 0 ? "nothing charged" : `exactly ${formatSignedCredits(row.credits)} credits`;
+  return (
+    <tr data-type={row.type}>
+      <td class="ledger__date">{formatDate(row.createdAt)}</td>
+      <td class="ledger__what">
+        <span class="ledger__description">{row.description}</span>
+        <details class="ledger__details">
+          <summary>
+            Details<span class="visually-hidden"> of {row.description}</span>
+          </summary>
+          {row.entries.map((e) => (
+            <dl key={e.id} class="ledger__entry">
+              {entryFacts(e).map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+            </dl>
+          ))}
+        </details>
+      </td>
+      <td
+        class={`num ledger__credits ${row.credits > 0 ? "positive" : row.credits < 0 ? "negative" : ""}`}
+        title={exact}
+      >
+        <span class="ledger__label">Credits </span>
+        {row.reserving > 0 ? (
+          <span class="muted" data-testid="ledger-reserving">
+            reserving ~{formatCost(row.reserving)}
+          </span>
+        ) : (
+          change(row)
+        )}
+      </td>
+      <td class="num ledger__after">
+        <span class="ledger__label">Balance after </span>
+        {formatBalance(row.availableAfter)}
+      </td>
+    </tr>
   );
 }

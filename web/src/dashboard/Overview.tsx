@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { Chart } from "../components/Chart";
 import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
-import { daysBetween, featureOf, formatBalance, formatCredits } from "../lib/format";
+import { daysBetween, featureOf, formatBalance, formatCost, formatCredits, operationName } from "../lib/format";
 import { useResource } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
 import { refreshBalance, useBalance } from "./session";
@@ -54,34 +54,39 @@ export function Overview() {
         <div class="stat card">
           <h2 class="stat__label">Reserved</h2>
           <p class="stat__value" data-testid="reserved">
-            {balance ? formatCredits(balance.reservedCredits) : "…"}
+            {balance ? formatCost(balance.reservedCredits) : "…"}
           </p>
           <p class="hint">Held by work in progress; what it does not use returns to your balance.</p>
         </div>
         <div class="stat card">
           <h2 class="stat__label">Used in the last 30 days</h2>
-          <p class="stat__value">{usage.data ? formatCredits(usage.data.totals.credits) : "…"}</p>
+          <p
+            class="stat__value"
+            data-testid="used"
+            title={usage.data ? `${formatCredits(usage.data.totals.credits)} credits` : undefined}
+          >
+            {usage.data ? formatCost(usage.data.totals.credits) : "…"}
+          </p>
         </div>
       </div>
       <h2>Usage over time</h2>
       <ErrorMessage error={usage.error} />
-      {chart ? (
-        <Chart
-          title="Credits used per day, by feature"
-          days={chart.days}
-          series={chart.series}
-          format={formatCredits}
-        />
+      {usage.data && usage.data.data.length === 0 ? (
+        <p class="chart-empty" data-testid="usage-empty">
+          No usage yet. Indexing documents, searching and editing images show up here, per day.
+        </p>
+      ) : chart ? (
+        <Chart title="Credits used per day, by feature" days={chart.days} series={chart.series} format={formatCost} />
       ) : usage.loading ? (
         <Loading />
       ) : null}
       {usage.data && Object.keys(usage.data.totals.byOperation).length > 0 ? (
         <div class="table-scroll">
           <table>
-            <caption>Credits used per operation, last 30 days</caption>
+            <caption>Credits used per feature, last 30 days</caption>
             <thead>
               <tr>
-                <th scope="col">Operation</th>
+                <th scope="col">Feature</th>
                 <th scope="col" class="num">
                   Credits
                 </th>
@@ -90,8 +95,10 @@ export function Overview() {
             <tbody>
               {Object.entries(usage.data.totals.byOperation).map(([op, credits]) => (
                 <tr key={op}>
-                  <th scope="row">{op}</th>
-                  <td class="num">{formatCredits(credits)}</td>
+                  <th scope="row">{operationName(op)}</th>
+                  <td class="num" title={`${formatCredits(credits)} credits`}>
+                    {formatCost(credits)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { ErrorMessage } from "../components/ui";
 import { api } from "../lib/api";
-import { formatCredits } from "../lib/format";
+import { formatCost } from "../lib/format";
 import type { SearchResult } from "./knowledge-types";
 import { refreshBalance } from "./session";
 
@@ -20,6 +20,7 @@ export function SearchPanel({ base }: { base: string }) {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
+          if (busy) return;
           setBusy(true);
           setError(undefined);
           try {
@@ -63,7 +64,7 @@ export function SearchPanel({ base }: { base: string }) {
             />
           </div>
         </div>
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
           {busy ? "Searching…" : "Search"}
         </button>
         <p class="hint">Each search costs a credit.</p>
@@ -72,8 +73,7 @@ export function SearchPanel({ base }: { base: string }) {
       {answer ? (
         <div aria-live="polite">
           <p class="muted">
-            {answer.results.length} result{answer.results.length === 1 ? "" : "s"} · {formatCredits(answer.credits)}{" "}
-            credit
+            {answer.results.length} result{answer.results.length === 1 ? "" : "s"} · {formatCost(answer.credits)} credit
             {answer.credits === 1 ? "" : "s"}
           </p>
           <ol class="results">
@@ -84,12 +84,28 @@ export function SearchPanel({ base }: { base: string }) {
                   {r.page != null ? <span data-testid="result-page">, page {r.page}</span> : null}
                   <span class="muted"> · score {r.score.toFixed(3)}</span>
                 </p>
-                <blockquote class="result__text">{r.text}</blockquote>
+                <Passage text={r.text} />
               </li>
             ))}
           </ol>
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** A passage in whole lines: long ones show their first lines and open in full, never cut inside a scroll box. */
+function Passage({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.length > 600 || text.split("\n").length > 8;
+  return (
+    <>
+      <blockquote class={`result__text${long && !open ? " result__text--clamped" : ""}`}>{text}</blockquote>
+      {long ? (
+        <button type="button" class="button button--ghost button--small" onClick={() => setOpen((o) => !o)}>
+          {open ? "Show less" : "Show the whole passage"}
+        </button>
+      ) : null}
+    </>
   );
 }

@@ -1,45 +1,20 @@
-/** The knowledge-base API as the dashboard uses it (see product.md). */
-export interface KnowledgeBaseInfo {
-  id: string;
-  name: string;
-  /** The site it is restricted to; null: every site of the account may use it. */
-  siteId: string | null;
-  createdAt: string;
-  documentCount: number;
-}
+import type { ResponseOf } from "../../../packages/client/src/index";
 
-export type DocumentStatus = "queued" | "processing" | "ready" | "failed";
-
-export interface DocumentInfo {
-  id: string;
-  name: string;
-  status: DocumentStatus;
-  progress?: number;
-  tokens?: number | null;
-  credits?: number | null;
-  pages?: number | null;
-  error?: string | { code: string; message: string } | null;
-  createdAt: string;
-}
-
-export interface SearchResult {
-  documentId: string;
-  documentName: string;
-  text: string;
-  score: number;
-  page?: number | null;
-}
+/**
+ * The knowledge-base API as the dashboard uses it: the types the service's route schemas produce (through the
+ * OpenAPI document and the typed client's generated types), so a page cannot drift from what the API answers.
+ */
+export type KnowledgeBaseInfo = ResponseOf<"/v1/knowledge-bases/{id}", "get">;
+export type DocumentInfo = ResponseOf<"/v1/knowledge-bases/{id}/documents/{docId}", "get">;
+export type DocumentStatus = DocumentInfo["status"];
+export type SearchResult = ResponseOf<"/v1/knowledge-bases/{id}/query", "post">["results"][number];
 
 export function documentError(d: DocumentInfo): string | undefined {
-  if (!d.error) return undefined;
-  return typeof d.error === "string" ? d.error : d.error.message || d.error.code;
+  return d.error ? d.error.message || d.error.code : undefined;
 }
 
 /** GET /v1/sites */
-export interface SiteInfo {
-  id: string;
-  url: string;
-}
+export type SiteInfo = ResponseOf<"/v1/sites", "get">["data"][number];
 
 /** How a resource's scope reads to a customer. */
 export function scopeLabel(siteId: string | null, sites: SiteInfo[] | undefined): string {

@@ -3,6 +3,7 @@ import { api } from "../lib/api";
 
 /** GET /v1/session */
 export interface CustomerSession {
+  signedIn: true;
   kind: "customer";
   accountId: string;
   email: string;

@@ -58,6 +58,16 @@ export interface RequestOptions {
 
 /** A JSON request to the API with the session cookie; throws ApiProblem on any non-2xx answer. */
 export async function api<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  return (await apiWithStatus<T>(method, path, body, options)).body;
+}
+
+/** `api`, with the answer's status (when 200 and 201 mean different things: found existing, created). */
+export async function apiWithStatus<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<{ body: T; status: number }> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -75,22 +85,22 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
     if (res.status === 401 && options.quiet401) throw problemFrom(401, await res.text(), "Not signed in");
     throw await failed(res);
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { body: undefined as T, status: 204 };
   const type = res.headers.get("content-type") ?? "";
-  return (type.includes("json") ? await res.json() : await res.text()) as T;
+  return { body: (type.includes("json") ? await res.json() : await res.text()) as T, status: res.status };
 }
 
 /**
  * A multipart upload through XMLHttpRequest, because fetch cannot report upload progress. `onProgress` gets the
- * fraction of the body sent so far.
+ * fraction of the body sent so far; `done` the answer and its status (200 and 201 can mean different things).
  */
 export function upload<T>(
   path: string,
   form: FormData,
   onProgress: (fraction: number) => void,
-): { done: Promise<T>; abort: () => void } {
+): { done: Promise<{ body: T; status: number }>; abort: () => void } {
   const xhr = new XMLHttpRequest();
-  const done = new Promise<T>((resolve, reject) => {
+  const done = new Promise<{ body: T; status: number }>((resolve, reject) => {
     xhr.open("POST", path);
     xhr.withCredentials = true;
     xhr.setRequestHeader("accept", "application/json");
@@ -102,9 +112,9 @@ export function upload<T>(
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
         try {
-          resolve(JSON.parse(xhr.responseText) as T);
+          resolve({ body: JSON.parse(xhr.responseText) as T, status: xhr.status });
         } catch {
-          resolve(undefined as T);
+          resolve({ body: undefined as T, status: xhr.status });
         }
         return;
       }

@@ -10,6 +10,14 @@ export const formatInt = (n: number): string => intFormat.format(n);
  */
 export const formatBalance = (n: number): string => intFormat.format(Math.floor(n + 1e-9));
 
+const tenthFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
+/**
+ * A cost as a customer reads it: to a tenth of a credit, rounded up, so a shown cost is never less than what is
+ * charged (17.729 → 17.8). The exact value goes in details and exports.
+ */
+export const formatCost = (n: number): string => tenthFormat.format(Math.ceil(Math.round(n * 1000) / 100) / 10 || 0);
+
 export function formatSignedCredits(n: number): string {
   return n > 0 ? `+${formatCredits(n)}` : n < 0 ? `−${formatCredits(-n)}` : "0";
 }
@@ -51,3 +59,15 @@ export function daysBetween(from: string, to: string): string[] {
 
 /** "training.embed" → "training": the feature an operation belongs to. */
 export const featureOf = (operation: string): string => operation.split(".")[0] ?? operation;
+
+const OPERATIONS: Record<string, string> = {
+  "training.embed": "Document indexing",
+  "training.query": "Knowledge base search",
+  "images.generate": "Image generation",
+  "images.edit": "Image editing",
+  "images.upscale": "Image upscaling",
+};
+
+/** "training.embed" → "Document indexing": an operation as a customer calls it (the CSV uses the same words). */
+export const operationName = (operation: string): string =>
+  OPERATIONS[operation] ?? OPERATIONS[operation.split(".").slice(0, 2).join(".")] ?? operation;

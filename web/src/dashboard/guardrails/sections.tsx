@@ -1,8 +1,10 @@
 import type { FunctionComponent } from "preact";
 import type { CustomerSession } from "../session";
+import { BalanceAlert } from "./BalanceAlert";
 import { WebhooksSection } from "./Webhooks";
 
 /** The page's sections, in the order they appear; each feature adds its one line. */
 export const SECTIONS: { id: string; Component: FunctionComponent<{ session: CustomerSession }> }[] = [
+  { id: "balance-alert", Component: BalanceAlert },
   { id: "webhooks", Component: WebhooksSection },
 ];

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.js";
+import { ApiError } from "../../errors.js";
 
 /**
  * Slows down guessing: a client (by address) that fails authentication `maxFailures` times within `windowMs` is

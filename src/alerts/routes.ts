@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { creditsToMc, mcToCredits } from "../credits/pricing.js";
+import { ApiError } from "../errors.js";
+import { principalOf } from "../http/auth.js";
+import { errors } from "../http/schemas.js";
+import type { App } from "../http/server.js";
+import type { BalanceAlertSettingsStore } from "./settings.js";
+
+const Threshold = z
+  .number()
+  .min(0)
+  .max(1_000_000_000)
+  .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, {
+    message: "use at most three decimals",
+  })
+  .describe("Warn when the balance falls below this many credits; 0 turns the alert off");
+
+const BalanceAlert = z.object({
+  thresholdCredits: Threshold,
+  email: z.boolean().describe("Also send the low-balance and out-of-credits alerts by email"),
+  state: z
+    .enum(["off", "armed", "below_threshold"])
+    .describe("`armed`: the next fall below the threshold alerts; `below_threshold`: the balance is under it"),
+});
+
+const present = (s: { thresholdMc: number; email: boolean; state: z.infer<typeof BalanceAlert>["state"] }) => ({
+  thresholdCredits: mcToCredits(s.thresholdMc),
+  email: s.email,
+  state: s.state,
+});
+
+/** Settings are the account owner's alone: a site's key cannot silence the owner's alerts. */
+function requireOwner(principal: { via: string }): void {
+  if (principal.via !== "license_key")
+    throw new ApiError("FORBIDDEN", "only the account owner can see or change balance alerts: use the licence key");
+}
+
+export function balanceAlertRoutes(app: App, deps: { settings: BalanceAlertSettingsStore }): void {
+  const customer = { config: { auth: "customer" as const } };
+  app.get(
+    "/v1/balance-alert",
+    {
+      ...customer,
+      schema: {
+        tags: ["notifications"],
+        summary: "The low-balance alert: threshold, email on or off, and whether the balance is below it",
+        response: { 200: BalanceAlert, ...errors(401, 403) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      requireOwner(principal);
+      return present(await deps.settings.get(principal.accountId));
+    },
+  );
+  app.put(
+    "/v1/balance-alert",
+    {
+      ...customer,
+      schema: {
+        tags: ["notifications"],
+        summary: "Set the low-balance alert (owner only)",
+        description:
+          "An alert (`balance.low` event, and an email when `email` is true) fires once each time a spend takes the balance below the threshold, and re-arms when credits bring it back at or above it (`balance.recovered`).",
+        body: z.object({ thresholdCredits: Threshold, email: z.boolean() }).strict(),
+        response: { 200: BalanceAlert, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      requireOwner(principal);
+      const body = request.body;
+      return present(
+        await deps.settings.put(principal.accountId, {
+          thresholdMc: creditsToMc(body.thresholdCredits),
+          email: body.email,
+        }),
+      );
+    },
+  );
+}
