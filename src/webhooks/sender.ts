@@ -119,18 +119,20 @@ export class WebhookSender {
     if (!endpoint) return; // deleted meanwhile, with its log
     const now = Date.now();
     const timestamp = Math.floor(now / 1000);
-    const secrets = await this.secretsOf(endpoint, now);
-    const result = await postWebhook({
-      url: endpoint.url,
-      body: delivery.body,
-      timeoutMs: options.timeoutMs,
-      network: options.network,
-      headers: {
-        "webhook-id": delivery.eventId,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": signatureHeader(secrets, delivery.eventId, timestamp, delivery.body),
-      },
-    });
+    const secrets = await this.secretsOf(endpoint, now).catch(() => undefined);
+    const result = !secrets
+      ? { responseStatus: null, latencyMs: 0, error: "The signing secret could not be read; make a new secret" }
+      : await postWebhook({
+          url: endpoint.url,
+          body: delivery.body,
+          timeoutMs: options.timeoutMs,
+          network: options.network,
+          headers: {
+            "webhook-id": delivery.eventId,
+            "webhook-timestamp": String(timestamp),
+            "webhook-signature": signatureHeader(secrets, delivery.eventId, timestamp, delivery.body),
+          },
+        });
     const at = Date.now();
     if (result.error === null) {
       await this.deliveries.record(delivery, options.owner, {

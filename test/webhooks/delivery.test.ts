@@ -196,6 +196,12 @@ for (const engine of ENGINES) {
       expect((await app.api("DELETE", "/v1/data", { token: c.licenseKey })).status).toBe(200);
       expect((await deliveries()).body.data).toEqual([]);
       expect((await app.api("GET", `/v1/webhook-endpoints/${endpoint.id}`, { token: c.licenseKey })).status).toBe(200);
+      // The endpoint still signs with its secret (the deletion destroyed the account's data keys, not this one).
+      await app.api("POST", `/v1/webhook-endpoints/${endpoint.id}/test`, { token: c.licenseKey });
+      const [, after] = await rx.waitFor(2);
+      expect(new Webhook(endpoint.secret).verify(after!.body, headersOf(after!))).toMatchObject({
+        type: "webhook.test",
+      });
     });
 
     it("turns off an endpoint that keeps failing, emails the owner once and stops sending to it", async () => {
