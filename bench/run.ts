@@ -12,6 +12,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/ledger.ts",
     about: "ledger throughput/latency (store and HTTP, SQLite and PostgreSQL), idle memory",
   },
+  "auto-topup": {
+    file: "bench/auto-topup.ts",
+    about: "the charge path with an auto top-up rule set against none (SQLite and PostgreSQL, same run)",
+  },
   ingestion: {
     file: "bench/ingestion.ts",
     about: "ingestion pipeline vs embedder, 10-page PDF, 50 MB PDF peak memory",

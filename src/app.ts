@@ -4,6 +4,7 @@ import { createAlerts } from "./alerts/index.js";
 import type { AccountMail } from "./alerts/mail-jobs.js";
 import { balanceAlertRoutes } from "./alerts/routes.js";
 import { type Config, ConfigError } from "./config.js";
+import { imageOffer } from "./credits/catalogue.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
 import type { Ledger } from "./credits/ledger.js";
@@ -26,7 +27,8 @@ import { createRateLimiter } from "./http/rate-limit/index.js";
 import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { type App, createServer } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
-import { reportToOperator } from "./images/provider-failures.js";
+import { imageAdminRoutes } from "./images/admin-routes.js";
+import { ProviderAccountFailures, reportToOperator } from "./images/provider-failures.js";
 import { loadImageProvider } from "./images/providers/index.js";
 import type { ImageProvider } from "./images/providers/provider.js";
 import { ProviderChain } from "./images/router.js";
@@ -58,6 +60,7 @@ import { AccountStore } from "./licenses/accounts.js";
 import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
 import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
+import { siteRoutes } from "./licenses/site-routes.js";
 import { LicenseStore } from "./licenses/store.js";
 import { createMailer } from "./mail/index.js";
 import { scheduleVacuum, VACUUM_JOB, vacuumHandler } from "./maintenance.js";
@@ -65,6 +68,11 @@ import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
+import { SavedCards } from "./payments/auto-topup/cards.js";
+import { AutoTopupCharger } from "./payments/auto-topup/charge.js";
+import { autoTopupRoutes } from "./payments/auto-topup/routes.js";
+import { AutoTopupStore } from "./payments/auto-topup/store.js";
+import { AUTO_TOPUP_JOB, AutoTopupWatcher } from "./payments/auto-topup/watcher.js";
 import { CheckoutStore } from "./payments/checkout-store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -106,6 +114,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Auto top-up's charges and their reconciliation. */
+  autoTopups: AutoTopupCharger;
   /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
   mail: AccountMail;
 }
@@ -177,7 +187,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await pricing.load();
   pricing.start();
   const currentPricing = () => pricing.current();
+  // Account events (webhooks, email): the outbox is written with the changes; the dispatcher starts last.
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
   const fulfilment = new Fulfilment({
+    outbox,
     checkouts: new CheckoutStore(db.sql),
     ledger,
     locks,
@@ -199,11 +213,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
   const keys = new LocalKeyStore(path.join(config.dataDir, "keys"));
   const index = await createSearchIndex(db, embedder, keys);
-  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
-  const eventChannels: EventChannel[] = [];
-  let events: EventDispatcher | undefined;
-  const outbox = new Outbox(() => events?.nudge());
-  events = new EventDispatcher(db.sql, eventChannels, app.log);
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
     store: new KnowledgeStore(db.sql),
@@ -232,6 +241,36 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onQueued: () => worker?.poke(),
   });
   const handlers = knowledge.jobHandlers();
+  // Auto top-up: a spend below the threshold claims an attempt and queues its charge (see payments/auto-topup).
+  const stripe = createStripeClient(config.stripe);
+  const autoTopups = new AutoTopupStore(db.sql);
+  const savedCards = new SavedCards({ store: autoTopups, stripe, log: app.log });
+  const autoTopupCharger = new AutoTopupCharger({
+    sql: db.sql,
+    store: autoTopups,
+    cards: savedCards,
+    stripe,
+    fulfilment,
+    outbox,
+    jobs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  fulfilment.use(autoTopupCharger);
+  const reconcileAutoTopups = setInterval(() => {
+    autoTopupCharger.reconcile().catch((err) => app.log.warn({ err }, "auto top-ups will be reconciled later"));
+  }, 60_000);
+  reconcileAutoTopups.unref();
+  handlers[AUTO_TOPUP_JOB] = autoTopupCharger;
+  const autoTopupWatcher = new AutoTopupWatcher({
+    store: autoTopups,
+    jobs,
+    retryAfterMs: config.autoTopupRetryMs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  await autoTopupWatcher.start();
+  ledgerWatchers.push(autoTopupWatcher);
   if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
   worker = new JobWorker(jobs, handlers, {
     owner: instance.id,
@@ -247,6 +286,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.scheduleReembedding();
 
   const imageProviders = await createImageProviders(config);
+  const providerAccountFailures = new ProviderAccountFailures();
   const images = new ImageService({
     store: new ImageStore(db.sql),
     blobs,
@@ -254,9 +294,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
-    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures),
+    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures, providerAccountFailures),
   });
 
+  // The channels every committed event goes to; each feature that acts on events adds its own before the start.
+  const eventChannels: EventChannel[] = [];
+  events = new EventDispatcher(db.sql, eventChannels, app.log);
   const alerts = createAlerts({
     db,
     jobs,
@@ -306,6 +349,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     outbox,
     events,
     mail: alerts.mail,
+    autoTopups: autoTopupCharger,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -327,6 +371,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ledger,
     pricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     textTokens: billableTokensOfText,
     fileTokens: async (file) => {
       const doc = await extractDocument(
@@ -340,6 +385,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  siteRoutes(app, { licenses });
   rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
@@ -355,6 +401,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });
   imageRoutes(app, { images, licenses, idempotency, deleter, publicUrl: config.publicUrl });
+  imageAdminRoutes(app, {
+    providers: images.providerNames,
+    capabilities: () => images.capabilities,
+    failures: providerAccountFailures,
+  });
   privacyRoutes(app, { deleter });
   balanceAlertRoutes(app, { settings: alerts.settings });
   webhookRoutes(app, { webhooks: webhooks.service });
@@ -382,15 +433,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,
-    stripe: createStripeClient(config.stripe),
+    stripe,
     settings: config.stripe,
     pricing: currentPricing,
     fulfilment,
+    publicUrl: config.publicUrl,
+    customerOf: (accountId) => savedCards.customerOf(accountId),
+  });
+  autoTopupRoutes(app, {
+    store: autoTopups,
+    cards: savedCards,
+    watcher: autoTopupWatcher,
+    pricing: currentPricing,
+    paymentsConfigured: config.paymentsConfigured,
     publicUrl: config.publicUrl,
   });
   await webRoutes(app, {
     pricing: currentPricing,
     purchasable: config.paymentsConfigured,
+    imageOffer: imageOffer(images.capabilities),
     tokenizer: TOKENIZER_NAME,
     licenses,
     web: webSessions,
@@ -419,6 +480,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      autoTopupWatcher.stop();
+      clearInterval(reconcileAutoTopups);
       await events.stop();
       await alerts.stop();
       await webhooks.sender.stop();

@@ -44,7 +44,7 @@ export function catalogueRoutes(app: App, deps: CreditsRouteDeps): void {
     {
       schema: {
         tags: ["credits"],
-        summary: "What each operation costs, in credits",
+        summary: "What each operation costs, in credits (only the image operations this service offers)",
         response: {
           200: z.object({
             currency: z.literal("usd"),
@@ -78,7 +78,7 @@ export function catalogueRoutes(app: App, deps: CreditsRouteDeps): void {
         creditPriceCents: 100 / pricing.creditsPerDollar,
         minTopUpCents: pricing.minTopUpCents,
         tokenizer: deps.tokenizerName,
-        operations: priceCatalogue(pricing, deps.tokenizerName).map((e) => ({
+        operations: priceCatalogue(pricing, deps.tokenizerName, deps.imageOffer).map((e) => ({
           operation: e.operation,
           unit: e.unit,
           credits: e.credits,

@@ -28,10 +28,53 @@ export interface CatalogueEntry {
 }
 
 /**
- * The one price list, computed from the prices in force by the same helpers that charge, so the API, the pricing
- * page and the bill cannot disagree.
+ * Which image operations this deployment offers, from its image providers' capabilities (`generate`, `edit.remove`,
+ * `upscale`, …): the price list and the pricing page sell only these. Absent: every operation (no provider filter).
  */
-export function priceCatalogue(pricing: Pricing, tokenizer: string): CatalogueEntry[] {
+export interface ImageOffer {
+  generate: boolean;
+  /** The edit modes offered (`remove`, `inpaint`, …); empty: no editing. */
+  editModes: string[];
+  upscale: boolean;
+}
+
+export function imageOffer(capabilities: readonly string[]): ImageOffer {
+  return {
+    generate: capabilities.includes("generate"),
+    editModes: capabilities.filter((c) => c.startsWith("edit.")).map((c) => c.slice("edit.".length)),
+    upscale: capabilities.includes("upscale"),
+  };
+}
+
+/** The image operations offered, in a customer's words: "generate, edit and upscale images", "upscale images and remove objects". */
+export function imageOfferWords(offer: ImageOffer): string {
+  const editsOnlyRemove = offer.editModes.length === 1 && offer.editModes[0] === "remove";
+  const parts = [
+    ...(offer.generate ? ["generate"] : []),
+    ...(offer.editModes.length > 0 && !editsOnlyRemove ? ["edit"] : []),
+    ...(offer.upscale ? ["upscale"] : []),
+  ];
+  const verbs = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "");
+  if (editsOnlyRemove) return verbs ? `${verbs} images and remove objects from them` : "remove objects from images";
+  return verbs ? `${verbs} images` : "";
+}
+
+const EDIT_LABELS: Record<string, string> = {
+  inpaint: "inpaint",
+  remove: "remove objects",
+  outpaint: "outpaint",
+  background: "background",
+  instruct: "instructions",
+};
+
+/**
+ * The one price list, computed from the prices in force by the same helpers that charge, so the API, the pricing
+ * page and the bill cannot disagree. With `offer`, only the image operations this deployment can run.
+ */
+export function priceCatalogue(pricing: Pricing, tokenizer: string, offer?: ImageOffer): CatalogueEntry[] {
+  const edits = offer ? offer.editModes : ["inpaint", "remove", "outpaint", "background"];
+  const editWhat =
+    edits.length === 4 ? "inpaint, remove, outpaint, background" : edits.map((m) => EDIT_LABELS[m] ?? m).join(", ");
   const percent2k = pricing.costs.generate2kSurchargePercent;
   const generate = (quality: Quality): CatalogueEntry => ({
     operation: `images.generate.${quality}`,
@@ -47,7 +90,7 @@ export function priceCatalogue(pricing: Pricing, tokenizer: string): CatalogueEn
         }
       : {}),
   });
-  return [
+  const all: CatalogueEntry[] = [
     {
       operation: "training.embed",
       feature: "Training",
@@ -79,7 +122,7 @@ export function priceCatalogue(pricing: Pricing, tokenizer: string): CatalogueEn
     {
       operation: "images.edit.small",
       feature: "Images",
-      label: "Edit (inpaint, remove, outpaint, background)",
+      label: `Edit (${editWhat})`,
       unit: "image up to 1 MP",
       credits: mcToCredits(editImageMc(pricing, { width: 1024, height: 1024 })),
       description: "An edited image up to 1 megapixel",
@@ -109,4 +152,12 @@ export function priceCatalogue(pricing: Pricing, tokenizer: string): CatalogueEn
       description: "Upscaling ×4",
     },
   ];
+  if (!offer) return all;
+  return all.filter(
+    (e) =>
+      e.feature === "Training" ||
+      (e.operation.startsWith("images.generate.") && offer.generate) ||
+      (e.operation.startsWith("images.edit.") && offer.editModes.length > 0) ||
+      (e.operation.startsWith("images.upscale.") && offer.upscale),
+  );
 }

@@ -1,9 +1,14 @@
-import type { DebitResult, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
+import type { DebitResult, DebitType, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
 
 /** A movement a watcher is asked about: credits coming in, or credits spent (a debit or a capture). */
 export type WatchedMovement =
   | { kind: "credit"; accountId: string; amountMc: number }
-  | { kind: "spend"; accountId: string; amountMc: number };
+  | {
+      kind: "spend";
+      accountId: string;
+      amountMc: number /** A debit's type (a capture is usage). */;
+      type?: DebitType;
+    };
 
 /**
  * A feature that acts on balance movements (balance alerts, auto top-up): it adds statements that commit with the
@@ -41,7 +46,10 @@ export function watchLedger(inner: Ledger, watchers: LedgerWatcher[]): Ledger {
     async debit(input): Promise<DebitResult> {
       const result = await inner.debit({
         ...input,
-        writes: writes({ kind: "spend", accountId: input.accountId, amountMc: input.amountMc }, input.writes),
+        writes: writes(
+          { kind: "spend", accountId: input.accountId, amountMc: input.amountMc, type: input.type },
+          input.writes,
+        ),
       });
       if (!result.ok) refused(input.accountId);
       return result;

@@ -1,6 +1,8 @@
 import type { UploadedFile } from "../http/multipart.js";
 import type { App } from "../http/server.js";
+import { adminAccountStatementRoutes } from "./admin-account-routes.js";
 import { creditsAdminRoutes } from "./admin-routes.js";
+import type { ImageOffer } from "./catalogue.js";
 import { catalogueRoutes } from "./catalogue-routes.js";
 import type { Ledger } from "./ledger.js";
 import type { ReferenceNames } from "./ledger-describe.js";
@@ -20,6 +22,8 @@ export interface CreditsRouteDeps {
   referenceNames?: ReferenceNames;
   /** Whether payments are set up (else the pages show that purchases are unavailable). */
   purchasable: boolean;
+  /** The image operations this deployment offers (the price list sells only these); absent: all of them. */
+  imageOffer?: ImageOffer;
 }
 
 /** The credits API, registered in this order (the OpenAPI document lists the paths as registered). */
@@ -28,4 +32,5 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
   statementRoutes(app, deps);
   quoteRoutes(app, deps);
   creditsAdminRoutes(app, deps);
+  adminAccountStatementRoutes(app, deps);
 }

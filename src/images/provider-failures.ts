@@ -44,13 +44,41 @@ function providerOf(message: string): string | undefined {
 
 type OperatorProblem = { provider?: string; upstreamStatus?: number; detail: string };
 
-/** Tells the operator: an error log line and a count per provider and status (`provider_account_failures_total`). */
+/** The provider-account failures this process saw since it started, per provider and status, for the admin page. */
+export class ProviderAccountFailures {
+  private readonly byKey = new Map<
+    string,
+    { provider: string; status: string; count: number; lastAt: number; lastDetail: string }
+  >();
+
+  record(provider: string, status: string, detail: string): void {
+    const key = `${provider} ${status}`;
+    const seen = this.byKey.get(key) ?? { provider, status, count: 0, lastAt: 0, lastDetail: "" };
+    seen.count++;
+    seen.lastAt = Date.now();
+    seen.lastDetail = detail.slice(0, 300);
+    this.byKey.set(key, seen);
+  }
+
+  /** Most recent first. */
+  list() {
+    return [...this.byKey.values()].sort((a, b) => b.lastAt - a.lastAt);
+  }
+}
+
+/**
+ * Tells the operator: an error log line, a count per provider and status (`provider_account_failures_total`), and the
+ * admin page's list of recent failures.
+ */
 export function reportToOperator(
   log: { error(obj: object, msg: string): void },
   counter: { inc(labels: { provider: string; status: string }): void },
+  recent?: ProviderAccountFailures,
 ): (problem: OperatorProblem) => void {
   return (problem) => {
     log.error(problem, "an image provider refused the operator's account: check its key, credit and quota");
-    counter.inc({ provider: problem.provider ?? "unknown", status: String(problem.upstreamStatus ?? "") });
+    const labels = { provider: problem.provider ?? "unknown", status: String(problem.upstreamStatus ?? "") };
+    counter.inc(labels);
+    recent?.record(labels.provider, labels.status, problem.detail);
   };
 }

@@ -21,6 +21,8 @@ export interface Site {
   licenseId: string;
   url: string;
   createdAt: number;
+  /** When the owner or the operator deactivated it (its keys were revoked then); null while active. */
+  deactivatedAt: number | null;
 }
 
 export interface ApiKeyInfo {

@@ -7,6 +7,7 @@ import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { AccountStore } from "./accounts.js";
 import type { License } from "./records.js";
+import { presentSite, SiteSchema } from "./site-routes.js";
 import type { LicenseStore } from "./store.js";
 
 const LicenseSchema = z.object({
@@ -209,7 +210,7 @@ export function licenseRoutes(
             reservedCredits: Credits,
             createdAt: z.string(),
             licenses: z.array(LicenseSchema),
-            sites: z.array(z.object({ id: z.string(), url: z.string(), licenseId: z.string(), createdAt: z.string() })),
+            sites: z.array(SiteSchema).describe("every site the account activated, deactivated ones too"),
           }),
           ...errors(401, 404),
         },
@@ -221,7 +222,7 @@ export function licenseRoutes(
       const [b, ls, sites] = await Promise.all([
         ledger.balance(account.id),
         licenses.listLicenses({ limit: 200, accountId: account.id }),
-        licenses.sites(account.id),
+        licenses.sites(account.id, true),
       ]);
       return {
         id: account.id,
@@ -230,7 +231,7 @@ export function licenseRoutes(
         reservedCredits: mcToCredits(b.reservedMc),
         createdAt: iso(Number(account.created_at))!,
         licenses: ls.map(present),
-        sites: sites.map((s) => ({ id: s.id, url: s.url, licenseId: s.licenseId, createdAt: iso(s.createdAt)! })),
+        sites: sites.map(presentSite),
       };
     },
   );

@@ -57,10 +57,18 @@ CREATE TABLE rate_limit_overrides (
 CREATE INDEX rate_limit_overrides_account ON rate_limit_overrides (account_id);
 `;
 
+// A deactivated site keeps its row (its resources still name it, and activating the same address again brings it
+// back) but no longer takes an activation slot; a rotated licence key ends the sessions signed in before it.
+const lifecycle = `
+ALTER TABLE sites ADD COLUMN deactivated_at BIGINT;
+ALTER TABLE licenses ADD COLUMN key_rotated_at BIGINT;
+`;
+
 export const licensesMigrations: DomainMigrations = {
   domain: "licenses",
   migrations: [
     { version: 1, name: "accounts, licences, sites and API keys", sqlite: sql, postgres: sql },
     { version: 2, name: "request rate overrides per key", sqlite: rateLimits, postgres: rateLimits },
+    { version: 3, name: "site deactivation and licence key rotation", sqlite: lifecycle, postgres: lifecycle },
   ],
 };

@@ -16,7 +16,7 @@ import {
   type Site,
   toLicense,
 } from "./records.js";
-import { hasSite, listSites } from "./sites.js";
+import { deactivateSite, getSite, hasSite, listSites } from "./sites.js";
 
 /**
  * Licences (issued, listed, changed, activated on sites) and authentication: bearer tokens resolved to principals,
@@ -27,6 +27,8 @@ export class LicenseStore {
   private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>();
   /** Keys whose last use was recorded recently, so authentication does not write on every request. */
   private readonly lastUseWritten = new Map<string, number>();
+  /** Bumped by every change of a key or licence, so a look-up that raced one is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -118,12 +120,15 @@ export class LicenseStore {
     const url = normalizeSiteUrl(input.siteUrl);
     const now = Date.now();
     return this.sql.transaction(async (tx) => {
-      let site = await tx.get<{ id: string; created_at: number }>(
-        "SELECT id, created_at FROM sites WHERE license_id = ? AND url = ?",
+      let site = await tx.get<{ id: string; created_at: number; deactivated_at: number | null }>(
+        "SELECT id, created_at, deactivated_at FROM sites WHERE license_id = ? AND url = ?",
         [license.id, url],
       );
-      if (!site) {
-        const count = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE license_id = ?", [license.id]);
+      if (!site || site.deactivated_at !== null) {
+        const count = await tx.get<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM sites WHERE license_id = ? AND deactivated_at IS NULL",
+          [license.id],
+        );
         const limit = license.plan === "personal" ? 1 : this.options.agencySiteLimit;
         if (Number(count?.n ?? 0) >= limit)
           throw new ApiError(
@@ -133,7 +138,13 @@ export class LicenseStore {
               : `this licence covers at most ${limit} sites`,
             { plan: license.plan, limit },
           );
-        site = { id: newId("site"), created_at: now };
+      }
+      if (site) {
+        // A deactivated address activated again comes back as the same site, with the resources it had.
+        if (site.deactivated_at !== null)
+          await tx.run("UPDATE sites SET deactivated_at = NULL WHERE id = ?", [site.id]);
+      } else {
+        site = { id: newId("site"), created_at: now, deactivated_at: null };
         await tx.run("INSERT INTO sites (id, account_id, license_id, url, created_at) VALUES (?, ?, ?, ?, ?)", [
           site.id,
           license.accountId,
@@ -155,6 +166,7 @@ export class LicenseStore {
           licenseId: license.id,
           url,
           createdAt: Number(site.created_at),
+          deactivatedAt: null,
         },
         apiKey: key.key,
         keyId: key.id,
@@ -171,7 +183,10 @@ export class LicenseStore {
     const hit = this.cachedAuthentication(token);
     if (hit) return hit.principal;
     const now = Date.now();
+    const generation = this.generation;
     const principal = await this.lookup(token);
+    // A key revoked while this look-up was in flight must not be cached as valid after the cache was cleared.
+    if (generation !== this.generation) return principal;
     if (this.principals.size >= 10_000) this.principals.clear();
     this.principals.set(token, { principal, until: now + this.options.authCacheMs });
     return principal;
@@ -185,6 +200,7 @@ export class LicenseStore {
 
   /** Forgets cached authentications (after a key or licence changed). */
   forgetAuthentications(): void {
+    this.generation++;
     this.principals.clear();
   }
 
@@ -234,13 +250,8 @@ export class LicenseStore {
     if (principal.siteId && input.siteId && input.siteId !== principal.siteId)
       throw new ApiError("NOT_FOUND", `no site ${input.siteId}`);
     const siteId = principal.siteId ?? input.siteId ?? null;
-    if (siteId) {
-      const site = await this.sql.get("SELECT id FROM sites WHERE id = ? AND account_id = ?", [
-        siteId,
-        principal.accountId,
-      ]);
-      if (!site) throw new ApiError("NOT_FOUND", `no site ${siteId}`);
-    }
+    if (siteId && !(await hasSite(this.sql, principal.accountId, siteId)))
+      throw new ApiError("NOT_FOUND", `no site ${siteId}`);
     return insertApiKey(this.sql, {
       accountId: principal.accountId,
       licenseId: principal.licenseId,
@@ -266,8 +277,41 @@ export class LicenseStore {
     return exists !== undefined;
   }
 
-  sites(accountId: string): Promise<Site[]> {
-    return listSites(this.sql, accountId);
+  /** The account's active sites; with `includeDeactivated`, every site it ever activated (the operator's view). */
+  sites(accountId: string, includeDeactivated = false): Promise<Site[]> {
+    return listSites(this.sql, accountId, includeDeactivated);
+  }
+
+  getSite(siteId: string): Promise<Site | undefined> {
+    return getSite(this.sql, siteId);
+  }
+
+  /**
+   * Deactivates a site of the account: its slot is free for another address, and its keys are refused from now on
+   * (this process forgets its cached authentications at once; the sessions signed in with them end).
+   */
+  async deactivateSite(accountId: string, siteId: string): Promise<Site | undefined> {
+    const site = await deactivateSite(this.sql, accountId, siteId);
+    this.forgetAuthentications();
+    return site;
+  }
+
+  /**
+   * Replaces a licence's key (shown once): the old key is refused from now on, and every session signed in with a
+   * licence key of this licence before now ends. Site keys are separate secrets and keep working.
+   */
+  async rotateLicenseKey(licenseId: string): Promise<{ license: License; key: string } | undefined> {
+    const secret = issueSecret("lk");
+    const now = Date.now();
+    const changed = await this.sql.run(
+      "UPDATE licenses SET lookup = ?, secret_hash = ?, key_rotated_at = ?, updated_at = ? WHERE id = ?",
+      [secret.lookup, secret.secretHash, now, now, licenseId],
+    );
+    this.forgetAuthentications();
+    if (changed === 0) return undefined;
+    // Sessions opened at or before `now` end (web/sessions.ts); one opened with the new key must come strictly later.
+    while (Date.now() <= now) await new Promise((resolve) => setTimeout(resolve, 1));
+    return { license: (await this.getLicense(licenseId))!, key: secret.key };
   }
 
   /** Whether the site is one of the account's (a scope an owner may give a resource). */

@@ -7,6 +7,7 @@ import { ApiError } from "../errors.js";
 import { principalOf } from "../http/auth.js";
 import { Credits, errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import { paymentsAdminRoutes } from "./admin-routes.js";
 import { type Fulfilment, priceOf } from "./fulfilment.js";
 import { type StripeSettings, verifyWebhook } from "./stripe.js";
 
@@ -18,12 +19,18 @@ const ReturnUrl = z
     "Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended",
   );
 
+const SaveCard = z
+  .boolean()
+  .optional()
+  .describe("Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later");
+
 export const CheckoutRequest = z.union([
-  z.object({ packId: z.string().min(1).max(64), returnUrl: ReturnUrl }).strict(),
+  z.object({ packId: z.string().min(1).max(64), returnUrl: ReturnUrl, saveCard: SaveCard }).strict(),
   z
     .object({
       amountCents: z.number().int().positive().describe("A top-up of any amount from $1, in whole cents"),
       returnUrl: ReturnUrl,
+      saveCard: SaveCard,
     })
     .strict(),
 ]);
@@ -36,6 +43,8 @@ export interface PaymentsRouteDeps {
   pricing: () => Pricing;
   fulfilment: Fulfilment;
   publicUrl: string;
+  /** The account's Stripe Customer, created the first time (a purchase that also saves the card). */
+  customerOf?: (accountId: string) => Promise<string>;
 }
 
 /**
@@ -78,6 +87,7 @@ async function returnUrls(
 }
 
 export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
+  paymentsAdminRoutes(app, deps);
   app.post(
     "/v1/checkout",
     {
@@ -95,7 +105,7 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
             bonusCredits: Credits,
             amountCents: z.number().int(),
           }),
-          ...errors(400, 401, 404, 501, 502),
+          ...errors(400, 401, 403, 404, 501, 502),
         },
       },
     },
@@ -108,6 +118,9 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
         );
       }
       const principal = principalOf(request);
+      const saveCard = request.body.saveCard === true;
+      if (saveCard && principal.siteId)
+        throw new ApiError("FORBIDDEN", "Only the account owner can save a card for auto top-up.");
       const back = await returnUrls(deps.sql, principal, request.body.returnUrl, deps.publicUrl);
       const purchase = priceOf(deps.pricing(), request.body);
       const credits = mcToCredits(purchase.baseMc + purchase.bonusMc);
@@ -119,11 +132,15 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
       else metadata.amountCents = String(purchase.amountCents);
       let session: Stripe.Checkout.Session;
       try {
+        // Saving the card: the payment is made for the account's Stripe Customer and kept for later off-session use.
+        const customer = saveCard && deps.customerOf ? await deps.customerOf(principal.accountId) : undefined;
+        if (customer) metadata.saveCard = "true";
         session = await deps.stripe.checkout.sessions.create({
           mode: "payment",
           client_reference_id: principal.accountId,
           metadata,
-          payment_intent_data: { metadata },
+          ...(customer ? { customer } : {}),
+          payment_intent_data: { metadata, ...(customer ? { setup_future_usage: "off_session" as const } : {}) },
           line_items: [
             {
               quantity: 1,
@@ -149,84 +166,6 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
         credits,
         bonusCredits: mcToCredits(purchase.bonusMc),
         amountCents: purchase.amountCents,
-      };
-    },
-  );
-
-  app.get(
-    "/v1/admin/stats",
-    {
-      config: { auth: "admin" },
-      schema: {
-        tags: ["admin"],
-        summary: "Revenue and usage per UTC day (default the last 30 days)",
-        security: [{ adminToken: [] }],
-        querystring: z.object({
-          days: z.coerce.number().int().min(1).max(366).default(30),
-        }),
-        response: {
-          200: z.object({
-            from: z.string(),
-            to: z.string(),
-            revenue: z.array(
-              z.object({ date: z.string(), cents: z.number().int(), purchases: z.number().int(), credits: Credits }),
-            ),
-            usage: z.array(
-              z.object({ date: z.string(), operation: z.string(), count: z.number().int(), credits: Credits }),
-            ),
-            totals: z.object({
-              revenueCents: z.number().int(),
-              purchases: z.number().int(),
-              creditsSold: Credits,
-              creditsUsed: Credits,
-              accounts: z.number().int(),
-              activeLicenses: z.number().int(),
-            }),
-          }),
-          ...errors(401),
-        },
-      },
-    },
-    async (request) => {
-      const DAY = 86_400_000;
-      const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-      const from = today - (request.query.days - 1) * DAY;
-      const to = today + DAY;
-      const day =
-        deps.sql.dialect === "sqlite"
-          ? "strftime('%Y-%m-%d', fulfilled_at / 1000, 'unixepoch')"
-          : "to_char(to_timestamp(fulfilled_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
-      const revenue = await deps.sql.all<{ date: string; cents: number; purchases: number; mc: number }>(
-        `SELECT ${day} AS date, SUM(amount_cents) AS cents, COUNT(*) AS purchases, SUM(base_mc + bonus_mc) AS mc
-         FROM checkout_sessions WHERE status = 'fulfilled' AND fulfilled_at >= ? AND fulfilled_at < ?
-         GROUP BY 1 ORDER BY 1`,
-        [from, to],
-      );
-      const usage = await deps.ledger.usage(null, { from, to });
-      const counts = await deps.sql.get<{ accounts: number; active: number }>(
-        `SELECT (SELECT COUNT(*) FROM accounts) AS accounts,
-                (SELECT COUNT(*) FROM licenses WHERE status = 'active' AND (expires_at IS NULL OR expires_at > ?)) AS active`,
-        [Date.now()],
-      );
-      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-      return {
-        from: new Date(from).toISOString().slice(0, 10),
-        to: new Date(today).toISOString().slice(0, 10),
-        revenue: revenue.map((r) => ({
-          date: r.date,
-          cents: Number(r.cents),
-          purchases: Number(r.purchases),
-          credits: mcToCredits(Number(r.mc)),
-        })),
-        usage: usage.map((u) => ({ date: u.day, operation: u.operation, count: u.count, credits: mcToCredits(u.mc) })),
-        totals: {
-          revenueCents: sum(revenue.map((r) => Number(r.cents))),
-          purchases: sum(revenue.map((r) => Number(r.purchases))),
-          creditsSold: mcToCredits(sum(revenue.map((r) => Number(r.mc)))),
-          creditsUsed: mcToCredits(sum(usage.map((u) => u.mc))),
-          accounts: Number(counts?.accounts ?? 0),
-          activeLicenses: Number(counts?.active ?? 0),
-        },
       };
     },
   );

@@ -1,4 +1,4 @@
-import { priceCatalogue } from "../credits/catalogue.js";
+import { type ImageOffer, imageOfferWords, priceCatalogue } from "../credits/catalogue.js";
 import type { Pricing } from "../credits/pricing.js";
 import { html, layout, type SafeHtml } from "./html.js";
 import { packTiers } from "./pricing-model.js";
@@ -55,68 +55,70 @@ function topUpForm(pricing: Pricing): SafeHtml {
 </form>`;
 }
 
-function tierTable(pricing: Pricing): SafeHtml {
+const EVERYTHING: ImageOffer = {
+  generate: true,
+  editModes: ["inpaint", "remove", "outpaint", "background"],
+  upscale: true,
+};
+
+/** What each pack buys, one line per measure; image lines only for what this service offers. */
+function tierRows(pricing: Pricing, offer: ImageOffer): { label: string; cells: string[] }[] {
   const tiers = packTiers(pricing);
-  const row = (label: string, cells: (string | SafeHtml)[]) =>
-    html`<tr><th scope="row">${label}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="compare-title">
+  const rows = [
+    { label: "Credits", cells: tiers.map((t) => int(t.pack.credits)) },
+    { label: "Bonus", cells: tiers.map((t) => (t.bonusPercent > 0 ? `+${t.bonusPercent}%` : "—")) },
+    { label: "Cost per credit", cells: tiers.map((t) => perCredit(t.dollarsPerCredit)) },
+    { label: "Training tokens", cells: tiers.map((t) => count(t.trainingTokens)) },
+    { label: "Knowledge-base queries", cells: tiers.map((t) => count(t.queries)) },
+  ];
+  if (offer.generate)
+    for (const q of ["fast", "standard", "ultra"] as const)
+      rows.push({ label: `Images, ${q}`, cells: tiers.map((t) => count(t.images[q])) });
+  if (offer.upscale) rows.push({ label: "Upscales ×2", cells: tiers.map((t) => count(t.upscalesX2)) });
+  return rows;
+}
+
+/**
+ * The comparison as a table for wide screens and as one card per pack for phones (CSS shows one of the two; the
+ * hidden one is display:none, so a screen reader reads it once).
+ */
+function tierTable(pricing: Pricing, offer: ImageOffer): SafeHtml {
+  const tiers = packTiers(pricing);
+  const rows = tierRows(pricing, offer);
+  return html`<div class="table-scroll compare-wide" tabindex="0" role="region" aria-labelledby="compare-title">
 <table class="compare">
   <caption id="compare-title">What each pack buys</caption>
   <thead><tr><td></td>${tiers.map((t) => html`<th scope="col">${t.name}<br><span class="muted">${dollars(t.pack.priceCents)}</span></th>`)}</tr></thead>
   <tbody>
-    ${row(
-      "Credits",
-      tiers.map((t) => int(t.pack.credits)),
-    )}
-    ${row(
-      "Bonus",
-      tiers.map((t) => (t.bonusPercent > 0 ? `+${t.bonusPercent}%` : "—")),
-    )}
-    ${row(
-      "Cost per credit",
-      tiers.map((t) => perCredit(t.dollarsPerCredit)),
-    )}
-    ${row(
-      "Training tokens",
-      tiers.map((t) => count(t.trainingTokens)),
-    )}
-    ${row(
-      "Knowledge-base queries",
-      tiers.map((t) => count(t.queries)),
-    )}
-    ${row(
-      "Images, fast",
-      tiers.map((t) => count(t.images.fast)),
-    )}
-    ${row(
-      "Images, standard",
-      tiers.map((t) => count(t.images.standard)),
-    )}
-    ${row(
-      "Images, ultra",
-      tiers.map((t) => count(t.images.ultra)),
-    )}
-    ${row(
-      "Upscales ×2",
-      tiers.map((t) => count(t.upscalesX2)),
-    )}
+    ${rows.map((r) => html`<tr><th scope="row">${r.label}</th>${r.cells.map((c) => html`<td>${c}</td>`)}</tr>`)}
   </tbody>
 </table>
-</div>`;
+</div>
+<ul class="compare-cards" role="list" aria-label="What each pack buys">
+${tiers.map(
+  (t, i) => html`<li class="card compare-card" data-pack="${t.pack.id}">
+  <h3 class="compare-card__title">${t.name} <span class="muted">${dollars(t.pack.priceCents)}</span></h3>
+  <dl class="compare-card__rows">
+    ${rows.map((r) => html`<div><dt>${r.label}</dt><dd>${r.cells[i]!}</dd></div>`)}
+  </dl>
+</li>`,
+)}
+</ul>`;
 }
 
-function costTable(pricing: Pricing, tokenizer: string): SafeHtml {
+/** Credits per operation: a table that becomes stacked rows on a phone (operation, then unit and credits). */
+function costTable(pricing: Pricing, tokenizer: string, offer: ImageOffer): SafeHtml {
   return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="costs-title">
-<table class="costs">
+<table class="costs table-stack">
   <caption id="costs-title">Credits per operation</caption>
   <thead><tr><th scope="col">Feature</th><th scope="col">Operation</th><th scope="col">Unit</th><th scope="col" class="num">Credits</th></tr></thead>
   <tbody>
-  ${priceCatalogue(pricing, tokenizer).map(
-    (o) => html`<tr>
-    <td>${o.feature}</td>
+  ${priceCatalogue(pricing, tokenizer, offer).map(
+    (o) => html`<tr data-operation="${o.operation}">
+    <td class="stack-hide">${o.feature}</td>
     <th scope="row">${o.label}${o.note ? html`<br><span class="muted">${o.note}</span>` : ""}</th>
-    <td>${o.unit}</td>
-    <td class="num">${o.credits === 0 ? "Free" : creditsText(o.credits)}</td>
+    <td data-label="Unit">${o.unit}</td>
+    <td class="num" data-label="Credits">${o.credits === 0 ? "Free" : creditsText(o.credits)}</td>
   </tr>`,
   )}
   </tbody>
@@ -124,7 +126,8 @@ function costTable(pricing: Pricing, tokenizer: string): SafeHtml {
 </div>`;
 }
 
-function faq(pricing: Pricing, tokenizer: string): SafeHtml {
+function faq(pricing: Pricing, tokenizer: string, offer: ImageOffer): SafeHtml {
+  const images = imageOfferWords(offer);
   const mcPerToken = pricing.costs.embedMcPerToken;
   const pdfLow = creditsText((5000 * mcPerToken) / 1000);
   const pdfHigh = creditsText((10000 * mcPerToken) / 1000);
@@ -135,7 +138,9 @@ function faq(pricing: Pricing, tokenizer: string): SafeHtml {
     ],
     [
       "Is there one balance for training and images?",
-      html`Yes. One balance pays for knowledge-base training and search and for image generation, editing and upscaling. An Agency licence shares it across all your client sites.`,
+      images
+        ? html`Yes. One balance pays for knowledge-base training and search and for images: on this service you can ${images}. An Agency licence shares it across all your client sites.`
+        : html`Yes. One balance pays for knowledge-base training and search. An Agency licence shares it across all your client sites.`,
     ],
     [
       "What about refunds and failed work?",
@@ -170,14 +175,18 @@ export function renderPricingPage(input: {
   stylesheet?: string;
   /** False while the service takes no payments: the packs are shown, without buy buttons, and the page says so. */
   purchasable: boolean;
+  /** The image operations this service offers (absent: all); only those are priced and sold. */
+  imageOffer?: ImageOffer;
 }): string {
   const { pricing, tokenizer, purchasable } = input;
+  const offer = input.imageOffer ?? EVERYTHING;
+  const images = imageOfferWords(offer);
   const body = html`${siteHeader("pricing")}
 <main id="main">
   <section class="hero">
     <div class="wrap">
       <h1>Prepaid AI credits</h1>
-      <p class="lead">One balance for AI data training and AI image generation. Buy a pack once, use it whenever you like: credits never expire.</p>
+      <p class="lead">One balance for AI data training${offer.generate ? " and AI image generation" : images ? ` and AI images (${images})` : ""}. Buy a pack once, use it whenever you like: credits never expire.</p>
     </div>
   </section>
   <section class="wrap section" aria-labelledby="packs-title">
@@ -188,21 +197,21 @@ export function renderPricingPage(input: {
   </section>
   <section class="wrap section" aria-labelledby="compare-heading">
     <h2 id="compare-heading">Compare the packs</h2>
-    ${tierTable(pricing)}
+    ${tierTable(pricing, offer)}
   </section>
   <section class="wrap section" aria-labelledby="costs-heading">
     <h2 id="costs-heading">What operations cost</h2>
-    ${costTable(pricing, tokenizer)}
+    ${costTable(pricing, tokenizer, offer)}
   </section>
   <section class="wrap section" aria-labelledby="faq-title">
     <h2 id="faq-title">Questions</h2>
-    ${faq(pricing, tokenizer)}
+    ${faq(pricing, tokenizer, offer)}
   </section>
 </main>
 <footer class="site-footer"><div class="wrap">Prices in US dollars. Payments by Stripe.</div></footer>`;
   return layout({
     title: "Pricing — AI Credits",
-    description: "Prepaid credits for AI data training and image generation. Credits never expire.",
+    description: `Prepaid credits for AI data training${offer.generate ? " and image generation" : images ? " and images" : ""}. Credits never expire.`,
     stylesheet: input.stylesheet,
     body,
   });

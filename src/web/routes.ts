@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyReply } from "fastify";
+import type { ImageOffer } from "../credits/catalogue.js";
 import type { Pricing } from "../credits/pricing.js";
 import type { Sql } from "../db/sql.js";
 import type { FailureLimiter } from "../http/rate-limit/failures.js";
@@ -24,6 +25,8 @@ export interface WebDeps {
   operatorGuesses: FailureLimiter;
   /** Whether customers can buy (payments configured). */
   purchasable: boolean;
+  /** The image operations this deployment offers: the pricing page sells only these. */
+  imageOffer?: ImageOffer;
   /** The Vite build output (default dist/web). */
   distDir?: string;
 }
@@ -60,6 +63,7 @@ export async function webRoutes(app: App, deps: WebDeps): Promise<void> {
         tokenizer: deps.tokenizer,
         stylesheet: siteStylesheet(dist),
         purchasable: deps.purchasable,
+        imageOffer: deps.imageOffer,
       }),
     );
   app.get("/", { schema: { hide: true } }, pricingPage);

@@ -45,6 +45,7 @@ interface SessionRow {
   expires_at: number;
   license_status: string | null;
   license_updated_at: number | null;
+  license_key_rotated_at: number | null;
   key_found: string | null;
   key_revoked_at: number | null;
 }
@@ -59,8 +60,8 @@ function sameHash(a: string, b: string): boolean {
 
 /**
  * Server-side sessions of the dashboard and the operator pages, in the shared database so that every process sees
- * a sign-out at once. A customer session lives only as long as what it was opened with: revoking its API key, or
- * revoking its licence after it began, ends it; an operator session ends when ADMIN_TOKEN changes.
+ * a sign-out at once. A customer session lives only as long as what it was opened with: revoking its API key (or
+ * deactivating its site), rotating the licence key it was opened with, or revoking its licence after it began, ends it; an operator session ends when ADMIN_TOKEN changes.
  */
 export class SessionStore {
   constructor(
@@ -113,6 +114,7 @@ export class SessionStore {
       `SELECT s.kind, s.account_id, s.license_id, s.site_id, s.key_id, s.via, s.admin_token_hash, s.csrf_token,
               s.created_at, s.idle_expires_at, s.expires_at,
               l.status AS license_status, l.updated_at AS license_updated_at,
+              l.key_rotated_at AS license_key_rotated_at,
               k.id AS key_found, k.revoked_at AS key_revoked_at
        FROM web_sessions s
        LEFT JOIN licenses l ON l.id = s.license_id
@@ -161,6 +163,13 @@ export class SessionStore {
     // A licence revoked before sign-in still reads and deletes (as its keys do); one revoked since ends the session.
     if (row.license_status === "revoked" && Number(row.license_updated_at) >= Number(row.created_at)) return false;
     if (row.key_id !== null && (row.key_found === null || row.key_revoked_at !== null)) return false;
+    // A licence key rotated since sign-in ends the sessions signed in with a licence key (the old one may have leaked).
+    if (
+      row.via !== "api_key" &&
+      row.license_key_rotated_at !== null &&
+      Number(row.license_key_rotated_at) >= Number(row.created_at)
+    )
+      return false;
     return true;
   }
 

@@ -70,7 +70,12 @@ describe("the price catalogue", () => {
 describe("live prices", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp("sqlite");
+    // A provider that generates, so generated images are on sale (it is never called: only its capabilities count).
+    app = await startTestApp("sqlite", {
+      IMAGE_PROVIDER: "stability",
+      STABILITY_API_KEY: "sk-test",
+      STABILITY_BASE_URL: "http://127.0.0.1:9",
+    });
   });
   afterAll(async () => {
     await app.close();

@@ -327,6 +327,12 @@ describe("provider failures in the customer's words", () => {
       expect(Number(broke.headers.get("retry-after"))).toBeGreaterThan(0);
       const metrics = await app.api("GET", "/metrics", { token: ADMIN_TOKEN });
       expect(metrics.body).toMatch(/provider_account_failures_total\{provider="stability",status="402"\} 1/);
+      const status = (await app.admin("GET", "/v1/admin/images")).body;
+      expect(status).toMatchObject({ providers: expect.arrayContaining(["stability"]), canGenerate: true });
+      expect(status.accountFailures).toEqual([
+        expect.objectContaining({ provider: "stability", status: "402", count: 1 }),
+      ]);
+      expect(status.accountFailures[0].lastDetail).toContain("You lack sufficient credits");
 
       stability.refuseNext(1, "moderation-403");
       const refused = await generate();

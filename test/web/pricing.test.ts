@@ -53,7 +53,14 @@ describe("the pricing page", () => {
     configDir = tempDir("apic-config-");
     const file = path.join(configDir, "config.json");
     writeFileSync(file, JSON.stringify({ pricing: CUSTOM }));
-    app = await startTestApp("sqlite", { CONFIG_FILE: file, STRIPE_SECRET_KEY: "sk_test_pricing_page" });
+    app = await startTestApp("sqlite", {
+      CONFIG_FILE: file,
+      STRIPE_SECRET_KEY: "sk_test_pricing_page",
+      // A provider that generates, so generated images are on sale (only its capabilities are read).
+      IMAGE_PROVIDER: "stability",
+      STABILITY_API_KEY: "sk-test",
+      STABILITY_BASE_URL: "http://127.0.0.1:9",
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -120,6 +127,17 @@ describe("the pricing page", () => {
       expect(await page.locator("#topup-amount").getAttribute("min")).toBe("5");
 
       expect(await page.getAttribute('.pack[data-pack="huge"] a', "href")).toBe("/dashboard/buy?pack=huge");
+      if (width === "phone") {
+        // On a phone the comparison is one card per pack, every value in view.
+        expect(await page.locator("table.compare").isVisible()).toBe(false);
+        const cards = await page.$$eval(".compare-card", (els) =>
+          els.map((el) => Array.from(el.querySelectorAll("dd")).map((dd) => dd.textContent)),
+        );
+        expect(cards).toEqual([
+          ["840", "—", "$0.0083", "420,000", "280", "120", "60", "40", "140"],
+          ["7,350", "+25%", "$0.0067", "3,675,000", "2,450", "1,050", "525", "350", "1,225"],
+        ]);
+      }
       expect(await overflowsHorizontally(page)).toBe(false);
       expect(errors).toEqual([]);
       await context.close();

@@ -80,7 +80,12 @@ describe("the customer dashboard: knowledge bases, image studio and deleting dat
       const { context, page, errors } = await signedIn(browser, app.url, artist.licenseKey, viewport);
       await nav(page, "Image studio");
       await page.getByRole("heading", { name: "Image studio", level: 1 }).waitFor();
-      await outcome(page, page.getByText(/^Provider:/));
+      // Without a generation provider the studio offers what it can do, and no prompt box.
+      await outcome(page, page.getByTestId("studio-offer"));
+      await waitForText(page.getByTestId("studio-offer"), "Here you can upscale images and remove objects from them.");
+      await page.getByRole("tab", { name: "Upscale" }).waitFor();
+      expect(await page.getByRole("tab", { name: "Generate" }).count()).toBe(0);
+      expect(await page.getByLabel("Prompt", { exact: true }).count()).toBe(0);
       expect(await overflowsHorizontally(page)).toBe(false);
       expect(errors).toEqual([]);
       await context.close();

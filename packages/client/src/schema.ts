@@ -153,7 +153,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What each operation costs, in credits */
+        /** What each operation costs, in credits (only the image operations this service offers) */
         get: {
             parameters: {
                 query?: never;
@@ -1144,6 +1144,240 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/accounts/{accountId}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's ledger, newest first (every entry, as the customer's GET /v1/ledger) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "purchase" | "bonus" | "grant" | "adjustment" | "usage" | "hold" | "release" | "refund";
+                                /** @description Signed settled change: the entries sum to credits + reservedCredits */
+                                credits: number;
+                                /** @description Signed change to the reserved part (holds and their settlement) */
+                                heldCredits: number;
+                                /** @description credits + reservedCredits after this entry */
+                                balanceAfter: number;
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                reservedAfter: number;
+                                operation: string | null;
+                                /** @description What was measured: tokens, images, pixels, model… */
+                                quantity: {
+                                    [key: string]: unknown;
+                                } | null;
+                                reference: string | null;
+                                holdId: string | null;
+                                requestId: string | null;
+                                reason: string | null;
+                                createdAt: string;
+                                /** @description The entry in words, for people ("Indexed handbook.pdf — 36 pages, 17,729 tokens"); names are looked up when read */
+                                description: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{accountId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's credits used per UTC day and operation (default the last 30 days) */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            data: {
+                                date: string;
+                                operation: string;
+                                count: number;
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                credits: number;
+                            }[];
+                            totals: {
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                credits: number;
+                                byOperation: {
+                                    [key: string]: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/licenses": {
         parameters: {
             query?: never;
@@ -1588,11 +1822,14 @@ export interface paths {
                                 expiresAt: string | null;
                                 createdAt: string;
                             }[];
+                            /** @description every site the account activated, deactivated ones too */
                             sites: {
                                 id: string;
                                 url: string;
                                 licenseId: string;
                                 createdAt: string;
+                                /** @description when it was deactivated (its keys were revoked then); null: active */
+                                deactivatedAt: string | null;
                             }[];
                         };
                     };
@@ -2042,6 +2279,340 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate a site (owner only): frees its activation slot and revokes its API keys at once; its resources stay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            licenseId: string;
+                            createdAt: string;
+                            /** @description when it was deactivated (its keys were revoked then); null: active */
+                            deactivatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the licence key (owner only; shown once): the old key is refused at once and the sessions signed in with it end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            licenseId: string;
+                            /** @description the new licence key, shown once; the old one is refused from now on */
+                            key: string;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/sites/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate a customer's site: frees its activation slot and revokes its API keys at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            licenseId: string;
+                            createdAt: string;
+                            /** @description when it was deactivated (its keys were revoked then); null: active */
+                            deactivatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/licenses/{id}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace a licence's key (shown once): the old key is refused at once, its sessions end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            licenseId: string;
+                            /** @description the new licence key, shown once; the old one is refused from now on */
+                            key: string;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5262,6 +5833,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Image providers in use, what they can do, and the provider-account failures this process saw */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providers: string[];
+                            capabilities: string[];
+                            /** @description false: no provider that generates from text is configured */
+                            canGenerate: boolean;
+                            /** @description this process since it started; /metrics has provider_account_failures_total */
+                            accountFailures: {
+                                provider: string;
+                                /** @description the provider's HTTP status (401, 402, 403, 429) */
+                                status: string;
+                                count: number;
+                                lastAt: string;
+                                lastDetail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/data": {
         parameters: {
             query?: never;
@@ -6487,6 +7126,193 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revenue, grants and usage per UTC day (default the last 30 days), and the credits still owed */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            revenue: {
+                                date: string;
+                                cents: number;
+                                purchases: number;
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                credits: number;
+                            }[];
+                            usage: {
+                                date: string;
+                                operation: string;
+                                count: number;
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                credits: number;
+                            }[];
+                            totals: {
+                                revenueCents: number;
+                                purchases: number;
+                                /** @description bought through Stripe in the period, bonus included */
+                                creditsSold: number;
+                                /** @description granted by the operator in the period */
+                                creditsGranted: number;
+                                grants: number;
+                                /** @description taken back by the operator's downward adjustments in the period */
+                                creditsAdjusted: number;
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                creditsUsed: number;
+                                /** @description credits used in the period per feature */
+                                usedByFeature: {
+                                    [key: string]: number;
+                                };
+                                /** @description held by all accounts now (available + reserved): service still owed, sold or granted */
+                                outstandingCredits: number;
+                                /** @description of which held by operations in flight */
+                                reservedCredits: number;
+                                accounts: number;
+                                activeLicenses: number;
+                            };
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{accountId}/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's Stripe purchases (every Checkout Session they started), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description the Stripe Checkout Session */
+                                id: string;
+                                /** @description null: a top-up of any amount */
+                                packId: string | null;
+                                amountCents: number;
+                                /** @description credits the purchase adds, bonus included */
+                                credits: number;
+                                /** @description Credits, with up to three decimals (exact millicredits) */
+                                bonusCredits: number;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "fulfilled" | "failed" | "expired" | "rejected";
+                                refundedCents: number;
+                                createdAt: string;
+                                fulfilledAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkout": {
         parameters: {
             query?: never;
@@ -6510,11 +7336,15 @@ export interface paths {
                         packId: string;
                         /** @description Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended */
                         returnUrl?: string;
+                        /** @description Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later */
+                        saveCard?: boolean;
                     } | {
                         /** @description A top-up of any amount from $1, in whole cents */
                         amountCents: number;
                         /** @description Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended */
                         returnUrl?: string;
+                        /** @description Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later */
+                        saveCard?: boolean;
                     };
                 };
             };
@@ -6556,6 +7386,24 @@ export interface paths {
                 };
                 /** @description An RFC 9457 problem document; `code` is one of a closed list */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6634,19 +7482,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/stats": {
+    "/v1/auto-topup": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Revenue and usage per UTC day (default the last 30 days) */
+        /** The auto top-up rule, the saved card and this month's top-ups (the account owner only) */
         get: {
             parameters: {
-                query?: {
-                    days?: number;
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6660,32 +7506,325 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            from: string;
-                            to: string;
-                            revenue: {
-                                date: string;
-                                cents: number;
-                                purchases: number;
-                                /** @description Credits, with up to three decimals (exact millicredits) */
-                                credits: number;
-                            }[];
-                            usage: {
-                                date: string;
-                                operation: string;
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
                                 count: number;
-                                /** @description Credits, with up to three decimals (exact millicredits) */
-                                credits: number;
-                            }[];
-                            totals: {
-                                revenueCents: number;
-                                purchases: number;
-                                /** @description Credits, with up to three decimals (exact millicredits) */
-                                creditsSold: number;
-                                /** @description Credits, with up to three decimals (exact millicredits) */
-                                creditsUsed: number;
-                                accounts: number;
-                                activeLicenses: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
                             };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the auto top-up rule: below a threshold, buy a pack or an amount from the saved card */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @description Top up when the balance falls below this */
+                        thresholdCredits: number;
+                        /** @description The pack to buy (or give amountCents) */
+                        packId?: string;
+                        /** @description An amount to buy, in cents (or give packId) */
+                        amountCents?: number;
+                        /** @description At most this many top-ups per calendar month (UTC) */
+                        maxPerMonth: number;
+                        /** @description At most this much money per calendar month (UTC), in cents */
+                        maxCentsPerMonth?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{accountId}/auto-topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's auto top-up rule, saved card and this month's top-ups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
                         };
                     };
                 };
@@ -6711,6 +7850,264 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove the saved card (auto top-up turns off) — the account owner only */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when this service takes no payments */
+                            available: boolean;
+                            enabled: boolean;
+                            thresholdCredits: number | null;
+                            packId: string | null;
+                            amountCents: number | null;
+                            /** @description What one top-up adds (bonus included) */
+                            credits: number | null;
+                            maxPerMonth: number | null;
+                            maxCentsPerMonth: number | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                                expMonth: number | null;
+                                expYear: number | null;
+                            } | null;
+                            thisMonth: {
+                                count: number;
+                                amountCents: number;
+                                attempts: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "succeeded" | "failed";
+                                    amountCents: number;
+                                    /** @description Credits, with up to three decimals (exact millicredits) */
+                                    credits: number;
+                                    createdAt: string;
+                                    /** @description Why it failed, in words for the customer */
+                                    message: string | null;
+                                }[];
+                            };
+                            consecutiveFailures: number;
+                            lastFailure: {
+                                code: string;
+                                message: string;
+                                at: string;
+                            } | null;
+                            /** @description When the rule turned itself off after failed payments */
+                            turnedOffAt: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auto-topup/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start saving a card for auto top-up: a Stripe Checkout page in setup mode (the account owner only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -3,6 +3,7 @@ import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatDay, formatSignedCredits } from "../lib/format";
 import { useResource } from "../lib/hooks";
+import { AccountActivity } from "./AccountActivity";
 import { LicenseTable } from "./LicenseTable";
 import type { License } from "./types";
 
@@ -13,7 +14,7 @@ interface AccountDetail {
   reservedCredits: number;
   createdAt: string;
   licenses: License[];
-  sites: { id: string; url: string; licenseId: string; createdAt: string }[];
+  sites: { id: string; url: string; licenseId: string; createdAt: string; deactivatedAt: string | null }[];
 }
 
 /** The ledger entry a grant answers with. */
@@ -33,6 +34,7 @@ export function Account({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<GrantEntry | undefined>();
+  const [siteError, setSiteError] = useState<unknown>();
 
   if (account.error) return <ErrorMessage error={account.error} />;
   if (!account.data) return <Loading />;
@@ -126,20 +128,52 @@ export function Account({ id }: { id: string }) {
         </Notice>
       ) : null}
       <h2>Licences</h2>
-      <LicenseTable licenses={a.licenses} onChanged={() => void account.reload()} showAccount={false} />
+      <LicenseTable licenses={a.licenses} onChanged={() => void account.reload()} showAccount={false} canReplaceKey />
       <h2>Sites</h2>
+      <ErrorMessage error={siteError} />
       {a.sites.length === 0 ? (
         <p>No site is activated yet.</p>
       ) : (
-        <ul class="list">
+        <ul class="list card">
           {a.sites.map((s) => (
-            <li key={s.id} class="list__item">
-              <span>{s.url}</span>
-              <span class="muted">since {formatDay(s.createdAt)}</span>
+            <li key={s.id} class="list__item" data-site={s.id}>
+              <span class="list__text">
+                {s.url}
+                <br />
+                <span class="muted">
+                  {s.deactivatedAt
+                    ? `deactivated ${formatDay(s.deactivatedAt)}`
+                    : `active since ${formatDay(s.createdAt)}`}
+                </span>
+              </span>
+              {s.deactivatedAt ? null : (
+                <button
+                  type="button"
+                  class="button button--small button--danger"
+                  onClick={async () => {
+                    if (
+                      !window.confirm(
+                        `Deactivate ${s.url}? Its API keys stop working at once and its licence slot is freed.`,
+                      )
+                    )
+                      return;
+                    setSiteError(undefined);
+                    try {
+                      await api("POST", `/v1/admin/sites/${encodeURIComponent(s.id)}/deactivate`);
+                      await account.reload();
+                    } catch (err) {
+                      setSiteError(err);
+                    }
+                  }}
+                >
+                  Deactivate<span class="visually-hidden"> {s.url}</span>
+                </button>
+              )}
             </li>
           ))}
         </ul>
       )}
+      <AccountActivity accountId={a.id} key={`${a.id}-${a.credits}`} />
     </section>
   );
 }

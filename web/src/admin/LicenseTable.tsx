@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Link, StatusBadge } from "../components/ui";
+import { ErrorMessage, Link, SecretOnce, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDay } from "../lib/format";
 import type { License } from "./types";
@@ -10,23 +10,43 @@ const ACTIONS: { status: License["status"]; label: string; danger?: boolean }[] 
   { status: "active", label: "Reactivate" },
 ];
 
-/** Licences with the operator's actions on each: revoke, expire, reactivate. */
+/**
+ * Licences with the operator's actions on each: revoke, expire, reactivate, and (with `canReplaceKey`, on an
+ * account's page) replace a leaked licence key. On a phone each licence is a stacked block, actions included.
+ */
 export function LicenseTable({
   licenses,
   onChanged,
   showAccount = true,
+  canReplaceKey = false,
 }: {
   licenses: License[];
   onChanged: () => void;
   showAccount?: boolean;
+  canReplaceKey?: boolean;
 }) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string | undefined>();
+  const [replaced, setReplaced] = useState<{ email: string; key: string } | undefined>();
+
+  const act = async (licenseId: string, run: () => Promise<void>) => {
+    setBusy(licenseId);
+    setError(undefined);
+    try {
+      await run();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
   return (
     <>
       <ErrorMessage error={error} />
+      {replaced ? <SecretOnce label={`The new licence key of ${replaced.email}`} value={replaced.key} /> : null}
       <div class="table-scroll">
-        <table>
+        <table class="table-stack licenses">
           <caption class="visually-hidden">Licences</caption>
           <thead>
             <tr>
@@ -52,41 +72,61 @@ export function LicenseTable({
                   <br />
                   <span class="muted mono">{l.id}</span>
                 </th>
-                <td>{l.plan}</td>
-                <td>
+                <td data-label="Plan">{l.plan}</td>
+                <td data-label="Status">
                   <StatusBadge status={l.status} />
                 </td>
-                <td>{formatDay(l.expiresAt)}</td>
-                <td>{formatDay(l.createdAt)}</td>
-                <td class="row-actions">
-                  {ACTIONS.filter((a) => a.status !== l.status).map((a) => (
-                    <button
-                      key={a.status}
-                      type="button"
-                      class={`button button--small ${a.danger ? "button--danger" : "button--ghost"}`}
-                      disabled={busy === l.id}
-                      onClick={async () => {
-                        if (
-                          a.danger &&
-                          !window.confirm(`Revoke the licence of ${l.email}? Its keys stop spending credits.`)
-                        )
-                          return;
-                        setBusy(l.id);
-                        setError(undefined);
-                        try {
-                          await api("PATCH", `/v1/admin/licenses/${encodeURIComponent(l.id)}`, { status: a.status });
-                          onChanged();
-                        } catch (err) {
-                          setError(err);
-                        } finally {
-                          setBusy(undefined);
-                        }
-                      }}
-                    >
-                      {a.label}
-                      <span class="visually-hidden"> the licence of {l.email}</span>
-                    </button>
-                  ))}
+                <td data-label="Expires">{formatDay(l.expiresAt)}</td>
+                <td data-label="Issued">{formatDay(l.createdAt)}</td>
+                <td>
+                  <div class="row-actions">
+                    {ACTIONS.filter((a) => a.status !== l.status).map((a) => (
+                      <button
+                        key={a.status}
+                        type="button"
+                        class={`button button--small ${a.danger ? "button--danger" : "button--ghost"}`}
+                        disabled={busy === l.id}
+                        onClick={async () => {
+                          if (
+                            a.danger &&
+                            !window.confirm(`Revoke the licence of ${l.email}? Its keys stop spending credits.`)
+                          )
+                            return;
+                          await act(l.id, async () => {
+                            await api("PATCH", `/v1/admin/licenses/${encodeURIComponent(l.id)}`, { status: a.status });
+                            onChanged();
+                          });
+                        }}
+                      >
+                        {a.label}
+                        <span class="visually-hidden"> the licence of {l.email}</span>
+                      </button>
+                    ))}
+                    {canReplaceKey ? (
+                      <button
+                        type="button"
+                        class="button button--small button--ghost"
+                        disabled={busy === l.id}
+                        onClick={async () => {
+                          if (
+                            !window.confirm(
+                              `Replace the licence key of ${l.email}? The current key stops working at once and its dashboard sessions end; site keys keep working.`,
+                            )
+                          )
+                            return;
+                          await act(l.id, async () => {
+                            const r = await api<{ key: string }>(
+                              "POST",
+                              `/v1/admin/licenses/${encodeURIComponent(l.id)}/rotate-key`,
+                            );
+                            setReplaced({ email: l.email, key: r.key });
+                          });
+                        }}
+                      >
+                        Replace key<span class="visually-hidden"> of the licence of {l.email}</span>
+                      </button>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -1,9 +1,101 @@
 import { useState } from "preact/hooks";
-import { ErrorMessage, Loading, SecretOnce } from "../components/ui";
+import { ErrorMessage, Loading, Notice, SecretOnce } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
 import { useResource } from "../lib/hooks";
+import type { SiteInfo } from "./knowledge-types";
 import type { CustomerSession } from "./session";
+
+/** The owner's sites: deactivating one frees its licence slot (to move to a new address) and stops its keys. */
+function Sites({ onChanged }: { onChanged: () => void }) {
+  const sites = useResource((signal) => api<{ data: SiteInfo[] }>("GET", "/v1/sites", undefined, { signal }), []);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string | undefined>();
+  return (
+    <section aria-labelledby="sites-title">
+      <h2 id="sites-title">Sites</h2>
+      <p>
+        Each site the plugin is activated on takes one of your licence's sites. Deactivate a site you no longer use to
+        free it: its keys stop working at once. Its knowledge bases and images stay in your account.
+      </p>
+      <ErrorMessage error={error ?? sites.error} />
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {sites.data && sites.data.data.length === 0 ? <p>No site is activated.</p> : null}
+      {sites.data && sites.data.data.length > 0 ? (
+        <ul class="list card">
+          {sites.data.data.map((site) => (
+            <li key={site.id} class="list__item" data-site={site.id}>
+              <span>{site.url.replace(/^https?:\/\//, "")}</span>
+              <button
+                type="button"
+                class="button button--danger button--small"
+                onClick={async () => {
+                  if (
+                    !window.confirm(
+                      `Deactivate ${site.url}? The plugin on that site stops working until it is activated again.`,
+                    )
+                  )
+                    return;
+                  setError(undefined);
+                  setDone(undefined);
+                  try {
+                    await api("POST", `/v1/sites/${encodeURIComponent(site.id)}/deactivate`);
+                    setDone(`${site.url} is deactivated; its keys no longer work.`);
+                    await sites.reload();
+                    onChanged();
+                  } catch (err) {
+                    setError(err);
+                  }
+                }}
+              >
+                Deactivate<span class="visually-hidden"> {site.url}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+/** Replaces a leaked licence key: the old one stops working at once, and so do the sessions signed in with it. */
+function LicenseKey({ session, onReplaced }: { session: CustomerSession; onReplaced: (key: string) => void }) {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [replaced, setReplaced] = useState<string | undefined>();
+  return (
+    <section aria-labelledby="licence-key-title">
+      <h2 id="licence-key-title">Licence key</h2>
+      <p>
+        If your licence key may have leaked, replace it. The old key stops working at once and everyone signed in with
+        it is signed out{session.via === "license_key" ? ", you included" : ""}. Your sites' keys keep working.
+      </p>
+      <ErrorMessage error={error} />
+      {replaced ? <SecretOnce label="Your new licence key" value={replaced} /> : null}
+      <button
+        type="button"
+        class="button button--ghost"
+        disabled={busy}
+        onClick={async () => {
+          if (!window.confirm("Replace your licence key? The current key stops working at once.")) return;
+          setBusy(true);
+          setError(undefined);
+          try {
+            const r = await api<{ key: string }>("POST", "/v1/license/rotate-key");
+            if (session.via === "license_key") onReplaced(r.key);
+            else setReplaced(r.key);
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? "Replacing…" : "Replace licence key"}
+      </button>
+    </section>
+  );
+}
 
 interface ApiKey {
   id: string;
@@ -14,7 +106,14 @@ interface ApiKey {
   revokedAt: string | null;
 }
 
-export function ApiKeys({ session }: { session: CustomerSession }) {
+export function ApiKeys({
+  session,
+  onLicenseKeyReplaced,
+}: {
+  session: CustomerSession;
+  /** The licence key this session signed in with was replaced: the session has ended, sign in with the new key. */
+  onLicenseKeyReplaced: (key: string) => void;
+}) {
   const keys = useResource((signal) => api<{ data: ApiKey[] }>("GET", "/v1/api-keys", undefined, { signal }), []);
   const [name, setName] = useState("");
   const [created, setCreated] = useState<{ id: string; key: string } | undefined>();
@@ -68,7 +167,7 @@ export function ApiKeys({ session }: { session: CustomerSession }) {
       {keys.data && keys.data.data.length === 0 ? <p>No API keys yet.</p> : null}
       {keys.data && keys.data.data.length > 0 ? (
         <div class="table-scroll">
-          <table>
+          <table class="table-stack">
             <caption class="visually-hidden">API keys</caption>
             <thead>
               <tr>
@@ -88,9 +187,9 @@ export function ApiKeys({ session }: { session: CustomerSession }) {
                     {k.name}
                     {k.id === session.keyId ? <span class="muted"> (this session)</span> : null}
                   </th>
-                  <td>{formatDate(k.createdAt)}</td>
-                  <td>{formatDate(k.lastUsedAt)}</td>
-                  <td>{k.revokedAt ? `revoked ${formatDate(k.revokedAt)}` : "active"}</td>
+                  <td data-label="Created">{formatDate(k.createdAt)}</td>
+                  <td data-label="Last used">{formatDate(k.lastUsedAt)}</td>
+                  <td data-label="Status">{k.revokedAt ? `revoked ${formatDate(k.revokedAt)}` : "active"}</td>
                   <td>
                     {k.revokedAt ? null : (
                       <button
@@ -121,6 +220,12 @@ export function ApiKeys({ session }: { session: CustomerSession }) {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {session.siteId === null ? (
+        <>
+          <Sites onChanged={() => void keys.reload()} />
+          <LicenseKey session={session} onReplaced={onLicenseKeyReplaced} />
+        </>
       ) : null}
     </section>
   );

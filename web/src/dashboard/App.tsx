@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SignIn } from "../components/SignIn";
-import { Link, Loading, Notice } from "../components/ui";
+import { Link, Loading, Notice, SecretOnce } from "../components/ui";
 import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
 import { formatBalance, formatCredits } from "../lib/format";
 import { navigate, useLocation } from "../lib/router";
@@ -30,6 +30,7 @@ export function App() {
   const [session, setSession] = useState<CustomerSession | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);
   const [justSignedIn, setJustSignedIn] = useState(false);
+  const [newLicenseKey, setNewLicenseKey] = useState<string | undefined>();
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
@@ -59,10 +60,21 @@ export function App() {
           setCsrfToken(s.csrfToken);
           setEnded(false);
           setJustSignedIn(true);
+          setNewLicenseKey(undefined);
           setSession(s);
         }}
       >
-        {ended ? <Notice tone="warning">Your session ended. Sign in again to continue.</Notice> : null}
+        {newLicenseKey ? (
+          <>
+            <SecretOnce label="Your new licence key" value={newLicenseKey} />
+            <Notice tone="warning">
+              Your old licence key no longer works, and the sessions signed in with it have ended. Sign in with the new
+              key.
+            </Notice>
+          </>
+        ) : ended ? (
+          <Notice tone="warning">Your session ended. Sign in again to continue.</Notice>
+        ) : null}
         <BuyIntent />
       </SignIn>
     );
@@ -70,6 +82,13 @@ export function App() {
     <Shell
       session={session}
       justSignedIn={justSignedIn}
+      onLicenseKeyReplaced={(key) => {
+        setCsrfToken(undefined);
+        forgetBalance();
+        setEnded(false);
+        setNewLicenseKey(key);
+        setSession(null);
+      }}
       onSignOut={async () => {
         try {
           await api("DELETE", "/v1/session");
@@ -117,10 +136,12 @@ function Shell({
   session,
   justSignedIn,
   onSignOut,
+  onLicenseKeyReplaced,
 }: {
   session: CustomerSession;
   justSignedIn: boolean;
   onSignOut: () => Promise<void>;
+  onLicenseKeyReplaced: (key: string) => void;
 }) {
   const { path } = useLocation();
   const { balance } = useBalance();
@@ -187,14 +208,22 @@ function Shell({
               spending credits needs an active licence.
             </Notice>
           ) : null}
-          <Page path={path} session={session} />
+          <Page path={path} session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />
         </main>
       </div>
     </div>
   );
 }
 
-function Page({ path, session }: { path: string; session: CustomerSession }) {
+function Page({
+  path,
+  session,
+  onLicenseKeyReplaced,
+}: {
+  path: string;
+  session: CustomerSession;
+  onLicenseKeyReplaced: (key: string) => void;
+}) {
   const kb = /^\/dashboard\/knowledge\/([^/]+)$/.exec(path);
   if (kb) return <KnowledgeBase id={decodeURIComponent(kb[1]!)} />;
   switch (path) {
@@ -207,9 +236,9 @@ function Page({ path, session }: { path: string; session: CustomerSession }) {
     case "/dashboard/knowledge":
       return <KnowledgeBases session={session} />;
     case "/dashboard/images":
-      return <ImageStudio />;
+      return <ImageStudio session={session} />;
     case "/dashboard/keys":
-      return <ApiKeys session={session} />;
+      return <ApiKeys session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />;
     case "/dashboard/limits":
       return <GuardrailsPage session={session} />;
     case "/dashboard/data":

@@ -83,7 +83,7 @@ export function KnowledgeBase({ id }: { id: string }) {
       {docs.data && docs.data.data.length === 0 ? <p>No documents yet.</p> : null}
       {docs.data && docs.data.data.length > 0 ? (
         <div class="table-scroll">
-          <table class="documents">
+          <table class="documents table-stack">
             <caption class="visually-hidden">Documents of this knowledge base</caption>
             <thead>
               <tr>
@@ -110,14 +110,22 @@ export function KnowledgeBase({ id }: { id: string }) {
                   <th scope="row" class="documents__name">
                     {d.name}
                   </th>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={d.status} />
                     {busy(d) ? <ProgressBar value={d.progress ?? undefined} label={`Indexing ${d.name}`} /> : null}
                     {d.status === "failed" && documentError(d) ? <p class="negative">{documentError(d)}</p> : null}
                   </td>
-                  <td class="num">{d.pages == null ? "—" : formatInt(d.pages)}</td>
-                  <td class="num">{d.tokens == null ? "—" : formatInt(d.tokens)}</td>
-                  <td class="num" title={d.credits ? `${formatCredits(d.credits)} credits` : undefined}>
+                  <td class="num" data-label="Pages">
+                    {d.pages == null ? "—" : formatInt(d.pages)}
+                  </td>
+                  <td class="num" data-label="Tokens">
+                    {d.tokens == null ? "—" : formatInt(d.tokens)}
+                  </td>
+                  <td
+                    class="num"
+                    data-label="Credits"
+                    title={d.credits ? `${formatCredits(d.credits)} credits` : undefined}
+                  >
                     {busy(d) && reserving.has(d.id) ? (
                       <span class="muted" data-testid="doc-reserving">
                         reserving ~{formatCost(reserving.get(d.id)!)}
@@ -128,7 +136,7 @@ export function KnowledgeBase({ id }: { id: string }) {
                       formatCost(d.credits)
                     )}
                   </td>
-                  <td>{formatDate(d.createdAt)}</td>
+                  <td data-label="Added">{formatDate(d.createdAt)}</td>
                   <td>
                     <button
                       type="button"

@@ -5,36 +5,8 @@ import { formatDate } from "../lib/format";
 import { useResource } from "../lib/hooks";
 import { navigate } from "../lib/router";
 import { type KnowledgeBaseInfo, type SiteInfo, scopeLabel } from "./knowledge-types";
+import { ScopeSelect } from "./ScopeSelect";
 import type { CustomerSession } from "./session";
-
-/** The owner's choice of who may use a knowledge base: every site of the account, or one. */
-function ScopeSelect(props: {
-  id: string;
-  label: string;
-  sites: SiteInfo[];
-  value: string | null;
-  disabled?: boolean;
-  onChange: (siteId: string | null) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <select
-        id={props.id}
-        value={props.value ?? ""}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.currentTarget.value || null)}
-      >
-        <option value="">All sites</option>
-        {props.sites.map((s) => (
-          <option key={s.id} value={s.id}>
-            {scopeLabel(s.id, props.sites)}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const list = useResource(

@@ -20,5 +20,7 @@ export type SiteInfo = ResponseOf<"/v1/sites", "get">["data"][number];
 export function scopeLabel(siteId: string | null, sites: SiteInfo[] | undefined): string {
   if (siteId === null) return "All sites";
   const site = sites?.find((s) => s.id === siteId);
-  return site ? `Only ${site.url.replace(/^https?:\/\//, "")}` : "One site";
+  if (site) return `Only ${site.url.replace(/^https?:\/\//, "")}`;
+  // GET /v1/sites lists active sites: one the list lacks was deactivated (a site's own key always sees its own).
+  return sites ? "Only a deactivated site" : "One site";
 }

@@ -1,5 +1,6 @@
 import type { FunctionComponent } from "preact";
 import type { CustomerSession } from "../session";
+import { AutoTopup } from "./AutoTopup";
 import { BalanceAlert } from "./BalanceAlert";
 import { WebhooksSection } from "./Webhooks";
 
@@ -7,4 +8,5 @@ import { WebhooksSection } from "./Webhooks";
 export const SECTIONS: { id: string; Component: FunctionComponent<{ session: CustomerSession }> }[] = [
   { id: "balance-alert", Component: BalanceAlert },
   { id: "webhooks", Component: WebhooksSection },
+  { id: "auto-topup", Component: AutoTopup },
 ];

@@ -27,10 +27,12 @@ const MODES = [
 interface EditPanelProps {
   capabilities: Set<string>;
   picked?: ImageInfo;
+  /** Changes when the gallery changed: the picker re-reads the stored images. */
+  version: number;
   onDone: () => void;
 }
 
-export function EditPanel({ capabilities, picked, onDone }: EditPanelProps) {
+export function EditPanel({ capabilities, picked, version, onDone }: EditPanelProps) {
   const available = MODES.filter((m) => capabilities.has(`edit.${m.id}`));
   const [mode, setMode] = useState<string>(available[0]?.id ?? "inpaint");
   const [source, setSource] = useState<ImageSource | undefined>();
@@ -79,7 +81,14 @@ export function EditPanel({ capabilities, picked, onDone }: EditPanelProps) {
         }
       }}
     >
-      <SourcePicker id="edit" picked={picked} value={source} onChange={setSource} disabled={!enabled || busy} />
+      <SourcePicker
+        id="edit"
+        picked={picked}
+        version={version}
+        value={source}
+        onChange={setSource}
+        disabled={!enabled || busy}
+      />
       <fieldset disabled={!enabled || busy}>
         <legend class="visually-hidden">Edit settings</legend>
         <div class="field">

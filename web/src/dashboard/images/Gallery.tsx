@@ -3,7 +3,10 @@ import { ErrorMessage, Loading } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatDate } from "../../lib/format";
 import { useResource } from "../../lib/hooks";
-import { contentUrl, type ImageInfo } from "./types";
+import { type SiteInfo, scopeLabel } from "../knowledge-types";
+import { ScopeSelect } from "../ScopeSelect";
+import type { CustomerSession } from "../session";
+import { contentUrl, type ImageInfo, imageName, madeBy } from "./types";
 
 interface Page {
   data: ImageInfo[];
@@ -11,13 +14,19 @@ interface Page {
 }
 
 interface GalleryProps {
+  session: CustomerSession;
   /** Changes whenever new images were made, to reload the first page. */
   version: number;
-  onEdit: (image: ImageInfo) => void;
-  onUpscale: (image: ImageInfo) => void;
+  /** Absent when this service cannot edit (or upscale): the image's button is not offered. */
+  onEdit?: (image: ImageInfo) => void;
+  onUpscale?: (image: ImageInfo) => void;
 }
 
-export function Gallery({ version, onEdit, onUpscale }: GalleryProps) {
+export function Gallery({ session, version, onEdit, onUpscale }: GalleryProps) {
+  // Only the account owner chooses who may use an image; a site's key sees its own site's and the shared ones.
+  const isOwner = session.siteId === null;
+  const sites = useResource((signal) => api<{ data: SiteInfo[] }>("GET", "/v1/sites", undefined, { signal }), []);
+  const [scopes, setScopes] = useState<Record<string, string | null>>({});
   const [more, setMore] = useState<ImageInfo[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
@@ -31,7 +40,10 @@ export function Gallery({ version, onEdit, onUpscale }: GalleryProps) {
     [version],
   );
   const [deleted, setDeleted] = useState<Set<string>>(new Set());
-  const images = [...(first.data?.data ?? []), ...more].filter((i) => !deleted.has(i.id));
+  const images = [...(first.data?.data ?? []), ...more]
+    .filter((i) => !deleted.has(i.id))
+    .map((i) => (i.id in scopes ? { ...i, siteId: scopes[i.id]! } : i));
+  const siteList = sites.data?.data ?? [];
 
   return (
     <section class="gallery" aria-labelledby="gallery-title">
@@ -46,7 +58,7 @@ export function Gallery({ version, onEdit, onUpscale }: GalleryProps) {
             <figure>
               <img
                 src={contentUrl(image.id)}
-                alt={`${image.operation} image, ${image.width}×${image.height}, made ${formatDate(image.createdAt)}`}
+                alt={`${madeBy(image.operation)} image, ${image.width}×${image.height}, made ${formatDate(image.createdAt)}`}
                 width={image.width}
                 height={image.height}
                 loading="lazy"
@@ -55,19 +67,40 @@ export function Gallery({ version, onEdit, onUpscale }: GalleryProps) {
                 <span data-testid="image-size">
                   {image.width}×{image.height}
                 </span>{" "}
-                · {image.operation}
+                · {madeBy(image.operation)} · <span class="scope">{scopeLabel(image.siteId, siteList)}</span>
               </figcaption>
+              {isOwner && siteList.length > 0 ? (
+                <ScopeSelect
+                  id={`image-scope-${image.id}`}
+                  label="Used by"
+                  sites={siteList}
+                  value={image.siteId}
+                  onChange={async (siteId) => {
+                    setError(undefined);
+                    try {
+                      await api("PATCH", `/v1/images/${encodeURIComponent(image.id)}`, { siteId });
+                      setScopes((s) => ({ ...s, [image.id]: siteId }));
+                    } catch (err) {
+                      setError(err);
+                    }
+                  }}
+                />
+              ) : null}
             </figure>
             <div class="gallery__actions">
               <a class="button button--ghost button--small" href={contentUrl(image.id)} download={image.id}>
-                Download
+                Download<span class="visually-hidden"> {imageName(image)}</span>
               </a>
-              <button type="button" class="button button--ghost button--small" onClick={() => onEdit(image)}>
-                Edit
-              </button>
-              <button type="button" class="button button--ghost button--small" onClick={() => onUpscale(image)}>
-                Upscale
-              </button>
+              {onEdit ? (
+                <button type="button" class="button button--ghost button--small" onClick={() => onEdit(image)}>
+                  Edit<span class="visually-hidden"> {imageName(image)}</span>
+                </button>
+              ) : null}
+              {onUpscale ? (
+                <button type="button" class="button button--ghost button--small" onClick={() => onUpscale(image)}>
+                  Upscale<span class="visually-hidden"> {imageName(image)}</span>
+                </button>
+              ) : null}
               <button
                 type="button"
                 class="button button--danger button--small"
@@ -82,7 +115,7 @@ export function Gallery({ version, onEdit, onUpscale }: GalleryProps) {
                   }
                 }}
               >
-                Delete
+                Delete<span class="visually-hidden"> {imageName(image)}</span>
               </button>
             </div>
           </li>

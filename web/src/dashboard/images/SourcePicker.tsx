@@ -2,21 +2,23 @@ import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../../components/ui";
 import { api } from "../../lib/api";
 import { useResource } from "../../lib/hooks";
-import { type ImageInfo, type ImageSource, readImageFile, sourceSize, sourceUrl } from "./types";
+import { type ImageInfo, type ImageSource, imageName, readImageFile, sourceSize, sourceUrl } from "./types";
 
 interface SourcePickerProps {
   id: string;
   picked?: ImageInfo;
+  /** Changes when the gallery changed (a new or edited image): the list is read again. */
+  version: number;
   value?: ImageSource;
   onChange: (source: ImageSource | undefined) => void;
   disabled?: boolean;
 }
 
 /** Picks the input image of an edit or an upscale: one from the gallery, or a file from this device. */
-export function SourcePicker({ id, picked, value, onChange, disabled }: SourcePickerProps) {
+export function SourcePicker({ id, picked, version, value, onChange, disabled }: SourcePickerProps) {
   const stored = useResource(
     (signal) => api<{ data: ImageInfo[] }>("GET", "/v1/images?limit=50", undefined, { signal }),
-    [picked?.id],
+    [picked?.id, version],
   );
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -43,13 +45,11 @@ export function SourcePicker({ id, picked, value, onChange, disabled }: SourcePi
           >
             <option value="">Choose an image…</option>
             {picked && !options.some((o) => o.id === picked.id) ? (
-              <option value={picked.id}>
-                {picked.operation} {picked.width}×{picked.height}
-              </option>
+              <option value={picked.id}>{imageName(picked)}</option>
             ) : null}
             {options.map((o) => (
               <option key={o.id} value={o.id}>
-                {o.operation} {o.width}×{o.height} ({o.id.slice(-6)})
+                {imageName(o)}
               </option>
             ))}
           </select>

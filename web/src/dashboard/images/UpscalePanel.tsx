@@ -10,10 +10,13 @@ import { type ImageInfo, type ImageSource, type ImagesAnswer, quoteCredits, sour
 export function UpscalePanel({
   enabled,
   picked,
+  version,
   onDone,
 }: {
   enabled: boolean;
   picked?: ImageInfo;
+  /** Changes when the gallery changed: the picker re-reads the stored images. */
+  version: number;
   onDone: () => void;
 }) {
   const [source, setSource] = useState<ImageSource | undefined>();
@@ -52,7 +55,14 @@ export function UpscalePanel({
         }
       }}
     >
-      <SourcePicker id="upscale" picked={picked} value={source} onChange={setSource} disabled={!enabled || busy} />
+      <SourcePicker
+        id="upscale"
+        picked={picked}
+        version={version}
+        value={source}
+        onChange={setSource}
+        disabled={!enabled || busy}
+      />
       <fieldset class="choices" disabled={!enabled || busy}>
         <legend>Factor</legend>
         {([2, 4] as const).map((f) => (

@@ -7,7 +7,32 @@ export interface ImageInfo {
   width: number;
   height: number;
   operation: string;
+  /** The site it is restricted to; null: every site of the account may use it. */
+  siteId: string | null;
   createdAt: string;
+}
+
+const MADE_BY: Record<string, string> = {
+  generate: "Generated",
+  generation: "Generated",
+  edit: "Edited",
+  upscale: "Upscaled",
+  upload: "Uploaded",
+};
+
+/** How an operation reads on an image: "Upscaled", "Generated". */
+export const madeBy = (operation: string): string => MADE_BY[operation] ?? MADE_BY[operation.split(".")[0]!] ?? "Image";
+
+/** An image as a person names it: "Upscaled 512×512, Dec 6, 10:01 AM" (never its id). */
+export function imageName(image: ImageInfo): string {
+  const when = new Date(image.createdAt).toLocaleString("en-US", {
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  return `${madeBy(image.operation)} ${image.width}×${image.height}, ${when}`;
 }
 
 export interface ImagesAnswer {
