@@ -86,11 +86,15 @@ import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/index.js";
 import { type KeyStore, LocalKeyStore } from "./storage/key-store.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
+import { createWebhooks, webhookRoutes } from "./webhooks/index.js";
+import type { WebhookNetwork } from "./webhooks/post.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
 /** Seams for tests: the crawler's resolver and loopback allowance, another embedder. Production passes none. */
 export interface AppOverrides {
   crawlDeps?: CrawlDeps;
+  /** The webhook sender's resolver (to prove a name resolving to a private address is refused at delivery). */
+  webhookNetwork?: WebhookNetwork;
   embedder?: Embedder;
   /** The ledger's and spend limits' time (a test moves it past a limit's period end). */
   clock?: () => number;
@@ -223,7 +227,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
-  const index = await createSearchIndex(db, embedder, new LocalKeyStore(path.join(config.dataDir, "keys")));
+  const keys = new LocalKeyStore(path.join(config.dataDir, "keys"));
+  const index = await createSearchIndex(db, embedder, keys);
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
     store: new KnowledgeStore(db.sql),
@@ -234,6 +239,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pricing: currentPricing,
     blobs,
     jobs,
+    outbox,
     crawlDeps: overrides.crawlDeps,
     settings: {
       extractLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: config.uploadLimitBytes },
@@ -325,6 +331,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   ledgerWatchers.push(alerts.watcher);
   eventChannels.push(alerts.channel);
+  const webhooks = createWebhooks({
+    sql: db.sql,
+    keys,
+    settings: config.webhooks,
+    owner: instance.id,
+    log: app.log,
+    network: overrides.webhookNetwork,
+    // The owner is emailed, in the transaction that turned the endpoint off.
+    onEndpointDisabled: async ({ accountId, endpointId, url }, tx) => {
+      app.log.warn({ accountId, endpointId, url }, "a webhook endpoint kept failing and was turned off");
+      await alerts.mail.queueEndpointDisabledMail({ accountId, url }, tx);
+    },
+  });
+  eventChannels.push(webhooks.channel);
 
   const ctx: AppContext = {
     config,
@@ -397,7 +417,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     idempotency,
     jobs,
-    alsoPurge: [openaiFilesPurger(openaiStore, blobs)],
+    alsoPurge: [openaiFilesPurger(openaiStore, blobs), (accountId, siteId) => webhooks.purgeAccount(accountId, siteId)],
     finalize: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
       else await scheduleVacuum(jobs, () => worker?.poke());
@@ -412,6 +432,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   privacyRoutes(app, { deleter });
   balanceAlertRoutes(app, { settings: alerts.settings });
+  webhookRoutes(app, { webhooks: webhooks.service });
   await openAiRoutes(app, {
     knowledge,
     images,
@@ -464,6 +485,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   events.start();
   alerts.start();
+  webhooks.sender.start();
 
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
@@ -486,6 +508,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(reconcileAutoTopups);
       await events.stop();
       await alerts.stop();
+      await webhooks.sender.stop();
       pricing.stop();
       metering.stop();
       idempotency.stop();

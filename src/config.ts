@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { creditsToMc, DEFAULT_PRICING, PricingSchema } from "./credits/pricing.js";
 import type { RateLimit } from "./http/rate-limit/limiter.js";
+import { parseDuration, parseDurations } from "./lib/durations.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -89,6 +90,13 @@ const EnvSchema = z.object({
   MAIL_FROM: optionalString,
   SERVICE_NAME: optionalString.transform((v) => v ?? "AI Credits"),
   BALANCE_ALERT_CREDITS: z.coerce.number().min(0).max(1_000_000_000).default(0),
+
+  WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
+  WEBHOOKS_TIMEOUT_SECONDS: int(1, 60).default(10),
+  // 8 attempts over about 28 hours (the shape the Standard Webhooks guidance suggests).
+  WEBHOOKS_RETRY_SCHEDULE: z.string().default("5s,5m,30m,2h,5h,10h,10h"),
+  WEBHOOKS_DISABLE_AFTER: z.string().default("3d"),
+  WEBHOOKS_CONCURRENCY: int(0, 256).default(16),
 });
 
 const aliasList = (name: string, value: string): string[] => {
@@ -164,6 +172,14 @@ export interface Config {
   rateLimit?: RateLimit;
   /** The rate each client address is held to on the public API routes; undefined: not limited. */
   publicRateLimit?: RateLimit;
+  /** Outgoing webhooks: the address policy, the attempt timeout, the waits between attempts, when to turn off. */
+  webhooks: {
+    allowPrivateUrls: boolean;
+    timeoutMs: number;
+    retrySchedule: number[];
+    disableAfterMs: number;
+    concurrency: number;
+  };
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
 }
@@ -264,6 +280,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     rateLimit: rateOf(env.RATE_LIMIT_RPS, env.RATE_LIMIT_BURST),
     publicRateLimit: rateOf(env.RATE_LIMIT_PUBLIC_RPS, env.RATE_LIMIT_PUBLIC_BURST),
+    webhooks: webhookSettings(env),
     raw: { ...source },
+  };
+}
+
+function webhookSettings(env: Env): Config["webhooks"] {
+  let retrySchedule: number[];
+  try {
+    retrySchedule = parseDurations(env.WEBHOOKS_RETRY_SCHEDULE);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  WEBHOOKS_RETRY_SCHEDULE: ${(error as Error).message}`);
+  }
+  const disableAfterMs = parseDuration(env.WEBHOOKS_DISABLE_AFTER);
+  if (disableAfterMs === undefined)
+    throw new ConfigError(
+      `invalid configuration:\n  WEBHOOKS_DISABLE_AFTER: "${env.WEBHOOKS_DISABLE_AFTER}" is not a duration (e.g. 3d, 12h)`,
+    );
+  return {
+    allowPrivateUrls: env.WEBHOOKS_ALLOW_PRIVATE_URLS,
+    timeoutMs: env.WEBHOOKS_TIMEOUT_SECONDS * 1000,
+    retrySchedule,
+    disableAfterMs,
+    concurrency: env.WEBHOOKS_CONCURRENCY,
   };
 }

@@ -13,6 +13,7 @@ import { licensesMigrations } from "./licenses/schema.js";
 import { openaiMigrations } from "./openai/store.js";
 import { paymentsMigrations } from "./payments/schema.js";
 import { webMigrations } from "./web/schema.js";
+import { webhooksMigrations } from "./webhooks/schema.js";
 
 /** Every domain's schema, in the order they are applied. */
 export const ALL_MIGRATIONS: DomainMigrations[] = [
@@ -29,5 +30,6 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   imagesMigrations,
   openaiMigrations,
   eventsMigrations,
+  webhooksMigrations,
   alertsMigrations,
 ];

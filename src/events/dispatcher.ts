@@ -10,6 +10,8 @@ import type { OutboxEvent } from "./types.js";
 export interface EventChannel {
   readonly name: string;
   accept(tx: Sql, event: OutboxEvent): Promise<void>;
+  /** Called after a transaction that handed it events has committed: the moment to wake its own worker. */
+  afterCommit?(): void;
 }
 
 /**
@@ -74,7 +76,7 @@ export class EventDispatcher {
 
   private async dispatchBatch(limit: number): Promise<number> {
     const lock = this.sql.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
-    return this.sql.transaction(async (tx) => {
+    const n = await this.sql.transaction(async (tx) => {
       const rows = await tx.all<EventRow>(
         `SELECT id, account_id, type, data, created_at FROM events WHERE dispatched_at IS NULL
          ORDER BY created_at, id LIMIT ?${lock}`,
@@ -88,5 +90,7 @@ export class EventDispatcher {
       }
       return rows.length;
     });
+    if (n > 0) for (const channel of this.channels) channel.afterCommit?.();
+    return n;
   }
 }

@@ -1,6 +1,7 @@
 import type { Ledger, LedgerWrite } from "../credits/ledger.js";
 import type { Metering } from "../credits/metering.js";
 import type { Pricing } from "../credits/pricing.js";
+import type { Outbox } from "../events/outbox.js";
 import type { JobQueue } from "../jobs/queue.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import type { CrawlDeps } from "./crawl/crawler.js";
@@ -30,6 +31,8 @@ export interface KnowledgeDeps {
   jobs: JobQueue;
   settings: KnowledgeSettings;
   crawlDeps?: CrawlDeps;
+  /** Where `document.ready` / `document.failed` are written, with the change they report (none: not emitted). */
+  outbox?: Outbox;
   /** Wakes this process's job worker. */
   onQueued?: () => void;
 }

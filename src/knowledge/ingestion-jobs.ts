@@ -2,6 +2,7 @@ import { embedMc } from "../credits/quotes.js";
 import { ApiError } from "../errors.js";
 import { FinalJobError, type JobContext, type JobHandler } from "../jobs/worker.js";
 import type { KnowledgeDeps } from "./deps.js";
+import { documentEvent } from "./document-events.js";
 import { keepText, readText, textBlob } from "./document-text.js";
 import { billableTokens } from "./extract/index.js";
 import { contentHash, extractSite } from "./ingest.js";
@@ -85,10 +86,18 @@ export class IngestionJobs {
       await this.deps.ledger.release({ accountId, holdId: doc.holdId, reason: "ingestion failed" }).catch(() => {});
     await this.deps.blobs.delete(textBlob(accountId, docId));
     const api = error instanceof ApiError ? error : undefined;
-    await this.deps.store.updateDocument(accountId, docId, {
-      status: "failed",
+    const failed = {
+      status: "failed" as const,
       errorCode: api?.code ?? "INTERNAL",
       error: api?.message ?? (error as Error).message ?? "ingestion failed",
+    };
+    const { store, outbox } = this.deps;
+    const kb = await store.getKnowledgeBase({ accountId, siteId: null }, doc.knowledgeBaseId);
+    await store.transaction(async (inTx, tx) => {
+      if (!(await inTx.updateDocument(accountId, docId, failed)) || !outbox || !kb) return;
+      // Internal failures are described, not quoted: their messages are not written for customers.
+      const error = api?.message ?? "The document could not be processed; try adding it again";
+      await outbox.insert(tx, documentEvent(kb, doc, { status: "failed", error }));
     });
   }
 
@@ -161,8 +170,8 @@ export class IngestionJobs {
     const same = await store.findByHash(kb.id, "content_hash", hash, docId);
     const tokens = billableTokens(site.doc);
     if (same) {
-      await store.updateDocument(job.accountId, docId, {
-        status: "ready",
+      const duplicate = {
+        status: "ready" as const,
         progress: 1,
         contentHash: hash,
         duplicateOf: same.id,
@@ -171,6 +180,11 @@ export class IngestionJobs {
         tokens,
         chunks: 0,
         chargedMc: 0,
+      };
+      const { outbox } = this.deps;
+      await store.transaction(async (inTx, tx) => {
+        if ((await inTx.updateDocument(job.accountId, docId, duplicate)) && outbox)
+          await outbox.insert(tx, documentEvent(kb, doc, { status: "ready", chargedMc: 0 }));
       });
       return;
     }

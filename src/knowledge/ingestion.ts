@@ -7,6 +7,7 @@ import { requireWritable } from "./access.js";
 import { chunkDocument } from "./chunk.js";
 import { validateCrawlUrl } from "./crawl/crawler.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
+import { documentEvent } from "./document-events.js";
 import { keepText, textBlob } from "./document-text.js";
 import { billableTokens, type ExtractedDocument, extractDocument, extractText } from "./extract/index.js";
 import { contentHash, indexDocument, sha256 } from "./ingest.js";
@@ -244,6 +245,14 @@ export class Ingestion {
       // The price was fixed when the tokens were reserved (the quote the customer saw): charge exactly that.
       const mc = hold.amountMc;
       const ready = { ...doc, status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
+      const readyFields = { status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
+      // The document turns ready, and its event is written, in the charge's own transaction.
+      const withCharge = [...(writes?.(ready) ?? [])];
+      if (this.deps.outbox)
+        withCharge.push(
+          store.documentUpdate(doc.accountId, doc.id, readyFields),
+          this.deps.outbox.write(documentEvent(kb, doc, { status: "ready", chargedMc: mc })),
+        );
       await metering.capture(
         hold,
         mc,
@@ -258,15 +267,9 @@ export class Ingestion {
             knowledgeBaseId: kb.id,
           },
         },
-        writes?.(ready),
+        withCharge,
       );
-      const stillThere = await store.updateDocument(doc.accountId, doc.id, {
-        status: "ready",
-        progress: 1,
-        chunks,
-        tokens,
-        chargedMc: mc,
-      });
+      const stillThere = await store.updateDocument(doc.accountId, doc.id, readyFields);
       // Deleted at the last moment: the deletion already ran; make sure nothing it missed stays indexed.
       if (!stillThere)
         await this.deps.index.deleteDocument({ accountId: doc.accountId, knowledgeBaseId: kb.id }, doc.id);

@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.js";
+import type { Sql, TransactionalWrite } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import { visibleParams, visibleTo } from "../licenses/scope.js";
 
@@ -106,6 +106,26 @@ const toDoc = (r: Row): KnowledgeDocument => ({
 // What an owner may read: the scope rule of every customer resource (licenses/scope.ts).
 const OWNED_KB = visibleTo("kb.site_id");
 const ownerParams = visibleParams;
+
+/** The fields of a document that change after it is created. */
+export type DocumentPatch = Partial<
+  Pick<
+    KnowledgeDocument,
+    | "status"
+    | "progress"
+    | "pages"
+    | "pageUrls"
+    | "tokens"
+    | "chunks"
+    | "chargedMc"
+    | "holdId"
+    | "contentHash"
+    | "duplicateOf"
+    | "errorCode"
+    | "error"
+    | "mimeType"
+  >
+>;
 
 /** Knowledge bases and their documents' metadata. Texts and vectors live in the search index. */
 export class KnowledgeStore {
@@ -241,28 +261,13 @@ export class KnowledgeStore {
   }
 
   /** Updates columns of a document (only if it still exists: a deletion always wins over a running job). */
-  async updateDocument(
-    accountId: string,
-    docId: string,
-    patch: Partial<
-      Pick<
-        KnowledgeDocument,
-        | "status"
-        | "progress"
-        | "pages"
-        | "pageUrls"
-        | "tokens"
-        | "chunks"
-        | "chargedMc"
-        | "holdId"
-        | "contentHash"
-        | "duplicateOf"
-        | "errorCode"
-        | "error"
-        | "mimeType"
-      >
-    >,
-  ): Promise<boolean> {
+  async updateDocument(accountId: string, docId: string, patch: DocumentPatch): Promise<boolean> {
+    const write = this.documentUpdate(accountId, docId, patch);
+    return (await this.sql.run(write.sql, write.params)) > 0;
+  }
+
+  /** The update as a statement, to commit with something else (a charge and its event). */
+  documentUpdate(accountId: string, docId: string, patch: DocumentPatch): TransactionalWrite {
     const columns: Record<string, string> = {
       status: "status",
       progress: "progress",
@@ -286,13 +291,10 @@ export class KnowledgeStore {
     }
     sets.push("updated_at = ?");
     params.push(Date.now());
-    return (
-      (await this.sql.run(`UPDATE documents SET ${sets.join(", ")} WHERE id = ? AND account_id = ?`, [
-        ...params,
-        docId,
-        accountId,
-      ])) > 0
-    );
+    return {
+      sql: `UPDATE documents SET ${sets.join(", ")} WHERE id = ? AND account_id = ?`,
+      params: [...params, docId, accountId],
+    };
   }
 
   async getDocument(owner: Owner, kbId: string, docId: string): Promise<KnowledgeDocument | undefined> {

@@ -12,6 +12,9 @@ describe("configuration is parsed once, and a bad value names its variable", () 
       [{ IMAGE_PROVIDER: "dall-e" }, "IMAGE_PROVIDER"],
       [{ TLS_CERT_FILE: "/x.pem" }, "TLS_CERT_FILE"],
       [{ CONFIG_FILE: "/nonexistent.json" }, "CONFIG_FILE"],
+      [{ WEBHOOKS_RETRY_SCHEDULE: "5s,soon" }, "WEBHOOKS_RETRY_SCHEDULE"],
+      [{ WEBHOOKS_DISABLE_AFTER: "three days" }, "WEBHOOKS_DISABLE_AFTER"],
+      [{ WEBHOOKS_ALLOW_PRIVATE_URLS: "maybe" }, "WEBHOOKS_ALLOW_PRIVATE_URLS"],
       [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL"],
       [{ REDIS_KEY_PREFIX: "has spaces" }, "REDIS_KEY_PREFIX"],
       [{ RATE_LIMIT_RPS: "fast" }, "RATE_LIMIT_RPS"],
@@ -24,6 +27,8 @@ describe("configuration is parsed once, and a bad value names its variable", () 
       expect(() => loadConfig(env)).toThrow(name);
     }
     expect(loadConfig({}).port).toBe(8080);
+    expect(loadConfig({}).webhooks).toMatchObject({ allowPrivateUrls: false, disableAfterMs: 3 * 86_400_000 });
+    expect(loadConfig({ WEBHOOKS_RETRY_SCHEDULE: "250ms,2h" }).webhooks.retrySchedule).toEqual([250, 7_200_000]);
   });
 
   it("request rate limits are off unless RATE_LIMIT_RPS is set; the burst defaults to one second's worth", () => {

@@ -172,10 +172,15 @@ describe("several workers on one PostgreSQL database", () => {
       const usage = (await api.api("GET", "/v1/ledger?type=usage&limit=200", { token: c.apiKey })).body.data;
       expect(usage.length).toBe(6);
       expect(new Set(usage.map((u: any) => u.reference))).toEqual(new Set(ids));
-      // Each job was claimed exactly once, by one of the two workers.
-      const jobs = await api.running.ctx.db.sql.all<{ attempts: number; status: string }>(
-        "SELECT attempts, status FROM jobs WHERE account_id = ?",
-        [c.accountId],
+      // Each job was claimed exactly once, by one of the two workers. A document reads "ready" from its charge's
+      // commit; its job is marked done a moment later.
+      const jobs = await waitFor(
+        () =>
+          api.running.ctx.db.sql.all<{ attempts: number; status: string }>(
+            "SELECT attempts, status FROM jobs WHERE account_id = ?",
+            [c.accountId],
+          ),
+        (rows) => rows.every((j) => j.status !== "queued" && j.status !== "running"),
       );
       expect(jobs.map((j) => [Number(j.attempts), j.status])).toEqual(Array(6).fill([1, "done"]));
       const charged = docs.reduce((s: number, d: any) => s + Math.round(d.credits * 1000), 0);

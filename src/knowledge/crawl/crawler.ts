@@ -1,5 +1,5 @@
 import { ApiError, isApiError } from "../../errors.js";
-import { checkUrl, type GuardDeps } from "./address-guard.js";
+import { checkUrl, type GuardDeps } from "../../http/outbound/address-guard.js";
 import { decodeText, type HtmlFacts, readHtml } from "./html.js";
 import { OriginGate, realSleep, type Sleep } from "./politeness.js";
 import { loadRobots, type RobotsRules } from "./robots.js";

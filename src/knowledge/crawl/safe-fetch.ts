@@ -2,10 +2,10 @@ import type http from "node:http";
 import { pipeline, type Readable } from "node:stream";
 import zlib from "node:zlib";
 import { ApiError, isApiError } from "../../errors.js";
-import { checkUrl, type GuardDeps, redactUrl, refuseUrl } from "./address-guard.js";
-import { type Connector, pinnedConnector, requestPinned } from "./pinned-request.js";
+import { checkUrl, type GuardDeps, redactUrl, refuseUrl } from "../../http/outbound/address-guard.js";
+import { type Connector, pinnedConnector, requestPinned } from "../../http/outbound/pinned-request.js";
 
-export { type Connector, type ConnectTarget, pinnedConnector } from "./pinned-request.js";
+export { type Connector, type ConnectTarget, pinnedConnector } from "../../http/outbound/pinned-request.js";
 
 /** Media types of pages the crawler ingests. */
 export const PAGE_TYPES = ["text/html", "application/xhtml+xml", "text/plain", "application/pdf"] as const;

@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
-import { allowLoopbackForTests } from "../../../src/knowledge/crawl/address-guard.js";
+import { allowLoopbackForTests } from "../../../src/http/outbound/address-guard.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../../support/app.js";
 import { type LoopbackServer, recordingConnector, startLoopbackServer } from "./loopback-server.js";
 

@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { isApiError } from "../../../src/errors.js";
-import { allowLoopbackForTests, type Resolver } from "../../../src/knowledge/crawl/address-guard.js";
+import { allowLoopbackForTests, type Resolver } from "../../../src/http/outbound/address-guard.js";
 import {
   type CrawlDeps,
   type CrawledPage,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ApiError, isApiError } from "../../../src/errors.js";
-import { allowLoopbackForTests, type Resolver } from "../../../src/knowledge/crawl/address-guard.js";
+import { allowLoopbackForTests, type Resolver } from "../../../src/http/outbound/address-guard.js";
 import { PAGE_TYPES, pinnedConnector, safeFetch } from "../../../src/knowledge/crawl/safe-fetch.js";
 import { type LoopbackServer, neverConnect, recordingConnector, startLoopbackServer } from "./loopback-server.js";
 

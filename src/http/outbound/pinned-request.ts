@@ -20,8 +20,8 @@ export type Connector = (target: ConnectTarget) => net.Socket;
 
 /** The production connector: TCP (and TLS) straight to the checked IP, so no second DNS lookup can happen. */
 export function pinnedConnector(tlsOptions: { ca?: string | Buffer } = {}): Connector {
-  return (target) =>
-    target.tls
+  return (target) => {
+    const socket = target.tls
       ? tls.connect({
           host: target.address,
           port: target.port,
@@ -30,6 +30,10 @@ export function pinnedConnector(tlsOptions: { ca?: string | Buffer } = {}): Conn
           ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}),
         })
       : net.connect({ host: target.address, port: target.port });
+    // No Nagle: a request written in two pieces (headers, then a body) must not wait for the peer's delayed ACK.
+    socket.setNoDelay(true);
+    return socket;
+  };
 }
 
 /** A failure before the TCP connection was up, so the next checked address may be tried. */
@@ -39,12 +43,19 @@ class ConnectFailed extends Error {
   }
 }
 
+/** What to send: GET with no body unless told otherwise. */
+export interface PinnedRequestBody {
+  method?: "GET" | "POST";
+  body?: Buffer;
+}
+
 function requestOnce(
   target: CheckedTarget,
   resolved: ResolvedAddress,
   connect: Connector,
   headers: Record<string, string>,
   signal: AbortSignal,
+  send: PinnedRequestBody,
 ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const isTls = target.url.protocol === "https:";
@@ -57,7 +68,7 @@ function requestOnce(
       ...(isTls && !net.isIP(target.hostname) ? { servername: target.hostname } : {}),
     };
     const req = (isTls ? https : http).request({
-      method: "GET",
+      method: send.method ?? "GET",
       host: target.hostname,
       port: target.port,
       path: `${target.url.pathname}${target.url.search}`,
@@ -78,24 +89,26 @@ function requestOnce(
     });
     req.once("response", (res) => resolve({ req, res }));
     req.once("error", (error) => reject(connected || signal.aborted ? error : new ConnectFailed(error)));
-    req.end();
+    req.end(send.body);
   });
 }
 
 /**
- * Sends one GET to the checked target over a connection pinned to one of its checked addresses, trying the next
- * address only when a connection could not be opened. Resolves once the response headers are in.
+ * Sends one request (a GET unless `send` says otherwise) to the checked target over a connection pinned to one of
+ * its checked addresses, trying the next address only when a connection could not be opened. Resolves once the
+ * response headers are in.
  */
 export async function requestPinned(
   target: CheckedTarget,
   connect: Connector,
   headers: Record<string, string>,
   signal: AbortSignal,
+  send: PinnedRequestBody = {},
 ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage; address: string }> {
   let lastError: Error | undefined;
   for (const resolved of target.addresses) {
     try {
-      const { req, res } = await requestOnce(target, resolved, connect, headers, signal);
+      const { req, res } = await requestOnce(target, resolved, connect, headers, signal, send);
       return { req, res, address: resolved.address };
     } catch (error) {
       if (!(error instanceof ConnectFailed)) throw error;

@@ -3,10 +3,11 @@ import { isApiError } from "../../../src/errors.js";
 import {
   allowLoopbackForTests,
   checkUrl,
+  checkUrlWithoutResolving as checkWithoutDns,
   classifyAddress,
   type ResolvedAddress,
   type Resolver,
-} from "../../../src/knowledge/crawl/address-guard.js";
+} from "../../../src/http/outbound/address-guard.js";
 
 // No test here opens a socket: the guard is pure classification plus an injected resolver.
 
@@ -222,3 +223,55 @@ describe("the loopback allowance for tests", () => {
     expect((await refusal(checkUrl("http://10.0.0.5/", { allow: forged }))).reason).toBe("private");
   });
 });
+
+describe("the webhooks' policy (any port; private addresses only when the operator allows them)", () => {
+  const resolver = stubResolver({
+    "hooks.example.com": ["93.184.216.34"],
+    "rebound.example.com": ["93.184.216.34", "10.1.2.3"],
+    "meta.example.com": ["169.254.169.254"],
+  });
+
+  it("accepts a public receiver on any port", async () => {
+    const target = await checkUrl("https://hooks.example.com:9443/in", { resolver, anyPort: true });
+    expect(target.addresses).toEqual([{ address: "93.184.216.34", family: 4 }]);
+    expect((await refusal(checkUrl("https://hooks.example.com:9443/in", { resolver }))).reason).toBe("port");
+  });
+
+  it("refuses private, loopback, link-local and metadata addresses unless allowed", async () => {
+    for (const url of ["http://10.0.0.8/", "http://127.0.0.1:3000/", "http://[::1]/", "http://169.254.10.1/"])
+      expect(checkUrlWithoutResolving(() => url)).toBe("refused");
+    expect((await refusal(checkUrl("https://rebound.example.com/", { resolver, anyPort: true }))).reason).toBe(
+      "private",
+    );
+    expect(
+      (await checkUrl("https://rebound.example.com/", { resolver, anyPort: true, allowPrivate: true })).addresses,
+    ).toHaveLength(2);
+    expect((await checkUrl("http://127.0.0.1:3000/", { anyPort: true, allowPrivate: true })).port).toBe(3000);
+    expect(
+      (
+        await checkUrl("http://receiver.internal:80/", {
+          resolver: async () => [{ address: "10.0.0.2", family: 4 }],
+          allowPrivate: true,
+        })
+      ).hostname,
+    ).toBe("receiver.internal");
+  });
+
+  it("refuses cloud metadata even when private addresses are allowed", async () => {
+    const policy = { resolver, anyPort: true, allowPrivate: true };
+    expect((await refusal(checkUrl("http://169.254.169.254/latest", policy))).reason).toBe("cloud-metadata");
+    expect((await refusal(checkUrl("http://meta.example.com/", policy))).reason).toBe("cloud-metadata");
+    expect((await refusal(checkUrl("http://[::ffff:169.254.169.254]/", policy))).reason).toContain("cloud-metadata");
+    expect((await refusal(checkUrl("http://metadata.google.internal/", policy))).reason).toBe("metadata-host");
+  });
+});
+
+function checkUrlWithoutResolving(url: () => string): "refused" | "accepted" {
+  try {
+    checkWithoutDns(url(), { anyPort: true });
+    return "accepted";
+  } catch (error) {
+    if (isApiError(error) && error.code === "URL_NOT_ALLOWED") return "refused";
+    throw error;
+  }
+}

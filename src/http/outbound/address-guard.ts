@@ -35,10 +35,17 @@ export function allowLoopbackForTests(address: string, port: number): LoopbackAl
   return Object.freeze({ address: canonicalAddress(address), port });
 }
 
-/** What the guard needs besides the URL. */
+/** What the guard needs besides the URL: test seams, and the caller's policy. */
 export interface GuardDeps {
   resolver?: Resolver;
   allow?: LoopbackAllowance;
+  /** Any port, not only the web's (a webhook receiver listens where its owner chooses). */
+  anyPort?: boolean;
+  /**
+   * The operator's explicit choice to reach private, loopback and link-local addresses and internal names (a closed
+   * network, or tests with a local receiver). Cloud metadata hosts and addresses stay refused even then.
+   */
+  allowPrivate?: boolean;
 }
 
 /** A URL that passed every check, with the addresses it may be fetched from (connect to these, never re-resolve). */
@@ -97,7 +104,7 @@ function effectivePort(url: URL): number {
  * Checks what can be checked without the network: scheme, credentials, port and host name. The host is read from
  * the WHATWG-normalised URL, so decimal, octal and hex spellings of an IPv4 address arrive here as dotted quads.
  */
-export function parseFetchableUrl(input: string | URL, allow?: LoopbackAllowance): URL {
+export function parseFetchableUrl(input: string | URL, policy: GuardDeps = {}): URL {
   let url: URL;
   try {
     url = new URL(input);
@@ -108,11 +115,12 @@ export function parseFetchableUrl(input: string | URL, allow?: LoopbackAllowance
     throw refuseUrl(url, "scheme", `only http and https are fetched, not ${url.protocol.replace(/:$/, "")}`);
   if (url.username || url.password) throw refuseUrl(url, "credentials", "URLs with credentials are not fetched");
   const port = effectivePort(url);
-  if (!ALLOWED_PORTS.has(port) && port !== allow?.port)
+  if (!policy.anyPort && !ALLOWED_PORTS.has(port) && port !== policy.allow?.port)
     throw refuseUrl(url, "port", `port ${port} is not one of ${[...ALLOWED_PORTS].join(", ")}`);
   const host = hostWithoutDecoration(url);
   if (isIpLiteral(host)) return url;
   if (METADATA_HOSTS.has(host)) throw refuseUrl(url, "metadata-host", `${host} is a cloud metadata host name`);
+  if (policy.allowPrivate) return url;
   const suffix = INTERNAL_SUFFIXES.find((s) => host === s || host.endsWith(`.${s}`));
   if (suffix) throw refuseUrl(url, "internal-name", `${host} is under .${suffix}, which is never a public site`);
   if (!host.includes(".")) throw refuseUrl(url, "single-label-name", `${host} is not a fully qualified domain name`);
@@ -132,11 +140,15 @@ function isAllowedLoopback(address: string, port: number, allow?: LoopbackAllowa
   return classifyAddress(address).range === "loopback" && canonicalAddress(address) === allow.address;
 }
 
-/** Refuses the address unless it is public unicast (or the test's one allowed loopback server). */
-export function assertPublicAddress(url: URL, address: string, allow?: LoopbackAllowance): void {
-  if (isAllowedLoopback(address, effectivePort(url), allow)) return;
+/**
+ * Refuses the address unless it is public unicast (or the test's one allowed loopback server, or any non-metadata
+ * address when the operator allows private ones).
+ */
+export function assertPublicAddress(url: URL, address: string, policy: GuardDeps = {}): void {
+  if (isAllowedLoopback(address, effectivePort(url), policy.allow)) return;
   const verdict = classifyAddress(address);
   if (verdict.public) return;
+  if (policy.allowPrivate && !verdict.range.endsWith("cloud-metadata")) return;
   const host = hostWithoutDecoration(url);
   const subject = isIpLiteral(host) ? "the address" : `${host} resolves to`;
   throw refuseUrl(
@@ -147,6 +159,17 @@ export function assertPublicAddress(url: URL, address: string, allow?: LoopbackA
       address,
     },
   );
+}
+
+/**
+ * What can be decided before any DNS lookup, e.g. when a URL is registered: the URL's form, its host name, and the
+ * address itself when the host is an IP literal. The address a name resolves to is checked when it is fetched.
+ */
+export function checkUrlWithoutResolving(input: string | URL, policy: GuardDeps = {}): URL {
+  const url = parseFetchableUrl(input, policy);
+  const host = hostWithoutDecoration(url);
+  if (isIpLiteral(host)) assertPublicAddress(url, host, policy);
+  return url;
 }
 
 function raceSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -168,7 +191,7 @@ export async function checkUrl(
   deps: GuardDeps = {},
   signal?: AbortSignal,
 ): Promise<CheckedTarget> {
-  const url = parseFetchableUrl(input, deps.allow);
+  const url = parseFetchableUrl(input, deps);
   const hostname = hostWithoutDecoration(url);
   const port = effectivePort(url);
   let addresses: ResolvedAddress[];
@@ -184,6 +207,6 @@ export async function checkUrl(
     }
     if (addresses.length === 0) throw refuseUrl(url, "unresolvable", `${hostname} has no address`);
   }
-  for (const { address } of addresses) assertPublicAddress(url, address, deps.allow);
+  for (const { address } of addresses) assertPublicAddress(url, address, deps);
   return { url, hostname, port, addresses };
 }
