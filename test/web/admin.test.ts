@@ -127,7 +127,8 @@ describe("the operator pages", () => {
 
   it("lists licences and accounts 50 at a time: each “Load more” adds the next page below, once each", async () => {
     const emails = Array.from({ length: 105 }, (_, i) => `paged-${String(i).padStart(3, "0")}@example.com`);
-    for (const email of emails) expect((await app.admin("POST", "/v1/admin/licenses", { email, plan: "personal" })).status).toBe(201);
+    for (const email of emails)
+      expect((await app.admin("POST", "/v1/admin/licenses", { email, plan: "personal" })).status).toBe(201);
     const { context, page, errors } = await operator();
     const paged = (table: string) =>
       page
