@@ -158,6 +158,26 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
     await context.close();
   });
 
+  it("the ledger reads 50 entries at a time: each “Load more” adds the older ones below, once each", async () => {
+    const c = await newCustomer(t.app);
+    for (let i = 1; i <= 105; i++) await grant(t.app, c.accountId, i);
+    const { context, page, errors } = await signedIn(t.browser, t.app.url, c.licenseKey);
+    await nav(page, "Ledger");
+    const rows = page.locator("table.ledger tbody tr");
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows.count()).toBe(100);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows.count()).toBe(105);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    // Every grant leaves a different balance: 105 different rows, the oldest (the first credit) last.
+    const after = await page.locator("table.ledger tbody tr .ledger__after").allTextContents();
+    expect(new Set(after).size).toBe(105);
+    expect(after.at(-1)).toMatch(/after\s*1$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("the usage table names features; the CSV keeps its machine columns and adds human ones", async () => {
     const c = await newCustomer(t.app);
     await grant(t.app, c.accountId, 100);
