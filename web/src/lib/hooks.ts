@@ -132,6 +132,38 @@ export function useSubmit<A extends unknown[], T>(action: (...args: A) => Promis
   return { ...state, submit, reset };
 }
 
+export interface Actions<K> {
+  /** Runs `work` as the action at `at` (a row's id, a form's name); resolves to whether it succeeded. */
+  run: (at: K, work: () => Promise<unknown>) => Promise<boolean>;
+  /** Where an action is running. */
+  busy?: K;
+  /** The last failure, wherever it happened; cleared when any action starts. */
+  error?: unknown;
+  /** The last failure if it happened at `at`: an error shows where it happened. */
+  errorAt: (at: K) => unknown;
+}
+
+/** `useSubmit` for a page with several actions (one per row, or several forms) that share one error. */
+export function useActions<K>(): Actions<K> {
+  const [busy, setBusy] = useState<K | undefined>();
+  const [failure, setFailure] = useState<{ at: K; error: unknown } | undefined>();
+  const run = async (at: K, work: () => Promise<unknown>) => {
+    setBusy(at);
+    setFailure(undefined);
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      setFailure({ at, error });
+      return false;
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const errorAt = (at: K) => (failure?.at === at ? failure.error : undefined);
+  return { run, busy, error: failure?.error, errorAt };
+}
+
 export interface Session<S> {
   /** undefined while the probe runs; null when signed out. */
   session: S | null | undefined;
