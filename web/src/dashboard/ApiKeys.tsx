@@ -2,14 +2,14 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Loading, Notice, SecretOnce } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
-import { useResource, useSubmit } from "../lib/hooks";
+import { useActions, useResource, useSubmit } from "../lib/hooks";
 import type { SiteInfo } from "./knowledge-types";
 import type { CustomerSession } from "./session";
 
 /** The owner's sites: deactivating one frees its licence slot (to move to a new address) and stops its keys. */
 function Sites({ onChanged }: { onChanged: () => void }) {
   const sites = useResource((signal) => api<{ data: SiteInfo[] }>("GET", "/v1/sites", undefined, { signal }), []);
-  const [error, setError] = useState<unknown>();
+  const deactivation = useActions<string>();
   const [done, setDone] = useState<string | undefined>();
   return (
     <section aria-labelledby="sites-title">
@@ -18,7 +18,7 @@ function Sites({ onChanged }: { onChanged: () => void }) {
         Each site the plugin is activated on takes one of your licence's sites. Deactivate a site you no longer use to
         free it: its keys stop working at once. Its knowledge bases and images stay in your account.
       </p>
-      <ErrorMessage error={error ?? sites.error} />
+      <ErrorMessage error={deactivation.error ?? sites.error} />
       {done ? <Notice tone="success">{done}</Notice> : null}
       {sites.data && sites.data.data.length === 0 ? <p>No site is activated.</p> : null}
       {sites.data && sites.data.data.length > 0 ? (
@@ -36,16 +36,13 @@ function Sites({ onChanged }: { onChanged: () => void }) {
                     )
                   )
                     return;
-                  setError(undefined);
                   setDone(undefined);
-                  try {
+                  await deactivation.run(site.id, async () => {
                     await api("POST", `/v1/sites/${encodeURIComponent(site.id)}/deactivate`);
                     setDone(`${site.url} is deactivated; its keys no longer work.`);
                     await sites.reload();
                     onChanged();
-                  } catch (err) {
-                    setError(err);
-                  }
+                  });
                 }}
               >
                 Deactivate<span class="visually-hidden"> {site.url}</span>
