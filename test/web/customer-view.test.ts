@@ -316,7 +316,7 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
     await context.close();
   });
 
-  it("deletes a document with a receipt in words, and a search shows whole passages", async () => {
+  it("deletes a document with a receipt in words, a search shows whole passages, and the knowledge base deletes from its page", async () => {
     const c = await newCustomer(t.app);
     await grant(t.app, c.accountId, 100);
     const fresh = await t.browser.newContext({ viewport: PHONE });
@@ -356,6 +356,14 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
       /^Deleted 1 document \(.+ stored\), permanently, on \w{3} \d+, \d{4}.*\. Nothing was charged\.$/,
     );
     expect(await overflowsHorizontally(page)).toBe(false);
+
+    // Deleting the knowledge base from its own page goes back to the list, where it no longer is.
+    await page.getByRole("button", { name: "Delete knowledge base" }).click();
+    await page.getByRole("heading", { name: "Knowledge bases", level: 1 }).waitFor();
+    await expect.poll(() => page.evaluate(() => location.pathname)).toBe("/dashboard/knowledge");
+    await expect
+      .poll(async () => (await t.app.api("GET", "/v1/knowledge-bases", { token: c.licenseKey })).body.data.length)
+      .toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
