@@ -12,6 +12,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/ledger.ts",
     about: "ledger throughput/latency (store and HTTP, SQLite and PostgreSQL), idle memory",
   },
+  "auto-topup": {
+    file: "bench/auto-topup.ts",
+    about: "the charge path with an auto top-up rule set against none (SQLite and PostgreSQL, same run)",
+  },
   ingestion: {
     file: "bench/ingestion.ts",
     about: "ingestion pipeline vs embedder, 10-page PDF, 50 MB PDF peak memory",
@@ -26,6 +30,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
   },
   alerts: { file: "bench/balance-alerts.ts", about: "charge path with a low-balance alert set against none" },
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
+  "spend-limits": {
+    file: "bench/spend-limits.ts",
+    about: "the charge path with three binding spend limits against none (SQLite and PostgreSQL)",
+  },
   images: { file: "bench/images.ts", about: "offline upscaling: time, memory, PSNR/SSIM" },
   embedders: { file: "bench/embedders.ts", about: "embedder throughput" },
   "rate-limit": {

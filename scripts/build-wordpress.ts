@@ -16,7 +16,7 @@ const ZIP = path.join(PACKAGE_ROOT, "dist", "api-credits-wordpress.zip");
 const SHIPPED = ["api-credits.php", "uninstall.php", "readme.txt", "index.php", "includes", "build"];
 
 rmSync(OUT, { recursive: true, force: true });
-for (const entry of ["admin.tsx", "bar.ts", "search-block.ts"]) {
+for (const entry of ["admin.tsx", "bar.ts", "search-block.ts", "search.ts"]) {
   const name = entry.replace(/\.tsx?$/, "");
   await build({
     configFile: false,

@@ -12,6 +12,7 @@ import { type LedgerWatcher, watchLedger } from "./credits/ledger-watchers.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { creditsRoutes } from "./credits/routes.js";
+import { SpendLimitStore, spendLimitReachedEvent } from "./credits/spend-limits.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { Instance } from "./db/instances.js";
 import { NamedLocks } from "./db/locks.js";
@@ -19,7 +20,7 @@ import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
 import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
 import { Outbox } from "./events/outbox.js";
-import { registerAuth } from "./http/auth.js";
+import { currentPrincipal, registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { FailureLimiter } from "./http/rate-limit/failures.js";
@@ -57,6 +58,8 @@ import { KnowledgeStore } from "./knowledge/store.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
+import { ActivationCodeStore } from "./licenses/activation-codes.js";
+import { activationRoutes } from "./licenses/activation-routes.js";
 import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
 import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
@@ -68,6 +71,11 @@ import { ALL_MIGRATIONS } from "./migrations.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
+import { SavedCards } from "./payments/auto-topup/cards.js";
+import { AutoTopupCharger } from "./payments/auto-topup/charge.js";
+import { autoTopupRoutes } from "./payments/auto-topup/routes.js";
+import { AutoTopupStore } from "./payments/auto-topup/store.js";
+import { AUTO_TOPUP_JOB, AutoTopupWatcher } from "./payments/auto-topup/watcher.js";
 import { CheckoutStore } from "./payments/checkout-store.js";
 import { Fulfilment } from "./payments/fulfilment.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -84,6 +92,8 @@ import { createWebSessions, webRoutes } from "./web/routes.js";
 export interface AppOverrides {
   crawlDeps?: CrawlDeps;
   embedder?: Embedder;
+  /** The ledger's and spend limits' time (a test moves it past a limit's period end). */
+  clock?: () => number;
 }
 
 export interface AppContext {
@@ -105,6 +115,8 @@ export interface AppContext {
   /** Account events (webhooks, email): write them with the change they report. */
   outbox: Outbox;
   events: EventDispatcher;
+  /** Auto top-up's charges and their reconciliation. */
+  autoTopups: AutoTopupCharger;
   /** Emails to an account's owner, queued as jobs (`queueEndpointDisabledMail` for the webhooks). */
   mail: AccountMail;
 }
@@ -152,7 +164,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // Features that act on balance movements (alerts, auto top-up) add themselves here before the first request.
   const ledgerWatchers: LedgerWatcher[] = [];
-  const ledger = watchLedger(createLedger(db), ledgerWatchers);
+  const ledger = watchLedger(
+    createLedger(db, {
+      clock: overrides.clock,
+      // Called only once requests flow, when the outbox below exists.
+      limitReached: (hit) => outbox.write(spendLimitReachedEvent(hit)),
+    }),
+    ledgerWatchers,
+  );
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,
@@ -163,6 +182,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     owner: requestHoldOwner(instance.id),
     onCharged: (operation, mc) => metrics.creditsSpent.inc({ operation }, mc),
     onReleaseError: (err) => app.log.warn({ err }, "a hold's release is waiting for the database"),
+    spender: () => {
+      const principal = currentPrincipal();
+      return principal && { siteId: principal.siteId, keyId: principal.keyId };
+    },
   });
   const licenses = new LicenseStore(db.sql);
   const accounts = new AccountStore(db.sql);
@@ -176,7 +199,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await pricing.load();
   pricing.start();
   const currentPricing = () => pricing.current();
+  // Account events (webhooks, email): the outbox is written with the changes; the dispatcher starts last.
+  let events: EventDispatcher | undefined;
+  const outbox = new Outbox(() => events?.nudge());
   const fulfilment = new Fulfilment({
+    outbox,
     checkouts: new CheckoutStore(db.sql),
     ledger,
     locks,
@@ -224,6 +251,36 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onQueued: () => worker?.poke(),
   });
   const handlers = knowledge.jobHandlers();
+  // Auto top-up: a spend below the threshold claims an attempt and queues its charge (see payments/auto-topup).
+  const stripe = createStripeClient(config.stripe);
+  const autoTopups = new AutoTopupStore(db.sql);
+  const savedCards = new SavedCards({ store: autoTopups, stripe, log: app.log });
+  const autoTopupCharger = new AutoTopupCharger({
+    sql: db.sql,
+    store: autoTopups,
+    cards: savedCards,
+    stripe,
+    fulfilment,
+    outbox,
+    jobs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  fulfilment.use(autoTopupCharger);
+  const reconcileAutoTopups = setInterval(() => {
+    autoTopupCharger.reconcile().catch((err) => app.log.warn({ err }, "auto top-ups will be reconciled later"));
+  }, 60_000);
+  reconcileAutoTopups.unref();
+  handlers[AUTO_TOPUP_JOB] = autoTopupCharger;
+  const autoTopupWatcher = new AutoTopupWatcher({
+    store: autoTopups,
+    jobs,
+    retryAfterMs: config.autoTopupRetryMs,
+    onQueued: () => worker?.poke(),
+    log: app.log,
+  });
+  await autoTopupWatcher.start();
+  ledgerWatchers.push(autoTopupWatcher);
   if (db.dialect === "postgres") handlers[VACUUM_JOB] = vacuumHandler({ pool: db.sql.pool, index });
   worker = new JobWorker(jobs, handlers, {
     owner: instance.id,
@@ -252,8 +309,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
   const eventChannels: EventChannel[] = [];
-  let events: EventDispatcher | undefined;
-  const outbox = new Outbox(() => events?.nudge());
   events = new EventDispatcher(db.sql, eventChannels, app.log);
   const alerts = createAlerts({
     db,
@@ -290,6 +345,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     outbox,
     events,
     mail: alerts.mail,
+    autoTopups: autoTopupCharger,
   };
 
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
@@ -322,9 +378,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     tokenizerName: TOKENIZER_NAME,
     accountExists: (id) => accounts.accountExists(id),
+    spendLimits: new SpendLimitStore(db.sql, overrides.clock),
+    hasSite: (accountId, siteId) => licenses.hasSite(accountId, siteId),
+    hasKey: (accountId, keyId) => licenses.hasActiveApiKey(accountId, keyId),
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
+  activationRoutes(app, {
+    licenses,
+    codes: new ActivationCodeStore(db.sql, licenses),
+    lowBalance: async (accountId) => (await alerts.settings.get(accountId)).state === "below_threshold",
+  });
   siteRoutes(app, { licenses });
   rateLimitRoutes(app, { settings: rateLimits });
   const openaiStore = new OpenAiStore(db.sql);
@@ -372,10 +436,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   paymentsRoutes(app, {
     sql: db.sql,
     ledger,
-    stripe: createStripeClient(config.stripe),
+    stripe,
     settings: config.stripe,
     pricing: currentPricing,
     fulfilment,
+    publicUrl: config.publicUrl,
+    customerOf: (accountId) => savedCards.customerOf(accountId),
+  });
+  autoTopupRoutes(app, {
+    store: autoTopups,
+    cards: savedCards,
+    watcher: autoTopupWatcher,
+    pricing: currentPricing,
+    paymentsConfigured: config.paymentsConfigured,
     publicUrl: config.publicUrl,
   });
   await webRoutes(app, {
@@ -409,6 +482,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       clearInterval(cleanup);
       sweeper.stop();
+      autoTopupWatcher.stop();
+      clearInterval(reconcileAutoTopups);
       await events.stop();
       await alerts.stop();
       pricing.stop();

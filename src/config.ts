@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: optionalUrl,
+  AUTO_TOPUP_RETRY_SECONDS: int(0, 30 * 24 * 3600).default(3600),
 
   KNOWLEDGE_INLINE_MAX_CHUNKS: int(0, 10_000).default(24),
   JOB_CONCURRENCY: int(0, 64).default(1),
@@ -136,6 +137,8 @@ export interface Config {
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   /** Whether customers can buy: Checkout needs the secret key and fulfilment the webhook secret. */
   paymentsConfigured: boolean;
+  /** After a failed auto top-up, spending below the threshold tries the card again no sooner than this. */
+  autoTopupRetryMs: number;
   knowledge: {
     inlineMaxChunks: number;
     crawl: { maxPages: number; maxDepth: number; requestTimeoutMs: number; maxDurationMs: number };
@@ -228,6 +231,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     instanceStaleMs: env.INSTANCE_STALE_SECONDS * 1000,
     pricing: file.pricing ?? DEFAULT_PRICING,
     paymentsConfigured: Boolean(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET),
+    autoTopupRetryMs: env.AUTO_TOPUP_RETRY_SECONDS * 1000,
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,

@@ -7,8 +7,13 @@ export const ERROR_CODES = {
   WEBHOOK_SIGNATURE_INVALID: { status: 400, title: "The webhook signature is missing, wrong or stale" },
   UNAUTHENTICATED: { status: 401, title: "A valid API key is required" },
   INSUFFICIENT_CREDITS: { status: 402, title: "Not enough credits" },
+  SPEND_LIMIT_REACHED: { status: 402, title: "A spending limit is reached" },
   FORBIDDEN: { status: 403, title: "Not allowed" },
   LICENSE_INACTIVE: { status: 403, title: "The licence is not active" },
+  ACTIVATION_CODE_UNUSABLE: {
+    status: 403,
+    title: "The activation code was used, revoked, has expired or is for another site",
+  },
   NOT_FOUND: { status: 404, title: "Not found" },
   LICENSE_SITE_LIMIT: { status: 409, title: "The licence has no site left to activate" },
   IDEMPOTENCY_CONFLICT: { status: 409, title: "The idempotency key was used with a different request" },

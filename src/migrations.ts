@@ -8,6 +8,7 @@ import { imagesMigrations } from "./images/schema.js";
 import { jobsMigrations } from "./jobs/queue.js";
 import { knowledgeMigrations } from "./knowledge/schema.js";
 import { knowledgeIndexMigrations } from "./knowledge/search/sqlite-schema.js";
+import { activationCodesMigrations } from "./licenses/codes-schema.js";
 import { licensesMigrations } from "./licenses/schema.js";
 import { openaiMigrations } from "./openai/store.js";
 import { paymentsMigrations } from "./payments/schema.js";
@@ -18,6 +19,7 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   runtimeMigrations,
   creditsMigrations,
   licensesMigrations,
+  activationCodesMigrations,
   paymentsMigrations,
   idempotencyMigrations,
   webMigrations,

@@ -23,9 +23,11 @@ require_once API_CREDITS_DIR . 'includes/class-rest.php';
 require_once API_CREDITS_DIR . 'includes/class-admin.php';
 require_once API_CREDITS_DIR . 'includes/class-media.php';
 require_once API_CREDITS_DIR . 'includes/class-knowledge.php';
+require_once API_CREDITS_DIR . 'includes/class-sync.php';
 require_once API_CREDITS_DIR . 'includes/class-search.php';
 
 API_Credits_Rest::register();
 API_Credits_Admin::register();
 API_Credits_Knowledge::register();
+API_Credits_Sync::register();
 API_Credits_Search::register();

@@ -24,5 +24,9 @@ foreach ( API_Credits_Settings::ALL as $api_credits_option ) {
 	delete_option( $api_credits_option );
 }
 delete_option( 'api_credits_search_generation' );
+delete_transient( API_Credits_Settings::PLAN_CACHE );
 delete_post_meta_by_key( '_api_credits_doc_id' );
 delete_post_meta_by_key( '_api_credits_sync_error' );
+delete_post_meta_by_key( '_api_credits_sync' );
+delete_option( 'api_credits_sync_lock' );
+wp_clear_scheduled_hook( 'api_credits_sync' );

@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.js";
+import type { Sql, TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import { Batcher } from "../lib/batcher.js";
 import { newId } from "../lib/ids.js";
@@ -10,8 +10,11 @@ import {
   type Ledger,
   type LedgerEntry,
   type LedgerOp,
+  type LimitHit,
   type OpResult,
+  type Refusal,
   type ReserveResult,
+  type SpenderUsageRow,
   throwForResult,
   type UsageRow,
 } from "./ledger.js";
@@ -23,6 +26,12 @@ function assertAmount(amountMc: number, allowZero = false): void {
       "VALIDATION_FAILED",
       `amount must be a ${allowZero ? "non-negative" : "positive"} integer of millicredits`,
     );
+}
+
+function refusal(neededMc: number, result: Extract<OpResult, { status: "insufficient" | "limit_reached" }>): Refusal {
+  return result.status === "limit_reached"
+    ? { ok: false, neededMc, availableMc: result.availableMc, limit: result.limit }
+    : { ok: false, neededMc, availableMc: result.availableMc };
 }
 
 /** What a fenced operation does instead: a capture releases its hold (via `release`), anything else nothing. */
@@ -37,6 +46,17 @@ export function fencedResult(op: LedgerOp, release: (op: LedgerOp) => OpResult):
   return { status: "fenced", entry: released.status === "ok" ? released.entry : undefined };
 }
 
+/** What an adapter may be given where the app is wired. */
+export interface LedgerOptions {
+  /** The time movements are made at (tests move it to see a spend limit's period end). */
+  clock?: () => number;
+  /**
+   * A write that reports a spend limit's first refusal in a period (the `spend_limit.reached` event). It commits
+   * with the claim that marks the limit reached for that period, so it is written once per limit and period.
+   */
+  limitReached?: (hit: LimitHit) => TransactionalWrite;
+}
+
 /**
  * The Ledger port over a store that applies a batch of operations in one transaction. Adapters supply
  * `applyBatch` (which must apply the operations in order and return one result each) and the reads.
@@ -45,11 +65,20 @@ export abstract class BatchedLedger implements Ledger {
   private readonly batcher: Batcher<LedgerOp, OpResult>;
   private readonly balanceReads: Batcher<string, Balance>;
 
+  protected readonly clock: () => number;
+  private readonly limitReached?: (hit: LimitHit) => TransactionalWrite;
+
   protected constructor(
     protected readonly sql: Sql,
-    options: { maxBatch: number; maxConcurrent: number },
+    options: { maxBatch: number; maxConcurrent: number } & LedgerOptions,
   ) {
-    this.batcher = new Batcher((ops) => this.applyBatch(ops, Date.now()), options);
+    const clock = options.clock ?? Date.now;
+    this.clock = clock;
+    this.limitReached = options.limitReached;
+    this.batcher = new Batcher((ops) => this.applyBatch(ops, clock()), {
+      maxBatch: options.maxBatch,
+      maxConcurrent: options.maxConcurrent,
+    });
     // Never a read in flight to wait for: each turn's reads go at once, however many are still running.
     this.balanceReads = new Batcher((accountIds) => this.readBalances(accountIds), {
       maxBatch: 100,
@@ -144,6 +173,20 @@ export abstract class BatchedLedger implements Ledger {
     return rows.map((r) => ({ day: r.day, operation: r.operation, count: Number(r.count), mc: Number(r.mc) }));
   }
 
+  async usageBySpender(accountId: string, input: { from: number; to: number }): Promise<SpenderUsageRow[]> {
+    const rows = await this.sql.all<{ site_id: string | null; key_id: string | null; count: number; mc: number }>(
+      `SELECT site_id, key_id, COUNT(*) AS count, -SUM(amount_mc) AS mc FROM ledger_entries
+       WHERE account_id = ? AND type = 'usage' AND created_at >= ? AND created_at < ?
+       GROUP BY site_id, key_id`,
+      [accountId, input.from, input.to],
+    );
+    // Sorted here: the engines order NULLs differently (the owner's own spending comes first).
+    const order = (r: { site_id: string | null; key_id: string | null }) => `${r.site_id ?? ""}/${r.key_id ?? ""}`;
+    return rows
+      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+      .map((r) => ({ siteId: r.site_id, keyId: r.key_id, count: Number(r.count), mc: Number(r.mc) }));
+  }
+
   async sumOfEntries(accountId: string) {
     const row = await this.sql.get<{ a: number | null; r: number | null }>(
       "SELECT SUM(amount_mc) AS a, SUM(reserved_delta_mc) AS r FROM ledger_entries WHERE account_id = ?",
@@ -155,7 +198,31 @@ export abstract class BatchedLedger implements Ledger {
   protected async apply(op: LedgerOp): Promise<OpResult> {
     const result = await this.batcher.push(op);
     if (result.status === "ok") for (const w of op.writes ?? []) w.onCommit?.();
+    // A report that cannot be written now (the database went away) is written by the next refusal: the claim
+    // below did not commit either. The refusal itself stands.
+    if (result.status === "limit_reached" && result.limit.firstInPeriod)
+      await this.reportLimitReached(result.limit).catch(() => {});
     return result;
+  }
+
+  /**
+   * Marks the limit reached for its period and writes the report, in one transaction: the claim lets one refusal
+   * per period through, whatever the concurrency or number of processes. The refusal itself moved nothing, so a
+   * crash before this commits loses nothing: the next refusal reports instead.
+   */
+  private async reportLimitReached(hit: LimitHit): Promise<void> {
+    const report = this.limitReached?.(hit);
+    let claimed = false;
+    await this.sql.transaction(async (tx) => {
+      claimed =
+        (await tx.run(
+          `UPDATE spend_limits SET reached_period_start = ? WHERE id = ? AND account_id = ?
+           AND (reached_period_start IS NULL OR reached_period_start <> ?)`,
+          [hit.periodStart, hit.limitId, hit.accountId, hit.periodStart],
+        )) > 0;
+      if (claimed && report) await tx.run(report.sql, report.params);
+    });
+    if (claimed) report?.onCommit?.();
   }
 
   async credit(input: Omit<Extract<LedgerOp, { kind: "credit" }>, "kind">) {
@@ -171,8 +238,7 @@ export abstract class BatchedLedger implements Ledger {
     const result = await this.apply({ kind: "debit", ...input });
     if (result.status === "ok" || result.status === "replayed")
       return { ok: true, entry: result.entry, replayed: result.status === "replayed" };
-    if (result.status === "insufficient")
-      return { ok: false, neededMc: input.amountMc, availableMc: result.availableMc };
+    if (result.status === "insufficient" || result.status === "limit_reached") return refusal(input.amountMc, result);
     throwForResult(result);
   }
 
@@ -183,12 +249,11 @@ export abstract class BatchedLedger implements Ledger {
       kind: "reserve",
       ...rest,
       holdId: newId("hold"),
-      expiresAt: Date.now() + ttlMs,
+      expiresAt: this.clock() + ttlMs,
     });
     if ((result.status === "ok" || result.status === "replayed") && result.hold)
       return { ok: true, hold: result.hold, entry: result.entry, replayed: result.status === "replayed" };
-    if (result.status === "insufficient")
-      return { ok: false, neededMc: input.amountMc, availableMc: result.availableMc };
+    if (result.status === "insufficient" || result.status === "limit_reached") return refusal(input.amountMc, result);
     throwForResult(result);
   }
 

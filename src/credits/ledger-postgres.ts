@@ -2,8 +2,10 @@ import type { PostgresSql } from "../db/postgres.js";
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
-import { BatchedLedger } from "./ledger-batched.js";
+import { BatchedLedger, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import { type SpendLimitRow, toLimitHit } from "./spend-limit-rows.js";
+import { currentPeriodStarts } from "./spend-periods.js";
 
 type RawResult = {
   status: OpResult["status"];
@@ -11,6 +13,7 @@ type RawResult = {
   hold?: HoldRow;
   availableMc?: number;
   message?: string;
+  limit?: SpendLimitRow;
 };
 
 /**
@@ -20,8 +23,8 @@ type RawResult = {
 export class PostgresLedger extends BatchedLedger {
   protected readonly daySql = "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
 
-  constructor(sql: PostgresSql) {
-    super(sql, { maxBatch: 256, maxConcurrent: 4 });
+  constructor(sql: PostgresSql, options: LedgerOptions = {}) {
+    super(sql, { maxBatch: 256, maxConcurrent: 4, ...options });
   }
 
   protected async applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
@@ -60,8 +63,12 @@ async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResul
   if (ops.length === 0) return [];
   // The operations travel without their writes: those run here, beside the function, in the same transaction.
   const payload = JSON.stringify(ops, (key, value) => (key === "writes" ? undefined : value));
-  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?) AS r", [payload, now]);
-  return row!.r.map(fromRaw);
+  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?, ?::jsonb) AS r", [
+    payload,
+    now,
+    JSON.stringify(currentPeriodStarts(now)),
+  ]);
+  return row!.r.map((raw) => fromRaw(raw, now));
 }
 
 /**
@@ -112,8 +119,10 @@ async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<O
   return results;
 }
 
-function fromRaw(raw: RawResult): OpResult {
+function fromRaw(raw: RawResult, now: number): OpResult {
   switch (raw.status) {
+    case "limit_reached":
+      return { status: "limit_reached", availableMc: Number(raw.availableMc), limit: toLimitHit(raw.limit!, now) };
     case "ok":
     case "replayed":
       return { status: raw.status, entry: toEntry(raw.entry!), hold: raw.hold ? toHold(raw.hold) : undefined };

@@ -18,6 +18,8 @@ export interface EntryRow {
   reference: string | null;
   request_id: string | null;
   reason: string | null;
+  site_id?: string | null;
+  key_id?: string | null;
   created_at: number;
 }
 
@@ -29,6 +31,10 @@ export interface HoldRow {
   status: string;
   operation: string | null;
   owner: string | null;
+  site_id?: string | null;
+  key_id?: string | null;
+  /** JSON array of the spend limits the hold counts against (null: none). */
+  limit_ids?: string | null;
   expires_at: number;
   created_at: number;
 }
@@ -49,6 +55,8 @@ export function toEntry(row: EntryRow): LedgerEntry {
     reference: row.reference,
     requestId: row.request_id,
     reason: row.reason,
+    siteId: row.site_id ?? null,
+    keyId: row.key_id ?? null,
     createdAt: Number(row.created_at),
   };
 }
@@ -62,6 +70,8 @@ export function toHold(row: HoldRow): Hold {
     status: row.status as Hold["status"],
     operation: row.operation,
     owner: row.owner,
+    siteId: row.site_id ?? null,
+    keyId: row.key_id ?? null,
     expiresAt: Number(row.expires_at),
     createdAt: Number(row.created_at),
   };

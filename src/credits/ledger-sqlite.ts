@@ -3,13 +3,15 @@ import type { TransactionalWrite } from "../db/sql.js";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
 import { newId } from "../lib/ids.js";
-import type { Cause, LedgerEntry, LedgerOp, OpResult } from "./ledger.js";
-import { BatchedLedger, fencedResult } from "./ledger-batched.js";
+import type { Cause, LedgerEntry, LedgerOp, OpResult, Spender } from "./ledger.js";
+import { BatchedLedger, fencedResult, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import { toLimitHit } from "./spend-limit-rows.js";
+import { SqliteLimitCounters } from "./spend-limits-sqlite.js";
 
 const INSERT_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
-  reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 interface BalanceRow {
   available_mc: number;
@@ -27,12 +29,16 @@ export class SqliteLedger extends BatchedLedger {
 
   protected readonly daySql = "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
 
-  constructor(private readonly sqlite: SqliteSql) {
+  constructor(
+    private readonly sqlite: SqliteSql,
+    options: LedgerOptions = {},
+  ) {
     // One batch in flight (commit and WAL flush): what arrives meanwhile forms the next, larger batch. Measured
     // against 2, 4 and 64 in flight on this machine, one gave the most charges per second (fewer, fuller commits).
-    super(sqlite, { maxBatch: 512, maxConcurrent: 1 });
+    super(sqlite, { maxBatch: 512, maxConcurrent: 1, ...options });
     this.db = sqlite.db;
     this.walSync = sqlite.walSync;
+    this.limits = new SqliteLimitCounters(this.db);
     const p = (text: string) => this.db.prepare(text);
     this.s = {
       balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
@@ -45,15 +51,17 @@ export class SqliteLedger extends BatchedLedger {
       holdEntry: p("SELECT * FROM ledger_entries WHERE hold_id = ? AND type = 'hold'"),
       holdByKey: p("SELECT * FROM holds WHERE account_id = ? AND idem_key = ?"),
       hold: p("SELECT * FROM holds WHERE id = ? AND account_id = ?"),
-      insertHold:
-        p(`INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, expires_at, created_at)
-        VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING *`),
+      insertHold: p(`INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, site_id, key_id,
+        limit_ids, expires_at, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING *`),
       settleHold: p("UPDATE holds SET status = ?, captured_mc = ?, settled_at = ? WHERE id = ? RETURNING *"),
       insertEntry: p(INSERT_ENTRY),
     };
   }
 
   private readonly walSync: WalSync;
+
+  /** Spend limits as the current batch sees them (read once, written back at its end). */
+  private readonly limits: SqliteLimitCounters;
 
   /** Writes of the current batch that run once, at its end (the first of each batchKey). */
   private readonly onceWrites = new Map<string, TransactionalWrite>();
@@ -70,12 +78,14 @@ export class SqliteLedger extends BatchedLedger {
         const results = ops.map((op) => this.applyWithWrites(op, now));
         for (const [accountId, b] of this.balances)
           if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
+        this.limits.writeBack();
         // Writes run once per batch, after every movement and the balances they left (see batchKey).
         for (const w of this.onceWrites.values()) this.sqlite.runSync(w.sql, w.params);
         return results;
       } finally {
         this.balances.clear();
         this.onceWrites.clear();
+        this.limits.clear();
       }
     });
     const commit = () => ({ result: transaction.immediate(), n: this.walSync.noteCommit() });
@@ -97,6 +107,7 @@ export class SqliteLedger extends BatchedLedger {
     holdId?: string | null;
     idemKey?: string | null;
     cause: Cause;
+    spender?: Spender | null;
     now: number;
   }): LedgerEntry {
     const c = values.cause;
@@ -115,6 +126,8 @@ export class SqliteLedger extends BatchedLedger {
       reference: c.reference ?? null,
       requestId: c.requestId ?? null,
       reason: c.reason ?? null,
+      siteId: values.spender?.siteId ?? null,
+      keyId: values.spender?.keyId ?? null,
       createdAt: values.now,
     };
     // Positional parameters: the hot path of every charge (named ones cost an object walk per statement).
@@ -133,6 +146,8 @@ export class SqliteLedger extends BatchedLedger {
       entry.reference,
       entry.requestId,
       entry.reason,
+      entry.siteId,
+      entry.keyId,
       entry.createdAt,
     );
     return entry;
@@ -191,6 +206,17 @@ export class SqliteLedger extends BatchedLedger {
               : { status: "conflict", message: "the idempotency key was used for a different movement" };
           }
         }
+        // Only spending counts against limits: never an adjustment or a refund's claw-back.
+        const limited =
+          op.kind === "debit" && op.type === "usage"
+            ? this.limits.binding(acct, op.spender, op.amountMc, now)
+            : undefined;
+        if (limited?.refused)
+          return {
+            status: "limit_reached",
+            availableMc: bal.available_mc,
+            limit: toLimitHit(limited.refused, now),
+          };
         let take = signed;
         if (op.kind === "debit" && bal.available_mc < op.amountMc) {
           if (!op.upTo) return { status: "insufficient", availableMc: bal.available_mc };
@@ -206,8 +232,10 @@ export class SqliteLedger extends BatchedLedger {
           balance: next,
           idemKey: op.idemKey,
           cause: op.cause,
+          spender: op.kind === "debit" ? op.spender : undefined,
           now,
         });
+        if (limited) this.limits.countAgainst(limited.rows, now, { heldMc: 0, spentMc: -take });
         if (op.kind === "credit" && op.bonusMc) {
           const withBonus = { available_mc: next.available_mc + op.bonusMc, reserved_mc: next.reserved_mc };
           this.setBalance(acct, withBonus);
@@ -235,6 +263,10 @@ export class SqliteLedger extends BatchedLedger {
             return { status: "replayed", entry, hold: toHold(existing) };
           }
         }
+        // A limit refuses before the balance does: buying credits would not help.
+        const limited = this.limits.binding(acct, op.spender, op.amountMc, now);
+        if (limited.refused)
+          return { status: "limit_reached", availableMc: bal.available_mc, limit: toLimitHit(limited.refused, now) };
         if (bal.available_mc < op.amountMc) return { status: "insufficient", availableMc: bal.available_mc };
         const next = { available_mc: bal.available_mc - op.amountMc, reserved_mc: bal.reserved_mc + op.amountMc };
         this.setBalance(acct, next);
@@ -246,10 +278,14 @@ export class SqliteLedger extends BatchedLedger {
             op.amountMc,
             op.cause.operation ?? null,
             op.owner,
+            op.spender?.siteId ?? null,
+            op.spender?.keyId ?? null,
+            limited.rows.length ? JSON.stringify(limited.rows.map((r) => r.id)) : null,
             op.expiresAt,
             now,
           ) as HoldRow,
         );
+        this.limits.countAgainst(limited.rows, now, { heldMc: op.amountMc, spentMc: 0 });
         const entry = this.entry({
           accountId: acct,
           type: "hold",
@@ -258,6 +294,7 @@ export class SqliteLedger extends BatchedLedger {
           balance: next,
           holdId: hold.id,
           cause: op.cause,
+          spender: op.spender,
           now,
         });
         return { status: "ok", entry, hold };
@@ -292,6 +329,8 @@ export class SqliteLedger extends BatchedLedger {
             hold.id,
           ) as HoldRow,
         );
+        // The hold stops counting; what was captured counts as spent (in the period of the capture).
+        this.limits.countAgainst(this.limits.ofHold(row), now, { heldMc: -hold.amountMc, spentMc: amount });
         const cause: Cause = op.kind === "capture" ? op.cause : { reason: op.reason };
         const entry = this.entry({
           accountId: acct,
@@ -301,6 +340,7 @@ export class SqliteLedger extends BatchedLedger {
           balance: next,
           holdId: hold.id,
           cause: { ...cause, operation: cause.operation ?? hold.operation ?? undefined },
+          spender: hold,
           now,
         });
         return { status: "ok", entry, hold: settled };

@@ -1,9 +1,14 @@
-import type { DebitResult, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
+import type { DebitResult, DebitType, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
 
 /** A movement a watcher is asked about: credits coming in, or credits spent (a debit or a capture). */
 export type WatchedMovement =
   | { kind: "credit"; accountId: string; amountMc: number }
-  | { kind: "spend"; accountId: string; amountMc: number };
+  | {
+      kind: "spend";
+      accountId: string;
+      amountMc: number /** A debit's type (a capture is usage). */;
+      type?: DebitType;
+    };
 
 /**
  * A feature that acts on balance movements (balance alerts, auto top-up): it adds statements that commit with the
@@ -41,14 +46,18 @@ export function watchLedger(inner: Ledger, watchers: LedgerWatcher[]): Ledger {
     async debit(input): Promise<DebitResult> {
       const result = await inner.debit({
         ...input,
-        writes: writes({ kind: "spend", accountId: input.accountId, amountMc: input.amountMc }, input.writes),
+        writes: writes(
+          { kind: "spend", accountId: input.accountId, amountMc: input.amountMc, type: input.type },
+          input.writes,
+        ),
       });
-      if (!result.ok) refused(input.accountId);
+      // A spend limit's refusal is not the balance's: the balance may be ample.
+      if (!result.ok && !result.limit) refused(input.accountId);
       return result;
     },
     async reserve(input) {
       const result = await inner.reserve(input);
-      if (!result.ok) refused(input.accountId);
+      if (!result.ok && !result.limit) refused(input.accountId);
       return result;
     },
     capture: (input): Promise<LedgerEntry> =>
@@ -63,6 +72,7 @@ export function watchLedger(inner: Ledger, watchers: LedgerWatcher[]): Ledger {
     balance: (accountId) => inner.balance(accountId),
     entries: (accountId, input) => inner.entries(accountId, input),
     usage: (accountId, input) => inner.usage(accountId, input),
+    usageBySpender: (accountId, input) => inner.usageBySpender(accountId, input),
     sumOfEntries: (accountId) => inner.sumOfEntries(accountId),
     close: () => inner.close(),
   };

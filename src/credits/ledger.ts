@@ -1,5 +1,6 @@
 import type { TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
+import type { SpendPeriod } from "./spend-periods.js";
 
 /** Kinds of ledger entry. `amountMc` of an entry is its signed change to the account's total (settled) credits. */
 export const ENTRY_TYPES = ["purchase", "bonus", "grant", "adjustment", "usage", "hold", "release", "refund"] as const;
@@ -33,7 +34,33 @@ export interface LedgerEntry {
   reference: string | null;
   requestId: string | null;
   reason: string | null;
+  /** Who spent (usage, holds): the site and API key of the request; null for the owner or outside a request. */
+  siteId: string | null;
+  keyId: string | null;
   createdAt: number;
+}
+
+/** Who spends: the site and API key a request came with (both null for the account owner's licence key). */
+export interface Spender {
+  siteId: string | null;
+  keyId: string | null;
+}
+
+/** A spend limit that refused an operation, as it stood when it refused. */
+export interface LimitHit {
+  limitId: string;
+  accountId: string;
+  siteId: string | null;
+  keyId: string | null;
+  period: SpendPeriod;
+  limitMc: number;
+  /** Spent in the current period plus what open holds set aside. */
+  usedMc: number;
+  periodStart: number;
+  /** When the period ends; null for a `total` limit, which never resets. */
+  resetsAt: number | null;
+  /** No refusal of this limit was reported yet in this period (`spend_limit.reached` is emitted once per period). */
+  firstInPeriod: boolean;
 }
 
 export interface Hold {
@@ -44,6 +71,8 @@ export interface Hold {
   status: "open" | "captured" | "released";
   operation: string | null;
   owner: string | null;
+  siteId: string | null;
+  keyId: string | null;
   expiresAt: number;
   createdAt: number;
 }
@@ -87,6 +116,8 @@ export type LedgerOp =
       cause: Cause;
       /** Take what is available up to amountMc instead of refusing (refund claw-backs). */
       upTo?: boolean;
+      /** Who spends: a `usage` debit counts against (and is refused by) the spend limits that bind it. */
+      spender?: Spender;
       writes?: LedgerWrite[];
     }
   | {
@@ -98,6 +129,8 @@ export type LedgerOp =
       cause: Cause;
       expiresAt: number;
       owner: string;
+      /** Who spends: the hold counts against the spend limits that bind it until it is captured or released. */
+      spender?: Spender;
       writes?: LedgerWrite[];
     }
   | { kind: "capture"; accountId: string; holdId: string; amountMc: number; cause: Cause; writes?: LedgerWrite[] }
@@ -106,18 +139,27 @@ export type LedgerOp =
 export type OpResult =
   | { status: "ok" | "replayed"; entry: LedgerEntry; hold?: Hold }
   | { status: "insufficient"; availableMc: number }
+  /** A spend limit binding the spender would be exceeded: nothing moved. */
+  | { status: "limit_reached"; availableMc: number; limit: LimitHit }
   | { status: "conflict"; message: string }
   | { status: "not_found" }
   /** A fence of the operation changed no row: nothing moved (a capture released its hold: `entry`). */
   | { status: "fenced"; entry?: LedgerEntry };
 
-export type DebitResult =
-  | { ok: true; entry: LedgerEntry; replayed: boolean }
-  | { ok: false; neededMc: number; availableMc: number };
+/** A refusal: not enough credits, or (`limit`) a spend limit that would be exceeded. */
+export type Refusal = { ok: false; neededMc: number; availableMc: number; limit?: LimitHit };
 
-export type ReserveResult =
-  | { ok: true; hold: Hold; entry: LedgerEntry; replayed: boolean }
-  | { ok: false; neededMc: number; availableMc: number };
+export type DebitResult = { ok: true; entry: LedgerEntry; replayed: boolean } | Refusal;
+
+export type ReserveResult = { ok: true; hold: Hold; entry: LedgerEntry; replayed: boolean } | Refusal;
+
+/** Usage of one site and API key over a range (both null: the owner's own spending). */
+export interface SpenderUsageRow {
+  siteId: string | null;
+  keyId: string | null;
+  count: number;
+  mc: number;
+}
 
 export interface UsageRow {
   day: string;
@@ -140,6 +182,7 @@ export interface Ledger {
     cause: Cause;
     ttlMs: number;
     owner: string;
+    spender?: Spender;
     writes?: LedgerWrite[];
   }): Promise<ReserveResult>;
   /**
@@ -165,6 +208,8 @@ export interface Ledger {
   entries(accountId: string, input: { limit: number; before?: string; types?: EntryType[] }): Promise<LedgerEntry[]>;
   /** Usage per UTC day and operation, of one account or (null) of all. */
   usage(accountId: string | null, input: { from: number; to: number }): Promise<UsageRow[]>;
+  /** Usage of one account per site and API key over [from, to). */
+  usageBySpender(accountId: string, input: { from: number; to: number }): Promise<SpenderUsageRow[]>;
   /** Sum of every entry of the account: equals available + reserved (an invariant the tests check). */
   sumOfEntries(accountId: string): Promise<{ amountMc: number; reservedDeltaMc: number }>;
   close(): Promise<void>;

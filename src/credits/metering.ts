@@ -1,8 +1,9 @@
 import { ApiError } from "../errors.js";
 import { failpoint } from "../lib/failpoints.js";
 import { RetryLater } from "../lib/retry-later.js";
-import type { Cause, Hold, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
+import type { Cause, Hold, Ledger, LedgerEntry, LedgerWrite, LimitHit, Refusal, Spender } from "./ledger.js";
 import { mcToCredits } from "./pricing.js";
+import { periodAdjective, resetPhrase } from "./spend-periods.js";
 
 /** "1 credit", "2.5 credits": how an amount reads to a customer. */
 export function creditsPhrase(mc: number): string {
@@ -21,6 +22,34 @@ export function insufficientCredits(
     `${what} needs ${creditsPhrase(neededMc)}; the balance has ${creditsPhrase(availableMc)}.${remedy}`,
     { neededCredits: mcToCredits(neededMc), availableCredits: mcToCredits(availableMc) },
   );
+}
+
+/**
+ * "This site's daily limit of 100 credits is reached; it resets at 00:00 UTC on 7 Dec." Buying credits does not
+ * lift a limit, so the code differs from INSUFFICIENT_CREDITS and the message names the remedy that does.
+ */
+export function spendLimitReached(limit: LimitHit): ApiError {
+  const whose = limit.keyId ? "This API key's" : limit.siteId ? "This site's" : "This account's";
+  const what = `${whose} ${periodAdjective(limit.period)} limit of ${creditsPhrase(limit.limitMc)} is reached`;
+  const when =
+    limit.resetsAt === null
+      ? "it does not reset; the account owner can raise or remove it."
+      : `it resets at ${resetPhrase(limit.resetsAt)}.`;
+  return new ApiError("SPEND_LIMIT_REACHED", `${what}; ${when}`, {
+    limitId: limit.limitId,
+    period: limit.period,
+    limitCredits: mcToCredits(limit.limitMc),
+    usedCredits: mcToCredits(limit.usedMc),
+    resetsAt: limit.resetsAt === null ? null : new Date(limit.resetsAt).toISOString(),
+    siteId: limit.siteId,
+    keyId: limit.keyId,
+    charged: false,
+  });
+}
+
+/** The error a refused spend answers with: the limit that refused it, or the balance. */
+export function refusalError(refusal: Refusal): ApiError {
+  return refusal.limit ? spendLimitReached(refusal.limit) : insufficientCredits(refusal.neededMc, refusal.availableMc);
 }
 
 /**
@@ -63,6 +92,11 @@ export class Metering {
       owner: string;
       onCharged?: (operation: string, mc: number) => void;
       onReleaseError?: (error: unknown) => void;
+      /**
+       * Who is spending when a caller does not say: the site and key of the request being handled (the app reads
+       * them from the request's context, so no route has to pass them). Spend limits bind them.
+       */
+      spender?: () => Spender | undefined;
     },
   ) {
     this.releases = new RetryLater({ onError: options.onReleaseError });
@@ -89,6 +123,7 @@ export class Metering {
     cause?: Cause;
     owner?: string;
     ttlMs?: number;
+    spender?: Spender;
   }): Promise<{ hold: Hold; replayed: boolean }> {
     const reserved = await this.ledger.reserve({
       accountId: input.accountId,
@@ -97,8 +132,9 @@ export class Metering {
       cause: { ...input.cause, operation: input.operation },
       ttlMs: input.ttlMs ?? this.options.holdTtlMs,
       owner: input.owner ?? this.options.owner,
+      spender: input.spender ?? this.options.spender?.(),
     });
-    if (!reserved.ok) throw insufficientCredits(reserved.neededMc, reserved.availableMc);
+    if (!reserved.ok) throw refusalError(reserved);
     return { hold: reserved.hold, replayed: reserved.replayed };
   }
 

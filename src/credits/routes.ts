@@ -8,9 +8,10 @@ import type { Ledger } from "./ledger.js";
 import type { ReferenceNames } from "./ledger-describe.js";
 import type { PricingSource } from "./pricing-source.js";
 import { quoteRoutes } from "./quote-routes.js";
+import { type SpendLimitRouteDeps, spendLimitRoutes } from "./spend-limit-routes.js";
 import { statementRoutes } from "./statement-routes.js";
 
-export interface CreditsRouteDeps {
+export interface CreditsRouteDeps extends SpendLimitRouteDeps {
   ledger: Ledger;
   pricing: PricingSource;
   textTokens: (text: string, name?: string) => number;
@@ -31,6 +32,7 @@ export function creditsRoutes(app: App, deps: CreditsRouteDeps): void {
   catalogueRoutes(app, deps);
   statementRoutes(app, deps);
   quoteRoutes(app, deps);
+  spendLimitRoutes(app, deps);
   creditsAdminRoutes(app, deps);
   adminAccountStatementRoutes(app, deps);
 }

@@ -49,6 +49,31 @@ CREATE INDEX ledger_hold ON ledger_entries (hold_id) WHERE hold_id IS NOT NULL;
 const LEDGER_IDS = `ALTER TABLE ledger_entries ADD COLUMN id TEXT;
 CREATE UNIQUE INDEX ledger_id ON ledger_entries (id);`;
 
+// Spend limits (per site, per API key or account-wide) are counters kept by the ledger in the same atomic step as
+// the holds and debits they bound: `held_mc` (open holds counted against the limit, listed in holds.limit_ids) and
+// `spent_mc` since `period_start`; a period rolls when the next movement sees it ended. Holds and entries name their
+// spender (site, key) for usage per site and key.
+const SPEND_LIMITS = `ALTER TABLE holds ADD COLUMN site_id TEXT;
+ALTER TABLE holds ADD COLUMN key_id TEXT;
+ALTER TABLE holds ADD COLUMN limit_ids TEXT;
+ALTER TABLE ledger_entries ADD COLUMN site_id TEXT;
+ALTER TABLE ledger_entries ADD COLUMN key_id TEXT;
+CREATE TABLE spend_limits (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  site_id TEXT,
+  key_id TEXT,
+  limit_mc BIGINT NOT NULL CHECK (limit_mc >= 0),
+  period TEXT NOT NULL CHECK (period IN ('day', 'week', 'month', 'total')),
+  period_start BIGINT NOT NULL,
+  spent_mc BIGINT NOT NULL DEFAULT 0,
+  held_mc BIGINT NOT NULL DEFAULT 0,
+  reached_period_start BIGINT,
+  created_at BIGINT NOT NULL,
+  CHECK (site_id IS NULL OR key_id IS NULL)
+);
+CREATE INDEX spend_limits_account ON spend_limits (account_id);`;
+
 // credits_apply is installed by v1 and re-created (CREATE OR REPLACE) by every later migration that changes what it
 // writes: v1 installs the current body on a new database too, which is harmless since v3 runs before any call.
 export const creditsMigrations: DomainMigrations = {
@@ -80,6 +105,15 @@ ${CREDITS_APPLY_FUNCTION}`,
       name: "opaque ledger entry ids",
       sqlite: LEDGER_IDS,
       postgres: `${LEDGER_IDS}
+${CREDITS_APPLY_FUNCTION}`,
+    },
+    {
+      // credits_apply takes the start of each calendar period (computed once per batch, in spend-periods.ts).
+      version: 4,
+      name: "spend limits per site, key and account; the spender of holds and entries",
+      sqlite: SPEND_LIMITS,
+      postgres: `${SPEND_LIMITS}
+DROP FUNCTION IF EXISTS credits_apply(jsonb, bigint);
 ${CREDITS_APPLY_FUNCTION}`,
     },
   ],

@@ -118,6 +118,19 @@ export function statementRoutes(app: App, deps: CreditsRouteDeps): void {
               z.object({ date: z.string(), operation: z.string(), count: z.number().int(), credits: Credits }),
             ),
             totals: z.object({ credits: Credits, byOperation: z.record(z.string(), Credits) }),
+            bySpender: z
+              .array(
+                z.object({
+                  siteId: z.string().nullable(),
+                  keyId: z.string().nullable(),
+                  count: z.number().int(),
+                  credits: Credits,
+                }),
+              )
+              .describe(
+                "Credits used per site and API key over the range (both null: the owner's licence key or work " +
+                  "outside a request); a site's key sees its own site's only",
+              ),
           }),
           ...errors(400, 401),
         },
@@ -129,7 +142,12 @@ export function statementRoutes(app: App, deps: CreditsRouteDeps): void {
       const from = request.query.from ? Date.parse(`${request.query.from}T00:00:00Z`) : to - 29 * DAY;
       if (from > to) throw new ApiError("VALIDATION_FAILED", "from must not be after to", { field: "from" });
       if (to - from > 366 * DAY) throw new ApiError("VALIDATION_FAILED", "at most 366 days at once", { field: "from" });
-      const rows = await ledger.usage(principalOf(request).accountId, { from, to: to + DAY });
+      const principal = principalOf(request);
+      const range = { from, to: to + DAY };
+      const [rows, spenders] = await Promise.all([
+        ledger.usage(principal.accountId, range),
+        ledger.usageBySpender(principal.accountId, range),
+      ]);
       const byOperation: Record<string, number> = {};
       let totalMc = 0;
       for (const r of rows) {
@@ -144,6 +162,9 @@ export function statementRoutes(app: App, deps: CreditsRouteDeps): void {
           credits: mcToCredits(totalMc),
           byOperation: Object.fromEntries(Object.entries(byOperation).map(([k, v]) => [k, mcToCredits(v)])),
         },
+        bySpender: spenders
+          .filter((r) => !principal.siteId || r.siteId === principal.siteId)
+          .map((r) => ({ siteId: r.siteId, keyId: r.keyId, count: r.count, credits: mcToCredits(r.mc) })),
       };
     },
   );

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../errors.js";
 import { constantTimeEquals } from "../lib/secrets.js";
@@ -13,6 +14,16 @@ export interface Principal {
   siteId: string | null;
   keyId: string | null;
   via: "api_key" | "license_key";
+}
+
+const requestPrincipal = new AsyncLocalStorage<Principal>();
+
+/**
+ * Who the request being handled acts as, from anywhere in the work it started (undefined outside a customer
+ * request): how the ledger learns which site and key spend without every route passing them along.
+ */
+export function currentPrincipal(): Principal | undefined {
+  return requestPrincipal.getStore();
 }
 
 /** How customer tokens are checked (the licences domain provides it; the HTTP layer only asks). */
@@ -88,6 +99,11 @@ export function registerAuth(app: App, deps: AuthDeps): void {
     if (!cached.principal) return done(invalidKey());
     request.principal = cached.principal;
     done();
+  });
+  // The handler runs inside the principal's context (see currentPrincipal); every hook before it has authenticated.
+  app.addHook("preHandler", (request, _reply, done) => {
+    if (!request.principal) return done();
+    requestPrincipal.run(request.principal, done);
   });
 }
 

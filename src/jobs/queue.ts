@@ -1,5 +1,5 @@
 import type { Database } from "../db/open.js";
-import type { DomainMigrations, Sql } from "../db/sql.js";
+import type { DomainMigrations, Param, Sql, TransactionalWrite } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 
 const sql = `
@@ -83,6 +83,32 @@ export class JobQueue {
       [id, input.kind, input.accountId, input.subjectId ?? null, JSON.stringify(input.payload ?? {}), now, now],
     );
     return id;
+  }
+
+  /**
+   * The job as a statement that commits with another change (a ledger movement's `writes`), queued only if
+   * `condition` (SQL with its own `?` parameters) holds when it runs.
+   */
+  enqueueIf(
+    input: { kind: string; accountId: string; subjectId?: string; payload?: object; id?: string },
+    condition: string,
+    conditionParams: Param[],
+  ): TransactionalWrite {
+    const now = Date.now();
+    return {
+      sql: `INSERT INTO jobs (id, kind, account_id, subject_id, status, payload, created_at, updated_at)
+            SELECT ?, ?, ?, ?, 'queued', ?, ?, ? WHERE ${condition}`,
+      params: [
+        input.id ?? newId("job"),
+        input.kind,
+        input.accountId,
+        input.subjectId ?? null,
+        JSON.stringify(input.payload ?? {}),
+        now,
+        now,
+        ...conditionParams,
+      ],
+    };
   }
 
   /** Takes the oldest claimable job (queued, or running with an expired lease) for `owner`. */

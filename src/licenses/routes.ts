@@ -236,25 +236,6 @@ export function licenseRoutes(
     },
   );
 
-  app.post(
-    "/v1/activations",
-    {
-      schema: {
-        tags: ["licences"],
-        summary: "Activate a licence on a site; returns the site's API key (shown once)",
-        body: z.object({ licenseKey: z.string().min(1).max(200), siteUrl: z.string().min(1).max(2048) }),
-        response: {
-          201: z.object({ siteId: z.string(), apiKey: z.string(), keyId: z.string() }),
-          ...errors(400, 403, 404, 409),
-        },
-      },
-    },
-    async (request, reply) => {
-      const { site, apiKey, keyId } = await licenses.activate(request.body);
-      return reply.status(201).send({ siteId: site.id, apiKey, keyId });
-    },
-  );
-
   app.get(
     "/v1/sites",
     {

@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import type { Principal } from "../http/auth.js";
 import { newId } from "../lib/ids.js";
 import { accountIdForEmail } from "./accounts.js";
+import { activateOnSite, siteLimitOf } from "./activation.js";
 import { findApiKey, insertApiKey, listApiKeys } from "./api-keys.js";
 import { issueSecret, parseSecret, secretMatches } from "./keys.js";
 import {
@@ -118,60 +119,14 @@ export class LicenseStore {
     if (!license) throw new ApiError("NOT_FOUND", "no licence has this key");
     if (license.status !== "active") throw new ApiError("LICENSE_INACTIVE", `the licence is ${license.status}`);
     const url = normalizeSiteUrl(input.siteUrl);
-    const now = Date.now();
-    return this.sql.transaction(async (tx) => {
-      let site = await tx.get<{ id: string; created_at: number; deactivated_at: number | null }>(
-        "SELECT id, created_at, deactivated_at FROM sites WHERE license_id = ? AND url = ?",
-        [license.id, url],
-      );
-      if (!site || site.deactivated_at !== null) {
-        const count = await tx.get<{ n: number }>(
-          "SELECT COUNT(*) AS n FROM sites WHERE license_id = ? AND deactivated_at IS NULL",
-          [license.id],
-        );
-        const limit = license.plan === "personal" ? 1 : this.options.agencySiteLimit;
-        if (Number(count?.n ?? 0) >= limit)
-          throw new ApiError(
-            "LICENSE_SITE_LIMIT",
-            license.plan === "personal"
-              ? "a Personal licence covers one site; it is already activated on another"
-              : `this licence covers at most ${limit} sites`,
-            { plan: license.plan, limit },
-          );
-      }
-      if (site) {
-        // A deactivated address activated again comes back as the same site, with the resources it had.
-        if (site.deactivated_at !== null)
-          await tx.run("UPDATE sites SET deactivated_at = NULL WHERE id = ?", [site.id]);
-      } else {
-        site = { id: newId("site"), created_at: now, deactivated_at: null };
-        await tx.run("INSERT INTO sites (id, account_id, license_id, url, created_at) VALUES (?, ?, ?, ?, ?)", [
-          site.id,
-          license.accountId,
-          license.id,
-          url,
-          now,
-        ]);
-      }
-      const key = await insertApiKey(tx, {
-        accountId: license.accountId,
-        licenseId: license.id,
-        siteId: site.id,
-        name: url,
-      });
-      return {
-        site: {
-          id: site.id,
-          accountId: license.accountId,
-          licenseId: license.id,
-          url,
-          createdAt: Number(site.created_at),
-          deactivatedAt: null,
-        },
-        apiKey: key.key,
-        keyId: key.id,
-      };
-    });
+    return this.sql.transaction((tx) =>
+      activateOnSite(tx, { license, url, agencySiteLimit: this.options.agencySiteLimit, now: Date.now() }),
+    );
+  }
+
+  /** How many sites a licence of this plan may be activated on. */
+  siteLimit(plan: Plan): number {
+    return siteLimitOf(plan, this.options.agencySiteLimit);
   }
 
   /**
@@ -317,5 +272,14 @@ export class LicenseStore {
   /** Whether the site is one of the account's (a scope an owner may give a resource). */
   hasSite(accountId: string, siteId: string): Promise<boolean> {
     return hasSite(this.sql, accountId, siteId);
+  }
+
+  /** Whether the key is one of the account's and not revoked (a spend limit may name it). */
+  async hasActiveApiKey(accountId: string, keyId: string): Promise<boolean> {
+    const row = await this.sql.get("SELECT id FROM api_keys WHERE id = ? AND account_id = ? AND revoked_at IS NULL", [
+      keyId,
+      accountId,
+    ]);
+    return row !== undefined;
   }
 }

@@ -26,6 +26,11 @@ type CheckoutPurchase = Pick<PurchaseCredits, "amountCents" | "baseMc" | "bonusM
 export class CheckoutStore {
   constructor(private readonly sql: Sql) {}
 
+  /** Runs `fn` in one transaction of the store's database (an event written with a change made here). */
+  inTransaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.sql.transaction(fn);
+  }
+
   get(sessionId: string): Promise<CheckoutRow | undefined> {
     return this.sql.get<CheckoutRow>("SELECT * FROM checkout_sessions WHERE id = ?", [sessionId]);
   }

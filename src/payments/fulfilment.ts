@@ -1,8 +1,9 @@
 import type Stripe from "stripe";
-import type { Ledger } from "../credits/ledger.js";
-import { type Pricing, type PurchaseCredits, packPurchase, topUpPurchase } from "../credits/pricing.js";
+import type { Ledger, LedgerWrite } from "../credits/ledger.js";
+import { mcToCredits, type Pricing, type PurchaseCredits, packPurchase, topUpPurchase } from "../credits/pricing.js";
 import type { NamedLocks } from "../db/locks.js";
 import { ApiError } from "../errors.js";
+import type { Outbox } from "../events/outbox.js";
 import type { Metrics } from "../http/metrics.js";
 import type { CheckoutRow, CheckoutStore } from "./checkout-store.js";
 
@@ -17,7 +18,30 @@ export type EventOutcome =
   | "expired"
   | "refunded"
   | "refund_deferred"
+  | "card_saved"
+  | "auto_topup_failed"
   | "ignored";
+
+/** Another kind of Stripe event the payments domain acts on (saved cards, auto top-ups); undefined: not mine. */
+export interface StripeEventHandler {
+  handle(event: Stripe.Event): Promise<EventOutcome | undefined>;
+}
+
+/** Where a purchase came from, as `purchase.completed` and `purchase.refunded` name it. */
+export type PurchaseSource = "checkout" | "auto_topup";
+
+/** The customer-facing payload of `purchase.completed`. */
+export function purchaseEventData(id: string, source: PurchaseSource, purchase: PurchaseCredits) {
+  return {
+    purchaseId: id,
+    source,
+    credits: mcToCredits(purchase.baseMc + purchase.bonusMc),
+    bonusCredits: mcToCredits(purchase.bonusMc),
+    amountCents: purchase.amountCents,
+    currency: "usd",
+    ...(purchase.packId ? { packId: purchase.packId } : {}),
+  };
+}
 
 interface Logger {
   warn(obj: object, msg: string): void;
@@ -59,14 +83,27 @@ export class Fulfilment {
       pricing: () => Pricing;
       metrics: Metrics;
       log: Logger;
+      /** Account events (purchase.completed / purchase.refunded), written with the movement they report. */
+      outbox?: Outbox;
     },
   ) {}
+
+  private readonly handlers: StripeEventHandler[] = [];
+
+  /** Adds a handler asked first about every event (saved cards, auto top-ups). */
+  use(handler: StripeEventHandler): void {
+    this.handlers.push(handler);
+  }
 
   async recordCheckout(input: { sessionId: string; accountId: string; purchase: PurchaseCredits }): Promise<void> {
     await this.deps.checkouts.recordOpen(input.sessionId, input.accountId, input.purchase);
   }
 
   async handle(event: Stripe.Event): Promise<EventOutcome> {
+    for (const handler of this.handlers) {
+      const outcome = await handler.handle(event);
+      if (outcome) return outcome;
+    }
     switch (event.type) {
       case "checkout.session.completed":
       case "checkout.session.async_payment_succeeded":
@@ -141,28 +178,63 @@ export class Fulfilment {
       return reject(`amount_total ${session.amount_total} does not match the price ${expected.purchase.amountCents}`);
 
     const { purchase, accountId } = expected;
+    const outcome = await this.creditPayment({
+      purchaseId: session.id,
+      accountId,
+      purchase,
+      paymentIntent: idOf(session.payment_intent),
+      source: "checkout",
+      reason: "Stripe Checkout",
+    });
+    return outcome;
+  }
+
+  /**
+   * Credits a paid purchase once: the ledger entry keyed by the purchase (a Checkout Session, or the PaymentIntent of
+   * an auto top-up) is the record of fulfilment, and `writes` (with `purchase.completed`) commit with it, only the
+   * first time. A refund that arrived first is applied now.
+   */
+  async creditPayment(input: {
+    purchaseId: string;
+    accountId: string;
+    purchase: PurchaseCredits;
+    paymentIntent: string | null;
+    source: PurchaseSource;
+    reason: string;
+    writes?: LedgerWrite[];
+  }): Promise<"fulfilled" | "already_fulfilled"> {
+    const { purchase, accountId, purchaseId, paymentIntent } = input;
+    const events = this.deps.outbox
+      ? [
+          this.deps.outbox.write({
+            accountId,
+            type: "purchase.completed",
+            data: purchaseEventData(purchaseId, input.source, purchase),
+          }),
+        ]
+      : [];
     const { replayed } = await this.deps.ledger.credit({
       accountId,
       amountMc: purchase.baseMc,
       bonusMc: purchase.bonusMc,
       type: "purchase",
-      idemKey: `stripe:${session.id}`,
+      idemKey: `stripe:${purchaseId}`,
       cause: {
-        reference: session.id,
+        reference: purchaseId,
         quantity: { amountCents: purchase.amountCents, ...(purchase.packId ? { packId: purchase.packId } : {}) },
-        reason: "Stripe Checkout",
+        reason: input.reason,
       },
+      writes: [...(input.writes ?? []), ...events],
     });
-    const paymentIntent = idOf(session.payment_intent);
-    await this.deps.checkouts.markFulfilled(session.id, accountId, purchase, paymentIntent);
+    await this.deps.checkouts.markFulfilled(purchaseId, accountId, purchase, paymentIntent);
     if (!replayed) {
       this.deps.metrics.creditsPurchased.inc(purchase.baseMc + purchase.bonusMc);
       this.deps.metrics.revenueCents.inc(purchase.amountCents);
-      this.deps.log.info({ sessionId: session.id, accountId }, "Checkout Session fulfilled");
+      this.deps.log.info({ purchaseId, accountId, source: input.source }, "purchase fulfilled");
     }
     if (paymentIntent) {
       const pending = await this.deps.checkouts.deferredRefund(paymentIntent);
-      if (pending) await this.applyRefund(session.id, pending.refundedCents, pending.chargeId);
+      if (pending) await this.applyRefund(purchaseId, pending.refundedCents, pending.chargeId);
     }
     return replayed ? "already_fulfilled" : "fulfilled";
   }
@@ -194,6 +266,18 @@ export class Fulfilment {
       const targetMc = Math.floor((totalMc * cappedCents) / amountCents);
       const requestedMc = targetMc - Number(row.clawback_target_mc);
       let unrecoveredMc = 0;
+      // purchase.refunded commits with the claw-back (or alone when nothing is left to take back).
+      const refunded = {
+        accountId: row.account_id,
+        type: "purchase.refunded" as const,
+        data: {
+          purchaseId: sessionId,
+          source: (sessionId.startsWith("pi_") ? "auto_topup" : "checkout") satisfies PurchaseSource,
+          refundedCents: cappedCents,
+          amountCents,
+          creditsRefunded: mcToCredits(Math.max(0, requestedMc)),
+        },
+      };
       if (requestedMc > 0) {
         const result = await this.deps.ledger.debit({
           accountId: row.account_id,
@@ -206,8 +290,12 @@ export class Fulfilment {
             quantity: { refundedCents: cappedCents - Number(row.refunded_cents), requestedMc, chargeId },
             reason: "Stripe refund",
           },
+          writes: this.deps.outbox ? [this.deps.outbox.write(refunded)] : [],
         });
         if (result.ok) unrecoveredMc = requestedMc + result.entry.amountMc;
+      } else if (this.deps.outbox) {
+        const outbox = this.deps.outbox;
+        await this.deps.checkouts.inTransaction((tx) => outbox.insert(tx, refunded));
       }
       if (unrecoveredMc > 0)
         this.deps.log.warn(

@@ -19,12 +19,18 @@ const ReturnUrl = z
     "Where Checkout returns to (a site's key only, on the site's own origin); `checkout=success|cancelled` is appended",
   );
 
+const SaveCard = z
+  .boolean()
+  .optional()
+  .describe("Also save the card for auto top-up (the account owner only): Stripe keeps it for payments made later");
+
 export const CheckoutRequest = z.union([
-  z.object({ packId: z.string().min(1).max(64), returnUrl: ReturnUrl }).strict(),
+  z.object({ packId: z.string().min(1).max(64), returnUrl: ReturnUrl, saveCard: SaveCard }).strict(),
   z
     .object({
       amountCents: z.number().int().positive().describe("A top-up of any amount from $1, in whole cents"),
       returnUrl: ReturnUrl,
+      saveCard: SaveCard,
     })
     .strict(),
 ]);
@@ -37,6 +43,8 @@ export interface PaymentsRouteDeps {
   pricing: () => Pricing;
   fulfilment: Fulfilment;
   publicUrl: string;
+  /** The account's Stripe Customer, created the first time (a purchase that also saves the card). */
+  customerOf?: (accountId: string) => Promise<string>;
 }
 
 /**
@@ -97,7 +105,7 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
             bonusCredits: Credits,
             amountCents: z.number().int(),
           }),
-          ...errors(400, 401, 404, 501, 502),
+          ...errors(400, 401, 403, 404, 501, 502),
         },
       },
     },
@@ -110,6 +118,9 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
         );
       }
       const principal = principalOf(request);
+      const saveCard = request.body.saveCard === true;
+      if (saveCard && principal.siteId)
+        throw new ApiError("FORBIDDEN", "Only the account owner can save a card for auto top-up.");
       const back = await returnUrls(deps.sql, principal, request.body.returnUrl, deps.publicUrl);
       const purchase = priceOf(deps.pricing(), request.body);
       const credits = mcToCredits(purchase.baseMc + purchase.bonusMc);
@@ -121,11 +132,15 @@ export function paymentsRoutes(app: App, deps: PaymentsRouteDeps): void {
       else metadata.amountCents = String(purchase.amountCents);
       let session: Stripe.Checkout.Session;
       try {
+        // Saving the card: the payment is made for the account's Stripe Customer and kept for later off-session use.
+        const customer = saveCard && deps.customerOf ? await deps.customerOf(principal.accountId) : undefined;
+        if (customer) metadata.saveCard = "true";
         session = await deps.stripe.checkout.sessions.create({
           mode: "payment",
           client_reference_id: principal.accountId,
           metadata,
-          payment_intent_data: { metadata },
+          ...(customer ? { customer } : {}),
+          payment_intent_data: { metadata, ...(customer ? { setup_future_usage: "off_session" as const } : {}) },
           line_items: [
             {
               quantity: 1,

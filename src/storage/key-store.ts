@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { type Dirent, promises as fs } from "node:fs";
 import path from "node:path";
 import { assertBlobKey } from "./blob-store.js";
 import { shred } from "./local.js";
 
 /**
- * Secret keys by name (`<accountId>/<id>`), kept where deletion is real: data sealed with a key is erased by
- * destroying the key, whatever copies of the sealed bytes a database keeps (dead rows, indexes, WAL, backups).
- * Nothing caches a key: every use reads it, so a key destroyed by one process is gone for every process at once.
+ * Secret keys by name (`<accountId>/<id>`, or deeper: `<accountId>/<id>/<id>`), kept where deletion is real: data
+ * sealed with a key is erased by destroying the key, whatever copies of the sealed bytes a database keeps (dead rows,
+ * indexes, WAL, backups).
+ * The store caches nothing: every `key` call reads it, so a key destroyed by one process is gone for every process at
+ * once (the search index's read cache, knowledge/search/postgres-keys.ts, is a reader's choice on top).
  */
 export interface KeyStore {
   /** The 32-byte key of `name`; with `create`, a missing key is made (exactly one wins a race). */
@@ -15,7 +17,7 @@ export interface KeyStore {
   key(name: string, options?: { create?: boolean }): Promise<Buffer | undefined>;
   /** Destroys the key for good; true when there was one. */
   destroy(name: string): Promise<boolean>;
-  /** Destroys every key under a prefix (an account's). */
+  /** Destroys every key whose name starts with `<prefix>/`, however deep (an account's, a knowledge base's). */
   destroyPrefix(prefix: string): Promise<number>;
 }
 
@@ -41,9 +43,8 @@ export class LocalKeyStore implements KeyStore {
     const file = this.file(name);
     const existing = await readKey(file);
     if (existing || !options.create) return existing;
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    const handle = await fs.open(tmp, "wx", 0o600);
+    const handle = await openNew(tmp);
     try {
       await handle.writeFile(randomBytes(KEY_BYTES));
       await handle.sync();
@@ -73,18 +74,39 @@ export class LocalKeyStore implements KeyStore {
 
   async destroyPrefix(prefix: string): Promise<number> {
     assertBlobKey(prefix);
-    const dir = path.join(this.root, prefix);
-    let entries: string[];
+    // Every key under the folder, however deep (an account's knowledge bases, a knowledge base's documents).
+    const walk = async (dir: string): Promise<number> => {
+      let entries: Dirent[];
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+        throw error;
+      }
+      let n = 0;
+      for (const e of entries) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) n += await walk(p);
+        else if ((await shred(p)) > 0 && e.name.endsWith(".key")) n++;
+      }
+      // The emptied folder goes too (its name is an id); a key made in it meanwhile keeps it.
+      await fs.rmdir(dir).catch(() => {});
+      await syncDir(path.dirname(dir));
+      return n;
+    };
+    return walk(path.join(this.root, prefix));
+  }
+}
+
+/** Creates a new file, and its folders; a folder removed meanwhile by `destroyPrefix` is made again. */
+async function openNew(file: string): Promise<fs.FileHandle> {
+  for (let attempt = 0; ; attempt++) {
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     try {
-      entries = await fs.readdir(dir);
+      return await fs.open(file, "wx", 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 3) throw error;
     }
-    let n = 0;
-    for (const e of entries) if ((await shred(path.join(dir, e))) > 0) n++;
-    await syncDir(dir);
-    return n;
   }
 }
 

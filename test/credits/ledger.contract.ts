@@ -5,6 +5,7 @@ import { creditsMigrations } from "../../src/credits/schema.js";
 import { ApiError } from "../../src/errors.js";
 import { newId } from "../../src/lib/ids.js";
 import { type Engine, freshDatabase, type TestDatabase } from "../support/db.js";
+import { runSpendLimitContract } from "./spend-limits.contract.js";
 
 const C = 1000; // millicredits per credit
 
@@ -444,4 +445,5 @@ export function runLedgerContract(engine: Engine) {
       await expectConsistent(a);
     });
   });
+  runSpendLimitContract(engine);
 }

@@ -141,6 +141,10 @@ for (const engine of ENGINES) {
 
     it("deleting a document is free and returns a receipt; the knowledge base and its list follow", async () => {
       const docs = (await app.api("GET", `/v1/knowledge-bases/${kbId}/documents`, { token: c.apiKey })).body.data;
+      expect(docs.length).toBeGreaterThan(1);
+      // PostgreSQL seals each document's text with a key of the document's own; SQLite erases in place.
+      const docKey = (id: string) => path.join(app.dataDir, "keys", c.accountId, kbId, `${id}.key`);
+      for (const d of docs) expect(existsSync(docKey(d.id))).toBe(engine === "postgres");
       const before = await balance();
       const del = await app.api("DELETE", `/v1/knowledge-bases/${kbId}/documents/${docs[0].id}`, { token: c.apiKey });
       expect(del.status).toBe(200);
@@ -150,13 +154,16 @@ for (const engine of ENGINES) {
       expect(
         (await app.api("GET", `/v1/knowledge-bases/${kbId}/documents/${docs[0].id}`, { token: c.apiKey })).status,
       ).toBe(404);
+      expect(existsSync(docKey(docs[0].id))).toBe(false);
+      expect(existsSync(docKey(docs[1].id))).toBe(engine === "postgres");
       const keyFile = path.join(app.dataDir, "keys", c.accountId, `${kbId}.key`);
-      // PostgreSQL seals the knowledge base's text with a key of its own; SQLite erases in place and needs none.
+      // The knowledge base's key (its keyword terms) lives on with it.
       expect(existsSync(keyFile)).toBe(engine === "postgres");
       const kbDel = await app.api("DELETE", `/v1/knowledge-bases/${kbId}`, { token: c.apiKey });
       expect(kbDel.body.deleted).toMatchObject({ knowledgeBases: 1, documents: docs.length - 1 });
       expect((await app.api("GET", `/v1/knowledge-bases/${kbId}`, { token: c.apiKey })).status).toBe(404);
       expect(existsSync(keyFile)).toBe(false);
+      expect(existsSync(path.join(app.dataDir, "keys", c.accountId, kbId))).toBe(false);
       if (engine === "postgres") {
         // The deletions queued the maintenance that vacuums the tables they touched, and a worker ran it.
         const { db } = app.running.ctx;

@@ -34,6 +34,7 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
   let context: BrowserContext;
   let page: Page;
   let license: { key: string; accountId: string };
+  let activationCode = "";
   const seen: { url: string; body: string }[] = [];
   const siteKeys = new Set<string>();
   const leftLoopback: string[] = [];
@@ -98,6 +99,17 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
         fullPage: true,
       });
   };
+  /** What a system cron does when DISABLE_WP_CRON is set: request wp-cron.php, which runs the due events. */
+  const runCron = async () => {
+    const r = await fetch(wp("/wp-cron.php"));
+    expect(r.status).toBe(200);
+  };
+  const documentsOf = async (postId: number) => {
+    const kbs = (await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data;
+    if (kbs.length === 0) return [];
+    const docs = await app.api("GET", `/v1/knowledge-bases/${kbs[0].id}/documents`, { token: license.key });
+    return docs.body.data.filter((d: { metadata: { postId: number } }) => d.metadata.postId === postId);
+  };
   const currentKey = async () => (await site.php("echo API_Credits_Settings::site_key();")).trim();
   const balance = async () => (await app.api("GET", "/v1/balance", { token: license.key })).body.credits as number;
   /** The plugin's REST routes with the logged-in admin's cookie and nonce, as the screens call them. */
@@ -134,7 +146,7 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
       { route, method, body },
     );
 
-  it("signs in, activates the plugin and connects with a licence key; the key is stored sealed", async () => {
+  it("signs in, activates the plugin and connects with the owner's one-time code; the key is stored sealed", async () => {
     await page.goto(wp("/wp-login.php"));
     await page.fill("#user_login", ADMIN_USER);
     await page.fill("#user_pass", ADMIN_PASSWORD);
@@ -146,11 +158,19 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     ]);
     expect(await page.locator('tr[data-plugin="api-credits/api-credits.php"].active').count()).toBe(1);
 
+    // The agency owner creates a code for this site in the service; the site's admin never sees the licence key.
+    const made = await app.api("POST", "/v1/activation-codes", { token: license.key, body: { siteUrl: site.url } });
+    expect(made.status).toBe(201);
+    activationCode = made.body.code;
     await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
     await page.fill('input[name="serviceUrl"]', app.url);
-    await page.fill('input[name="licenseKey"]', license.key);
+    await page.fill('input[name="key"]', activationCode);
     await page.click('button:has-text("Connect")');
     await waitForText(page.locator(".api-credits-site"), site.url, { contains: true });
+    // The plan as the service tells the site's key.
+    await waitForText(page.locator(".api-credits-plan"), "Personal (1 of 1 site used)");
+    const codes = await app.api("GET", "/v1/activation-codes", { token: license.key });
+    expect(codes.body.data[0]).toMatchObject({ status: "used", siteUrl: site.url });
     const key = await currentKey();
     expect(key).toMatch(/\S{20,}/);
     siteKeys.add(key);
@@ -167,8 +187,26 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     await page.goto(wp("/wp-admin/index.php"));
     await waitForText(page.locator("#api-credits-bar-balance"), "Credits: 100");
     await waitForText(page.locator("#api_credits_balance .api-credits-credits"), "100");
-    await shot("dashboard");
+    await waitForText(
+      page.locator("#api_credits_balance .api-credits-widget-plan"),
+      `Personal (1 of 1 site used) · ${site.url}`,
+    );
     expect(await page.locator("#api_credits_balance svg.api-credits-spark").count()).toBe(1);
+    expect(await page.locator("#api_credits_balance .api-credits-low").count()).toBe(0);
+
+    // The owner's low-balance alert (set with the licence key in the service): below it, the widget says so.
+    const alertAt = (thresholdCredits: number) =>
+      app.api("PUT", "/v1/balance-alert", { token: license.key, body: { thresholdCredits, email: false } });
+    expect((await alertAt(150)).status).toBe(200);
+    await page.reload();
+    const low = page.locator("#api_credits_balance .api-credits-low");
+    await waitForText(low, /running low/);
+    expect(await low.locator("a").getAttribute("href")).toContain("page=api-credits#buy");
+    await shot("dashboard");
+    expect((await alertAt(50)).status).toBe(200);
+    await page.reload();
+    await waitForText(page.locator("#api_credits_balance .api-credits-credits"), "100");
+    expect(await page.locator("#api_credits_balance .api-credits-low").count()).toBe(0);
   });
 
   let originalId = 0;
@@ -329,6 +367,17 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     });
     expect([secret.status, locked.status]).toEqual([201, 201]);
 
+    // Saving only queued the posts: nothing reached the service yet, and the settings screen says what waits.
+    expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toEqual([]);
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
+    await waitForText(page.locator(".api-credits-sync-status"), /^2 saved posts are waiting to be sent/);
+    await runCron();
+    await page.reload();
+    await waitForText(
+      page.locator(".api-credits-sync-status"),
+      "Every saved post has been sent to the knowledge base.",
+    );
+
     const kbs = await app.api("GET", "/v1/knowledge-bases", { token: license.key });
     expect(kbs.body.data).toHaveLength(1);
     const docs = await app.api("GET", `/v1/knowledge-bases/${kbs.body.data[0].id}/documents`, { token: license.key });
@@ -340,12 +389,15 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     const firstDoc = await docOf();
     const beforeResave = await balance();
     expect((await coreRest(`/posts/${postId}`, "POST", { title: "Quokka husbandry" })).status).toBe(200);
+    await runCron();
     expect(await docOf()).toBe(firstDoc);
     expect(await balance()).toBe(beforeResave);
     const edited = await coreRest(`/posts/${postId}`, "POST", {
       content: "<p>Our zorbalite quokkas eat fresh leaves every morning and nap at noon.</p>",
     });
     expect(edited.status).toBe(200);
+    expect(await docOf()).toBe(firstDoc);
+    await runCron();
     expect(await docOf()).not.toBe(firstDoc);
     expect(await balance()).toBeLessThan(beforeResave);
     const kbDocs = await app.api("GET", `/v1/knowledge-bases/${kbs.body.data[0].id}/documents`, { token: license.key });
@@ -361,6 +413,18 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     expect(await found.first().getAttribute("href")).toBe(post.body.link);
     expect(await found.first().textContent()).toBe("Quokka husbandry");
     await shot("search");
+    // With the block's script the form answers in place, through the plugin's public route: no page load.
+    await page.goto(searchPage.body.link);
+    await page.evaluate(() => {
+      (window as unknown as { samePage: boolean }).samePage = true;
+    });
+    await page.fill('.api-credits-search input[name="acs_q"]', "zorbalite");
+    await page.press('.api-credits-search input[name="acs_q"]', "Enter");
+    const inPlace = page.locator(".api-credits-search-output .api-credits-search-results li a").first();
+    await waitForText(inPlace, "Quokka husbandry");
+    expect(await inPlace.getAttribute("href")).toBe(post.body.link);
+    expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+    expect(new URL(page.url()).searchParams.get("acs_q")).toBe("zorbalite");
     // Semantic search always answers its nearest passages: what matters is which posts can ever be among them.
     const hrefs = async (q: string) => (await search(q)).evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(await hrefs("privatequokkaword")).not.toContain(secret.body.link);
@@ -398,6 +462,8 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
       "Buy 13,000 credits for $100.00 (3,000 bonus included)",
     ]);
     await waitForText(page.locator(".api-credits-balance .api-credits-credits"), "0");
+    await waitForText(page.locator(".api-credits-plan"), "Personal (1 of 1 site used)");
+    await page.locator(".api-credits-sync-status").waitFor();
     await shot("settings");
     await page.locator(".api-credits-packs button").first().click();
     const sent = await checkout;
@@ -405,6 +471,33 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     expect(stripe.sessions.get(sessionId)!.success_url).toBe(
       `${site.url}/wp-admin/admin.php?page=api-credits&checkout=success&session_id={CHECKOUT_SESSION_ID}`,
     );
+    // The refused Checkout page ends as Chromium's error page; the next test starts from there.
+    await expect.poll(() => page.url()).toMatch(/^chrome-error:/);
+    await page.waitForLoadState();
+  });
+
+  it("retries a post saved while out of credits, shows why it waits, and sends it once credits are back", async () => {
+    expect(await balance()).toBe(0);
+    await page.goto(wp("/wp-admin/"));
+    const post = await coreRest("/posts", "POST", {
+      title: "Wombat care",
+      status: "publish",
+      content: "<p>Wombats dig their burrows with quolloxite claws.</p>",
+    });
+    expect(post.status).toBe(201);
+    await runCron();
+    expect(await documentsOf(post.body.id)).toEqual([]);
+    await page.goto(wp("/wp-admin/admin.php?page=api-credits"));
+    const problem = page.locator(`.api-credits-sync-problems li[data-post="${post.body.id}"]`);
+    await waitForText(problem, /Wombat care: attempt 1 failed, retrying at .+ — .*credits/i);
+    await grant(app, license.accountId, 20);
+    await page.click(".api-credits-sync-retry");
+    await waitForText(
+      page.locator(".api-credits-sync-status"),
+      "Every saved post has been sent to the knowledge base.",
+    );
+    expect(await documentsOf(post.body.id)).toHaveLength(1);
+    expect(await page.locator(".api-credits-sync-problems").count()).toBe(0);
   });
 
   it("disconnects (the service revokes the key) and reconnects", async () => {
@@ -414,8 +507,13 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     await page.locator('input[name="serviceUrl"]').waitFor();
     expect((await app.api("GET", "/v1/balance", { token: old })).status).toBe(401);
     expect(await site.php("var_export(get_option('api_credits_connection'));")).toBe("false");
+    // The code was for one use: it is refused, plainly, and nothing is connected.
     await page.fill('input[name="serviceUrl"]', app.url);
-    await page.fill('input[name="licenseKey"]', license.key);
+    await page.fill('input[name="key"]', activationCode);
+    await page.click('button:has-text("Connect")');
+    await waitForText(page.locator(".api-credits-settings .notice-error"), /already used/);
+    expect(await site.php("var_export(get_option('api_credits_connection'));")).toBe("false");
+    await page.fill('input[name="key"]', license.key);
     await page.click('button:has-text("Connect")');
     await waitForText(page.locator(".api-credits-site"), site.url, { contains: true });
     siteKeys.add(await currentKey());
@@ -468,9 +566,9 @@ describe.skipIf(!wordpressAvailable)("the WordPress connector, end to end", () =
     expect((await app.api("GET", "/v1/knowledge-bases", { token: license.key })).body.data).toHaveLength(0);
     expect((await app.api("GET", "/v1/balance", { token: key })).status).toBe(401);
     const leftovers = await site.php(
-      "global $wpdb; echo $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->options} WHERE option_name LIKE 'api\\\\_credits%'\") . ',' . $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE meta_key LIKE '\\\\_api\\\\_credits\\\\_doc%'\");",
+      "global $wpdb; echo $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->options} WHERE option_name LIKE 'api\\\\_credits%' OR option_name LIKE '\\\\_transient%api\\\\_credits\\\\_plan'\") . ',' . $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE meta_key LIKE '\\\\_api\\\\_credits\\\\_doc%' OR meta_key LIKE '\\\\_api\\\\_credits\\\\_sync%'\") . ',' . var_export(wp_next_scheduled('api_credits_sync'), true);",
     );
-    expect(leftovers).toBe("0,0");
+    expect(leftovers).toBe("0,0,false");
   });
 
   it("never showed the browser a site API key, and never left loopback but for the refused Checkout page", () => {

@@ -1,8 +1,9 @@
 <?php
 /**
- * Site knowledge: published posts of the chosen types are kept in one knowledge base. Publishing or updating sends
- * the rendered text (title as heading, permalink in the metadata) and replaces the old document; unpublishing,
- * trashing or deleting removes it (free). Private, draft and password-protected posts are never sent.
+ * Site knowledge: published posts of the chosen types are kept in one knowledge base. Publishing or updating queues
+ * the post (API_Credits_Sync sends it outside the save request: the rendered text, title as heading, permalink in the
+ * metadata, replacing the old document); unpublishing, trashing or deleting removes it at once (free, no indexing).
+ * Private, draft and password-protected posts are never sent.
  *
  * @package api-credits
  */
@@ -38,7 +39,7 @@ final class API_Credits_Knowledge {
 			return;
 		}
 		if ( self::eligible( $post ) ) {
-			self::sync( $post );
+			API_Credits_Sync::enqueue( $post->ID );
 		} else {
 			self::remove( $post->ID );
 		}
@@ -52,7 +53,9 @@ final class API_Credits_Knowledge {
 
 	/** Sends the post; a changed post replaces its old document, an unchanged one is answered by dedup for free. */
 	public static function sync( WP_Post $post ) {
-		$kb = self::knowledge_base();
+		// The queue entry as it was before sending: a save made meanwhile changes it and so stays queued.
+		$queued = get_post_meta( $post->ID, API_Credits_Sync::META, true );
+		$kb     = self::knowledge_base();
 		if ( is_wp_error( $kb ) ) {
 			update_post_meta( $post->ID, self::ERR_META, $kb->get_error_message() );
 			return $kb;
@@ -83,12 +86,16 @@ final class API_Credits_Knowledge {
 		}
 		update_post_meta( $post->ID, self::DOC_META, (string) $res['id'] );
 		delete_post_meta( $post->ID, self::ERR_META );
+		if ( $queued ) {
+			delete_post_meta( $post->ID, API_Credits_Sync::META, $queued );
+		}
 		delete_option( 'api_credits_last_402' );
 		return $res;
 	}
 
 	/** Removes a post's document from the knowledge base (free). */
 	public static function remove( $post_id ): void {
+		API_Credits_Sync::dequeue( (int) $post_id );
 		$doc = (string) get_post_meta( (int) $post_id, self::DOC_META, true );
 		$kb  = API_Credits_Settings::options()['knowledgeBaseId'];
 		if ( '' === $doc ) {
@@ -140,6 +147,7 @@ final class API_Credits_Knowledge {
 		delete_post_meta_by_key( self::DOC_META );
 		delete_post_meta_by_key( self::ERR_META );
 		delete_option( 'api_credits_index_state' );
+		API_Credits_Sync::forget();
 	}
 
 	/** Ids of eligible posts after $after, in id order (the bulk index's resumable cursor). */

@@ -50,7 +50,7 @@ final class API_Credits_Rest {
 					'type'     => 'string',
 					'required' => true,
 				),
-				'licenseKey' => array(
+				'key'        => array(
 					'type'     => 'string',
 					'required' => true,
 				),
@@ -59,11 +59,13 @@ final class API_Credits_Rest {
 		$r( '/disconnect', 'POST', array( self::class, 'disconnect' ), $manage );
 		$r( '/options', 'POST', array( self::class, 'save_options' ), $manage );
 		$r( '/balance', 'GET', array( self::class, 'balance' ), $upload );
+		$r( '/plan', 'GET', array( self::class, 'plan' ), $manage );
 		$r( '/packs', 'GET', array( self::class, 'packs' ), $manage );
 		$r( '/checkout', 'POST', array( self::class, 'checkout' ), $manage );
 		$r( '/data', 'DELETE', array( self::class, 'delete_data' ), $manage );
 		API_Credits_Media::routes( $r, $upload );
 		API_Credits_Knowledge::routes( $r, $manage );
+		API_Credits_Sync::routes( $r, $manage );
 		API_Credits_Search::routes( $r );
 	}
 
@@ -100,20 +102,19 @@ final class API_Credits_Rest {
 
 	public static function connect( WP_REST_Request $request ) {
 		$url = esc_url_raw( trim( (string) $request->get_param( 'serviceUrl' ) ), array( 'http', 'https' ) );
-		$key = sanitize_text_field( (string) $request->get_param( 'licenseKey' ) );
+		$key = sanitize_text_field( (string) $request->get_param( 'key' ) );
 		if ( '' === $url || '' === $key ) {
-			return new WP_Error( 'api_credits_invalid', __( 'Enter the service URL and a licence key.', 'api-credits' ), array( 'status' => 400 ) );
+			return new WP_Error( 'api_credits_invalid', __( 'Enter the service URL and a licence key or an activation code.', 'api-credits' ), array( 'status' => 400 ) );
 		}
-		$res = API_Credits_Client::request(
+		// An activation code (from the account owner's dashboard) connects without the licence key itself.
+		$body = str_starts_with( $key, 'ac_' ) ? array( 'code' => $key ) : array( 'licenseKey' => $key );
+		$res  = API_Credits_Client::request(
 			'POST',
 			'/v1/activations',
 			array(
 				'base' => $url,
 				'auth' => false,
-				'body' => array(
-					'licenseKey' => $key,
-					'siteUrl'    => home_url(),
-				),
+				'body' => $body + array( 'siteUrl' => home_url() ),
 			)
 		);
 		if ( is_wp_error( $res ) ) {
@@ -185,15 +186,39 @@ final class API_Credits_Rest {
 			}
 		}
 		$last402 = (int) get_option( 'api_credits_last_402', 0 );
+		// Below the owner's low-balance alert threshold (set in the service's dashboard): a notice with the buy link.
+		$site = API_Credits_Client::request( 'GET', '/v1/site', array( 'timeout' => 10 ) );
 		return rest_ensure_response(
 			array(
 				'credits'         => $balance['credits'],
 				'reservedCredits' => $balance['reservedCredits'],
 				'usage'           => array_values( $days ),
 				'needsCredits'    => $last402 > 0,
+				'lowBalance'      => ! is_wp_error( $site ) && ! empty( $site['lowBalance'] ),
 				'buyUrl'          => admin_url( 'admin.php?page=api-credits#buy' ),
 			)
 		);
+	}
+
+	/** The licence's plan and this site as the service knows them (cached for ten minutes: plans rarely change). */
+	public static function plan() {
+		$plan = get_transient( API_Credits_Settings::PLAN_CACHE );
+		if ( ! is_array( $plan ) ) {
+			$res = API_Credits_Client::request( 'GET', '/v1/site', array( 'timeout' => 10 ) );
+			if ( is_wp_error( $res ) ) {
+				return $res;
+			}
+			$plan = array(
+				'plan'      => (string) $res['license']['plan'],
+				'status'    => (string) $res['license']['status'],
+				'expiresAt' => $res['license']['expiresAt'],
+				'siteLimit' => (int) $res['license']['siteLimit'],
+				'sitesUsed' => (int) $res['license']['sitesUsed'],
+				'siteUrl'   => isset( $res['site']['url'] ) ? (string) $res['site']['url'] : '',
+			);
+			set_transient( API_Credits_Settings::PLAN_CACHE, $plan, 10 * MINUTE_IN_SECONDS );
+		}
+		return rest_ensure_response( $plan );
 	}
 
 	public static function packs() {

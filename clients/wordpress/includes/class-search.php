@@ -23,6 +23,7 @@ final class API_Credits_Search {
 
 	public static function block(): void {
 		wp_register_script( 'api-credits-search-block', plugins_url( 'build/search-block.js', API_CREDITS_FILE ), array( 'wp-blocks', 'wp-element', 'wp-i18n' ), API_CREDITS_VERSION, true );
+		wp_register_script( 'api-credits-search', plugins_url( 'build/search.js', API_CREDITS_FILE ), array(), API_CREDITS_VERSION, true );
 		register_block_type(
 			'api-credits/search',
 			array(
@@ -107,7 +108,8 @@ final class API_Credits_Search {
 			}
 			$seen[ $post->ID ] = true;
 			$out[]             = array(
-				'title' => get_the_title( $post ),
+				// Plain text (the block escapes it when rendering; the script writes it as text).
+				'title' => html_entity_decode( wp_strip_all_tags( get_the_title( $post ) ), ENT_QUOTES, 'UTF-8' ),
 				'url'   => get_permalink( $post ),
 				'text'  => wp_trim_words( wp_strip_all_tags( (string) $hit['text'] ), 40 ),
 			);
@@ -128,12 +130,19 @@ final class API_Credits_Search {
 		return true;
 	}
 
-	/** The block's and the shortcode's HTML: a GET form, and the results when the page was asked a question. */
+	/**
+	 * The block's and the shortcode's HTML: a GET form, and the results when the page was asked a question. The small
+	 * script (build/search.js) answers the form without a reload through the REST route; without it the form works.
+	 */
 	public static function render(): string {
+		wp_enqueue_script( 'api-credits-search' );
 		$q    = isset( $_GET['acs_q'] ) ? sanitize_text_field( wp_unslash( $_GET['acs_q'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a read-only public search form
-		$html = '<div class="api-credits-search"><form role="search" method="get">'
+		$html = '<div class="api-credits-search" data-rest="' . esc_url( rest_url( API_Credits_Rest::NS . '/search' ) ) . '"'
+			. ' data-empty="' . esc_attr__( 'Nothing found.', 'api-credits' ) . '" data-failed="' . esc_attr__( 'The search failed; try again.', 'api-credits' ) . '">'
+			. '<form role="search" method="get">'
 			. '<label>' . esc_html__( 'Search this site', 'api-credits' ) . ' <input type="search" name="acs_q" value="' . esc_attr( $q ) . '" maxlength="200"></label> '
-			. '<button type="submit">' . esc_html__( 'Search', 'api-credits' ) . '</button></form>';
+			. '<button type="submit">' . esc_html__( 'Search', 'api-credits' ) . '</button></form>'
+			. '<div class="api-credits-search-output" aria-live="polite">';
 		if ( '' !== $q ) {
 			$results = self::search( $q );
 			if ( is_wp_error( $results ) ) {
@@ -148,6 +157,6 @@ final class API_Credits_Search {
 				$html .= '</ol>';
 			}
 		}
-		return $html . '</div>';
+		return $html . '</div></div>';
 	}
 }

@@ -11,6 +11,7 @@ defined( 'ABSPATH' ) || exit;
 final class API_Credits_Settings {
 	public const CONNECTION = 'api_credits_connection';
 	public const OPTIONS    = 'api_credits_options';
+	public const PLAN_CACHE = 'api_credits_plan';
 	/** Every option the plugin writes, for uninstall. */
 	public const ALL = array( self::CONNECTION, self::OPTIONS, 'api_credits_index_state', 'api_credits_last_402' );
 
@@ -39,6 +40,7 @@ final class API_Credits_Settings {
 	}
 
 	public static function save_connection( string $service_url, string $site_id, string $api_key, string $key_id ): void {
+		delete_transient( self::PLAN_CACHE );
 		update_option(
 			self::CONNECTION,
 			array(
@@ -56,6 +58,7 @@ final class API_Credits_Settings {
 	public static function forget_connection(): void {
 		delete_option( self::CONNECTION );
 		delete_option( 'api_credits_last_402' );
+		delete_transient( self::PLAN_CACHE );
 	}
 
 	/** @return array{postTypes:string[],knowledgeBaseId:string,searchEnabled:bool,searchPerMinute:int,deleteDataOnUninstall:bool} */

@@ -49,5 +49,7 @@ export interface Balance {
   reservedCredits: number;
   usage: number[];
   needsCredits: boolean;
+  /** The balance is below the low-balance alert threshold the account owner set. */
+  lowBalance: boolean;
   buyUrl: string;
 }

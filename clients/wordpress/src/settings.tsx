@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatCredits, rest } from "./api.js";
-import { BalanceView, Failure, useBalance } from "./widgets.js";
+import { SyncStatus } from "./sync.js";
+import { BalanceView, describePlan, Failure, useBalance, usePlan } from "./widgets.js";
 
 interface Connection {
   connection: { connected: boolean; serviceUrl?: string; siteId?: string; siteUrl?: string; connectedAt?: string };
@@ -51,7 +52,7 @@ function Connect({ onConnected, onError }: { onConnected: (c: Connection) => voi
       onConnected(
         await rest<Connection>("/connect", {
           method: "POST",
-          body: { serviceUrl: form.get("serviceUrl"), licenseKey: form.get("licenseKey") },
+          body: { serviceUrl: form.get("serviceUrl"), key: form.get("key") },
         }),
       );
     } catch (e) {
@@ -70,8 +71,13 @@ function Connect({ onConnected, onError }: { onConnected: (c: Connection) => voi
       </p>
       <p>
         <label>
-          Licence key <input name="licenseKey" type="password" required autocomplete="off" class="regular-text" />
+          Licence key or activation code{" "}
+          <input name="key" type="password" required autocomplete="off" class="regular-text" />
         </label>
+      </p>
+      <p class="description">
+        An agency can create a one-time activation code for this site in its dashboard (API keys), so the licence key
+        itself need not be shared.
       </p>
       <button type="submit" class="button button-primary" disabled={busy}>
         {busy ? "Connecting…" : "Connect"}
@@ -83,6 +89,7 @@ function Connect({ onConnected, onError }: { onConnected: (c: Connection) => voi
 function Connected(props: { state: Connection; onChange: (c: Connection) => void; onError: (e: unknown) => void }) {
   const { connection, options } = props.state;
   const [balance, balanceError] = useBalance();
+  const plan = usePlan();
   const act = (fn: () => Promise<unknown>) => () => {
     props.onError(null);
     fn().catch(props.onError);
@@ -106,6 +113,10 @@ function Connected(props: { state: Connection; onChange: (c: Connection) => void
             <td class="api-credits-site">
               {connection.siteUrl} ({connection.siteId})
             </td>
+          </tr>
+          <tr>
+            <th>Plan</th>
+            <td class="api-credits-plan">{plan ? describePlan(plan) : "…"}</td>
           </tr>
         </tbody>
       </table>
@@ -204,6 +215,7 @@ function Knowledge(props: {
           {t.label}{" "}
         </label>
       ))}
+      <SyncStatus onError={props.onError} />
       <p>
         <button type="button" class="button api-credits-index" onClick={indexAll}>
           Index everything

@@ -28,6 +28,31 @@ export function useBalance(): [Balance | null, string | null, () => void] {
   return [balance, error, load];
 }
 
+export interface Plan {
+  plan: "personal" | "agency";
+  status: string;
+  siteLimit: number;
+  sitesUsed: number;
+  siteUrl: string;
+}
+
+/** The licence's plan as the service tells this site's key (null until known, or when it cannot be read). */
+export function usePlan(): Plan | null {
+  const [plan, setPlan] = useState<Plan | null>(null);
+  useEffect(() => {
+    rest<Plan>("/plan").then(setPlan, () => setPlan(null));
+  }, []);
+  return plan;
+}
+
+export function describePlan(p: Plan): string {
+  const name = p.plan === "agency" ? "Agency" : "Personal";
+  const sites = `${p.sitesUsed.toLocaleString("en-US")} of ${p.siteLimit.toLocaleString("en-US")} ${
+    p.siteLimit === 1 ? "site" : "sites"
+  } used`;
+  return `${name} (${sites})${p.status === "active" ? "" : ` — the licence is ${p.status}`}`;
+}
+
 export function BalanceView({ balance, error }: { balance: Balance | null; error: string | null }) {
   if (error) return <p class="api-credits-error">{error}</p>;
   if (!balance) return <p>Loading the balance…</p>;
@@ -41,6 +66,14 @@ export function BalanceView({ balance, error }: { balance: Balance | null; error
         {balance.reservedCredits > 0 ? ` (${formatCredits(balance.reservedCredits)} held by work in progress)` : ""}
       </p>
       <Sparkline values={balance.usage} />
+      {balance.lowBalance && !balance.needsCredits && (
+        <div class="notice notice-warning inline api-credits-low" role="status">
+          <p>
+            Your credits are running low: the balance is below the alert level set for your account.{" "}
+            <a href={balance.buyUrl}>Buy credits</a>
+          </p>
+        </div>
+      )}
     </div>
   );
 }
@@ -48,8 +81,14 @@ export function BalanceView({ balance, error }: { balance: Balance | null; error
 /** The dashboard widget: balance, usage and the way to buy. */
 export function DashboardWidget() {
   const [balance, error] = useBalance();
+  const plan = usePlan();
   return (
     <div>
+      {plan && (
+        <p class="api-credits-widget-plan">
+          {describePlan(plan)} · {plan.siteUrl}
+        </p>
+      )}
       <BalanceView balance={balance} error={error} />
       <p>
         <a class="button button-primary" href={`${window.apiCredits.admin}admin.php?page=api-credits#buy`}>

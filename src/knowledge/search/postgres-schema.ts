@@ -21,9 +21,11 @@ export const BASE_DDL = `DO $ddl$ BEGIN
     dimensions INTEGER NOT NULL,
     UNIQUE (account_id, knowledge_base_id, chunk_id)
   );
-  -- Text and heading are sealed with the knowledge base's key (postgres-sealed.ts); plain columns hold only rows
-  -- written before, until init() seals them.
+  -- Text and heading are sealed with the document's key (document_keyed) or, for rows written before documents had
+  -- keys, the knowledge base's (postgres-sealed.ts); plain columns hold only rows written before sealing, until
+  -- init() seals them.
   ALTER TABLE knowledge_chunks ADD COLUMN IF NOT EXISTS sealed BYTEA;
+  ALTER TABLE knowledge_chunks ADD COLUMN IF NOT EXISTS document_keyed BOOLEAN NOT NULL DEFAULT false;
   ALTER TABLE knowledge_chunks ALTER COLUMN text DROP NOT NULL;
   -- Keyword search moved from SQL BM25 over tsvectors to postings blocks: an older table loses those columns (and
   -- the index that included one of them, recreated below without it).

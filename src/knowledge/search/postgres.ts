@@ -1,6 +1,6 @@
 import { inPgTransaction } from "../../db/postgres.js";
 import { groupBy } from "../../lib/group.js";
-import { Sealer } from "../../lib/sealing.js";
+import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
 import { queryTerms } from "./analysis.js";
 import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
@@ -15,9 +15,17 @@ import {
 } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
 import { type BulkBuildOptions, BulkIndexBuilder, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
+import {
+  accountKeyPrefix,
+  documentKeyName,
+  IndexKeys,
+  type KeyCacheOptions,
+  KeyRing,
+  keyName,
+} from "./postgres-keys.js";
 import { type PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
 import { BASE_DDL, vectorTable } from "./postgres-schema.js";
-import { keyName, openChunk, type SealedRow, sealChunk, sealLegacyRows } from "./postgres-sealed.js";
+import { openRows, SEALED_COLUMNS, type SealedRow, sealChunk, sealLegacyRows } from "./postgres-sealed.js";
 import { byKey, type FilterParams, PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
 import type { IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
 
@@ -33,8 +41,13 @@ type TransactionalDb = PgQueryable & {
 };
 
 export interface PostgresSearchIndexOptions {
-  /** Where each knowledge base's key lives; destroying it erases every byte of the knowledge base still on disk. */
+  /**
+   * Where each knowledge base's and each document's key lives; destroying a document's key erases every byte of its
+   * text still on disk, destroying the knowledge base's erases its terms too.
+   */
   keys: KeyStore;
+  /** The searches' cache of keys (postgres-keys.ts). */
+  keyCache?: Partial<KeyCacheOptions>;
   /** `auto` uses pgvector when it is installed or can be created, else exact search over `real[]`. */
   vectors?: "auto" | "pgvector" | "exact";
   hybrid?: Partial<HybridConfig>;
@@ -49,10 +62,10 @@ export interface PostgresSearchIndexOptions {
  * scan. Every statement names the owner or the knowledge base's internal id found by owner; a write is one
  * transaction (a client of the pool, or PGlite's own).
  *
- * Crypto-shredding: a chunk's text and heading are stored sealed (AES-256-GCM) and its keyword terms keyed (HMAC)
- * with its knowledge base's own key from the `KeyStore`; deleting the knowledge base destroys the key. PostgreSQL
- * keeps deleted rows' bytes in heap and index pages, TOAST and WAL until they happen to be overwritten, and nothing
- * there is readable without the key. Vectors, chunk and document ids, positions and metadata are stored as they are
+ * Crypto-shredding: a chunk's text and heading are stored sealed (AES-256-GCM) with its document's own key, and its
+ * keyword terms keyed (HMAC) with its knowledge base's key, both from the `KeyStore`; deleting a document destroys
+ * its key, deleting the knowledge base destroys every key of it. PostgreSQL keeps deleted rows' bytes in heap and
+ * index pages, TOAST and WAL until they happen to be overwritten, and no text there is readable without its key. Vectors, chunk and document ids, positions and metadata are stored as they are
  * (pgvector and the metadata filter need them); deletion removes their rows and the maintenance job vacuums them.
  */
 export class PostgresSearchIndex implements SearchIndex {
@@ -63,12 +76,14 @@ export class PostgresSearchIndex implements SearchIndex {
   private readonly bulk: BulkIndexBuilder;
   /** Chunks added during bulk loads since the last ANALYZE, and how many rows that ANALYZE saw. */
   private bulkAdded = { active: 0, sinceAnalyze: 0, analyzed: 1000 };
+  private readonly keys: IndexKeys;
 
   constructor(
     private readonly db: PgQueryable,
     private readonly options: PostgresSearchIndexOptions,
   ) {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
+    this.keys = new IndexKeys(options.keys, options.keyCache);
     this.vectors = new PostgresVectorIndex(db);
     this.bulk = new BulkIndexBuilder(db, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
     this.backend = {
@@ -112,35 +127,36 @@ export class PostgresSearchIndex implements SearchIndex {
           scope.accountId,
           scope.knowledgeBaseId,
         ]);
-        await sealLegacyRows(tx, scope, await this.sealer(scope, true));
+        await sealLegacyRows(tx, scope, (doc) => this.keys.fresh(documentKeyName(scope, doc), true));
         await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope));
       });
     }
   }
 
-  /** The knowledge base's sealer; with `create`, its key is made on first use. */
+  /** The knowledge base's sealer (its terms), read from the store; with `create`, its key is made on first use. */
   private async sealer(scope: IndexScope, create: true): Promise<Sealer>;
   private async sealer(scope: IndexScope, create: false): Promise<Sealer | undefined>;
   private async sealer(scope: IndexScope, create: boolean): Promise<Sealer | undefined> {
-    const key = await this.options.keys.key(keyName(scope), { create });
-    return key && new Sealer(key);
+    return this.keys.fresh(keyName(scope), create);
   }
 
   /** The key and every chunk of a knowledge base, unsealed, for (re)building its postings. */
   private async indexExisting(tx: PgQueryable, scope: IndexScope) {
     const sealer = await this.sealer(scope, true);
-    return { sealer, existing: await this.chunksOf(tx, scope, sealer) };
-  }
-
-  private async chunksOf(tx: PgQueryable, scope: IndexScope, sealer: Sealer): Promise<KeywordChunk[]> {
     const rows = (
       await tx.query(
-        `SELECT pk::float8 AS key, sealed, text, heading FROM knowledge_chunks
+        `SELECT pk::float8 AS key, ${SEALED_COLUMNS} FROM knowledge_chunks
          WHERE account_id = $1 AND knowledge_base_id = $2 ORDER BY pk`,
         [scope.accountId, scope.knowledgeBaseId],
       )
     ).rows as SealedRow[];
-    return rows.map((r) => ({ key: r.key, ...openChunk(r, sealer) }));
+    return { sealer, existing: await this.opened(scope, rows) };
+  }
+
+  /** Rows unsealed with keys read from the store now (writes and deletions), as the keyword index takes them. */
+  private async opened(scope: IndexScope, rows: SealedRow[]): Promise<KeywordChunk[]> {
+    const open = await openRows(scope, rows, new KeyRing(this.keys, "fresh"));
+    return open.map((o) => ({ key: o.row.key, text: o.text, heading: o.heading }));
   }
 
   private async inTransaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T> {
@@ -157,22 +173,32 @@ export class PostgresSearchIndex implements SearchIndex {
     const byDimension = groupBy(unique, (c) => c.vector.length);
     const kinds = new Map<number, VectorKind>();
     for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
+    // New documents' keys are made (written and synced, ~ms each) before the lock; under it they are only read
+    // again — or made again if a deletion destroyed one meanwhile.
+    const documents = [...new Set(unique.map((c) => c.documentId))];
+    await Promise.all(documents.map((doc) => this.keys.fresh(documentKeyName(scope, doc), true)));
     await this.inTransaction(async (tx) => {
       const kb = (await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope)))!;
-      // The key is read once the knowledge base is locked: a deletion that destroyed it has committed by then, so
+      // Keys are read once the knowledge base is locked: a deletion that destroyed one has committed by then, so
       // this write makes a new key rather than sealing with the destroyed one.
       const sealer = await this.sealer(scope, true);
+      const documentSealers = new Map(
+        await Promise.all(
+          documents.map(async (doc) => [doc, await this.keys.fresh(documentKeyName(scope, doc), true)] as const),
+        ),
+      );
       // A replaced chunk leaves the keyword index first; its vector goes with its row (ON DELETE CASCADE).
-      const replaced = (
+      const replaced = await this.opened(
+        scope,
         (
           await tx.query(
             `DELETE FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2
                AND chunk_id IN (SELECT jsonb_array_elements_text($3::jsonb))
-             RETURNING pk::float8 AS key, sealed, text, heading`,
+             RETURNING pk::float8 AS key, ${SEALED_COLUMNS}`,
             [scope.accountId, scope.knowledgeBaseId, JSON.stringify(unique.map((c) => c.id))],
           )
-        ).rows as SealedRow[]
-      ).map((r) => ({ key: r.key, ...openChunk(r, sealer) }));
+        ).rows as SealedRow[],
+      );
       await this.keywords.remove(tx, kb, replaced, sealer);
       const added: KeywordChunk[] = [];
       for (const [dimensions, group] of byDimension) {
@@ -183,7 +209,7 @@ export class PostgresSearchIndex implements SearchIndex {
           position: c.position,
           page: c.page ?? null,
           metadata: c.metadata ?? null,
-          sealed: sealChunk(c, sealer),
+          sealed: sealChunk(c, documentSealers.get(c.documentId)!),
           embedding: this.vectors.literal(c.vector, kind),
         }));
         const rows = (
@@ -193,8 +219,9 @@ export class PostgresSearchIndex implements SearchIndex {
                  page INTEGER, metadata JSONB, sealed TEXT, embedding TEXT)
              ), inserted AS (
                INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, page,
-                 metadata, sealed, dimensions)
-               SELECT $1, $2, document_id, chunk_id, position, page, metadata, decode(sealed, 'hex'), $4 FROM input
+                 metadata, sealed, document_keyed, dimensions)
+               SELECT $1, $2, document_id, chunk_id, position, page, metadata, decode(sealed, 'hex'), true, $4
+               FROM input
                RETURNING pk, chunk_id
              ), vectors AS (
                INSERT INTO ${vectorTable(dimensions)} (pk, account_id, knowledge_base_id, embedding)
@@ -253,23 +280,26 @@ export class PostgresSearchIndex implements SearchIndex {
     return runSearch(this.backend, query, this.config);
   }
 
-  /** Deletes a document's chunks and erases their postings, in one transaction under the knowledge base's lock. */
+  /**
+   * Deletes a document's chunks and erases their postings, in one transaction under the knowledge base's lock, and
+   * destroys the document's key before the commit: whatever PostgreSQL keeps of its text (dead rows, TOAST, WAL,
+   * backups) is unreadable from then on, while the knowledge base lives on. A write of the same document waiting
+   * for the lock makes a new key.
+   */
   async deleteDocument(scope: IndexScope, documentId: string): Promise<number> {
     return this.inTransaction(async (tx) => {
       const kb = await this.keywords.lockBase(tx, scope);
       const gone = (
         await tx.query(
           `DELETE FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2 AND document_id = $3
-           RETURNING pk::float8 AS key, sealed, text, heading`,
+           RETURNING pk::float8 AS key, ${SEALED_COLUMNS}`,
           [scope.accountId, scope.knowledgeBaseId, documentId],
         )
       ).rows as SealedRow[];
-      // Without its key (only if it was destroyed by hand) the chunks still go; their postings point at nothing.
+      // Without a key (only if it was destroyed by hand) the chunks still go; their postings point at nothing.
       const sealer = await this.sealer(scope, false);
-      if (kb !== undefined && sealer) {
-        const chunks = gone.map((r) => ({ key: r.key, ...openChunk(r, sealer) }));
-        await this.keywords.remove(tx, kb, chunks, sealer);
-      }
+      if (kb !== undefined && sealer) await this.keywords.remove(tx, kb, await this.opened(scope, gone), sealer);
+      await this.keys.destroy(documentKeyName(scope, documentId));
       return gone.length;
     });
   }
@@ -299,13 +329,13 @@ export class PostgresSearchIndex implements SearchIndex {
     return this.deleteBases(
       "account_id = $1 AND knowledge_base_id = $2",
       [scope.accountId, scope.knowledgeBaseId],
-      () => this.options.keys.destroy(keyName(scope)),
+      () => this.keys.destroyPrefix(keyName(scope), true),
     );
   }
 
   deleteAccount(accountId: string): Promise<number> {
     return this.deleteBases("account_id = $1", [accountId], () =>
-      this.options.keys.destroyPrefix(keyName({ accountId, knowledgeBaseId: "" }).split("/")[0]!),
+      this.keys.destroyPrefix(accountKeyPrefix(accountId), false),
     );
   }
 
@@ -330,7 +360,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async keywordTop(q: SearchQuery, limit: number): Promise<KeywordRanking> {
-    const sealer = await this.sealer(q, false);
+    const sealer = await this.keys.cached(keyName(q));
     const scores = sealer && (await this.keywords.scores(this.db, q, queryTerms(q.text), sealer));
     if (!scores) return { top: [], scores: async () => new Map() };
     return {
@@ -366,32 +396,27 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async load(q: SearchQuery, keys: RowKey[]): Promise<Map<RowKey, Omit<SearchHit, "score">>> {
-    const sealer = await this.sealer(q, false);
-    if (!sealer) return new Map(); // the knowledge base is being deleted
-    const rows = await this.rows<
-      SealedRow<string> & { chunk_id: string; document_id: string; position: number; page: number | null }
-    >(
-      `SELECT pk::text AS key, chunk_id, document_id, position, sealed, text, page, heading FROM ${byKey(
+    const rows = await this.rows<SealedRow<string> & { chunk_id: string; position: number; page: number | null }>(
+      `SELECT pk::text AS key, chunk_id, position, page, ${SEALED_COLUMNS} FROM ${byKey(
         "$3",
         "SELECT * FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2",
       )} c`,
       [q.accountId, q.knowledgeBaseId, JSON.stringify(keys)],
     );
+    // Each hit's document key through the cache (a row whose key is gone is being deleted: it is left out).
+    const opened = await openRows(q, rows, new KeyRing(this.keys, "cached"));
     return new Map(
-      rows.map((r) => {
-        const { text, heading } = openChunk(r, sealer);
-        return [
-          String(r.key),
-          {
-            chunkId: r.chunk_id,
-            documentId: r.document_id,
-            position: r.position,
-            text,
-            ...(r.page !== null ? { page: r.page } : {}),
-            ...(heading !== null ? { heading } : {}),
-          },
-        ];
-      }),
+      opened.map(({ row: r, text, heading }) => [
+        String(r.key),
+        {
+          chunkId: r.chunk_id,
+          documentId: r.document_id,
+          position: r.position,
+          text,
+          ...(r.page !== null ? { page: r.page } : {}),
+          ...(heading !== null ? { heading } : {}),
+        },
+      ]),
     );
   }
 }

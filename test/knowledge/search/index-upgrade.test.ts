@@ -8,6 +8,7 @@ import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import { semanticFunctionDdl, vectorTableDdl } from "../../../src/knowledge/search/postgres-schema.js";
 import { SqliteSearchIndex } from "../../../src/knowledge/search/sqlite.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
+import { Sealer } from "../../../src/lib/sealing.js";
 import { LocalKeyStore } from "../../../src/storage/key-store.js";
 import { tempDir } from "../../support/db.js";
 
@@ -92,9 +93,15 @@ describe("an index from before per-knowledge-base postings is upgraded when open
           [scope.accountId, scope.knowledgeBaseId, `c${i}`, i, text, `[${vec(i).join(",")}]`],
         );
       }
-      const index = new PostgresSearchIndex(pg, { keys: new LocalKeyStore(tempDir()), vectors: "pgvector" });
+      const keyDir = tempDir();
+      const keys = new LocalKeyStore(keyDir);
+      const index = new PostgresSearchIndex(pg, { keys, vectors: "pgvector" });
       await index.init();
       expect(await searchAll(index)).toEqual({ keyword: ["c0", "c2"], semantic: "c1", hybrid: "c1" });
+      // The plain rows are now sealed, with their document's own key.
+      const sealed = await pg.query("SELECT DISTINCT document_keyed, text IS NULL AS plain_gone FROM knowledge_chunks");
+      expect(sealed.rows).toEqual([{ document_keyed: true, plain_gone: true }]);
+      expect(await keys.key("acct_old/kb_old/doc_old")).toHaveLength(32);
       const columns = await pg.query(
         `SELECT column_name FROM information_schema.columns
          WHERE table_name = 'knowledge_chunks' AND column_name IN ('tsv', 'tf', 'len')`,
@@ -104,11 +111,79 @@ describe("an index from before per-knowledge-base postings is upgraded when open
         { id: "c3", documentId: "doc_new", position: 0, text: "More ships", vector: vec(3) },
       ]);
       expect(await index.deleteDocument(scope, "doc_old")).toBe(3);
+      expect(await keys.key("acct_old/kb_old/doc_old")).toBeUndefined();
       expect((await index.search({ ...scope, text: "ships", mode: "keyword", topK: 5 })).map((h) => h.chunkId)).toEqual(
         ["c3"],
       );
+      rmSync(keyDir, { recursive: true, force: true });
     } finally {
       await pg.close();
+    }
+  });
+
+  it("PostgreSQL: text sealed with the knowledge base's key (before documents had keys) is still read", async () => {
+    const pg = await PGlite.create({ extensions: { vector } });
+    const keyDir = tempDir();
+    const keys = new LocalKeyStore(keyDir);
+    try {
+      const kb = { accountId: "acct_old", knowledgeBaseId: "kb_sealed" };
+      const chunk = (id: string, documentId: string, i: number, text: string) => ({
+        id,
+        documentId,
+        position: i,
+        text,
+        ...(i === 0 ? { heading: `About ${documentId}` } : {}),
+        vector: vec(i),
+      });
+      const old = [
+        chunk("a0", "doc_a", 0, "Lighthouses guide ships past the reef"),
+        chunk("a1", "doc_a", 1, "Ships carry tea"),
+        chunk("b0", "doc_b", 0, "Tea grows on the hills of Darjeeling"),
+      ];
+      await pg.exec("CREATE EXTENSION IF NOT EXISTS vector");
+      const before = new PostgresSearchIndex(pg, { keys, vectors: "pgvector" });
+      await before.init();
+      await before.addChunks(kb, old);
+      // What the previous version stored: every chunk sealed with the knowledge base's key, no column saying which
+      // key, and no document keys.
+      const baseKey = (await keys.key("acct_old/kb_sealed"))!;
+      for (const c of old) {
+        await pg.query("UPDATE knowledge_chunks SET sealed = $2 WHERE chunk_id = $1", [
+          c.id,
+          new Sealer(baseKey).seal(JSON.stringify([c.text, c.heading ?? null])),
+        ]);
+      }
+      await pg.exec("ALTER TABLE knowledge_chunks DROP COLUMN document_keyed");
+      await keys.destroyPrefix("acct_old/kb_sealed");
+
+      // The new version starts over that data.
+      const index = new PostgresSearchIndex(pg, { keys, vectors: "pgvector" });
+      await index.init();
+      const found = async (text: string) =>
+        (await index.search({ ...kb, text, mode: "keyword", topK: 5 })).map((h) => [h.chunkId, h.text, h.heading]);
+      expect(await found("darjeeling")).toEqual([["b0", old[2]!.text, "About doc_b"]]);
+      expect((await found("ships")).map((h) => h[0]).sort()).toEqual(["a0", "a1"]);
+      // New chunks of an old document get the document's key; old and new rows of it are read side by side.
+      await index.addChunks(kb, [chunk("b1", "doc_b", 1, "Darjeeling tea is picked by hand")]);
+      const flags = await pg.query("SELECT chunk_id, document_keyed FROM knowledge_chunks ORDER BY chunk_id");
+      expect(flags.rows.map((r) => Object.values(r as object))).toEqual([
+        ["a0", false],
+        ["a1", false],
+        ["b0", false],
+        ["b1", true],
+      ]);
+      expect((await found("darjeeling")).map((h) => h[0]).sort()).toEqual(["b0", "b1"]);
+      // An old document is deleted like any other; the rest of the knowledge base stays readable.
+      expect(await index.deleteDocument(kb, "doc_a")).toBe(2);
+      expect(await found("ships")).toEqual([]);
+      expect((await found("tea")).map((h) => h[0]).sort()).toEqual(["b0", "b1"]);
+      // Deleting the knowledge base destroys its key and every document key under it.
+      await index.deleteKnowledgeBase(kb);
+      expect(await keys.key("acct_old/kb_sealed")).toBeUndefined();
+      expect(await keys.key("acct_old/kb_sealed/doc_b")).toBeUndefined();
+    } finally {
+      await pg.close();
+      rmSync(keyDir, { recursive: true, force: true });
     }
   });
 });

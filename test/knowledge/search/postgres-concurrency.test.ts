@@ -57,4 +57,41 @@ describe("PostgreSQL keyword index under concurrent writes", () => {
     expect(expected).toHaveLength(240);
     expect(await scores(racing)).toEqual(expected);
   });
+
+  it("a document deleted by one process while another writes it again: what remains of it is always readable", async () => {
+    // Another process: same database and key folder, its own cache of keys.
+    const other = new PostgresSearchIndex((t.db.sql as PostgresSql).pool, {
+      keys: new LocalKeyStore(path.join(t.dataDir, "keys")),
+      vectors: "exact",
+    });
+    await other.init();
+    const scope = { accountId: "acct_race", knowledgeBaseId: "kb_doc" };
+    const outcomes = new Set<number>();
+    for (let round = 0; round < 8; round++) {
+      const tag = `r${round}`;
+      await index.addChunks(scope, batch(tag, 5));
+      // Both processes have read the document (and cached its key).
+      const filter = { documentIds: [`doc_${tag}`] };
+      const find = (by: PostgresSearchIndex) =>
+        by.search({ ...scope, text: `harbour ${tag}`, mode: "keyword", topK: 100, filter });
+      expect(await find(other)).toHaveLength(5);
+      const again = batch(tag, 5).map((c) => ({ ...c, id: `${c.id}_again` }));
+      await Promise.all([other.deleteDocument(scope, `doc_${tag}`), index.addChunks(scope, again)]);
+      const rows = await t.db.sql.all<{ n: number }>(
+        "SELECT count(*)::int AS n FROM knowledge_chunks WHERE account_id = ? AND knowledge_base_id = ? AND document_id = ?",
+        [scope.accountId, scope.knowledgeBaseId, `doc_${tag}`],
+      );
+      const n = rows[0]!.n;
+      outcomes.add(n);
+      // Deleted after the write (nothing left) or written after the delete (the new chunks, under a new key): every
+      // chunk left opens, in both processes.
+      expect([0, 5]).toContain(n);
+      for (const by of [index, other]) {
+        const hits = await find(by);
+        expect(hits).toHaveLength(n);
+        for (const h of hits) expect(h.text).toContain(`harbour ${tag} note`);
+      }
+    }
+    console.info(`chunks left after each race: ${[...outcomes].join(", ")}`);
+  });
 });

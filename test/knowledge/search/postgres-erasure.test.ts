@@ -45,6 +45,9 @@ describe("PostgreSQL knowledge index: a deleted knowledge base is unreadable on 
   const stem = batchStemmer();
   const stems = [...markers, headingMarker].map((m) => stem(m));
   let key: Buffer;
+  // A document of the knowledge base that lives on, deleted alone, and one beside it that stays.
+  const goneMarkers = Array.from({ length: 4 }, () => base32(26));
+  const stayMarker = base32(26);
 
   beforeAll(async () => {
     server = await startOwnPostgres();
@@ -81,6 +84,24 @@ describe("PostgreSQL knowledge index: a deleted knowledge base is unreadable on 
       })),
     ]);
     await index.addChunks(doomed, filler(doomed, 150));
+    await index.addChunks(kept, [
+      {
+        id: "chk_gone_long",
+        documentId: "doc_gone",
+        position: 0,
+        heading: `Report ${goneMarkers[0]}`,
+        text: `${goneMarkers.join(" ")} ${Array.from({ length: 220 }, () => base32(26)).join(" ")}`,
+        vector: vec(7000),
+      },
+      ...goneMarkers.map((m, i) => ({
+        id: `chk_gone_${i}`,
+        documentId: "doc_gone",
+        position: i + 1,
+        text: `The password is ${m}.`,
+        vector: vec(7100 + i),
+      })),
+      { id: "chk_stay", documentId: "doc_stay", position: 0, text: `Keep ${stayMarker} safe.`, vector: vec(7200) },
+    ]);
     key = (await keys.key("acct_erase/kb_doomed"))!;
   }, 120_000);
 
@@ -105,11 +126,76 @@ describe("PostgreSQL knowledge index: a deleted knowledge base is unreadable on 
     for (const m of [...markers, headingMarker, ...stems]) expect(filesHolding(server.dataDir, m), m).toEqual([]);
   });
 
+  it("a document deleted from a knowledge base that lives on: its key is destroyed, no key left opens its text", async () => {
+    const docKeyFile = path.join(keysDir, "acct_erase", "kb_kept", "doc_gone.key");
+    const docKey = (await keys.key("acct_erase/kb_kept/doc_gone"))!;
+    const baseKey = (await keys.key("acct_erase/kb_kept"))!;
+    expect(docKey).toHaveLength(32);
+    const rows = (
+      await pool.query(
+        `SELECT chunk_id, document_keyed, sealed FROM knowledge_chunks
+         WHERE account_id = 'acct_erase' AND knowledge_base_id = 'kb_kept' AND document_id = 'doc_gone'`,
+      )
+    ).rows as { chunk_id: string; document_keyed: boolean; sealed: Buffer }[];
+    expect(rows).toHaveLength(5);
+    const stems = goneMarkers.map((m) => stem(m));
+    for (const m of goneMarkers) {
+      const hits = await index.search({ ...kept, text: m, mode: "keyword", topK: 5 });
+      expect(hits.map((h) => h.chunkId)).toContain("chk_gone_long");
+    }
+    server.psql("CHECKPOINT");
+    // Controls: each chunk is sealed with the document's own key (the knowledge base's does not open it), and the
+    // sealed bytes are on disk where the scan looks (the long one's first bytes in TOAST).
+    for (const r of rows) {
+      expect(r.document_keyed).toBe(true);
+      expect(new Sealer(docKey).open(r.sealed)).toContain(r.chunk_id === "chk_gone_long" ? goneMarkers[1] : "password");
+      expect(() => new Sealer(baseKey).open(r.sealed)).toThrow();
+      expect(filesHolding(server.dataDir, r.sealed.subarray(0, 32)), r.chunk_id).not.toEqual([]);
+    }
+
+    expect(await index.deleteDocument(kept, "doc_gone")).toBe(5);
+    server.psql("CHECKPOINT");
+    // Before any vacuum: the key is destroyed at once, and what PostgreSQL still holds opens with no key left.
+    expect(existsSync(docKeyFile)).toBe(false);
+    expect(await keys.key("acct_erase/kb_kept/doc_gone")).toBeUndefined();
+    const sealedLeft = rows.filter((r) => filesHolding(server.dataDir, r.sealed.subarray(0, 32)).length > 0);
+    console.info(`sealed chunks of the deleted document still on disk before vacuum: ${sealedLeft.length} of 5`);
+    const unreadable = () => {
+      const left = filesUnder(keysDir).map((f) => readFileSync(f));
+      expect(left.length).toBeGreaterThan(0);
+      for (const k of left) {
+        expect(k.equals(docKey)).toBe(false);
+        for (const r of rows) expect(() => new Sealer(k).open(r.sealed)).toThrow();
+      }
+      expect(filesHolding(keysDir, docKey)).toEqual([]);
+      expect(filesHolding(server.dataDir, docKey)).toEqual([]);
+      for (const m of [...goneMarkers, ...stems]) expect(filesHolding(server.dataDir, m), m).toEqual([]);
+    };
+    unreadable();
+
+    await index.reclaim();
+    server.psql("CHECKPOINT");
+    unreadable();
+    // Its terms stay keyed with the knowledge base's key (docs/postgres.md says what they reveal until overwritten).
+    const baseSealer = new Sealer(baseKey);
+    const terms = stems.flatMap((s) => filesHolding(server.dataDir, baseSealer.term(s)));
+    console.info(`keyed terms of the deleted document still in: ${[...new Set(terms)].join(", ") || "nothing"}`);
+    // The knowledge base lives on: the rest of it is searchable, the deleted document is not.
+    expect(await index.search({ ...kept, text: goneMarkers[0]!, mode: "keyword", topK: 5 })).toEqual([]);
+    const stay = await index.search({ ...kept, text: stayMarker, mode: "keyword", topK: 5 });
+    expect(stay.map((h) => [h.chunkId, h.text])).toEqual([["chk_stay", `Keep ${stayMarker} safe.`]]);
+    expect(await index.search({ ...kept, text: "lighthouses", mode: "keyword", topK: 500 })).toHaveLength(150);
+    const semantic = await index.search({ ...kept, text: "", vector: vec(7200), mode: "semantic", topK: 3 });
+    expect(semantic[0]?.text).toBe(`Keep ${stayMarker} safe.`);
+  });
+
   it("after delete and maintenance, the key is gone and nothing of the knowledge base is readable", async () => {
     expect(await index.deleteKnowledgeBase(doomed)).toBe(307);
     await index.reclaim();
     server.psql("CHECKPOINT");
     expect(existsSync(path.join(keysDir, "acct_erase", "kb_doomed.key"))).toBe(false);
+    // Its documents' keys went with it.
+    expect(existsSync(path.join(keysDir, "acct_erase", "kb_doomed"))).toBe(false);
     expect(await keys.key("acct_erase/kb_doomed")).toBeUndefined();
     const files = filesUnder(server.dataDir);
     expect(files.some((f) => f.includes("pg_wal"))).toBe(true);

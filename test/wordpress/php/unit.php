@@ -49,7 +49,8 @@ $status     = function ( string $method, string $route, array $body = array() ):
 };
 wp_set_current_user( 0 );
 check( 401 === $status( 'GET', '/connection' ), 'a visitor cannot read the connection' );
-check( 401 === $status( 'POST', '/connect', array( 'serviceUrl' => 'http://127.0.0.1:9', 'licenseKey' => 'x' ) ), 'a visitor cannot connect' );
+check( 401 === $status( 'POST', '/connect', array( 'serviceUrl' => 'http://127.0.0.1:9', 'key' => 'x' ) ), 'a visitor cannot connect' );
+check( 401 === $status( 'GET', '/sync' ), 'a visitor cannot read the sync queue' );
 check( 401 === $status( 'POST', '/media/1/upscale' ), 'a visitor cannot spend on media' );
 check( 401 === $status( 'DELETE', '/data' ), 'a visitor cannot delete data' );
 wp_set_current_user( $subscriber );
@@ -59,6 +60,8 @@ wp_set_current_user( $author );
 check( 403 === $status( 'POST', '/disconnect' ), 'an author cannot disconnect' );
 check( 403 === $status( 'POST', '/options', array( 'searchEnabled' => true ) ), 'an author cannot change options' );
 check( 403 === $status( 'POST', '/index' ), 'an author cannot run the bulk index' );
+check( 403 === $status( 'POST', '/sync' ), 'an author cannot force the sync queue' );
+check( 403 === $status( 'GET', '/plan' ), 'an author cannot read the plan' );
 check( true === API_Credits_Settings::is_connected(), 'still connected after the refused disconnect' );
 wp_set_current_user( $subscriber );
 check( 403 === $status( 'GET', '/media/jobs/abcdefgh-1234' ), 'a subscriber cannot poll a job' );
@@ -93,6 +96,32 @@ $p    = $mk( array( 'post_title' => 'Fish & <Chips>', 'post_content' => '<p>Hell
 $html = API_Credits_Knowledge::document_html( $p );
 check( 1 === preg_match( '#^<h1>Fish &(amp|\#038); &lt;Chips&gt;</h1>#', $html ), 'the title is the escaped heading: ' . $html );
 check( ! str_contains( $html, '<script' ), 'no script reaches the document' );
+
+// Saving a post only queues it: no request to the service during the save, one event scheduled to send it.
+$calls = 0;
+$count = function ( $pre ) use ( &$calls ) {
+	++$calls;
+	return $pre;
+};
+add_filter( 'pre_http_request', $count );
+wp_clear_scheduled_hook( API_Credits_Sync::HOOK );
+$queued = $mk( array( 'post_title' => 'Queued' ) );
+remove_filter( 'pre_http_request', $count );
+check( 0 === $calls, "saving a post makes no request to the service ($calls made)" );
+check( 'queued' === get_post_meta( $queued->ID, API_Credits_Sync::META, true )['status'], 'the saved post is queued' );
+check( false !== wp_next_scheduled( API_Credits_Sync::HOOK ), 'an event is scheduled to send it' );
+// A run that cannot reach the service (a closed loopback port) keeps the post, counts the attempt and retries later.
+API_Credits_Sync::run();
+$state = get_post_meta( $queued->ID, API_Credits_Sync::META, true );
+check( 'queued' === $state['status'] && 1 === $state['attempts'], 'a failed send stays queued with its attempt counted' );
+check( $state['next'] >= time() + 50 && str_contains( $state['error'], 'could not be reached' ), 'it is retried later, with the reason kept' );
+check( wp_next_scheduled( API_Credits_Sync::HOOK ) <= $state['next'], 'a run is scheduled by the time of the retry' );
+check( false === get_option( 'api_credits_sync_lock' ), 'the run released its lock' );
+$problems = rest_do_request( new WP_REST_Request( 'GET', '/api-credits/v1/sync' ) )->get_data()['problems'];
+$problem  = array_values( wp_list_filter( $problems, array( 'postId' => $queued->ID ) ) );
+check( 1 === count( $problem ) && 'retrying' === $problem[0]['status'] && 'Queued' === $problem[0]['title'], 'the settings screen lists the post that failed' );
+wp_trash_post( $queued->ID );
+check( '' === get_post_meta( $queued->ID, API_Credits_Sync::META, true ), 'a trashed post leaves the queue' );
 
 // The search block is off until enabled, and its output escapes the query.
 $_GET['acs_q'] = '"><script>x</script>';

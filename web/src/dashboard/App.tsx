@@ -5,6 +5,7 @@ import { api } from "../lib/api";
 import { formatBalance, formatCredits } from "../lib/format";
 import { useSession } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
+import { ActivationCodes } from "./ActivationCodes";
 import { ApiKeys } from "./ApiKeys";
 import { Buy } from "./Buy";
 import { DeleteData } from "./DeleteData";
@@ -218,7 +219,12 @@ function Page({
     case "/dashboard/images":
       return <ImageStudio session={session} />;
     case "/dashboard/keys":
-      return <ApiKeys session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />;
+      return (
+        <>
+          <ApiKeys session={session} onLicenseKeyReplaced={onLicenseKeyReplaced} />
+          {session.siteId ? null : <ActivationCodes />}
+        </>
+      );
     case "/dashboard/limits":
       return <GuardrailsPage session={session} />;
     case "/dashboard/data":

@@ -1,0 +1,145 @@
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import { ApiError } from "../errors.js";
+import { type Principal, principalOf } from "../http/auth.js";
+import { Credits, errors, iso } from "../http/schemas.js";
+import type { App } from "../http/server.js";
+import { creditsToMc, mcToCredits } from "./pricing.js";
+import type { SpendLimit, SpendLimitStore } from "./spend-limits.js";
+import { SPEND_PERIODS } from "./spend-periods.js";
+
+export interface SpendLimitRouteDeps {
+  spendLimits: SpendLimitStore;
+  /** Whether the site / the API key is one of the account's (a limit may only name its own). */
+  hasSite: (accountId: string, siteId: string) => Promise<boolean>;
+  hasKey: (accountId: string, keyId: string) => Promise<boolean>;
+}
+
+const SpendLimitSchema = z.object({
+  id: z.string(),
+  siteId: z.string().nullable().describe("the site it caps; null with keyId null: the whole account"),
+  keyId: z.string().nullable().describe("the API key it caps"),
+  credits: Credits.describe("the most that may be spent per period"),
+  period: z.enum(SPEND_PERIODS).describe("UTC day, ISO week from Monday 00:00 UTC, calendar month, or total"),
+  usedCredits: Credits.describe("spent in the current period, plus what operations in flight hold"),
+  resetsAt: z.string().nullable().describe("when the current period ends; null for `total`, which never resets"),
+  createdAt: z.string(),
+});
+
+const present = (limit: SpendLimit) => ({
+  id: limit.id,
+  siteId: limit.siteId,
+  keyId: limit.keyId,
+  credits: mcToCredits(limit.limitMc),
+  period: limit.period,
+  usedCredits: mcToCredits(limit.usedMc),
+  resetsAt: iso(limit.resetsAt),
+  createdAt: iso(limit.createdAt)!,
+});
+
+const CreateBody = z
+  .object({
+    siteId: z.string().min(1).max(100).optional(),
+    keyId: z.string().min(1).max(100).optional(),
+    credits: z
+      .number()
+      .refine(
+        (v) => v >= 0 && v <= 1e9 && Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6,
+        "a number of credits from 0 with at most three decimals",
+      ),
+    period: z.enum(SPEND_PERIODS),
+  })
+  .refine((b) => !(b.siteId && b.keyId), { message: "a limit caps a site or an API key, not both", path: ["keyId"] });
+
+/**
+ * Settings are the owner's alone (licence key or the owner's session): a leaked site or API key can neither lift
+ * its own cap nor see the others'.
+ */
+function requireOwner(request: FastifyRequest): Principal {
+  const principal = principalOf(request);
+  if (principal.via !== "license_key")
+    throw new ApiError("FORBIDDEN", "only the account owner can see or change spending limits");
+  return principal;
+}
+
+/** Spend limits per site, per API key or for the whole account (the ledger enforces them). */
+export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
+  const { spendLimits } = deps;
+  const common = { config: { auth: "customer" as const } };
+
+  app.post(
+    "/v1/spend-limits",
+    {
+      ...common,
+      schema: {
+        tags: ["credits"],
+        summary: "Cap what a site, an API key or (neither given) the whole account may spend per period",
+        security: [{ apiKey: [] }],
+        body: CreateBody,
+        response: { 201: SpendLimitSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = requireOwner(request);
+      const { siteId, keyId, credits, period } = request.body;
+      if (siteId && !(await deps.hasSite(accountId, siteId)))
+        throw new ApiError("NOT_FOUND", `no site ${siteId} in this account`, { field: "siteId" });
+      if (keyId && !(await deps.hasKey(accountId, keyId)))
+        throw new ApiError("NOT_FOUND", `no API key ${keyId} in this account`, { field: "keyId" });
+      const limit = await spendLimits.create({ accountId, siteId, keyId, limitMc: creditsToMc(credits), period });
+      return reply.status(201).send(present(limit));
+    },
+  );
+
+  app.get(
+    "/v1/spend-limits",
+    {
+      ...common,
+      schema: {
+        tags: ["credits"],
+        summary: "The account's spend limits with what each has used this period",
+        security: [{ apiKey: [] }],
+        response: { 200: z.object({ data: z.array(SpendLimitSchema) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ data: (await spendLimits.list(requireOwner(request).accountId)).map(present) }),
+  );
+
+  app.get(
+    "/v1/spend-limits/:id",
+    {
+      ...common,
+      schema: {
+        tags: ["credits"],
+        summary: "One spend limit with what it has used this period",
+        security: [{ apiKey: [] }],
+        params: z.object({ id: z.string().max(100) }),
+        response: { 200: SpendLimitSchema, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const limit = await spendLimits.get(requireOwner(request).accountId, request.params.id);
+      if (!limit) throw new ApiError("NOT_FOUND", `no spend limit ${request.params.id}`);
+      return present(limit);
+    },
+  );
+
+  app.delete(
+    "/v1/spend-limits/:id",
+    {
+      ...common,
+      schema: {
+        tags: ["credits"],
+        summary: "Remove a spend limit",
+        security: [{ apiKey: [] }],
+        params: z.object({ id: z.string().max(100) }),
+        response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      if (!(await spendLimits.delete(requireOwner(request).accountId, request.params.id)))
+        throw new ApiError("NOT_FOUND", `no spend limit ${request.params.id}`);
+      return { id: request.params.id, deleted: true as const };
+    },
+  );
+}

@@ -1,0 +1,117 @@
+import { useState } from "preact/hooks";
+import { ErrorMessage, Loading, SecretOnce, StatusBadge } from "../components/ui";
+import { api } from "../lib/api";
+import { formatDate } from "../lib/format";
+import { useResource } from "../lib/hooks";
+
+interface ActivationCode {
+  id: string;
+  siteUrl: string | null;
+  status: "active" | "used" | "expired" | "revoked";
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+/**
+ * One-time activation codes (owner only): a site's admin connects the WordPress plugin with a code, so the licence
+ * key itself is never handed out.
+ */
+export function ActivationCodes() {
+  const codes = useResource(
+    (signal) => api<{ data: ActivationCode[] }>("GET", "/v1/activation-codes", undefined, { signal }),
+    [],
+  );
+  const [siteUrl, setSiteUrl] = useState("");
+  const [days, setDays] = useState("7");
+  const [created, setCreated] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const create = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body = { expiresInDays: Number(days), ...(siteUrl.trim() ? { siteUrl: siteUrl.trim() } : {}) };
+      setCreated((await api<{ code: string }>("POST", "/v1/activation-codes", body)).code);
+      setSiteUrl("");
+      await codes.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="activation-codes">
+      <h2 id="activation-codes">Activation codes</h2>
+      <p>
+        Connect a client's site without giving out your licence key: create a code, and the site's admin enters it in
+        the plugin instead. Each code works once.
+      </p>
+      <form class="card form-row" onSubmit={create}>
+        <div class="field field--grow">
+          <label for="code-site">Site address (optional)</label>
+          <input
+            id="code-site"
+            type="url"
+            maxLength={2048}
+            placeholder="https://client.example"
+            value={siteUrl}
+            onInput={(e) => setSiteUrl(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="code-days">Valid for</label>
+          <select id="code-days" value={days} onChange={(e) => setDays(e.currentTarget.value)}>
+            <option value="1">1 day</option>
+            <option value="7">7 days</option>
+            <option value="30">30 days</option>
+          </select>
+        </div>
+        <button type="submit" class="button" disabled={busy}>
+          Create code
+        </button>
+      </form>
+      {created ? <SecretOnce label="Your activation code" value={created} /> : null}
+      <ErrorMessage error={error} />
+      <ErrorMessage error={codes.error} />
+      {codes.loading && !codes.data ? <Loading /> : null}
+      {codes.data && codes.data.data.length === 0 ? <p>No activation codes yet.</p> : null}
+      {codes.data && codes.data.data.length > 0 ? (
+        <ul class="list card" aria-label="Activation codes">
+          {codes.data.data.map((c) => (
+            <li class="list__item" key={c.id} data-code={c.id}>
+              <div>
+                <p class="list__title">{c.siteUrl ?? "Any site"}</p>
+                <p class="muted">
+                  {c.status === "used" ? `used ${formatDate(c.usedAt)}` : `expires ${formatDate(c.expiresAt)}`}
+                </p>
+              </div>
+              <StatusBadge status={c.status} />
+              {c.status === "active" ? (
+                <button
+                  type="button"
+                  class="button button--danger button--small"
+                  onClick={async () => {
+                    setError(undefined);
+                    try {
+                      await api("DELETE", `/v1/activation-codes/${encodeURIComponent(c.id)}`);
+                      await codes.reload();
+                    } catch (err) {
+                      setError(err);
+                    }
+                  }}
+                >
+                  Revoke<span class="visually-hidden"> the code for {c.siteUrl ?? "any site"}</span>
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
