@@ -124,4 +124,34 @@ describe("the operator pages", () => {
     expect(errors).toHaveLength(1);
     await context.close();
   });
+
+  it("lists licences and accounts 50 at a time: each “Load more” adds the next page below, once each", async () => {
+    const emails = Array.from({ length: 105 }, (_, i) => `paged-${String(i).padStart(3, "0")}@example.com`);
+    for (const email of emails)
+      expect((await app.admin("POST", "/v1/admin/licenses", { email, plan: "personal" })).status).toBe(201);
+    const { context, page, errors } = await operator();
+    const paged = (table: string) =>
+      page
+        .locator(`${table} tbody tr`)
+        .allTextContents()
+        .then((rows) => rows.flatMap((r) => emails.filter((e) => r.includes(e))));
+
+    await nav(page, "Licences");
+    await expect.poll(() => page.locator("table.licenses tbody tr").count()).toBe(50);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => page.locator("table.licenses tbody tr").count()).toBe(100);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => paged("table.licenses").then((shown) => shown.sort())).toEqual(emails);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+
+    await nav(page, "Accounts");
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(50);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(100);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => paged("table").then((shown) => shown.sort())).toEqual(emails);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

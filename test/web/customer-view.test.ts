@@ -158,6 +158,26 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
     await context.close();
   });
 
+  it("the ledger reads 50 entries at a time: each “Load more” adds the older ones below, once each", async () => {
+    const c = await newCustomer(t.app);
+    for (let i = 1; i <= 105; i++) await grant(t.app, c.accountId, i);
+    const { context, page, errors } = await signedIn(t.browser, t.app.url, c.licenseKey);
+    await nav(page, "Ledger");
+    const rows = page.locator("table.ledger tbody tr");
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows.count()).toBe(100);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows.count()).toBe(105);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    // Every grant leaves a different balance: 105 different rows, the oldest (the first credit) last.
+    const after = await page.locator("table.ledger tbody tr .ledger__after").allTextContents();
+    expect(new Set(after).size).toBe(105);
+    expect(after.at(-1)).toMatch(/after\s*1$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("the usage table names features; the CSV keeps its machine columns and adds human ones", async () => {
     const c = await newCustomer(t.app);
     await grant(t.app, c.accountId, 100);
@@ -296,7 +316,7 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
     await context.close();
   });
 
-  it("deletes a document with a receipt in words, and a search shows whole passages", async () => {
+  it("deletes a document with a receipt in words, a search shows whole passages, and the knowledge base deletes from its page", async () => {
     const c = await newCustomer(t.app);
     await grant(t.app, c.accountId, 100);
     const fresh = await t.browser.newContext({ viewport: PHONE });
@@ -336,6 +356,14 @@ describe("the customer's view: the ledger in words, errors beside their cause, f
       /^Deleted 1 document \(.+ stored\), permanently, on \w{3} \d+, \d{4}.*\. Nothing was charged\.$/,
     );
     expect(await overflowsHorizontally(page)).toBe(false);
+
+    // Deleting the knowledge base from its own page goes back to the list, where it no longer is.
+    await page.getByRole("button", { name: "Delete knowledge base" }).click();
+    await page.getByRole("heading", { name: "Knowledge bases", level: 1 }).waitFor();
+    await expect.poll(() => page.evaluate(() => location.pathname)).toBe("/dashboard/knowledge");
+    await expect
+      .poll(async () => (await t.app.api("GET", "/v1/knowledge-bases", { token: c.licenseKey })).body.data.length)
+      .toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

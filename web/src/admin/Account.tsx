@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatDay, formatSignedCredits } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { useResource, useSubmit } from "../lib/hooks";
 import { AccountActivity } from "./AccountActivity";
 import { LicenseTable } from "./LicenseTable";
 import type { License } from "./types";
@@ -31,9 +31,20 @@ export function Account({ id }: { id: string }) {
   );
   const [credits, setCredits] = useState("");
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [done, setDone] = useState<GrantEntry | undefined>();
+  const grant = useSubmit(async (accountId: string) => {
+    const entry = await api<GrantEntry>(
+      "POST",
+      `/v1/admin/accounts/${encodeURIComponent(accountId)}/grants`,
+      { credits: Number(credits), reason: reason.trim() },
+      { headers: { "idempotency-key": crypto.randomUUID() } },
+    );
+    setCredits("");
+    setReason("");
+    // The notice appears with the reloaded balance beside it, never before it.
+    await account.reload();
+    return entry;
+  });
+  const done = grant.result;
   const [siteError, setSiteError] = useState<unknown>();
 
   if (account.error) return <ErrorMessage error={account.error} />;
@@ -64,28 +75,10 @@ export function Account({ id }: { id: string }) {
       </div>
       <form
         class="card"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          setDone(undefined);
-          try {
-            const entry = await api<GrantEntry>(
-              "POST",
-              `/v1/admin/accounts/${encodeURIComponent(a.id)}/grants`,
-              { credits: Number(credits), reason: reason.trim() },
-              { headers: { "idempotency-key": crypto.randomUUID() } },
-            );
-            setCredits("");
-            setReason("");
-            // The notice appears with the reloaded balance beside it, never before it.
-            await account.reload();
-            setDone(entry);
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          grant.reset();
+          void grant.submit(a.id);
         }}
       >
         <h2>Grant or adjust credits</h2>
@@ -116,11 +109,11 @@ export function Account({ id }: { id: string }) {
         <p id="grant-hint" class="hint">
           A negative amount adjusts down; it is refused if it would take the balance below zero.
         </p>
-        <button type="submit" class="button" disabled={busy || !credits || Number(credits) === 0}>
-          {busy ? "Saving…" : "Apply"}
+        <button type="submit" class="button" disabled={grant.busy || !credits || Number(credits) === 0}>
+          {grant.busy ? "Saving…" : "Apply"}
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={grant.error} />
       {done ? (
         <Notice tone="success">
           {formatSignedCredits(done.credits)} credits applied; the account now has{" "}

@@ -1,8 +1,7 @@
-import { useState } from "preact/hooks";
 import { ErrorMessage, Loading } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatDate, formatMoney, formatSignedCredits } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { type Page, usePages, useResource } from "../lib/hooks";
 import { entryTypeName, operationName } from "./words";
 
 interface Entry {
@@ -55,21 +54,20 @@ export function AccountActivity({ accountId }: { accountId: string }) {
     (signal) => api<{ data: Purchase[] }>("GET", `${base}/purchases`, undefined, { signal }),
     [base],
   );
-  const [pages, setPages] = useState<Entry[][]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [ledgerError, setLedgerError] = useState<unknown>();
-  const first = useResource(
-    async (signal) => {
-      const r = await api<{ data: Entry[]; nextCursor: string | null }>("GET", `${base}/ledger?limit=25`, undefined, {
-        signal,
-      });
-      setPages([r.data]);
-      setCursor(r.nextCursor);
-      return r;
-    },
+  const ledger = usePages(
+    (cursor, signal) =>
+      api<Page<Entry>>(
+        "GET",
+        `${base}/ledger?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        undefined,
+        {
+          signal,
+        },
+      ),
     [base],
   );
-  const entries = pages.flat();
+  const first = ledger.first;
+  const entries = ledger.rows;
 
   return (
     <>
@@ -130,7 +128,7 @@ export function AccountActivity({ accountId }: { accountId: string }) {
       ) : null}
 
       <h2>Ledger</h2>
-      <ErrorMessage error={first.error ?? ledgerError} />
+      <ErrorMessage error={first.error ?? ledger.moreError} />
       {first.loading && entries.length === 0 ? <Loading /> : null}
       {first.data && entries.length === 0 ? <p>No movements of credits yet.</p> : null}
       {entries.length > 0 ? (
@@ -175,24 +173,8 @@ export function AccountActivity({ accountId }: { accountId: string }) {
           </table>
         </div>
       ) : null}
-      {cursor ? (
-        <button
-          type="button"
-          class="button button--ghost"
-          onClick={async () => {
-            setLedgerError(undefined);
-            try {
-              const r = await api<{ data: Entry[]; nextCursor: string | null }>(
-                "GET",
-                `${base}/ledger?limit=25&cursor=${encodeURIComponent(cursor)}`,
-              );
-              setPages((p) => [...p, r.data]);
-              setCursor(r.nextCursor);
-            } catch (err) {
-              setLedgerError(err);
-            }
-          }}
-        >
+      {ledger.cursor ? (
+        <button type="button" class="button button--ghost" onClick={ledger.loadMore}>
           Show older entries
         </button>
       ) : null}

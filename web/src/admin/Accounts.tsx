@@ -2,31 +2,26 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Link, Loading } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatDay } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { type Page, usePages } from "../lib/hooks";
 import type { AccountSummary } from "./types";
-
-interface Page {
-  data: AccountSummary[];
-  nextCursor: string | null;
-}
 
 export function Accounts() {
   const [filter, setFilter] = useState("");
   const [applied, setApplied] = useState("");
-  const [more, setMore] = useState<AccountSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const list = useResource(
-    async (signal) => {
-      const q = applied ? `&email=${encodeURIComponent(applied)}` : "";
-      const page = await api<Page>("GET", `/v1/admin/accounts?limit=50${q}`, undefined, { signal });
-      setMore([]);
-      setCursor(page.nextCursor);
-      return page;
-    },
+  const pages = usePages(
+    (cursor, signal) =>
+      api<Page<AccountSummary>>(
+        "GET",
+        cursor
+          ? `/v1/admin/accounts?limit=50&cursor=${encodeURIComponent(cursor)}`
+          : `/v1/admin/accounts?limit=50${applied ? `&email=${encodeURIComponent(applied)}` : ""}`,
+        undefined,
+        { signal },
+      ),
     [applied],
   );
-  const rows = [...(list.data?.data ?? []), ...more];
+  const list = pages.first;
+  const rows = pages.rows;
 
   return (
     <section>
@@ -46,7 +41,7 @@ export function Accounts() {
           </button>
         </div>
       </form>
-      <ErrorMessage error={list.error ?? error} />
+      <ErrorMessage error={list.error ?? pages.moreError} />
       {list.loading && !list.data ? <Loading /> : null}
       {list.data && rows.length === 0 ? <p>No accounts{applied ? ` with the email ${applied}` : ""}.</p> : null}
       {rows.length > 0 ? (
@@ -84,20 +79,8 @@ export function Accounts() {
           </table>
         </div>
       ) : null}
-      {cursor ? (
-        <button
-          type="button"
-          class="button button--ghost"
-          onClick={async () => {
-            try {
-              const page = await api<Page>("GET", `/v1/admin/accounts?limit=50&cursor=${encodeURIComponent(cursor)}`);
-              setMore((m) => [...m, ...page.data]);
-              setCursor(page.nextCursor);
-            } catch (err) {
-              setError(err);
-            }
-          }}
-        >
+      {pages.cursor ? (
+        <button type="button" class="button button--ghost" onClick={pages.loadMore}>
           Load more
         </button>
       ) : null}

@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { SignIn } from "../components/SignIn";
 import { Link, Loading, Notice } from "../components/ui";
-import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
-import { useResource } from "../lib/hooks";
+import { api } from "../lib/api";
+import { useResource, useSession } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
 import { Account } from "./Account";
 import { Accounts } from "./Accounts";
@@ -22,21 +22,9 @@ const NAV = [
 ];
 
 export function AdminApp() {
-  const [session, setSession] = useState<OperatorSession | null | undefined>(undefined);
-  const [ended, setEnded] = useState(false);
-  useEffect(() => {
-    setUnauthorizedHandler(() => {
-      setCsrfToken(undefined);
-      setEnded(true);
-      setSession(null);
-    });
-    api<OperatorSession>("GET", "/v1/admin/session", undefined, { quiet401: true })
-      .then((s) => {
-        setCsrfToken(s.csrfToken);
-        setSession(s);
-      })
-      .catch(() => setSession(null));
-  }, []);
+  const { session, ended, signedIn, signedOut } = useSession(() =>
+    api<OperatorSession>("GET", "/v1/admin/session", undefined, { quiet401: true }),
+  );
 
   if (session === undefined) return <Loading />;
   if (session === null)
@@ -46,10 +34,7 @@ export function AdminApp() {
         label="Admin token"
         hint="The service's ADMIN_TOKEN (without one set, a local install writes it to DATA_DIR/admin-token)."
         submit={async (token) => {
-          const s = await api<OperatorSession>("POST", "/v1/admin/sessions", { token }, { quiet401: true });
-          setCsrfToken(s.csrfToken);
-          setEnded(false);
-          setSession(s);
+          signedIn(await api<OperatorSession>("POST", "/v1/admin/sessions", { token }, { quiet401: true }));
         }}
       >
         {ended ? <Notice tone="warning">Your operator session ended. Sign in again.</Notice> : null}
@@ -61,8 +46,7 @@ export function AdminApp() {
         try {
           await api("DELETE", "/v1/admin/session");
         } finally {
-          setCsrfToken(undefined);
-          setSession(null);
+          signedOut();
           navigate("/admin", { replace: true });
         }
       }}

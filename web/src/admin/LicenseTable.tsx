@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Link, SecretOnce, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDay } from "../lib/format";
+import { useActions } from "../lib/hooks";
 import type { License } from "./types";
 
 const ACTIONS: { status: License["status"]; label: string; danger?: boolean }[] = [
@@ -25,25 +26,12 @@ export function LicenseTable({
   showAccount?: boolean;
   canReplaceKey?: boolean;
 }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState<string | undefined>();
+  const actions = useActions<string>();
   const [replaced, setReplaced] = useState<{ email: string; key: string } | undefined>();
-
-  const act = async (licenseId: string, run: () => Promise<void>) => {
-    setBusy(licenseId);
-    setError(undefined);
-    try {
-      await run();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(undefined);
-    }
-  };
 
   return (
     <>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={actions.error} />
       {replaced ? <SecretOnce label={`The new licence key of ${replaced.email}`} value={replaced.key} /> : null}
       <div class="table-scroll">
         <table class="table-stack licenses">
@@ -85,14 +73,14 @@ export function LicenseTable({
                         key={a.status}
                         type="button"
                         class={`button button--small ${a.danger ? "button--danger" : "button--ghost"}`}
-                        disabled={busy === l.id}
+                        disabled={actions.busy === l.id}
                         onClick={async () => {
                           if (
                             a.danger &&
                             !window.confirm(`Revoke the licence of ${l.email}? Its keys stop spending credits.`)
                           )
                             return;
-                          await act(l.id, async () => {
+                          await actions.run(l.id, async () => {
                             await api("PATCH", `/v1/admin/licenses/${encodeURIComponent(l.id)}`, { status: a.status });
                             onChanged();
                           });
@@ -106,7 +94,7 @@ export function LicenseTable({
                       <button
                         type="button"
                         class="button button--small button--ghost"
-                        disabled={busy === l.id}
+                        disabled={actions.busy === l.id}
                         onClick={async () => {
                           if (
                             !window.confirm(
@@ -114,7 +102,7 @@ export function LicenseTable({
                             )
                           )
                             return;
-                          await act(l.id, async () => {
+                          await actions.run(l.id, async () => {
                             const r = await api<{ key: string }>(
                               "POST",
                               `/v1/admin/licenses/${encodeURIComponent(l.id)}/rotate-key`,

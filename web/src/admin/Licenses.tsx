@@ -1,53 +1,44 @@
 import { useState } from "preact/hooks";
 import { ErrorMessage, Link, Loading, SecretOnce } from "../components/ui";
 import { api } from "../lib/api";
-import { useResource } from "../lib/hooks";
+import { type Page, usePages, useSubmit } from "../lib/hooks";
 import { LicenseTable } from "./LicenseTable";
 import type { License } from "./types";
-
-interface Page {
-  data: License[];
-  nextCursor: string | null;
-}
 
 export function Licenses() {
   const [email, setEmail] = useState("");
   const [plan, setPlan] = useState<"personal" | "agency">("personal");
   const [expires, setExpires] = useState("");
   const [issued, setIssued] = useState<(License & { key: string }) | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const [more, setMore] = useState<License[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const list = useResource(async (signal) => {
-    const page = await api<Page>("GET", "/v1/admin/licenses?limit=50", undefined, { signal });
-    setMore([]);
-    setCursor(page.nextCursor);
-    return page;
-  }, []);
+  const pages = usePages(
+    (cursor, signal) =>
+      api<Page<License>>(
+        "GET",
+        `/v1/admin/licenses?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        undefined,
+        { signal },
+      ),
+    [],
+  );
+  const list = pages.first;
+  const issue = useSubmit(async () => {
+    setIssued(undefined);
+    const body: Record<string, unknown> = { email: email.trim(), plan };
+    if (expires) body.expiresAt = new Date(`${expires}T23:59:59Z`).toISOString();
+    setIssued(await api<License & { key: string }>("POST", "/v1/admin/licenses", body));
+    setEmail("");
+    setExpires("");
+    await list.reload();
+  });
 
   return (
     <section>
       <h1>Licences</h1>
       <form
         class="card"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          setIssued(undefined);
-          try {
-            const body: Record<string, unknown> = { email: email.trim(), plan };
-            if (expires) body.expiresAt = new Date(`${expires}T23:59:59Z`).toISOString();
-            setIssued(await api<License & { key: string }>("POST", "/v1/admin/licenses", body));
-            setEmail("");
-            setExpires("");
-            await list.reload();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          void issue.submit();
         }}
       >
         <h2>Issue a licence</h2>
@@ -83,11 +74,11 @@ export function Licenses() {
             />
           </div>
         </div>
-        <button type="submit" class="button" disabled={busy}>
-          {busy ? "Issuing…" : "Issue licence"}
+        <button type="submit" class="button" disabled={issue.busy}>
+          {issue.busy ? "Issuing…" : "Issue licence"}
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={issue.error} />
       {issued ? (
         <div class="card">
           <SecretOnce label={`Licence key for ${issued.email}`} value={issued.key} />
@@ -98,23 +89,11 @@ export function Licenses() {
         </div>
       ) : null}
       <h2>All licences</h2>
-      <ErrorMessage error={list.error} />
+      <ErrorMessage error={list.error ?? pages.moreError} />
       {list.loading && !list.data ? <Loading /> : null}
-      {list.data ? <LicenseTable licenses={[...list.data.data, ...more]} onChanged={() => void list.reload()} /> : null}
-      {cursor ? (
-        <button
-          type="button"
-          class="button button--ghost"
-          onClick={async () => {
-            try {
-              const page = await api<Page>("GET", `/v1/admin/licenses?limit=50&cursor=${encodeURIComponent(cursor)}`);
-              setMore((m) => [...m, ...page.data]);
-              setCursor(page.nextCursor);
-            } catch (err) {
-              setError(err);
-            }
-          }}
-        >
+      {list.data ? <LicenseTable licenses={pages.rows} onChanged={() => void list.reload()} /> : null}
+      {pages.cursor ? (
+        <button type="button" class="button button--ghost" onClick={pages.loadMore}>
           Load more
         </button>
       ) : null}

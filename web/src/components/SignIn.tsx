@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
+import { useSubmit } from "../lib/hooks";
 import { ErrorMessage } from "./ui";
 
 interface SignInProps {
@@ -13,24 +14,14 @@ interface SignInProps {
 /** The one sign-in form: a secret pasted into a password field, sent once to open a cookie session. */
 export function SignIn({ title, label, hint, submit, children }: SignInProps) {
   const [secret, setSecret] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const signIn = useSubmit(submit);
   return (
     <main id="main" class="signin">
       <form
         class="card signin__card"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          if (busy) return;
-          setBusy(true);
-          setError(undefined);
-          try {
-            await submit(secret.trim());
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          void signIn.submit(secret.trim());
         }}
       >
         <h1>{title}</h1>
@@ -52,9 +43,9 @@ export function SignIn({ title, label, hint, submit, children }: SignInProps) {
             {hint}
           </p>
         </div>
-        <ErrorMessage error={error} />
-        <button class="button" type="submit" aria-disabled={busy ? "true" : undefined}>
-          {busy ? "Signing in…" : "Sign in"}
+        <ErrorMessage error={signIn.error} />
+        <button class="button" type="submit" aria-disabled={signIn.busy ? "true" : undefined}>
+          {signIn.busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
     </main>

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Loading, SecretOnce, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { useResource, useSubmit } from "../lib/hooks";
 
 interface ActivationCode {
   id: string;
@@ -26,23 +26,13 @@ export function ActivationCodes() {
   const [days, setDays] = useState("7");
   const [created, setCreated] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const create = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
+  const create = useSubmit(async () => {
     setError(undefined);
-    try {
-      const body = { expiresInDays: Number(days), ...(siteUrl.trim() ? { siteUrl: siteUrl.trim() } : {}) };
-      setCreated((await api<{ code: string }>("POST", "/v1/activation-codes", body)).code);
-      setSiteUrl("");
-      await codes.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const body = { expiresInDays: Number(days), ...(siteUrl.trim() ? { siteUrl: siteUrl.trim() } : {}) };
+    setCreated((await api<{ code: string }>("POST", "/v1/activation-codes", body)).code);
+    setSiteUrl("");
+    await codes.reload();
+  });
 
   return (
     <section aria-labelledby="activation-codes">
@@ -51,7 +41,13 @@ export function ActivationCodes() {
         Connect a client's site without giving out your licence key: create a code, and the site's admin enters it in
         the plugin instead. Each code works once.
       </p>
-      <form class="card form-row" onSubmit={create}>
+      <form
+        class="card form-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.submit();
+        }}
+      >
         <div class="field field--grow">
           <label for="code-site">Site address (optional)</label>
           <input
@@ -71,12 +67,12 @@ export function ActivationCodes() {
             <option value="30">30 days</option>
           </select>
         </div>
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" disabled={create.busy}>
           Create code
         </button>
       </form>
       {created ? <SecretOnce label="Your activation code" value={created} /> : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={create.error ?? error} />
       <ErrorMessage error={codes.error} />
       {codes.loading && !codes.data ? <Loading /> : null}
       {codes.data && codes.data.data.length === 0 ? <p>No activation codes yet.</p> : null}
@@ -97,6 +93,7 @@ export function ActivationCodes() {
                   class="button button--danger button--small"
                   onClick={async () => {
                     setError(undefined);
+                    create.reset();
                     try {
                       await api("DELETE", `/v1/activation-codes/${encodeURIComponent(c.id)}`);
                       await codes.reload();

@@ -2,14 +2,14 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Loading, Notice, SecretOnce } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { useActions, useResource, useSubmit } from "../lib/hooks";
 import type { SiteInfo } from "./knowledge-types";
 import type { CustomerSession } from "./session";
 
 /** The owner's sites: deactivating one frees its licence slot (to move to a new address) and stops its keys. */
 function Sites({ onChanged }: { onChanged: () => void }) {
   const sites = useResource((signal) => api<{ data: SiteInfo[] }>("GET", "/v1/sites", undefined, { signal }), []);
-  const [error, setError] = useState<unknown>();
+  const deactivation = useActions<string>();
   const [done, setDone] = useState<string | undefined>();
   return (
     <section aria-labelledby="sites-title">
@@ -18,7 +18,7 @@ function Sites({ onChanged }: { onChanged: () => void }) {
         Each site the plugin is activated on takes one of your licence's sites. Deactivate a site you no longer use to
         free it: its keys stop working at once. Its knowledge bases and images stay in your account.
       </p>
-      <ErrorMessage error={error ?? sites.error} />
+      <ErrorMessage error={deactivation.error ?? sites.error} />
       {done ? <Notice tone="success">{done}</Notice> : null}
       {sites.data && sites.data.data.length === 0 ? <p>No site is activated.</p> : null}
       {sites.data && sites.data.data.length > 0 ? (
@@ -36,16 +36,13 @@ function Sites({ onChanged }: { onChanged: () => void }) {
                     )
                   )
                     return;
-                  setError(undefined);
                   setDone(undefined);
-                  try {
+                  await deactivation.run(site.id, async () => {
                     await api("POST", `/v1/sites/${encodeURIComponent(site.id)}/deactivate`);
                     setDone(`${site.url} is deactivated; its keys no longer work.`);
                     await sites.reload();
                     onChanged();
-                  } catch (err) {
-                    setError(err);
-                  }
+                  });
                 }}
               >
                 Deactivate<span class="visually-hidden"> {site.url}</span>
@@ -60,9 +57,12 @@ function Sites({ onChanged }: { onChanged: () => void }) {
 
 /** Replaces a leaked licence key: the old one stops working at once, and so do the sessions signed in with it. */
 function LicenseKey({ session, onReplaced }: { session: CustomerSession; onReplaced: (key: string) => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const [replaced, setReplaced] = useState<string | undefined>();
+  const rotate = useSubmit(async () => {
+    const r = await api<{ key: string }>("POST", "/v1/license/rotate-key");
+    if (session.via === "license_key") onReplaced(r.key);
+    else setReplaced(r.key);
+  });
   return (
     <section aria-labelledby="licence-key-title">
       <h2 id="licence-key-title">Licence key</h2>
@@ -70,28 +70,17 @@ function LicenseKey({ session, onReplaced }: { session: CustomerSession; onRepla
         If your licence key may have leaked, replace it. The old key stops working at once and everyone signed in with
         it is signed out{session.via === "license_key" ? ", you included" : ""}. Your sites' keys keep working.
       </p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={rotate.error} />
       {replaced ? <SecretOnce label="Your new licence key" value={replaced} /> : null}
       <button
         type="button"
         class="button button--ghost"
-        disabled={busy}
-        onClick={async () => {
-          if (!window.confirm("Replace your licence key? The current key stops working at once.")) return;
-          setBusy(true);
-          setError(undefined);
-          try {
-            const r = await api<{ key: string }>("POST", "/v1/license/rotate-key");
-            if (session.via === "license_key") onReplaced(r.key);
-            else setReplaced(r.key);
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+        disabled={rotate.busy}
+        onClick={() => {
+          if (window.confirm("Replace your licence key? The current key stops working at once.")) void rotate.submit();
         }}
       >
-        {busy ? "Replacing…" : "Replace licence key"}
+        {rotate.busy ? "Replacing…" : "Replace licence key"}
       </button>
     </section>
   );
@@ -118,7 +107,12 @@ export function ApiKeys({
   const [name, setName] = useState("");
   const [created, setCreated] = useState<{ id: string; key: string } | undefined>();
   const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const create = useSubmit(async () => {
+    setError(undefined);
+    setCreated(await api<{ id: string; key: string }>("POST", "/v1/api-keys", { name: name.trim() }));
+    setName("");
+    await keys.reload();
+  });
 
   return (
     <section>
@@ -129,20 +123,9 @@ export function ApiKeys({
       </p>
       <form
         class="card form-row"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          if (busy) return;
-          setBusy(true);
-          setError(undefined);
-          try {
-            setCreated(await api<{ id: string; key: string }>("POST", "/v1/api-keys", { name: name.trim() }));
-            setName("");
-            await keys.reload();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          void create.submit();
         }}
       >
         <div class="field field--grow">
@@ -156,12 +139,12 @@ export function ApiKeys({
             onInput={(e) => setName(e.currentTarget.value)}
           />
         </div>
-        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
+        <button type="submit" class="button" aria-disabled={create.busy ? "true" : undefined}>
           Create key
         </button>
       </form>
       {created ? <SecretOnce label="Your new API key" value={created.key} /> : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={create.error ?? error} />
       <ErrorMessage error={keys.error} />
       {keys.loading && !keys.data ? <Loading /> : null}
       {keys.data && keys.data.data.length === 0 ? <p>No API keys yet.</p> : null}
@@ -203,6 +186,7 @@ export function ApiKeys({
                           if (!window.confirm(`Revoke the key “${k.name}”? Clients using it stop working.${warning}`))
                             return;
                           setError(undefined);
+                          create.reset();
                           try {
                             await api("DELETE", `/v1/api-keys/${encodeURIComponent(k.id)}`);
                             await keys.reload();

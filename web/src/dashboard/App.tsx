@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SignIn } from "../components/SignIn";
 import { Link, Loading, Notice, SecretOnce } from "../components/ui";
-import { api, setCsrfToken, setUnauthorizedHandler } from "../lib/api";
+import { api } from "../lib/api";
 import { formatBalance, formatCredits } from "../lib/format";
+import { useSession } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
 import { ActivationCodes } from "./ActivationCodes";
 import { ApiKeys } from "./ApiKeys";
@@ -28,26 +29,12 @@ const NAV = [
 ];
 
 export function App() {
-  const [session, setSession] = useState<CustomerSession | null | undefined>(undefined);
-  const [ended, setEnded] = useState(false);
+  const { session, ended, signedIn, signedOut } = useSession(async () => {
+    const s = await api<CustomerSession | { signedIn: false }>("GET", "/v1/session");
+    return s.signedIn ? s : null;
+  }, forgetBalance);
   const [justSignedIn, setJustSignedIn] = useState(false);
   const [newLicenseKey, setNewLicenseKey] = useState<string | undefined>();
-
-  useEffect(() => {
-    setUnauthorizedHandler(() => {
-      setCsrfToken(undefined);
-      forgetBalance();
-      setEnded(true);
-      setSession(null);
-    });
-    api<CustomerSession | { signedIn: false }>("GET", "/v1/session")
-      .then((s) => {
-        if (!s.signedIn) return setSession(null);
-        setCsrfToken(s.csrfToken);
-        setSession(s);
-      })
-      .catch(() => setSession(null));
-  }, []);
 
   if (session === undefined) return <Loading />;
   if (session === null)
@@ -58,11 +45,9 @@ export function App() {
         hint="Your licence key starts with lk_; a site's API key starts with ak_. The key stays in this browser's session only."
         submit={async (key) => {
           const s = await api<CustomerSession>("POST", "/v1/sessions", { key }, { quiet401: true });
-          setCsrfToken(s.csrfToken);
-          setEnded(false);
           setJustSignedIn(true);
           setNewLicenseKey(undefined);
-          setSession(s);
+          signedIn(s);
         }}
       >
         {newLicenseKey ? (
@@ -84,19 +69,14 @@ export function App() {
       session={session}
       justSignedIn={justSignedIn}
       onLicenseKeyReplaced={(key) => {
-        setCsrfToken(undefined);
-        forgetBalance();
-        setEnded(false);
         setNewLicenseKey(key);
-        setSession(null);
+        signedOut();
       }}
       onSignOut={async () => {
         try {
           await api("DELETE", "/v1/session");
         } finally {
-          setCsrfToken(undefined);
-          forgetBalance();
-          setSession(null);
+          signedOut();
           navigate("/dashboard", { replace: true });
         }
       }}

@@ -1,14 +1,17 @@
 import { useState } from "preact/hooks";
 import { type DeletionReceipt, ErrorMessage, Receipt } from "../components/ui";
 import { api } from "../lib/api";
+import { useSubmit } from "../lib/hooks";
 
 const PHRASE = "delete all my data";
 
 export function DeleteData() {
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [receipt, setReceipt] = useState<DeletionReceipt>();
+  const deletion = useSubmit(async () => {
+    const receipt = await api<DeletionReceipt>("DELETE", "/v1/data");
+    setTyped("");
+    return receipt;
+  });
   const confirmed = typed.trim().toLowerCase() === PHRASE;
 
   return (
@@ -20,19 +23,9 @@ export function DeleteData() {
       </p>
       <form
         class="card card--danger"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          if (!confirmed || busy) return;
-          setBusy(true);
-          setError(undefined);
-          try {
-            setReceipt(await api<DeletionReceipt>("DELETE", "/v1/data"));
-            setTyped("");
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          if (confirmed) void deletion.submit();
         }}
       >
         <div class="field">
@@ -51,16 +44,16 @@ export function DeleteData() {
           type="submit"
           class="button button--danger"
           disabled={!confirmed}
-          aria-disabled={busy ? "true" : undefined}
+          aria-disabled={deletion.busy ? "true" : undefined}
         >
-          {busy ? "Deleting…" : "Delete everything"}
+          {deletion.busy ? "Deleting…" : "Delete everything"}
         </button>
       </form>
-      <ErrorMessage error={error} />
-      {receipt ? (
+      <ErrorMessage error={deletion.error} />
+      {deletion.result ? (
         <div class="card" role="status" data-testid="deletion-receipt">
           <h2>Deletion receipt</h2>
-          <Receipt value={receipt} />
+          <Receipt value={deletion.result} />
         </div>
       ) : null}
     </section>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type DeletionReceipt, ErrorMessage, Link, Loading, ProgressBar, Receipt, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCost, formatCredits, formatDate, formatInt } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { useActions, useResource, useSubmit } from "../lib/hooks";
 import { navigate } from "../lib/router";
 import { AddContent } from "./AddContent";
 import { type DocumentInfo, documentError, type KnowledgeBaseInfo } from "./knowledge-types";
@@ -18,8 +18,11 @@ export function KnowledgeBase({ id }: { id: string }) {
     (signal) => api<{ data: DocumentInfo[] }>("GET", `${base}/documents`, undefined, { signal }),
     [base],
   );
-  const [error, setError] = useState<unknown>();
-  const [docError, setDocError] = useState<unknown>();
+  const deleteBase = useSubmit(async () => {
+    await api("DELETE", base);
+    navigate("/dashboard/knowledge");
+  });
+  const deleteDocument = useActions<string>();
   const [receipt, setReceipt] = useState<DeletionReceipt>();
   const working = docs.data?.data.some(busy) ?? false;
   const reserving = useReservations(docs.data?.data);
@@ -49,18 +52,13 @@ export function KnowledgeBase({ id }: { id: string }) {
           class="button button--danger button--small"
           onClick={async () => {
             if (!window.confirm(`Delete “${kb.data!.name}” and all its documents? This is permanent.`)) return;
-            try {
-              await api("DELETE", base);
-              navigate("/dashboard/knowledge");
-            } catch (err) {
-              setError(err);
-            }
+            await deleteBase.submit();
           }}
         >
           Delete knowledge base
         </button>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={deleteBase.error} />
       <AddContent
         base={base}
         onAdded={async () => {
@@ -73,7 +71,7 @@ export function KnowledgeBase({ id }: { id: string }) {
         {finished}
       </p>
       <ErrorMessage error={docs.error} />
-      <ErrorMessage error={docError} />
+      <ErrorMessage error={deleteDocument.error} />
       {receipt ? (
         <div class="card" role="status">
           <h3>Deleted</h3>
@@ -143,15 +141,12 @@ export function KnowledgeBase({ id }: { id: string }) {
                       class="button button--ghost button--small"
                       onClick={async () => {
                         if (!window.confirm(`Delete “${d.name}”? This is permanent.`)) return;
-                        setDocError(undefined);
-                        try {
+                        await deleteDocument.run(d.id, async () => {
                           setReceipt(
                             await api<DeletionReceipt>("DELETE", `${base}/documents/${encodeURIComponent(d.id)}`),
                           );
                           await docs.reload();
-                        } catch (err) {
-                          setDocError(err);
-                        }
+                        });
                       }}
                     >
                       Delete<span class="visually-hidden"> {d.name}</span>

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { type DeletionReceipt, ErrorMessage, Link, Loading, Receipt } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { useActions, useResource } from "../lib/hooks";
 import { navigate } from "../lib/router";
 import { type KnowledgeBaseInfo, type SiteInfo, scopeLabel } from "./knowledge-types";
 import { ScopeSelect } from "./ScopeSelect";
@@ -18,10 +18,9 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
   const isOwner = session.siteId === null;
   const [scope, setScope] = useState<string | null>(null);
   const [name, setName] = useState("");
-  const [busy, setBusy] = useState(false);
   // An error shows where it happened: under the create form ("create") or in the knowledge base's own item (its id).
-  const [failure, setFailure] = useState<{ at: string; error: unknown }>();
-  const errorAt = (at: string) => (failure?.at === at ? failure.error : undefined);
+  const actions = useActions<string>();
+  const creating = actions.busy === "create";
   const [receipt, setReceipt] = useState<DeletionReceipt>();
 
   return (
@@ -30,23 +29,17 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
       <p>Upload documents or crawl a website into a private knowledge base, then search it.</p>
       <form
         class="card form-row"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          if (busy) return;
-          setBusy(true);
-          setFailure(undefined);
-          try {
+          if (creating) return;
+          void actions.run("create", async () => {
             const kb = await api<KnowledgeBaseInfo>("POST", "/v1/knowledge-bases", {
               name: name.trim(),
               ...(isOwner ? { siteId: scope } : {}),
             });
             setName("");
             navigate(`/dashboard/knowledge/${encodeURIComponent(kb.id)}`);
-          } catch (err) {
-            setFailure({ at: "create", error: err });
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <div class="field field--grow">
@@ -63,11 +56,11 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
         {isOwner && (sites.data?.data.length ?? 0) > 0 ? (
           <ScopeSelect id="kb-scope" label="Used by" sites={sites.data!.data} value={scope} onChange={setScope} />
         ) : null}
-        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
-          {busy ? "Creating…" : "Create"}
+        <button type="submit" class="button" aria-disabled={creating ? "true" : undefined}>
+          {creating ? "Creating…" : "Create"}
         </button>
       </form>
-      <ErrorMessage error={errorAt("create")} />
+      <ErrorMessage error={actions.errorAt("create")} />
       <ErrorMessage error={list.error} />
       {receipt ? (
         <div class="card" role="status">
@@ -94,18 +87,15 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
                   label={`Who may use ${kb.name}`}
                   sites={sites.data!.data}
                   value={kb.siteId}
-                  onChange={async (siteId) => {
-                    setFailure(undefined);
-                    try {
+                  onChange={(siteId) =>
+                    actions.run(kb.id, async () => {
                       await api("PATCH", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`, { siteId });
                       await list.reload();
-                    } catch (err) {
-                      setFailure({ at: kb.id, error: err });
-                    }
-                  }}
+                    })
+                  }
                 />
               ) : null}
-              <ErrorMessage error={errorAt(kb.id)} />
+              <ErrorMessage error={actions.errorAt(kb.id)} />
             </div>
             <button
               type="button"
@@ -113,13 +103,10 @@ export function KnowledgeBases({ session }: { session: CustomerSession }) {
               onClick={async () => {
                 if (!window.confirm(`Delete the knowledge base “${kb.name}” and all its documents? This is permanent.`))
                   return;
-                setFailure(undefined);
-                try {
+                await actions.run(kb.id, async () => {
                   setReceipt(await api<DeletionReceipt>("DELETE", `/v1/knowledge-bases/${encodeURIComponent(kb.id)}`));
                   await list.reload();
-                } catch (err) {
-                  setFailure({ at: kb.id, error: err });
-                }
+                });
               }}
             >
               Delete<span class="visually-hidden"> {kb.name}</span>

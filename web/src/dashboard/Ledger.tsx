@@ -2,13 +2,8 @@ import { useMemo, useState } from "preact/hooks";
 import { ErrorMessage, Loading } from "../components/ui";
 import { api } from "../lib/api";
 import { formatBalance, formatCost, formatDate, formatSignedCredits } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { type Page, usePages } from "../lib/hooks";
 import { type Entry, entryFacts, foldEntries, type LedgerRow } from "./ledger-rows";
-
-interface Page {
-  data: Entry[];
-  nextCursor: string | null;
-}
 
 const TYPES: [string, string][] = [
   ["purchase", "Purchases"],
@@ -23,23 +18,19 @@ const TYPES: [string, string][] = [
 
 export function Ledger() {
   const [type, setType] = useState("");
-  const [more, setMore] = useState<Entry[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [moreError, setMoreError] = useState<unknown>();
-  const first = useResource(
-    async (signal) => {
-      const page = await api<Page>("GET", `/v1/ledger?limit=50${type ? `&type=${type}` : ""}`, undefined, { signal });
-      setMore([]);
-      setCursor(page.nextCursor);
-      return page;
-    },
+  const pages = usePages(
+    (cursor, signal) =>
+      api<Page<Entry>>(
+        "GET",
+        `/v1/ledger?limit=50${cursor ? `&cursor=${cursor}` : ""}${type ? `&type=${type}` : ""}`,
+        undefined,
+        { signal },
+      ),
     [type],
   );
+  const first = pages.first;
   // Filtered by type, a hold's settlement is not in the list: folding (and "reserving") only applies to everything.
-  const rows = useMemo(
-    () => foldEntries([...(first.data?.data ?? []), ...more], { fold: type === "" }),
-    [first.data, more, type],
-  );
+  const rows = useMemo(() => foldEntries(pages.rows, { fold: type === "" }), [pages.rows, type]);
   const typeLabel = TYPES.find(([t]) => t === type)?.[1].toLowerCase();
 
   return (
@@ -90,22 +81,9 @@ export function Ledger() {
           </tbody>
         </table>
       ) : null}
-      <ErrorMessage error={moreError} />
-      {cursor ? (
-        <button
-          type="button"
-          class="button button--ghost"
-          onClick={async () => {
-            setMoreError(undefined);
-            try {
-              const page = await api<Page>("GET", `/v1/ledger?limit=50&cursor=${cursor}${type ? `&type=${type}` : ""}`);
-              setMore((m) => [...m, ...page.data]);
-              setCursor(page.nextCursor);
-            } catch (err) {
-              setMoreError(err);
-            }
-          }}
-        >
+      <ErrorMessage error={pages.moreError} />
+      {pages.cursor ? (
+        <button type="button" class="button button--ghost" onClick={pages.loadMore}>
           Load more
         </button>
       ) : null}

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { ErrorMessage } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCost } from "../lib/format";
+import { useSubmit } from "../lib/hooks";
 import type { SearchResult } from "./knowledge-types";
 import { refreshBalance } from "./session";
 
@@ -10,27 +11,24 @@ export function SearchPanel({ base }: { base: string }) {
   const [query, setQuery] = useState("");
   const [mode, setMode] = useState("hybrid");
   const [topK, setTopK] = useState("5");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [answer, setAnswer] = useState<{ results: SearchResult[]; credits: number } | undefined>();
+  const search = useSubmit(async () => {
+    const found = await api<{ results: SearchResult[]; credits: number }>("POST", `${base}/query`, {
+      query: query.trim(),
+      mode,
+      topK: Number(topK),
+    });
+    void refreshBalance();
+    return found;
+  });
+  const answer = search.result;
 
   return (
     <div class="card search">
       <h2>Test a search</h2>
       <form
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          if (busy) return;
-          setBusy(true);
-          setError(undefined);
-          try {
-            setAnswer(await api("POST", `${base}/query`, { query: query.trim(), mode, topK: Number(topK) }));
-            void refreshBalance();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          void search.submit();
         }}
       >
         <div class="field">
@@ -64,12 +62,12 @@ export function SearchPanel({ base }: { base: string }) {
             />
           </div>
         </div>
-        <button type="submit" class="button" aria-disabled={busy ? "true" : undefined}>
-          {busy ? "Searching…" : "Search"}
+        <button type="submit" class="button" aria-disabled={search.busy ? "true" : undefined}>
+          {search.busy ? "Searching…" : "Search"}
         </button>
         <p class="hint">Each search costs a credit.</p>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={search.error} />
       {answer ? (
         <div aria-live="polite">
           <p class="muted">
