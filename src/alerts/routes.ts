@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { creditsToMc, mcToCredits } from "../credits/pricing.js";
-import { ApiError } from "../errors.js";
-import { principalOf } from "../http/auth.js";
+import { requireOwner } from "../http/auth.js";
 import { errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { BalanceAlertSettingsStore } from "./settings.js";
@@ -29,12 +28,6 @@ const present = (s: { thresholdMc: number; email: boolean; state: z.infer<typeof
   state: s.state,
 });
 
-/** Settings are the account owner's alone: a site's key cannot silence the owner's alerts. */
-function requireOwner(principal: { via: string }): void {
-  if (principal.via !== "license_key")
-    throw new ApiError("FORBIDDEN", "only the account owner can see or change balance alerts: use the licence key");
-}
-
 export function balanceAlertRoutes(app: App, deps: { settings: BalanceAlertSettingsStore }): void {
   const customer = { config: { auth: "customer" as const } };
   app.get(
@@ -48,8 +41,7 @@ export function balanceAlertRoutes(app: App, deps: { settings: BalanceAlertSetti
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      requireOwner(principal);
+      const principal = requireOwner(request, "balance alerts");
       return present(await deps.settings.get(principal.accountId));
     },
   );
@@ -67,8 +59,7 @@ export function balanceAlertRoutes(app: App, deps: { settings: BalanceAlertSetti
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      requireOwner(principal);
+      const principal = requireOwner(request, "balance alerts");
       const body = request.body;
       return present(
         await deps.settings.put(principal.accountId, {

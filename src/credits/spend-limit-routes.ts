@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { ApiError } from "../errors.js";
-import { type Principal, principalOf } from "../http/auth.js";
+import { type Principal, requireOwner } from "../http/auth.js";
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { creditsToMc, mcToCredits } from "./pricing.js";
@@ -55,11 +55,8 @@ const CreateBody = z
  * Settings are the owner's alone (licence key or the owner's session): a leaked site or API key can neither lift
  * its own cap nor see the others'.
  */
-function requireOwner(request: FastifyRequest): Principal {
-  const principal = principalOf(request);
-  if (principal.via !== "license_key")
-    throw new ApiError("FORBIDDEN", "only the account owner can see or change spending limits");
-  return principal;
+function ownerOf(request: FastifyRequest): Principal {
+  return requireOwner(request, "spending limits");
 }
 
 /** Spend limits per site, per API key or for the whole account (the ledger enforces them). */
@@ -80,7 +77,7 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
       },
     },
     async (request, reply) => {
-      const { accountId } = requireOwner(request);
+      const { accountId } = ownerOf(request);
       const { siteId, keyId, credits, period } = request.body;
       if (siteId && !(await deps.hasSite(accountId, siteId)))
         throw new ApiError("NOT_FOUND", `no site ${siteId} in this account`, { field: "siteId" });
@@ -102,7 +99,7 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
         response: { 200: z.object({ data: z.array(SpendLimitSchema) }), ...errors(401, 403) },
       },
     },
-    async (request) => ({ data: (await spendLimits.list(requireOwner(request).accountId)).map(present) }),
+    async (request) => ({ data: (await spendLimits.list(ownerOf(request).accountId)).map(present) }),
   );
 
   app.get(
@@ -118,7 +115,7 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
       },
     },
     async (request) => {
-      const limit = await spendLimits.get(requireOwner(request).accountId, request.params.id);
+      const limit = await spendLimits.get(ownerOf(request).accountId, request.params.id);
       if (!limit) throw new ApiError("NOT_FOUND", `no spend limit ${request.params.id}`);
       return present(limit);
     },
@@ -137,7 +134,7 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
       },
     },
     async (request) => {
-      if (!(await spendLimits.delete(requireOwner(request).accountId, request.params.id)))
+      if (!(await spendLimits.delete(ownerOf(request).accountId, request.params.id)))
         throw new ApiError("NOT_FOUND", `no spend limit ${request.params.id}`);
       return { id: request.params.id, deleted: true as const };
     },

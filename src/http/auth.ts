@@ -147,6 +147,18 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/**
+ * Account-wide settings (alerts, webhooks, auto top-up, spend limits) are the owner's alone: the licence key or a
+ * session signed in with it. Any API key — a site's, or one with no site — is refused, so a leaked key can neither
+ * lift its own cap nor subscribe to other sites' events. `what` names the settings in the refusal.
+ */
+export function requireOwner(request: FastifyRequest, what: string): Principal {
+  const principal = principalOf(request);
+  if (principal.via !== "license_key")
+    throw new ApiError("FORBIDDEN", `Only the account owner can see or change ${what}: sign in with the licence key.`);
+  return principal;
+}
+
 /** Spending needs an active licence; reading, and deleting data, never do. */
 export async function requireActiveLicense(
   request: FastifyRequest,

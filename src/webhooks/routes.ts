@@ -1,8 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ApiError } from "../errors.js";
 import { EVENT_TYPES } from "../events/types.js";
-import { principalOf } from "../http/auth.js";
+import { requireOwner } from "../http/auth.js";
 import { errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { Delivery } from "./delivery-store.js";
@@ -84,10 +83,7 @@ function presentDelivery(d: Delivery): z.infer<typeof DeliverySchema> {
 
 /** Webhook settings are the account owner's: a site's key must not subscribe to other sites' events. */
 function ownerAccount(request: FastifyRequest): string {
-  const p = principalOf(request);
-  if (p.siteId !== null)
-    throw new ApiError("FORBIDDEN", "Only the account owner can manage webhooks; a site's API key cannot");
-  return p.accountId;
+  return requireOwner(request, "webhooks").accountId;
 }
 
 const Params = z.object({ id: z.string().min(1).max(100) });

@@ -8,7 +8,7 @@ import {
   topUpPurchase,
 } from "../../credits/pricing.js";
 import { ApiError } from "../../errors.js";
-import { principalOf } from "../../http/auth.js";
+import { type principalOf, requireOwner } from "../../http/auth.js";
 import { Credits, errors, iso } from "../../http/schemas.js";
 import type { App } from "../../http/server.js";
 import type { SavedCards } from "./cards.js";
@@ -77,10 +77,7 @@ const AutoTopupView = z.object({
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 function ownerOnly(request: Parameters<typeof principalOf>[0]) {
-  const principal = principalOf(request);
-  if (principal.siteId)
-    throw new ApiError("FORBIDDEN", "Only the account owner can see or change auto top-up and saved cards.");
-  return principal.accountId;
+  return requireOwner(request, "auto top-up and saved cards").accountId;
 }
 
 const attemptOf = (c: ClaimRow) => ({
