@@ -200,15 +200,23 @@ export function sessionRoutes(
     {
       schema: {
         tags: ["sessions"],
-        summary: "The operator session and its CSRF token",
-        response: { 200: OperatorSession, ...errors(401) },
+        summary: "The operator session and its CSRF token; `{signedIn: false}` when not signed in",
+        description:
+          "A probe: the admin pages ask it on every load, so a signed-out visit answers 200 `{signedIn: false}` " +
+          "rather than an error status (every other /v1/admin route still answers 401 without a session).",
+        response: { 200: z.union([OperatorSession.extend({ signedIn: z.literal(true) }), SignedOut]) },
       },
     },
     async (request, reply) => {
-      const session = await web.resolve(request, "operator");
-      if (!session) throw new ApiError("UNAUTHENTICATED", "not signed in as the operator");
       reply.header("cache-control", "no-store");
-      return { kind: "operator" as const, csrfToken: session.csrfToken, expiresAt: iso(session.expiresAt)! };
+      const session = await web.resolve(request, "operator");
+      if (!session) return { signedIn: false as const };
+      return {
+        kind: "operator" as const,
+        signedIn: true as const,
+        csrfToken: session.csrfToken,
+        expiresAt: iso(session.expiresAt)!,
+      };
     },
   );
 

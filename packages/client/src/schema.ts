@@ -9202,7 +9202,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The operator session and its CSRF token */
+        /**
+         * The operator session and its CSRF token; `{signedIn: false}` when not signed in
+         * @description A probe: the admin pages ask it on every load, so a signed-out visit answers 200 `{signedIn: false}` rather than an error status (every other /v1/admin route still answers 401 without a session).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9224,24 +9227,11 @@ export interface paths {
                             /** @description Send it as the X-CSRF-Token header on every POST, PATCH and DELETE */
                             csrfToken: string;
                             expiresAt: string;
-                        };
-                    };
-                };
-                /** @description An RFC 9457 problem document; `code` is one of a closed list */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail: string;
-                            requestId?: string;
-                        } & {
-                            [key: string]: unknown;
+                            /** @enum {boolean} */
+                            signedIn: true;
+                        } | {
+                            /** @enum {boolean} */
+                            signedIn: false;
                         };
                     };
                 };

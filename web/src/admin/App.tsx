@@ -22,9 +22,10 @@ const NAV = [
 ];
 
 export function AdminApp() {
-  const { session, ended, signedIn, signedOut } = useSession(() =>
-    api<OperatorSession>("GET", "/v1/admin/session", undefined, { quiet401: true }),
-  );
+  const { session, ended, signedIn, signedOut } = useSession(async () => {
+    const s = await api<OperatorSession | { signedIn: false }>("GET", "/v1/admin/session");
+    return "csrfToken" in s ? s : null;
+  });
 
   if (session === undefined) return <Loading />;
   if (session === null)
