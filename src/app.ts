@@ -410,7 +410,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     lowBalance: async (accountId) => (await alerts.settings.get(accountId)).state === "below_threshold",
   });
   siteRoutes(app, { licenses });
-  rateLimitRoutes(app, { settings: rateLimits });
+  rateLimitRoutes(app, { settings: rateLimits, accountExists: (id) => accounts.accountExists(id) });
   const openaiStore = new OpenAiStore(db.sql);
   const deleter = new Deleter({
     knowledge,
@@ -431,8 +431,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     failures: providerAccountFailures,
   });
   privacyRoutes(app, { deleter });
-  balanceAlertRoutes(app, { settings: alerts.settings });
-  webhookRoutes(app, { webhooks: webhooks.service });
+  balanceAlertRoutes(app, { settings: alerts.settings, accountExists: (id) => accounts.accountExists(id) });
+  webhookRoutes(app, { webhooks: webhooks.service, accountExists: (id) => accounts.accountExists(id) });
   await openAiRoutes(app, {
     knowledge,
     images,
@@ -471,6 +471,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pricing: currentPricing,
     paymentsConfigured: config.paymentsConfigured,
     publicUrl: config.publicUrl,
+    accountExists: (id) => accounts.accountExists(id),
   });
   await webRoutes(app, {
     pricing: currentPricing,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { creditsToMc, mcToCredits } from "../credits/pricing.js";
+import { ApiError } from "../errors.js";
 import { requireOwner } from "../http/auth.js";
 import { errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
@@ -28,7 +29,12 @@ const present = (s: { thresholdMc: number; email: boolean; state: z.infer<typeof
   state: s.state,
 });
 
-export function balanceAlertRoutes(app: App, deps: { settings: BalanceAlertSettingsStore }): void {
+export interface BalanceAlertRouteDeps {
+  settings: BalanceAlertSettingsStore;
+  accountExists: (accountId: string) => Promise<boolean>;
+}
+
+export function balanceAlertRoutes(app: App, deps: BalanceAlertRouteDeps): void {
   const customer = { config: { auth: "customer" as const } };
   app.get(
     "/v1/balance-alert",
@@ -67,6 +73,24 @@ export function balanceAlertRoutes(app: App, deps: { settings: BalanceAlertSetti
           email: body.email,
         }),
       );
+    },
+  );
+  app.get(
+    "/v1/admin/accounts/:accountId/balance-alert",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "An account's low-balance alert: threshold, email on or off, and whether the balance is below it",
+        security: [{ adminToken: [] }],
+        params: z.object({ accountId: z.string().max(100) }),
+        response: { 200: BalanceAlert, ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.params;
+      if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
+      return present(await deps.settings.get(accountId));
     },
   );
 }

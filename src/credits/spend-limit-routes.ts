@@ -13,6 +13,7 @@ export interface SpendLimitRouteDeps {
   /** Whether the site / the API key is one of the account's (a limit may only name its own). */
   hasSite: (accountId: string, siteId: string) => Promise<boolean>;
   hasKey: (accountId: string, keyId: string) => Promise<boolean>;
+  accountExists: (accountId: string) => Promise<boolean>;
 }
 
 const SpendLimitSchema = z.object({
@@ -137,6 +138,25 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
       if (!(await spendLimits.delete(ownerOf(request).accountId, request.params.id)))
         throw new ApiError("NOT_FOUND", `no spend limit ${request.params.id}`);
       return { id: request.params.id, deleted: true as const };
+    },
+  );
+
+  app.get(
+    "/v1/admin/accounts/:accountId/spend-limits",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "An account's spend limits with what each has used this period",
+        security: [{ adminToken: [] }],
+        params: z.object({ accountId: z.string().max(100) }),
+        response: { 200: z.object({ data: z.array(SpendLimitSchema) }), ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.params;
+      if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
+      return { data: (await spendLimits.list(accountId)).map(present) };
     },
   );
 }

@@ -24,8 +24,47 @@ const SUBJECTS = [
  * The operator's request rate per API key, and per licence (its licence key and the owner's dashboard): read, set,
  * and back to the configured default. A change applies at once in this process and within seconds in the others.
  */
-export function rateLimitRoutes(app: App, deps: { settings: RateLimitSettings }): void {
+export function rateLimitRoutes(
+  app: App,
+  deps: { settings: RateLimitSettings; accountExists: (accountId: string) => Promise<boolean> },
+): void {
   const admin = { config: { auth: "admin" as const } };
+  app.get(
+    "/v1/admin/accounts/:accountId/rate-limits",
+    {
+      ...admin,
+      schema: {
+        tags: ["admin"],
+        summary: "The request rates set on an account's API keys and licences (the others follow the default)",
+        security: [{ adminToken: [] }],
+        params: z.object({ accountId: z.string().max(100) }),
+        response: {
+          200: z.object({
+            default: Rate.nullable().describe("RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default"),
+            data: z.array(
+              z.object({
+                kind: z.enum(["api_key", "license"]),
+                id: z.string(),
+                name: z.string().nullable().describe("the API key's name; null for a licence"),
+                revoked: z.boolean().describe("the API key no longer works"),
+                override: Rate,
+              }),
+            ),
+          }),
+          ...errors(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.params;
+      if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
+      const rows = await deps.settings.accountOverrides(accountId);
+      return {
+        default: deps.settings.defaultRate,
+        data: rows.map(({ rate, ...r }) => ({ ...r, override: rate })),
+      };
+    },
+  );
   for (const subject of SUBJECTS) {
     const params = z.object({ id: z.string().min(1).max(100).describe(`A \`${subject.param}_…\` id`) });
     const missing = (id: string) => new ApiError("NOT_FOUND", `no ${subject.noun} ${id}`);

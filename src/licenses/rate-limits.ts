@@ -10,6 +10,15 @@ export interface RateLimitSetting {
   effective: RateLimit | null;
 }
 
+export interface AccountRateOverride {
+  kind: "api_key" | "license";
+  id: string;
+  /** The API key's name; null for a licence. */
+  name: string | null;
+  revoked: boolean;
+  rate: RateLimit;
+}
+
 /**
  * The request rate each key is held to: the operator's override for that API key or licence, else the configured
  * default (none: not limited). Overrides are few and read on every request, so all of them are kept in memory and
@@ -67,6 +76,33 @@ export class RateLimitSettings implements RequestLimits {
     if (limit) this.overrides.set(id, limit);
     else this.overrides.delete(id);
     return this.setting(kind, id);
+  }
+
+  /** The overrides set on an account's API keys and licences, with each key's name. */
+  async accountOverrides(accountId: string): Promise<AccountRateOverride[]> {
+    const rows = await this.sql.all<{
+      subject_id: string;
+      rps: number;
+      burst: number;
+      key_name: string | null;
+      key_revoked_at: number | null;
+    }>(
+      `SELECT o.subject_id, o.rps, o.burst, k.name AS key_name, k.revoked_at AS key_revoked_at
+       FROM rate_limit_overrides o LEFT JOIN api_keys k ON k.id = o.subject_id
+       WHERE o.account_id = ? ORDER BY o.subject_id`,
+      [accountId],
+    );
+    return rows.map((r) => ({
+      kind: r.subject_id.startsWith("lic_") ? "license" : "api_key",
+      id: r.subject_id,
+      name: r.key_name,
+      revoked: r.key_revoked_at != null,
+      rate: { rps: Number(r.rps), burst: Number(r.burst) },
+    }));
+  }
+
+  get defaultRate(): RateLimit | null {
+    return this.defaultLimit ?? null;
   }
 
   private async accountOf(kind: "api_key" | "license", id: string): Promise<string | undefined> {

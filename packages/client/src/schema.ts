@@ -1089,6 +1089,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/accounts/{accountId}/spend-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's spend limits with what each has used this period */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @description the site it caps; null with keyId null: the whole account */
+                                siteId: string | null;
+                                /** @description the API key it caps */
+                                keyId: string | null;
+                                /** @description the most that may be spent per period */
+                                credits: number;
+                                /**
+                                 * @description UTC day, ISO week from Monday 00:00 UTC, calendar month, or total
+                                 * @enum {string}
+                                 */
+                                period: "day" | "week" | "month" | "total";
+                                /** @description spent in the current period, plus what operations in flight hold */
+                                usedCredits: number;
+                                /** @description when the current period ends; null for `total`, which never resets */
+                                resetsAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/pricing": {
         parameters: {
             query?: never;
@@ -3375,6 +3469,103 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{accountId}/rate-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request rates set on an account's API keys and licences (the others follow the default) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description RATE_LIMIT_RPS / RATE_LIMIT_BURST; null: not limited by default */
+                            default: {
+                                /** @description requests per second on average (0.5: one every 2 s) */
+                                rps: number;
+                                /** @description requests allowed at once after a quiet spell */
+                                burst: number;
+                            } | null;
+                            data: {
+                                /** @enum {string} */
+                                kind: "api_key" | "license";
+                                id: string;
+                                /** @description the API key's name; null for a licence */
+                                name: string | null;
+                                /** @description the API key no longer works */
+                                revoked: boolean;
+                                override: {
+                                    /** @description requests per second on average (0.5: one every 2 s) */
+                                    rps: number;
+                                    /** @description requests allowed at once after a quiet spell */
+                                    burst: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6909,6 +7100,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/accounts/{accountId}/balance-alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's low-balance alert: threshold, email on or off, and whether the balance is below it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Warn when the balance falls below this many credits; 0 turns the alert off */
+                            thresholdCredits: number;
+                            /** @description Also send the low-balance and out-of-credits alerts by email */
+                            email: boolean;
+                            /**
+                             * @description `armed`: the next fall below the threshold alerts; `below_threshold`: the balance is under it
+                             * @enum {string}
+                             */
+                            state: "off" | "armed" | "below_threshold";
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -7889,6 +8164,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/accounts/{accountId}/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's webhook endpoints with their last 5 deliveries (never the signing secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                url: string;
+                                description: string | null;
+                                events: ("balance.low" | "balance.depleted" | "balance.recovered" | "purchase.completed" | "purchase.refunded" | "auto_topup.succeeded" | "auto_topup.failed" | "spend_limit.reached" | "document.ready" | "document.failed" | "license.expiring" | "license.expired" | "*")[];
+                                enabled: boolean;
+                                /** @description `failing`: the service turned it off because every attempt failed for too long; null otherwise */
+                                disabledReason: "failing" | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                /** @description newest first */
+                                recentDeliveries: {
+                                    id: string;
+                                    /** @description the `webhook-id` header of every attempt */
+                                    eventId: string;
+                                    eventType: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "sending" | "delivered" | "failed";
+                                    attempts: number;
+                                    /** @description the HTTP status of the latest attempt */
+                                    responseStatus: number | null;
+                                    /** @description why the latest attempt failed */
+                                    error: string | null;
+                                    latencyMs: number | null;
+                                    nextAttemptAt: string | null;
+                                    lastAttemptAt: string | null;
+                                    createdAt: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/stats": {
         parameters: {
             query?: never;
@@ -8593,6 +8972,24 @@ export interface paths {
                 };
                 /** @description An RFC 9457 problem document; `code` is one of a closed list */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem document; `code` is one of a closed list */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -23,6 +23,7 @@ export interface AutoTopupRouteDeps {
   pricing: () => Pricing;
   paymentsConfigured: boolean;
   publicUrl: string;
+  accountExists: (accountId: string) => Promise<boolean>;
 }
 
 export const AutoTopupRule = z
@@ -169,10 +170,14 @@ export function autoTopupRoutes(app: App, deps: AutoTopupRouteDeps): void {
         summary: "An account's auto top-up rule, saved card and this month's top-ups",
         security: [{ adminToken: [] }],
         params: z.object({ accountId: z.string().max(100) }),
-        response: { 200: AutoTopupView, ...errors(401) },
+        response: { 200: AutoTopupView, ...errors(401, 404) },
       },
     },
-    async (request) => view(request.params.accountId),
+    async (request) => {
+      const { accountId } = request.params;
+      if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
+      return view(accountId);
+    },
   );
 
   app.put(
