@@ -4,6 +4,7 @@ import { api } from "../lib/api";
 import { formatCredits, formatDay, formatSignedCredits } from "../lib/format";
 import { useResource, useSubmit } from "../lib/hooks";
 import { AccountActivity } from "./AccountActivity";
+import { AccountRules } from "./AccountRules";
 import { LicenseTable } from "./LicenseTable";
 import type { License } from "./types";
 
@@ -166,6 +167,7 @@ export function Account({ id }: { id: string }) {
           ))}
         </ul>
       )}
+      <AccountRules accountId={a.id} sites={a.sites} />
       <AccountActivity accountId={a.id} key={`${a.id}-${a.credits}`} />
     </section>
   );

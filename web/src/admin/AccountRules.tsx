@@ -1,0 +1,242 @@
+import type { ComponentChildren } from "preact";
+import { ErrorMessage, Loading } from "../components/ui";
+import type { WebhookDelivery, WebhookEndpoint } from "../dashboard/guardrails/webhook-types";
+import { EVENT_CHOICES } from "../dashboard/guardrails/webhook-types";
+import { api } from "../lib/api";
+import { formatCredits, formatDate, formatMoney } from "../lib/format";
+import { type Resource, useResource } from "../lib/hooks";
+
+interface BalanceAlert {
+  thresholdCredits: number;
+  email: boolean;
+  state: "off" | "armed" | "below_threshold";
+}
+
+type Endpoint = WebhookEndpoint & { recentDeliveries: WebhookDelivery[] };
+
+interface AutoTopupRule {
+  available: boolean;
+  enabled: boolean;
+  thresholdCredits: number | null;
+  amountCents: number | null;
+  credits: number | null;
+  maxPerMonth: number | null;
+  maxCentsPerMonth: number | null;
+  card: { brand: string; last4: string; expMonth: number | null; expYear: number | null } | null;
+  thisMonth: { count: number; amountCents: number };
+  lastFailure: { message: string; at: string } | null;
+  turnedOffAt: string | null;
+}
+
+type Period = "day" | "week" | "month" | "total";
+interface SpendLimit {
+  id: string;
+  siteId: string | null;
+  keyId: string | null;
+  credits: number;
+  period: Period;
+  usedCredits: number;
+  resetsAt: string | null;
+}
+
+interface Rate {
+  rps: number;
+  burst: number;
+}
+interface RateLimits {
+  default: Rate | null;
+  data: { kind: "api_key" | "license"; id: string; name: string | null; revoked: boolean; override: Rate }[];
+}
+
+const THIS: Record<Period, string> = { day: "today", week: "this week", month: "this month", total: "in total" };
+const eventName = (type: string) =>
+  type === "*" ? "Every event" : (EVENT_CHOICES.find((e) => e.type === type)?.label ?? type);
+const credits = (n: number) => `${formatCredits(n)} ${n === 1 ? "credit" : "credits"}`;
+const siteName = (url: string) => url.replace(/^https?:\/\//, "").replace(/\/$/, "");
+
+/** "2 requests a second, bursts of 5" (or "one request every 10 s" for slow rates). */
+function rateText(r: Rate): string {
+  const pace =
+    r.rps >= 1 ? `${r.rps} ${r.rps === 1 ? "request" : "requests"} a second` : `one request every ${1 / r.rps} s`;
+  return `${pace}, bursts of ${r.burst}`;
+}
+
+/** What the last delivery to an endpoint came to, in words. */
+function lastDelivery(d: WebhookDelivery | undefined): string {
+  if (!d) return "Nothing sent yet";
+  const answer = d.responseStatus !== null ? `HTTP ${d.responseStatus}` : (d.error ?? "no answer");
+  const when = formatDate(d.lastAttemptAt ?? d.createdAt);
+  if (d.status === "delivered") return `Last delivery: delivered (${answer}), ${when}`;
+  if (d.status === "failed") return `Last delivery: failed (${answer}), ${when}`;
+  if (d.attempts === 0) return `Last delivery: about to be sent, ${when}`;
+  return `Last delivery: not accepted yet (${answer}), will be retried — ${when}`;
+}
+
+/** One of the account's read-only views under /v1/admin/accounts/{id}/. */
+function useAccountRule<T>(accountId: string, path: string): Resource<T> {
+  const url = `/v1/admin/accounts/${encodeURIComponent(accountId)}/${path}`;
+  return useResource((signal) => api<T>("GET", url, undefined, { signal }), [url]);
+}
+
+function Part<T>({
+  title,
+  resource,
+  children,
+}: {
+  title: string;
+  resource: Resource<T>;
+  children: (data: T) => ComponentChildren;
+}) {
+  return (
+    <section class="card" aria-label={title}>
+      <h3>{title}</h3>
+      <ErrorMessage error={resource.error} />
+      {resource.data ? children(resource.data) : resource.error ? null : <Loading />}
+    </section>
+  );
+}
+
+/**
+ * "Notifications & limits": the guardrails the customer set on the account (low-balance alert, webhook endpoints,
+ * auto top-up, spend limits) and the request rates the operator set on its keys. Read-only.
+ */
+export function AccountRules({ accountId, sites }: { accountId: string; sites: { id: string; url: string }[] }) {
+  const alert = useAccountRule<BalanceAlert>(accountId, "balance-alert");
+  const endpoints = useAccountRule<{ data: Endpoint[] }>(accountId, "webhook-endpoints");
+  const topup = useAccountRule<AutoTopupRule>(accountId, "auto-topup");
+  const limits = useAccountRule<{ data: SpendLimit[] }>(accountId, "spend-limits");
+  const rates = useAccountRule<RateLimits>(accountId, "rate-limits");
+  const siteUrl = (id: string) => siteName(sites.find((s) => s.id === id)?.url ?? id);
+
+  return (
+    <section aria-labelledby="rules-title" data-testid="account-rules">
+      <h2 id="rules-title">Notifications &amp; limits</h2>
+      <Part title="Low-balance alert" resource={alert}>
+        {(a) =>
+          a.state === "off" ? (
+            <p>Off: no alert is sent when the balance runs low.</p>
+          ) : (
+            <p>
+              Warns below <strong>{credits(a.thresholdCredits)}</strong>, by webhook
+              {a.email ? " and email" : " only (email off)"}.{" "}
+              {a.state === "below_threshold"
+                ? "The balance is below the threshold now."
+                : "The balance is above the threshold: the next fall below it sends an alert."}
+            </p>
+          )
+        }
+      </Part>
+
+      <Part title="Webhook endpoints" resource={endpoints}>
+        {({ data }) =>
+          data.length === 0 ? (
+            <p>No webhook endpoint.</p>
+          ) : (
+            <ul class="list">
+              {data.map((e) => (
+                <li key={e.id} class="list__item" data-endpoint={e.id}>
+                  <span class="list__text">
+                    <span class="mono">{e.url}</span>
+                    {e.description ? <span class="muted"> — {e.description}</span> : null}
+                    <br />
+                    <span>
+                      {e.enabled
+                        ? "On"
+                        : e.disabledReason === "failing"
+                          ? "Turned off by the service: every attempt failed for too long"
+                          : "Turned off by the customer"}
+                    </span>
+                    <br />
+                    <span class="muted">Events: {e.events.map(eventName).join(", ")}</span>
+                    <br />
+                    <span class="muted">{lastDelivery(e.recentDeliveries[0])}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Part>
+
+      <Part title="Auto top-up" resource={topup}>
+        {(t) => (
+          <>
+            <p>
+              {t.enabled && t.thresholdCredits !== null && t.credits !== null && t.amountCents !== null
+                ? `On: when the balance falls below ${credits(t.thresholdCredits)}, buys ${credits(t.credits)} for ${formatMoney(t.amountCents)}, at most ${t.maxPerMonth} ${t.maxPerMonth === 1 ? "time" : "times"} a month${t.maxCentsPerMonth !== null ? ` and ${formatMoney(t.maxCentsPerMonth)} a month` : ""}.`
+                : t.turnedOffAt
+                  ? `Off: it turned itself off after failed payments on ${formatDate(t.turnedOffAt)}.`
+                  : "Off."}
+              {t.available ? "" : " This service takes no payments."}
+            </p>
+            <p>
+              {t.card
+                ? `Saved card: ${t.card.brand} ending ${t.card.last4}${t.card.expMonth && t.card.expYear ? `, expires ${String(t.card.expMonth).padStart(2, "0")}/${t.card.expYear}` : ""}.`
+                : "No saved card."}{" "}
+              This month: {t.thisMonth.count} {t.thisMonth.count === 1 ? "top-up" : "top-ups"},{" "}
+              {formatMoney(t.thisMonth.amountCents)}.
+            </p>
+            {t.lastFailure ? (
+              <p class="muted">
+                Last failed payment, {formatDate(t.lastFailure.at)}: {t.lastFailure.message}
+              </p>
+            ) : null}
+          </>
+        )}
+      </Part>
+
+      <Part title="Spend limits" resource={limits}>
+        {({ data }) =>
+          data.length === 0 ? (
+            <p>No spend limit.</p>
+          ) : (
+            <ul class="list">
+              {data.map((l) => (
+                <li key={l.id} class="list__item" data-limit={l.id}>
+                  <span>
+                    {l.siteId ? (
+                      `Site ${siteUrl(l.siteId)}`
+                    ) : l.keyId ? (
+                      <>
+                        API key <span class="mono">{l.keyId}</span>
+                      </>
+                    ) : (
+                      "Whole account"
+                    )}
+                  </span>
+                  <span>
+                    Used {formatCredits(l.usedCredits)} of {credits(l.credits)} {THIS[l.period]}
+                    {l.usedCredits >= l.credits ? " — reached" : ""}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Part>
+
+      <Part title="Request rates" resource={rates}>
+        {(r) => (
+          <>
+            <p>Default for every key: {r.default ? rateText(r.default) : "not limited"}.</p>
+            {r.data.length === 0 ? (
+              <p>No key of this account has a rate of its own.</p>
+            ) : (
+              <ul class="list">
+                {r.data.map((o) => (
+                  <li key={o.id} class="list__item" data-rate={o.id}>
+                    <span>
+                      {o.kind === "license" ? "Licence key and dashboard" : `API key “${o.name ?? o.id}”`}
+                      {o.revoked ? " (revoked)" : ""} <span class="muted mono">{o.id}</span>
+                    </span>
+                    <span>{rateText(o.override)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </Part>
+    </section>
+  );
+}
