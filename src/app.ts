@@ -86,7 +86,7 @@ import type { BlobStore } from "./storage/blob-store.js";
 import { createBlobStore } from "./storage/index.js";
 import { type KeyStore, LocalKeyStore } from "./storage/key-store.js";
 import { createWebSessions, webRoutes } from "./web/routes.js";
-import { createWebhooks, webhookRoutes } from "./webhooks/index.js";
+import { adminWebhookRoutes, createWebhooks, webhookRoutes } from "./webhooks/index.js";
 import type { WebhookNetwork } from "./webhooks/post.js";
 
 /** Everything a request handler may need, wired once from validated configuration. */
@@ -432,7 +432,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   privacyRoutes(app, { deleter });
   balanceAlertRoutes(app, { settings: alerts.settings, accountExists: (id) => accounts.accountExists(id) });
-  webhookRoutes(app, { webhooks: webhooks.service, accountExists: (id) => accounts.accountExists(id) });
+  webhookRoutes(app, { webhooks: webhooks.service });
+  adminWebhookRoutes(app, { webhooks: webhooks.service, accountExists: (id) => accounts.accountExists(id) });
   await openAiRoutes(app, {
     knowledge,
     images,

@@ -9,6 +9,7 @@ import { SecretVault } from "./secret-vault.js";
 import { type EndpointDisabledHandler, WebhookSender } from "./sender.js";
 import { WebhookService } from "./service.js";
 
+export { adminWebhookRoutes } from "./admin-routes.js";
 export { webhookRoutes } from "./routes.js";
 
 /** The webhooks domain, wired once in `src/app.ts`. */

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ApiError } from "../errors.js";
 import { EVENT_TYPES } from "../events/types.js";
 import { requireOwner } from "../http/auth.js";
 import { errors, iso } from "../http/schemas.js";
@@ -53,7 +52,7 @@ export const DeliverySchema = z.object({
   createdAt: z.string(),
 });
 
-function presentEndpoint(e: WebhookEndpoint): z.infer<typeof EndpointSchema> {
+export function presentEndpoint(e: WebhookEndpoint): z.infer<typeof EndpointSchema> {
   return {
     id: e.id,
     url: e.url,
@@ -66,7 +65,7 @@ function presentEndpoint(e: WebhookEndpoint): z.infer<typeof EndpointSchema> {
   };
 }
 
-function presentDelivery(d: Delivery): z.infer<typeof DeliverySchema> {
+export function presentDelivery(d: Delivery): z.infer<typeof DeliverySchema> {
   return {
     id: d.id,
     eventId: d.eventId,
@@ -91,10 +90,7 @@ const Params = z.object({ id: z.string().min(1).max(100) });
 const DeliveryParams = Params.extend({ deliveryId: z.string().min(1).max(100) });
 
 /** `/v1/webhook-endpoints`: the account owner's endpoints, their secrets and delivery logs. */
-export function webhookRoutes(
-  app: App,
-  { webhooks, accountExists }: { webhooks: WebhookService; accountExists: (accountId: string) => Promise<boolean> },
-): void {
+export function webhookRoutes(app: App, { webhooks }: { webhooks: WebhookService }): void {
   app.post(
     "/v1/webhook-endpoints",
     {
@@ -268,40 +264,6 @@ export function webhookRoutes(
     async (request, reply) => {
       const delivery = await webhooks.sendTest(ownerAccount(request), request.params.id);
       return reply.status(202).send(presentDelivery(delivery));
-    },
-  );
-
-  const RECENT = 5;
-  app.get(
-    "/v1/admin/accounts/:accountId/webhook-endpoints",
-    {
-      config: { auth: "admin" },
-      schema: {
-        tags: ["admin"],
-        security: [{ adminToken: [] }],
-        summary: `An account's webhook endpoints with their last ${RECENT} deliveries (never the signing secret)`,
-        params: z.object({ accountId: z.string().max(100) }),
-        response: {
-          200: z.object({
-            data: z.array(
-              EndpointSchema.extend({ recentDeliveries: z.array(DeliverySchema).describe("newest first") }),
-            ),
-          }),
-          ...errors(401, 404),
-        },
-      },
-    },
-    async (request) => {
-      const { accountId } = request.params;
-      if (!(await accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
-      const endpoints = await webhooks.list(accountId);
-      const data = await Promise.all(
-        endpoints.map(async (e) => ({
-          ...presentEndpoint(e),
-          recentDeliveries: (await webhooks.deliveries(accountId, e.id, { limit: RECENT })).map(presentDelivery),
-        })),
-      );
-      return { data };
     },
   );
 }
