@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
 import { eventsMigrations } from "../../src/events/outbox.js";
 import { EventRetention } from "../../src/events/retention.js";
 import { newCustomer, startTestApp, type TestApp } from "../support/app.js";
@@ -106,6 +108,25 @@ for (const engine of ENGINES) {
       expect(await eventsOf(bystander.accountId)).toBe(1);
       const left = await app.running.ctx.db.sql.all<{ data: string }>("SELECT data FROM events");
       expect(left.map((r) => r.data).join()).not.toContain("Zorblatt77");
+    });
+
+    it("a process starting on the database deletes events dispatched longer ago than EVENTS_RETENTION_DAYS", async () => {
+      const sql = app.running.ctx.db.sql;
+      const now = Date.now();
+      const insert = (id: string, dispatchedAt: number | null) =>
+        sql.run(
+          "INSERT INTO events (id, account_id, type, data, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?)",
+          [id, "acct_old", "balance.low", "{}", now - 10 * DAY, dispatchedAt],
+        );
+      await insert("msg_old_sent", now - 9 * DAY);
+      await insert("msg_recent_sent", now - 2 * DAY);
+      await insert("msg_old_unsent", null);
+      const other = await createApp(loadConfig({ ...app.env, EVENTS_RETENTION_DAYS: "3" }));
+      await other.close(); // waits for the cleanup it started
+      const left = await sql.all<{ id: string }>("SELECT id FROM events WHERE account_id = ? ORDER BY id", [
+        "acct_old",
+      ]);
+      expect(left.map((r) => r.id)).toEqual(["msg_old_unsent", "msg_recent_sent"]);
     });
   });
 }
