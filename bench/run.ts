@@ -28,6 +28,11 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/retrieval.ts",
     about: "nDCG@10 / recall on SciFact, Cranfield, CISI (slow the first time: embeddings)",
   },
+  guardrails: {
+    file: "bench/guardrails.ts",
+    about:
+      "the charge path with a threshold, three spend limits and an auto top-up rule set against none (both engines)",
+  },
   alerts: { file: "bench/balance-alerts.ts", about: "charge path with a low-balance alert set against none" },
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   "spend-limits": {

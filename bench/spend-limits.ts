@@ -10,11 +10,15 @@
  */
 import { parseArgs } from "node:util";
 import { createLedger } from "../src/credits/create-ledger.js";
-import type { Ledger, Spender } from "../src/credits/ledger.js";
-import { creditsMigrations } from "../src/credits/schema.js";
 import { SpendLimitStore } from "../src/credits/spend-limits.js";
-import { newId } from "../src/lib/ids.js";
-import { freshDatabase } from "../test/support/db.js";
+import {
+  guardrailsDatabase,
+  interleaved,
+  mean,
+  reserveCaptureLoop,
+  richAccount,
+  setSpendLimits,
+} from "./lib/guardrails.js";
 import { fmt, percentile, table } from "./lib/stats.js";
 
 const { values } = parseArgs({
@@ -29,56 +33,30 @@ const ENGINES = (["sqlite", "postgres"] as const).filter((e) => !values.engine |
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 const ROUNDS = Number(values.rounds);
-
-async function charges(ledger: Ledger, accountId: string, spender: Spender) {
-  const latencies: number[] = [];
-  let charged = 0;
-  const cpu = process.cpuUsage();
-  const deadline = performance.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < deadline) {
-        const start = performance.now();
-        const r = await ledger.reserve({ accountId, amountMc: 1000, cause: {}, ttlMs: 60_000, owner: "b", spender });
-        if (!r.ok) throw new Error("refused");
-        await ledger.capture({ accountId, holdId: r.hold.id, amountMc: 1000, cause: { operation: "bench" } });
-        latencies.push(performance.now() - start);
-        charged++;
-      }
-    }),
-  );
-  const used = process.cpuUsage(cpu);
-  return { perSecond: charged / SECONDS, latencies, cpuMicrosPerCharge: (used.user + used.system) / charged };
-}
+const OPTS = { seconds: SECONDS, clients: CLIENTS };
 
 async function bench(engine: "sqlite" | "postgres") {
-  const t = await freshDatabase(engine, [creditsMigrations]);
+  const t = await guardrailsDatabase(engine);
   const ledger = createLedger(t.db);
   const limits = new SpendLimitStore(t.db.sql);
-  const plain = newId("acct");
-  const limited = newId("acct");
-  for (const accountId of [plain, limited])
-    await ledger.credit({ accountId, amountMc: 1e12, type: "grant", cause: {} });
+  const plain = await richAccount(ledger);
+  const limited = await richAccount(ledger);
   const spender = { siteId: "site_bench", keyId: "key_bench" };
-  await limits.create({ accountId: limited, siteId: spender.siteId, limitMc: 1e11, period: "day" });
-  await limits.create({ accountId: limited, keyId: spender.keyId, limitMc: 1e11, period: "month" });
-  await limits.create({ accountId: limited, limitMc: 1e11, period: "total" });
+  await setSpendLimits(t.db.sql, limited, spender);
   const runs = { none: [] as number[], limits: [] as number[] };
   const lat = { none: [] as number[], limits: [] as number[] };
   const cpu = { none: [] as number[], limits: [] as number[] };
-  await charges(ledger, plain, spender); // warm-up
+  await reserveCaptureLoop(ledger, plain, spender, OPTS); // warm-up
   // A B B A …: a drift over the run (a growing WAL, a neighbour's load) weighs on both alike.
-  for (let round = 0; round < ROUNDS; round++)
-    for (const kind of round % 2 ? (["limits", "none"] as const) : (["none", "limits"] as const)) {
-      const r = await charges(ledger, kind === "none" ? plain : limited, spender);
-      runs[kind].push(r.perSecond);
-      lat[kind].push(...r.latencies);
-      cpu[kind].push(r.cpuMicrosPerCharge);
-    }
+  for (const kind of interleaved(["none", "limits"] as const, ROUNDS)) {
+    const r = await reserveCaptureLoop(ledger, kind === "none" ? plain : limited, spender, OPTS);
+    runs[kind].push(r.perSecond);
+    lat[kind].push(...r.latencies);
+    cpu[kind].push(r.cpuMicrosPerCharge);
+  }
   const used = (await limits.list(limited)).map((l) => l.usedMc);
   await ledger.close();
   await t.cleanup();
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const ratio = mean(runs.limits) / mean(runs.none);
   return [
     {

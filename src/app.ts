@@ -20,6 +20,7 @@ import { type Database, openDatabase } from "./db/open.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
 import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
 import { Outbox } from "./events/outbox.js";
+import { EventRetention } from "./events/retention.js";
 import { currentPrincipal, registerAuth } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
@@ -316,6 +317,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
   const eventChannels: EventChannel[] = [];
   events = new EventDispatcher(db.sql, eventChannels, app.log);
+  const eventRetention = new EventRetention(db.sql, config.eventsRetentionMs);
   const alerts = createAlerts({
     db,
     jobs,
@@ -417,7 +419,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     images,
     idempotency,
     jobs,
-    alsoPurge: [openaiFilesPurger(openaiStore, blobs), (accountId, siteId) => webhooks.purgeAccount(accountId, siteId)],
+    alsoPurge: [
+      openaiFilesPurger(openaiStore, blobs),
+      (accountId, siteId) => webhooks.purgeAccount(accountId, siteId),
+      // Events quote the account's documents' titles. They are the account's, not a site's: only an account-wide
+      // deletion removes them.
+      async (accountId, siteId) => {
+        if (!siteId) await eventRetention.deleteForAccount(accountId);
+        return { files: 0, bytes: 0 };
+      },
+    ],
     finalize: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
       else await scheduleVacuum(jobs, () => worker?.poke());
@@ -489,8 +500,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   alerts.start();
   webhooks.sender.start();
 
+  const expireEvents = () =>
+    eventRetention.deleteExpired().catch((err) => app.log.error({ err }, "old events cleanup failed"));
+  let expiringEvents = expireEvents();
   const cleanup = setInterval(() => {
     idempotency.deleteExpired().catch((err) => app.log.error({ err }, "expired replies cleanup failed"));
+    expiringEvents = expireEvents();
   }, 3600_000);
   cleanup.unref();
 
@@ -505,6 +520,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (closed) return;
       closed = true;
       clearInterval(cleanup);
+      await expiringEvents;
       sweeper.stop();
       autoTopupWatcher.stop();
       clearInterval(reconcileAutoTopups);

@@ -97,6 +97,7 @@ const EnvSchema = z.object({
   WEBHOOKS_RETRY_SCHEDULE: z.string().default("5s,5m,30m,2h,5h,10h,10h"),
   WEBHOOKS_DISABLE_AFTER: z.string().default("3d"),
   WEBHOOKS_CONCURRENCY: int(0, 256).default(16),
+  EVENTS_RETENTION_DAYS: int(1, 36_500).default(30),
 });
 
 const aliasList = (name: string, value: string): string[] => {
@@ -180,6 +181,8 @@ export interface Config {
     disableAfterMs: number;
     concurrency: number;
   };
+  /** How long a dispatched account event stays in the outbox (`events`) before the periodic cleanup deletes it. */
+  eventsRetentionMs: number;
   /** The raw environment, for adapters that read their own variable group. */
   raw: Record<string, string | undefined>;
 }
@@ -281,6 +284,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimit: rateOf(env.RATE_LIMIT_RPS, env.RATE_LIMIT_BURST),
     publicRateLimit: rateOf(env.RATE_LIMIT_PUBLIC_RPS, env.RATE_LIMIT_PUBLIC_BURST),
     webhooks: webhookSettings(env),
+    eventsRetentionMs: env.EVENTS_RETENTION_DAYS * 24 * 3600_000,
     raw: { ...source },
   };
 }

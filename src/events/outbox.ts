@@ -15,9 +15,14 @@ CREATE INDEX events_undispatched ON events (created_at) WHERE dispatched_at IS N
 CREATE INDEX events_account ON events (account_id, created_at);
 `;
 
+const byAge = "CREATE INDEX events_dispatched ON events (dispatched_at) WHERE dispatched_at IS NOT NULL;";
+
 export const eventsMigrations: DomainMigrations = {
   domain: "events",
-  migrations: [{ version: 1, name: "transactional outbox of account events", sqlite: sql, postgres: sql }],
+  migrations: [
+    { version: 1, name: "transactional outbox of account events", sqlite: sql, postgres: sql },
+    { version: 2, name: "dispatched events by age, for their retention", sqlite: byAge, postgres: byAge },
+  ],
 };
 
 export interface NewEvent {

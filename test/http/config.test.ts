@@ -22,12 +22,16 @@ describe("configuration is parsed once, and a bad value names its variable", () 
       [{ RATE_LIMIT_BURST: "2.5", RATE_LIMIT_RPS: "1" }, "RATE_LIMIT_BURST"],
       [{ RATE_LIMIT_BURST: "10" }, "RATE_LIMIT_BURST"],
       [{ RATE_LIMIT_PUBLIC_BURST: "10" }, "RATE_LIMIT_PUBLIC_BURST"],
+      [{ EVENTS_RETENTION_DAYS: "0" }, "EVENTS_RETENTION_DAYS"],
+      [{ EVENTS_RETENTION_DAYS: "a month" }, "EVENTS_RETENTION_DAYS"],
     ] as const) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(name);
     }
     expect(loadConfig({}).port).toBe(8080);
     expect(loadConfig({}).webhooks).toMatchObject({ allowPrivateUrls: false, disableAfterMs: 3 * 86_400_000 });
+    expect(loadConfig({}).eventsRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ EVENTS_RETENTION_DAYS: "7" }).eventsRetentionMs).toBe(7 * 86_400_000);
     expect(loadConfig({ WEBHOOKS_RETRY_SCHEDULE: "250ms,2h" }).webhooks.retrySchedule).toEqual([250, 7_200_000]);
   });
 
