@@ -15,12 +15,13 @@ const quiet = { warn() {} };
 class TableChannel implements EventChannel {
   readonly name = "table";
   failNext = 0;
-  async accept(tx: Sql, event: OutboxEvent): Promise<void> {
+  async acceptBatch(tx: Sql, events: OutboxEvent[]): Promise<void> {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error("the channel's storage is away");
     }
-    await tx.run("INSERT INTO accepted (event_id, type) VALUES (?, ?)", [event.id, event.type]);
+    for (const event of events)
+      await tx.run("INSERT INTO accepted (event_id, type) VALUES (?, ?)", [event.id, event.type]);
   }
 }
 
