@@ -81,6 +81,29 @@ for (const engine of ENGINES) {
       expect(rows).toEqual([{ type: "balance.low" }]);
     });
 
+    it("wakes the dispatcher only once the event's transaction has committed, and not after a rollback", async () => {
+      // The wake-up reads the outbox from another connection: it must come when the row is there to read.
+      const seen: number[] = [];
+      const waking = new Outbox(() => {
+        void t.db.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM events").then((r) => seen.push(Number(r?.n)));
+      });
+      let wokenInside = false;
+      await t.db.sql.transaction(async (tx) => {
+        await waking.insert(tx, { accountId: "acct_a", type: "document.ready", data: {} });
+        await tx.get("SELECT 1 AS one");
+        wokenInside = seen.length > 0;
+      });
+      await expect(
+        t.db.sql.transaction(async (tx) => {
+          await waking.insert(tx, { accountId: "acct_a", type: "document.failed", data: {} });
+          throw new Error("the change failed");
+        }),
+      ).rejects.toThrow(/failed/);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(wokenInside).toBe(false);
+      expect(seen).toEqual([1]);
+    });
+
     it("hands every committed event to each channel once, and again after a channel failed", async () => {
       const channel = new TableChannel();
       const dispatcher = new EventDispatcher(t.db.sql, [channel], quiet);
