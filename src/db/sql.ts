@@ -17,7 +17,8 @@ export interface Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /**
    * Calls `fn` once the transaction this handle runs in has committed (and is durable), never after a rollback; at
-   * once on a handle outside a transaction. For waking a worker that must see what the transaction wrote.
+   * once on a handle outside a transaction. For waking a worker that must see what the transaction wrote; `fn` must
+   * not throw (the transaction has committed by then).
    */
   afterCommit(fn: () => void): void;
 }
