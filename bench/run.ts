@@ -46,6 +46,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     about: "request rate limit: one check in-process vs Redis; GET /v1/balance with limits off, in memory, in Redis",
   },
   "text-rule": { file: "bench/text-rule.ts", about: "the HTTP text rule's cost on JSON bodies (parse from bytes)" },
+  "event-dispatch": {
+    file: "bench/event-dispatch.ts",
+    about: "the event dispatcher alone: a backlog of 3,000 events fanned out to delivery rows (SQLite and PostgreSQL)",
+  },
   webhooks: {
     file: "bench/webhooks.ts",
     about: "webhook delivery to a local receiver: p95 commit→delivery at 100 events/s, events/s in a burst",

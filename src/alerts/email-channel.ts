@@ -5,26 +5,42 @@ import { isEmailTemplate, OPTIONAL_EMAILS } from "./emails.js";
 import type { AccountMail } from "./mail-jobs.js";
 
 /**
- * Events by email: for an event with a template, queues a mail job to the account's address inside the dispatch
+ * Events by email: for each event with a template, queues a mail job to the account's address inside the dispatch
  * transaction (so the mail is queued exactly when the event is dispatched). Balance alerts follow the account's
- * `email` choice; receipts, top-ups and licence notices always go.
+ * `email` choice; receipts, top-ups and licence notices always go. A batch costs at most three statements: the
+ * accounts' choices, their addresses, the jobs.
  */
 export class EmailChannel implements EventChannel {
   readonly name = "email";
 
   constructor(private readonly mail: AccountMail) {}
 
-  async accept(tx: Sql, event: OutboxEvent): Promise<void> {
-    if (!this.mail.on || !isEmailTemplate(event.type)) return;
-    if (OPTIONAL_EMAILS.has(event.type)) {
-      const row = await tx.get<{ email: number }>("SELECT email FROM balance_alerts WHERE account_id = ?", [
-        event.accountId,
-      ]);
-      if (row && Number(row.email) !== 1) return;
+  async acceptBatch(tx: Sql, events: OutboxEvent[]): Promise<void> {
+    if (!this.mail.on) return;
+    const mailed = events.flatMap((e) => (isEmailTemplate(e.type) ? [{ event: e, template: e.type }] : []));
+    const optional = [...new Set(mailed.filter((m) => OPTIONAL_EMAILS.has(m.template)).map((m) => m.event.accountId))];
+    const declined = new Set<string>();
+    if (optional.length > 0) {
+      const rows = await tx.all<{ account_id: string; email: number }>(
+        `SELECT account_id, email FROM balance_alerts WHERE account_id IN (${optional.map(() => "?").join(", ")})`,
+        optional,
+      );
+      for (const row of rows) if (Number(row.email) !== 1) declined.add(row.account_id);
     }
-    await this.mail.queue(
-      { accountId: event.accountId, template: event.type, data: event.data, subjectId: event.id },
+    await this.mail.queueMany(
+      mailed
+        .filter((m) => !(OPTIONAL_EMAILS.has(m.template) && declined.has(m.event.accountId)))
+        .map(({ event, template }) => ({
+          accountId: event.accountId,
+          template,
+          data: event.data,
+          subjectId: event.id,
+        })),
       tx,
     );
+  }
+
+  afterCommit(): void {
+    this.mail.wake();
   }
 }

@@ -40,6 +40,36 @@ export class AccountMail {
   }
 
   /**
+   * Queues several emails in `tx` with two statements (the accounts' addresses, then the jobs); an account that no
+   * longer exists gets none. Returns how many were queued. The caller wakes the worker (`wake`) once `tx` commits.
+   */
+  async queueMany(
+    inputs: { accountId: string; template: EmailTemplate; data: Record<string, unknown>; subjectId?: string }[],
+    tx: Sql,
+  ): Promise<number> {
+    if (!this.deps.mailer.on || inputs.length === 0) return 0;
+    const accounts = [...new Set(inputs.map((i) => i.accountId))];
+    const rows = await tx.all<{ id: string; email: string }>(
+      `SELECT id, email FROM accounts WHERE id IN (${accounts.map(() => "?").join(", ")})`,
+      accounts,
+    );
+    const emailOf = new Map(rows.map((r) => [r.id, r.email]));
+    const jobs = inputs.flatMap((input) => {
+      const to = emailOf.get(input.accountId);
+      if (to === undefined) return [];
+      const payload: MailPayload = { to, template: input.template, data: input.data };
+      return [{ kind: MAIL_JOB, accountId: input.accountId, subjectId: input.subjectId, payload }];
+    });
+    await this.deps.jobs.enqueueMany(jobs, tx);
+    return jobs.length;
+  }
+
+  /** Wakes the mail worker: jobs queued in a transaction are there once it has committed. */
+  wake(): void {
+    this.deps.onQueued();
+  }
+
+  /**
    * For the webhooks' `onEndpointDisabled`: tells the owner an endpoint was turned off after failing too long.
    * Pass the transaction that disabled it, or none to queue it on its own.
    */

@@ -76,6 +76,8 @@ export class PostgresSql implements Sql {
   constructor(
     readonly pool: pg.Pool,
     private readonly client?: pg.PoolClient,
+    /** What `afterCommit` queued in this transaction. */
+    private readonly committed?: (() => void)[],
   ) {}
 
   private get target(): Queryable {
@@ -99,7 +101,17 @@ export class PostgresSql implements Sql {
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.client) return fn(this);
-    return inPgTransaction(this.pool, (client) => fn(new PostgresSql(this.pool, client as pg.PoolClient)));
+    const committed: (() => void)[] = [];
+    const result = await inPgTransaction(this.pool, (client) =>
+      fn(new PostgresSql(this.pool, client as pg.PoolClient, committed)),
+    );
+    for (const hook of committed) hook();
+    return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.client && this.committed) this.committed.push(fn);
+    else fn();
   }
 }
 

@@ -15,6 +15,12 @@ export interface Sql {
   run(text: string, params?: Param[]): Promise<number>;
   /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Calls `fn` once the transaction this handle runs in has committed (and is durable), never after a rollback; at
+   * once on a handle outside a transaction. For waking a worker that must see what the transaction wrote; `fn` must
+   * not throw (the transaction has committed by then).
+   */
+  afterCommit(fn: () => void): void;
 }
 
 /**

@@ -74,6 +74,8 @@ export class SqliteSql implements Sql {
     private readonly inTransaction = false,
     private readonly statements = new StatementCache(db),
     walSync?: WalSync,
+    /** What `afterCommit` queued in this transaction. */
+    private readonly committed: (() => void)[] = [],
   ) {
     this.walSync = walSync ?? new WalSync(db);
   }
@@ -121,8 +123,9 @@ export class SqliteSql implements Sql {
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
+    const committed: (() => void)[] = [];
     const { result, commit } = await this.lock.run(async () => {
-      const tx = new SqliteSql(this.db, this.lock, true, this.statements, this.walSync);
+      const tx = new SqliteSql(this.db, this.lock, true, this.statements, this.walSync, committed);
       this.db.exec("BEGIN IMMEDIATE");
       try {
         const value = await fn(tx);
@@ -134,6 +137,12 @@ export class SqliteSql implements Sql {
       }
     });
     await this.walSync.durable(commit);
+    for (const hook of committed) hook();
     return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.inTransaction) this.committed.push(fn);
+    else fn();
   }
 }

@@ -3,13 +3,15 @@ import { type EventRow, toEvent } from "./outbox.js";
 import type { OutboxEvent } from "./types.js";
 
 /**
- * Something that acts on every committed event once: the webhook fan-out, the emails. `accept` runs inside the
- * transaction that marks the event dispatched, so it must only write rows (queue its own work) and never call out:
- * either the event is dispatched to every channel or to none, and a crash in between dispatches it again.
+ * Something that acts on every committed event once: the webhook fan-out, the emails. `acceptBatch` runs inside the
+ * transaction that marks the events dispatched, so it must only write rows (queue its own work) and never call out:
+ * either a batch is dispatched to every channel or to none, and a crash or failure in between dispatches it again.
+ * It takes a whole batch (oldest first, any mix of accounts and types) so a channel reads and writes once per
+ * batch rather than once per event: on PostgreSQL every statement is a round trip, held inside the transaction.
  */
 export interface EventChannel {
   readonly name: string;
-  accept(tx: Sql, event: OutboxEvent): Promise<void>;
+  acceptBatch(tx: Sql, events: OutboxEvent[]): Promise<void>;
   /** Called after a transaction that handed it events has committed: the moment to wake its own worker. */
   afterCommit?(): void;
 }
@@ -82,12 +84,14 @@ export class EventDispatcher {
          ORDER BY created_at, id LIMIT ?${lock}`,
         [limit],
       );
-      const now = Date.now();
-      for (const row of rows) {
-        const event = toEvent(row);
-        for (const channel of this.channels) await channel.accept(tx, event);
-        await tx.run("UPDATE events SET dispatched_at = ? WHERE id = ?", [now, row.id]);
-      }
+      if (rows.length === 0) return 0;
+      const events = rows.map(toEvent);
+      for (const channel of this.channels) await channel.acceptBatch(tx, events);
+      const ids = rows.map((r) => r.id);
+      await tx.run(`UPDATE events SET dispatched_at = ? WHERE id IN (${ids.map(() => "?").join(", ")})`, [
+        Date.now(),
+        ...ids,
+      ]);
       return rows.length;
     });
     if (n > 0) for (const channel of this.channels) channel.afterCommit?.();

@@ -59,11 +59,11 @@ export class Outbox {
     };
   }
 
-  /** Writes the event in `tx`, the transaction of the change it reports. */
+  /** Writes the event in `tx`, the transaction of the change it reports; the dispatcher is woken once it commits. */
   async insert(tx: Sql, event: NewEvent): Promise<string> {
     const params = this.params(event);
     await tx.run(INSERT, params);
-    this.onWritten();
+    tx.afterCommit(this.onWritten);
     return params[0] as string;
   }
 

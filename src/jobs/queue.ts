@@ -61,6 +61,9 @@ const toJob = (r: JobRow): Job => ({
  * whose lease ran out (its process died) is claimed again. On PostgreSQL, FOR UPDATE SKIP LOCKED lets several
  * workers claim at once without taking the same job.
  */
+/** Jobs per multi-row INSERT in `enqueueMany` (7 parameters each). */
+const ENQUEUE_CHUNK = 500;
+
 export class JobQueue {
   constructor(private readonly db: Database) {}
 
@@ -83,6 +86,32 @@ export class JobQueue {
       [id, input.kind, input.accountId, input.subjectId ?? null, JSON.stringify(input.payload ?? {}), now, now],
     );
     return id;
+  }
+
+  /** Queues jobs in one statement per few hundred; pass `sql` (a transaction) to queue them only if it commits. */
+  async enqueueMany(
+    inputs: { kind: string; accountId: string; subjectId?: string; payload?: object; id?: string }[],
+    sql: Sql = this.db.sql,
+  ): Promise<string[]> {
+    const now = Date.now();
+    const ids = inputs.map((input) => input.id ?? newId("job"));
+    for (let from = 0; from < inputs.length; from += ENQUEUE_CHUNK) {
+      const chunk = inputs.slice(from, from + ENQUEUE_CHUNK);
+      await sql.run(
+        `INSERT INTO jobs (id, kind, account_id, subject_id, status, payload, created_at, updated_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, 'queued', ?, ?, ?)").join(", ")}`,
+        chunk.flatMap((input, i) => [
+          ids[from + i],
+          input.kind,
+          input.accountId,
+          input.subjectId ?? null,
+          JSON.stringify(input.payload ?? {}),
+          now,
+          now,
+        ]),
+      );
+    }
+    return ids;
   }
 
   /**

@@ -67,6 +67,9 @@ const toDelivery = (r: Row): Delivery => ({
 const COLUMNS = `id, account_id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, lease_owner,
   response_status, error, latency_ms, last_attempt_at, created_at`;
 
+/** Rows per multi-row INSERT (8 parameters each: well under either engine's limit on parameters). */
+const INSERT_CHUNK = 500;
+
 /** What one attempt came to. */
 export interface AttemptOutcome {
   responseStatus: number | null;
@@ -83,19 +86,27 @@ export interface AttemptOutcome {
 export class DeliveryStore {
   constructor(private readonly sql: Sql) {}
 
-  /** Queues an event for an endpoint inside `tx` (the dispatcher's); a repeat of the same event is ignored. */
-  async insert(
+  /**
+   * Queues events for endpoints inside `tx` (the dispatcher's), a few hundred rows per statement; a repeat of an
+   * event for the same endpoint is ignored.
+   * Returns the new rows' ids, in the order of `inputs`.
+   */
+  async insertMany(
     tx: Sql,
-    input: { accountId: string; endpointId: string; eventId: string; eventType: string; body: string; at: number },
-  ): Promise<string> {
-    const id = newId("whmsg");
-    await tx.run(
-      `INSERT INTO webhook_deliveries
-         (id, account_id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-      [id, input.accountId, input.endpointId, input.eventId, input.eventType, input.body, input.at, input.at],
-    );
-    return id;
+    inputs: { accountId: string; endpointId: string; eventId: string; eventType: string; body: string; at: number }[],
+  ): Promise<string[]> {
+    const ids = inputs.map(() => newId("whmsg"));
+    for (let from = 0; from < inputs.length; from += INSERT_CHUNK) {
+      const chunk = inputs.slice(from, from + INSERT_CHUNK);
+      await tx.run(
+        `INSERT INTO webhook_deliveries
+           (id, account_id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)").join(", ")}
+         ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
+        chunk.flatMap((d, i) => [ids[from + i], d.accountId, d.endpointId, d.eventId, d.eventType, d.body, d.at, d.at]),
+      );
+    }
+    return ids;
   }
 
   /** Claims up to `limit` due attempts of enabled endpoints for `owner`, leased for `leaseMs`. */
@@ -182,7 +193,8 @@ export class DeliveryStore {
     body: string;
     at: number;
   }): Promise<string> {
-    return this.insert(this.sql, input);
+    const [id] = await this.insertMany(this.sql, [input]);
+    return id as string;
   }
 
   /** The account's delivery log (its bodies copy event data): removed when the account deletes its data. */

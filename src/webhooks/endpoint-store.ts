@@ -107,9 +107,13 @@ export class EndpointStore {
     return Number(row?.n ?? 0);
   }
 
-  /** The account's enabled endpoints, read in `tx` (the dispatcher's transaction). */
-  async enabledOf(tx: Sql, accountId: string): Promise<WebhookEndpoint[]> {
-    const rows = await tx.all<Row>("SELECT * FROM webhook_endpoints WHERE account_id = ? AND enabled = 1", [accountId]);
+  /** The enabled endpoints of these accounts, read in `tx` (the dispatcher's transaction) in one query. */
+  async enabledOf(tx: Sql, accountIds: string[]): Promise<WebhookEndpoint[]> {
+    if (accountIds.length === 0) return [];
+    const rows = await tx.all<Row>(
+      `SELECT * FROM webhook_endpoints WHERE enabled = 1 AND account_id IN (${accountIds.map(() => "?").join(", ")})`,
+      accountIds,
+    );
     return rows.map(toEndpoint);
   }
 

@@ -15,12 +15,13 @@ const quiet = { warn() {} };
 class TableChannel implements EventChannel {
   readonly name = "table";
   failNext = 0;
-  async accept(tx: Sql, event: OutboxEvent): Promise<void> {
+  async acceptBatch(tx: Sql, events: OutboxEvent[]): Promise<void> {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error("the channel's storage is away");
     }
-    await tx.run("INSERT INTO accepted (event_id, type) VALUES (?, ?)", [event.id, event.type]);
+    for (const event of events)
+      await tx.run("INSERT INTO accepted (event_id, type) VALUES (?, ?)", [event.id, event.type]);
   }
 }
 
@@ -78,6 +79,29 @@ for (const engine of ENGINES) {
         await ledger.debit({ accountId: "acct_a", amountMc: 1000, type: "usage", cause: {}, writes: low() });
       const rows = await t.db.sql.all("SELECT type FROM events");
       expect(rows).toEqual([{ type: "balance.low" }]);
+    });
+
+    it("wakes the dispatcher only once the event's transaction has committed, and not after a rollback", async () => {
+      // The wake-up reads the outbox from another connection: it must come when the row is there to read.
+      const seen: number[] = [];
+      const waking = new Outbox(() => {
+        void t.db.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM events").then((r) => seen.push(Number(r?.n)));
+      });
+      let wokenInside = false;
+      await t.db.sql.transaction(async (tx) => {
+        await waking.insert(tx, { accountId: "acct_a", type: "document.ready", data: {} });
+        await tx.get("SELECT 1 AS one");
+        wokenInside = seen.length > 0;
+      });
+      await expect(
+        t.db.sql.transaction(async (tx) => {
+          await waking.insert(tx, { accountId: "acct_a", type: "document.failed", data: {} });
+          throw new Error("the change failed");
+        }),
+      ).rejects.toThrow(/failed/);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(wokenInside).toBe(false);
+      expect(seen).toEqual([1]);
     });
 
     it("hands every committed event to each channel once, and again after a channel failed", async () => {
