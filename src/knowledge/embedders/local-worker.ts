@@ -27,6 +27,10 @@ async function load() {
   const core = require(paths.core);
   const { initModel } = require(paths.embeddings);
   const { modelSource } = require(paths.model);
+  // initModel starts the backend and reads the model at once (Promise.all); reading the weights makes tensors, which
+  // throw "Backend 'wasm' has not yet been initialized" when the WASM backend is still compiling — a race lost only
+  // on a starved CPU (the intermittent 500 on uploads under load). Start the backend first.
+  await core.ready();
   const model = await initModel(modelSource);
   diagnostics.unsubscribe("net.client.socket", onSocket);
   diagnostics.unsubscribe("undici:request:create", onFetch);
