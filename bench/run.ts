@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { PACKAGE_ROOT } from "../src/lib/package-root.js";
+import preparePostgres from "../test/support/pg-global-setup.js";
 
 const BENCHES: Record<string, { file: string; args?: string[]; about: string }> = {
   ledger: {
@@ -72,6 +73,10 @@ if (unknown.length) {
   process.exit(2);
 }
 const names = asked.length ? asked : Object.keys(BENCHES);
+// The PostgreSQL benches use the tests' database (pgvector in `public`), made here as `vitest run` makes it.
+await preparePostgres().catch((error) =>
+  console.error(`PostgreSQL is not ready, its benches will fail: ${(error as Error).message}`),
+);
 let failed = 0;
 for (const name of names) {
   const b = BENCHES[name]!;

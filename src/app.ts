@@ -6,7 +6,7 @@ import type { AppContext, AppOverrides, RunningApp } from "./app-context.js";
 import { type Config, ConfigError } from "./config.js";
 import { createLedger } from "./credits/create-ledger.js";
 import { HoldSweeper, requestHoldOwner } from "./credits/hold-sweeper.js";
-import { type LedgerWatcher, watchLedger } from "./credits/ledger-watchers.js";
+import type { LedgerWatcher } from "./credits/ledger-watchers.js";
 import { Metering } from "./credits/metering.js";
 import { PricingSource } from "./credits/pricing-source.js";
 import { spendLimitReachedEvent } from "./credits/spend-limits.js";
@@ -87,14 +87,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // Features that act on balance movements (alerts, auto top-up) add themselves here before the first request.
   const ledgerWatchers: LedgerWatcher[] = [];
-  const ledger = watchLedger(
-    createLedger(db, {
-      clock: overrides.clock,
-      // Called only once requests flow, when the outbox below exists.
-      limitReached: (hit) => outbox.write(spendLimitReachedEvent(hit)),
-    }),
-    ledgerWatchers,
-  );
+  const ledger = createLedger(db, {
+    clock: overrides.clock,
+    // Called only once requests flow, when the outbox below exists.
+    limitReached: (hit) => outbox.write(spendLimitReachedEvent(hit)),
+    watchers: ledgerWatchers,
+  });
   const instance = new Instance(db, {
     heartbeatMs: Math.min(5_000, config.instanceStaleMs / 3),
     staleMs: config.instanceStaleMs,

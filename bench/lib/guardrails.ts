@@ -7,7 +7,7 @@ import { alertsMigrations } from "../../src/alerts/schema.js";
 import { BalanceAlertWatcher } from "../../src/alerts/watcher.js";
 import { createLedger } from "../../src/credits/create-ledger.js";
 import type { Ledger, Spender } from "../../src/credits/ledger.js";
-import { type LedgerWatcher, watchLedger } from "../../src/credits/ledger-watchers.js";
+import type { LedgerWatcher } from "../../src/credits/ledger-watchers.js";
 import { creditsMigrations } from "../../src/credits/schema.js";
 import { SpendLimitStore } from "../../src/credits/spend-limits.js";
 import type { Sql } from "../../src/db/sql.js";
@@ -54,9 +54,9 @@ export function autoTopupWatcher(t: TestDatabase): { store: AutoTopupStore; watc
   return { store, watcher };
 }
 
-/** The ledger as the app composes it: every credit, debit and capture carries the watchers' writes. */
+/** The ledger as the app composes it: the watchers are asked about every batch of credits, debits and captures. */
 export function watchedLedger(t: TestDatabase, watchers: LedgerWatcher[]): Ledger {
-  return watchLedger(createLedger(t.db), watchers);
+  return createLedger(t.db, { watchers });
 }
 
 /** A new account holding far more credits than a run can spend. */

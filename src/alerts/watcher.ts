@@ -1,5 +1,4 @@
-import type { LedgerWrite } from "../credits/ledger.js";
-import type { LedgerWatcher, WatchedMovement } from "../credits/ledger-watchers.js";
+import type { LedgerWatcher, WatchedMovement, WatcherStatement } from "../credits/ledger-watchers.js";
 import type { Sql } from "../db/sql.js";
 import type { Outbox } from "../events/outbox.js";
 import { newId } from "../lib/ids.js";
@@ -35,7 +34,7 @@ export class BalanceAlertWatcher implements LedgerWatcher {
       deps.sql.dialect === "postgres" ? (p) => `CAST(json_build_object(${p}) AS TEXT)` : (p) => `json_object(${p})`;
   }
 
-  writesFor(m: WatchedMovement): LedgerWrite[] {
+  writesFor(m: WatchedMovement): WatcherStatement[] {
     const d = this.deps.defaultThresholdMc;
     const now = Date.now();
     if (m.kind === "spend") {
@@ -99,7 +98,7 @@ export class BalanceAlertWatcher implements LedgerWatcher {
   }
 
   /** The event, written only when `condition` holds; its payload (balance, threshold in credits) read by SQL. */
-  private eventIf(type: string, accountId: string, condition: string, conditionParams: number[]): LedgerWrite {
+  private eventIf(type: string, accountId: string, condition: string, conditionParams: number[]): WatcherStatement {
     const data = this.json(
       `'balance', CAST(b.available_mc AS DOUBLE PRECISION) / 1000, 'threshold', CAST(${THRESHOLD} AS DOUBLE PRECISION) / 1000`,
     );

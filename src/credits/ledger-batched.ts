@@ -19,6 +19,7 @@ import {
   type UsageRow,
 } from "./ledger.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import { type LedgerWatcher, type WatcherWrite, watcherWrites } from "./ledger-watchers.js";
 
 function assertAmount(amountMc: number, allowZero = false): void {
   if (!Number.isSafeInteger(amountMc) || amountMc < 0 || (!allowZero && amountMc === 0))
@@ -46,6 +47,11 @@ export function fencedResult(op: LedgerOp, release: (op: LedgerOp) => OpResult):
   return { status: "fenced", entry: released.status === "ok" ? released.entry : undefined };
 }
 
+/** Whether a watcher's statement runs: one of the operations it was asked about happened. */
+export function happened(w: WatcherWrite, results: readonly OpResult[]): boolean {
+  return w.on.some((i) => results[i]?.status === "ok");
+}
+
 /** What an adapter may be given where the app is wired. */
 export interface LedgerOptions {
   /** The time movements are made at (tests move it to see a spend limit's period end). */
@@ -55,6 +61,11 @@ export interface LedgerOptions {
    * with the claim that marks the limit reached for that period, so it is written once per limit and period.
    */
   limitReached?: (hit: LimitHit) => TransactionalWrite;
+  /**
+   * Features that act on balance movements (alerts, auto top-up): asked once per batch, their statements commit
+   * with it (see LedgerWatcher). The array is read at each batch, so features may add themselves after wiring.
+   */
+  watchers?: readonly LedgerWatcher[];
 }
 
 /**
@@ -67,6 +78,7 @@ export abstract class BatchedLedger implements Ledger {
 
   protected readonly clock: () => number;
   private readonly limitReached?: (hit: LimitHit) => TransactionalWrite;
+  private readonly watchers: readonly LedgerWatcher[];
 
   protected constructor(
     protected readonly sql: Sql,
@@ -75,7 +87,8 @@ export abstract class BatchedLedger implements Ledger {
     const clock = options.clock ?? Date.now;
     this.clock = clock;
     this.limitReached = options.limitReached;
-    this.batcher = new Batcher((ops) => this.applyBatch(ops, clock()), {
+    this.watchers = options.watchers ?? [];
+    this.batcher = new Batcher((ops) => this.runBatch(ops, clock()), {
       maxBatch: options.maxBatch,
       maxConcurrent: options.maxConcurrent,
     });
@@ -86,8 +99,18 @@ export abstract class BatchedLedger implements Ledger {
     });
   }
 
-  /** Applies the operations in order, in one transaction, and returns one result each. */
-  protected abstract applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]>;
+  /**
+   * Applies the operations in order, in one transaction, and returns one result each; then, in that transaction,
+   * each of the watchers' statements at least one of whose operations happened (status "ok").
+   */
+  protected abstract applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]>;
+
+  private async runBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
+    const watched = watcherWrites(this.watchers, ops);
+    const results = await this.applyBatch(ops, now, watched);
+    for (const w of watched) if (happened(w, results)) w.write.onCommit?.();
+    return results;
+  }
   /** SQL for the UTC day (YYYY-MM-DD) of `created_at` in this engine's dialect. */
   protected abstract readonly daySql: string;
 
@@ -233,11 +256,17 @@ export abstract class BatchedLedger implements Ledger {
     throwForResult(result);
   }
 
+  /** Spending refused for lack of credits (a spend limit's refusal is not the balance's: it may be ample). */
+  private refused(accountId: string): void {
+    for (const w of this.watchers) w.refused?.(accountId);
+  }
+
   async debit(input: Omit<Extract<LedgerOp, { kind: "debit" }>, "kind">): Promise<DebitResult> {
     assertAmount(input.amountMc);
     const result = await this.apply({ kind: "debit", ...input });
     if (result.status === "ok" || result.status === "replayed")
       return { ok: true, entry: result.entry, replayed: result.status === "replayed" };
+    if (result.status === "insufficient") this.refused(input.accountId);
     if (result.status === "insufficient" || result.status === "limit_reached") return refusal(input.amountMc, result);
     throwForResult(result);
   }
@@ -253,6 +282,7 @@ export abstract class BatchedLedger implements Ledger {
     });
     if ((result.status === "ok" || result.status === "replayed") && result.hold)
       return { ok: true, hold: result.hold, entry: result.entry, replayed: result.status === "replayed" };
+    if (result.status === "insufficient") this.refused(input.accountId);
     if (result.status === "insufficient" || result.status === "limit_reached") return refusal(input.amountMc, result);
     throwForResult(result);
   }

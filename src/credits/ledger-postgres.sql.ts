@@ -240,3 +240,25 @@ ${COUNT_PENDING("amt", "0")}
   RETURN results;
 END $fn$;
 `;
+
+/**
+ * `credits_apply`, then the statements that commit with the batch (LedgerWrite, LedgerWatcher), in the same
+ * statement: one round trip and one commit, where a transaction would take one round trip per statement while the
+ * batch's accounts stay locked. `writes` is a list of `{s, on}`: `s` a statement with its values inlined as literals
+ * (see inlineParams), run in order when at least one of the operations at positions `on` (0-based) happened.
+ */
+export const CREDITS_APPLY_WRITES_FUNCTION = `
+CREATE OR REPLACE FUNCTION credits_apply_writes(ops jsonb, now_ms bigint, periods jsonb, writes jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  results jsonb := credits_apply(ops, now_ms, periods);
+  w jsonb;
+BEGIN
+  FOR w IN SELECT e.value FROM jsonb_array_elements(writes) WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements_text(w->'on') AS i(pos)
+               WHERE results->(i.pos::int)->>'status' = 'ok') THEN
+      EXECUTE w->>'s';
+    END IF;
+  END LOOP;
+  RETURN results;
+END $fn$;`;

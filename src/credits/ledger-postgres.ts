@@ -1,9 +1,10 @@
-import type { PostgresSql } from "../db/postgres.js";
+import { inlineParams, type PostgresSql } from "../db/postgres.js";
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
-import { BatchedLedger, type LedgerOptions } from "./ledger-batched.js";
+import { BatchedLedger, happened, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import type { WatcherWrite } from "./ledger-watchers.js";
 import { type SpendLimitRow, toLimitHit } from "./spend-limit-rows.js";
 import { currentPeriodStarts } from "./spend-periods.js";
 
@@ -27,17 +28,25 @@ export class PostgresLedger extends BatchedLedger {
     super(sql, { maxBatch: 256, maxConcurrent: 4, ...options });
   }
 
-  protected async applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
+  protected async applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
     // Lock accounts in one global order in every process; a stable sort keeps each account's operations in order.
     const order = ops
       .map((op, i) => ({ op, i }))
       .sort((a, b) => (a.op.accountId < b.op.accountId ? -1 : a.op.accountId > b.op.accountId ? 1 : 0));
     // Entry ids are made here, like every other id (newId); an operation writes at most two entries (credit + bonus).
     const sorted = order.map((o) => ({ ...o.op, entryIds: [newId("led"), newId("led")] }));
-    const withWrites = sorted.some((op) => op.writes?.length);
-    const results = await this.withRetry(() =>
-      withWrites ? this.sql.transaction((tx) => applyWithWrites(tx, sorted, now)) : applyOps(this.sql, sorted, now),
-    );
+    const position = new Array<number>(ops.length);
+    order.forEach((o, k) => {
+      position[o.i] = k;
+    });
+    const watchedSorted = watched.map((w) => ({ write: w.write, on: w.on.map((i) => position[i]!) }));
+    const results = await this.withRetry(() => {
+      if (sorted.some((op) => op.writes?.some((w) => w.fence)))
+        return this.sql.transaction((tx) => applyWithFences(tx, sorted, now, watchedSorted));
+      if (watchedSorted.length || sorted.some((op) => op.writes?.length))
+        return applyWithWrites(this.sql, sorted, now, watchedSorted);
+      return applyOps(this.sql, sorted, now);
+    });
     const out = new Array<OpResult>(ops.length);
     order.forEach((o, k) => {
       out[o.i] = results[k]!;
@@ -59,12 +68,15 @@ export class PostgresLedger extends BatchedLedger {
   }
 }
 
+/** The operations travel without their writes (see applyWithWrites and applyWithFences for those). */
+function payloadOf(ops: LedgerOp[]): string {
+  return JSON.stringify(ops, (key, value) => (key === "writes" ? undefined : value));
+}
+
 async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResult[]> {
   if (ops.length === 0) return [];
-  // The operations travel without their writes: those run here, beside the function, in the same transaction.
-  const payload = JSON.stringify(ops, (key, value) => (key === "writes" ? undefined : value));
   const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?, ?::jsonb) AS r", [
-    payload,
+    payloadOf(ops),
     now,
     JSON.stringify(currentPeriodStarts(now)),
   ]);
@@ -72,10 +84,28 @@ async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResul
 }
 
 /**
- * A batch some of whose operations carry writes (see LedgerWrite): one transaction runs the fences, the operations
- * (a fenced capture as a release) and then the writes of the operations that happened.
+ * A batch with statements to commit beside it and no fence: one statement (`credits_apply_writes`) applies the
+ * operations, then each operation's writes if it happened, then the watchers' — one round trip, one commit.
  */
-async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<OpResult[]> {
+async function applyWithWrites(sql: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
+  const writes = [
+    ...ops.flatMap((op, i) => (op.writes ?? []).map((w) => ({ s: inlineParams(w.sql, w.params), on: [i] }))),
+    ...watched.map((w) => ({ s: inlineParams(w.write.sql, w.write.params), on: w.on })),
+  ];
+  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r", [
+    payloadOf(ops),
+    now,
+    JSON.stringify(currentPeriodStarts(now)),
+    JSON.stringify(writes),
+  ]);
+  return row!.r.map((raw) => fromRaw(raw, now));
+}
+
+/**
+ * A batch some of whose operations carry a fence (a keyed request's attempt): one transaction runs the fences, the
+ * operations (a fenced capture as a release), the writes of the operations that happened, and the watchers'.
+ */
+async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
   const fenced: boolean[] = [];
   for (const op of ops) {
     let passed = true;
@@ -99,23 +129,18 @@ async function applyWithWrites(tx: Sql, ops: LedgerOp[], now: number): Promise<O
     now,
   );
   const results: OpResult[] = [];
-  const once = new Set<string>();
   let k = 0;
   for (const [i, op] of ops.entries()) {
     if (!fenced[i]) {
       const result = applied[k++]!;
-      if (result.status === "ok")
-        for (const w of op.writes ?? []) {
-          if (w.fence || (w.batchKey !== undefined && once.has(w.batchKey))) continue;
-          if (w.batchKey !== undefined) once.add(w.batchKey);
-          await tx.run(w.sql, w.params);
-        }
+      if (result.status === "ok") for (const w of op.writes ?? []) if (!w.fence) await tx.run(w.sql, w.params);
       results.push(result);
     } else if (op.kind === "capture") {
       const released = applied[k++]!;
       results.push({ status: "fenced", entry: released.status === "ok" ? released.entry : undefined });
     } else results.push({ status: "fenced" });
   }
+  for (const w of watched) if (happened(w, results)) await tx.run(w.write.sql, w.write.params);
   return results;
 }
 

@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
-import type { TransactionalWrite } from "../db/sql.js";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
 import { newId } from "../lib/ids.js";
 import type { Cause, LedgerEntry, LedgerOp, OpResult, Spender } from "./ledger.js";
-import { BatchedLedger, fencedResult, type LedgerOptions } from "./ledger-batched.js";
+import { BatchedLedger, fencedResult, happened, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import type { WatcherWrite } from "./ledger-watchers.js";
 import { toLimitHit } from "./spend-limit-rows.js";
 import { SqliteLimitCounters } from "./spend-limits-sqlite.js";
 
@@ -63,13 +63,10 @@ export class SqliteLedger extends BatchedLedger {
   /** Spend limits as the current batch sees them (read once, written back at its end). */
   private readonly limits: SqliteLimitCounters;
 
-  /** Writes of the current batch that run once, at its end (the first of each batchKey). */
-  private readonly onceWrites = new Map<string, TransactionalWrite>();
-
   /** Balances read in the current batch; written back once per account when the batch ends. */
   private balances = new Map<string, BalanceRow & { dirty: boolean }>();
 
-  protected async applyBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
+  protected async applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
     // IMMEDIATE takes the write lock first, so another process on the file (the CLI) cannot slip in between; a
     // balance read inside it therefore stays true until the commit, and is written back once per account.
     const transaction = this.db.transaction(() => {
@@ -79,12 +76,11 @@ export class SqliteLedger extends BatchedLedger {
         for (const [accountId, b] of this.balances)
           if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
         this.limits.writeBack();
-        // Writes run once per batch, after every movement and the balances they left (see batchKey).
-        for (const w of this.onceWrites.values()) this.sqlite.runSync(w.sql, w.params);
+        // The watchers' statements, after every movement and the balances they left (see LedgerWatcher).
+        for (const w of watched) if (happened(w, results)) this.sqlite.runSync(w.write.sql, w.write.params);
         return results;
       } finally {
         this.balances.clear();
-        this.onceWrites.clear();
         this.limits.clear();
       }
     });
@@ -175,9 +171,7 @@ export class SqliteLedger extends BatchedLedger {
     if (fenced) return fencedResult(op, (release) => this.applyOne(release, now));
     const result = this.applyOne(op, now);
     if (result.status !== "ok") return result;
-    const direct = op.writes.filter((w) => !w.fence && w.batchKey === undefined);
-    for (const w of op.writes)
-      if (w.batchKey !== undefined && !this.onceWrites.has(w.batchKey)) this.onceWrites.set(w.batchKey, w);
+    const direct = op.writes.filter((w) => !w.fence);
     if (direct.length === 0) return result;
     // The writes may read the balance this movement left (a threshold crossed): write it back before them.
     const bal = this.balances.get(op.accountId);

@@ -1,79 +1,84 @@
-import type { DebitResult, DebitType, Ledger, LedgerEntry, LedgerWrite } from "./ledger.js";
-
-/** A movement a watcher is asked about: credits coming in, or credits spent (a debit or a capture). */
-export type WatchedMovement =
-  | { kind: "credit"; accountId: string; amountMc: number }
-  | {
-      kind: "spend";
-      accountId: string;
-      amountMc: number /** A debit's type (a capture is usage). */;
-      type?: DebitType;
-    };
+import type { TransactionalWrite } from "../db/sql.js";
+import type { DebitType, LedgerOp } from "./ledger.js";
 
 /**
- * A feature that acts on balance movements (balance alerts, auto top-up): it adds statements that commit with the
- * movement — they run after it, in its transaction, so SQL in them reads the balance the movement left (`balances`
- * table; on PostgreSQL, where concurrent movements are applied in batches, the balance the batch left) — and hears
- * of spending refused for lack of credits (nothing moved, so nothing of it can commit with it).
+ * What a watcher is asked about: credits came in, or were spent (debits and captures), on one account in one ledger
+ * batch. `type` is "refund" when the spends were a refund's claw-backs (a batch's other spends are asked about apart
+ * from them). No amount: the watcher's SQL reads the balance the batch left, which is what its rules are about.
+ */
+export type WatchedMovement =
+  | { kind: "credit"; accountId: string }
+  | { kind: "spend"; accountId: string; type: DebitType };
+
+/**
+ * A feature that acts on balance movements (balance alerts, auto top-up). The ledger asks it once per batch and
+ * account (not per movement: a burst of charges is one question), and its statements commit in the batch's
+ * transaction after every movement of it, so SQL in them reads the balance the batch left (`balances` table). They
+ * run when at least one of the movements asked about happened; a batch whose movements were all refused or replayed
+ * runs none. A watcher also hears of spending refused for lack of credits (nothing moved, so nothing commits).
  */
 export interface LedgerWatcher {
-  writesFor(movement: WatchedMovement): LedgerWrite[];
+  writesFor(movement: WatchedMovement): WatcherStatement[];
   /** A debit or a reservation was refused: the balance could not cover it. Must not throw. */
   refused?(accountId: string): void;
 }
 
 /**
- * The ledger with its watchers: every credit, debit and capture carries their writes, so a threshold is seen in the
- * same transaction as the movement that crossed it, whichever feature moved the credits.
+ * A watcher's statement. Statements with the same `batchKey` in one batch run once: two questions about one account
+ * (its spends and its refunds' claw-backs) that lead to the same check of the balance the batch left.
  */
-export function watchLedger(inner: Ledger, watchers: LedgerWatcher[]): Ledger {
-  const writes = (movement: WatchedMovement, own: LedgerWrite[] | undefined): LedgerWrite[] => [
-    ...(own ?? []),
-    ...watchers.flatMap((w) => w.writesFor(movement)),
-  ];
-  const refused = (accountId: string) => {
-    for (const w of watchers) w.refused?.(accountId);
-  };
-  return {
-    credit: (input) =>
-      inner.credit({
-        ...input,
-        writes: writes(
-          { kind: "credit", accountId: input.accountId, amountMc: input.amountMc + (input.bonusMc ?? 0) },
-          input.writes,
-        ),
-      }),
-    async debit(input): Promise<DebitResult> {
-      const result = await inner.debit({
-        ...input,
-        writes: writes(
-          { kind: "spend", accountId: input.accountId, amountMc: input.amountMc, type: input.type },
-          input.writes,
-        ),
-      });
-      // A spend limit's refusal is not the balance's: the balance may be ample.
-      if (!result.ok && !result.limit) refused(input.accountId);
-      return result;
-    },
-    async reserve(input) {
-      const result = await inner.reserve(input);
-      if (!result.ok && !result.limit) refused(input.accountId);
-      return result;
-    },
-    capture: (input): Promise<LedgerEntry> =>
-      inner.capture({
-        ...input,
-        writes: writes({ kind: "spend", accountId: input.accountId, amountMc: input.amountMc }, input.writes),
-      }),
-    release: (input) => inner.release(input),
-    extendHold: (holdId, expiresAt) => inner.extendHold(holdId, expiresAt),
-    getHold: (accountId, holdId) => inner.getHold(accountId, holdId),
-    releaseStaleHolds: (input) => inner.releaseStaleHolds(input),
-    balance: (accountId) => inner.balance(accountId),
-    entries: (accountId, input) => inner.entries(accountId, input),
-    usage: (accountId, input) => inner.usage(accountId, input),
-    usageBySpender: (accountId, input) => inner.usageBySpender(accountId, input),
-    sumOfEntries: (accountId) => inner.sumOfEntries(accountId),
-    close: () => inner.close(),
-  };
+export interface WatcherStatement extends TransactionalWrite {
+  batchKey?: string;
+}
+
+/** A watcher's statement in a batch, with the operations (by index) whose success runs it. */
+export interface WatcherWrite {
+  write: TransactionalWrite;
+  on: number[];
+}
+
+/** What each movement of the batch is, for a watcher (reservations and releases move no credits in or out). */
+function movementOf(op: LedgerOp): WatchedMovement | undefined {
+  switch (op.kind) {
+    case "credit":
+      return { kind: "credit", accountId: op.accountId };
+    case "debit":
+      return { kind: "spend", accountId: op.accountId, type: op.type };
+    case "capture":
+      return { kind: "spend", accountId: op.accountId, type: "usage" };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The watchers' statements for a batch: the movements are grouped by account and kind (a refund's claw-backs apart),
+ * each watcher is asked once per group, and statements with the same `batchKey` (two groups of one account asking the
+ * same question) run once, when any operation of either group happened.
+ */
+export function watcherWrites(watchers: readonly LedgerWatcher[], ops: readonly LedgerOp[]): WatcherWrite[] {
+  if (watchers.length === 0) return [];
+  const groups = new Map<string, { movement: WatchedMovement; on: number[] }>();
+  ops.forEach((op, i) => {
+    const m = movementOf(op);
+    if (!m) return;
+    const key = `${m.kind}:${m.kind === "spend" && m.type === "refund" ? "refund" : ""}:${m.accountId}`;
+    const group = groups.get(key);
+    if (group) group.on.push(i);
+    else groups.set(key, { movement: m, on: [i] });
+  });
+  const out: WatcherWrite[] = [];
+  const byKey = new Map<string, WatcherWrite>();
+  for (const { movement, on } of groups.values())
+    for (const watcher of watchers)
+      for (const write of watcher.writesFor(movement)) {
+        const same = write.batchKey === undefined ? undefined : byKey.get(write.batchKey);
+        if (same) same.on.push(...on);
+        else {
+          const w = { write, on: [...on] };
+          out.push(w);
+          if (write.batchKey !== undefined) byKey.set(write.batchKey, w);
+        }
+      }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { DomainMigrations } from "../db/sql.js";
-import { CREDITS_APPLY_FUNCTION } from "./ledger-postgres.sql.js";
+import { CREDITS_APPLY_FUNCTION, CREDITS_APPLY_WRITES_FUNCTION } from "./ledger-postgres.sql.js";
 
 const tables = (serial: string) => `
 CREATE TABLE balances (
@@ -115,6 +115,13 @@ ${CREDITS_APPLY_FUNCTION}`,
       postgres: `${SPEND_LIMITS}
 DROP FUNCTION IF EXISTS credits_apply(jsonb, bigint);
 ${CREDITS_APPLY_FUNCTION}`,
+    },
+    {
+      // A batch with statements to commit beside it (an alert, an auto top-up claim, a stored reply) in one round trip.
+      version: 5,
+      name: "a ledger batch and its statements in one round trip",
+      sqlite: "SELECT 1;",
+      postgres: CREDITS_APPLY_WRITES_FUNCTION,
     },
   ],
 };

@@ -52,6 +52,29 @@ export function numberPlaceholders(text: string): string {
   return text.replace(/\?/g, () => `$${++n}`);
 }
 
+/**
+ * A statement with its values written in as literals, for SQL that runs where parameters cannot be passed (a
+ * statement a PL/pgSQL function EXECUTEs). Each value is the text node-postgres would send for it, quoted: an
+ * untyped literal, which PostgreSQL types from where it stands exactly as it types an untyped parameter.
+ */
+export function inlineParams(text: string, params: readonly Param[]): string {
+  let i = 0;
+  const out = text.replace(/\?/g, () => {
+    if (i >= params.length) throw new Error("a statement has more placeholders than values");
+    return literal(params[i++]);
+  });
+  if (i !== params.length) throw new Error("a statement has fewer placeholders than values");
+  return out;
+}
+
+function literal(p: Param): string {
+  if (p === null || p === undefined) return "NULL";
+  if (p instanceof Uint8Array)
+    return pg.escapeLiteral(`\\x${Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("hex")}`);
+  if (typeof p === "number" && !Number.isFinite(p)) throw new Error("a statement's value is not a finite number");
+  return pg.escapeLiteral(String(p));
+}
+
 function toPgParam(p: Param): unknown {
   if (p === undefined) return null;
   if (typeof p === "bigint") return p.toString();

@@ -34,11 +34,6 @@ export interface TransactionalWrite {
   fence?: boolean;
   /** Called once the transaction has committed. */
   onCommit?: () => void;
-  /**
-   * Writes with the same key in one ledger batch run once, after all of the batch's movements (they read the balances
-   * the batch left): for checks of the resulting state, such as a threshold, that every movement asks for alike.
-   */
-  batchKey?: string;
 }
 
 /** A schema change of one domain; `version` orders the changes of that domain. */

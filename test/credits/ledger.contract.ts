@@ -419,31 +419,6 @@ export function runLedgerContract(engine: Engine) {
       expect((await ledger.getHold(a, r2.hold.id))?.status).toBe("released");
       await expectConsistent(a);
     });
-
-    it("writes sharing a batchKey run once per batch, after its movements, and read the balance the batch left", async () => {
-      await t.db.sql.run("CREATE TABLE IF NOT EXISTS batch_probe (account_id TEXT, available_mc BIGINT)");
-      const a = await funded(100);
-      const seen = () =>
-        t.db.sql.all<{ available_mc: number }>("SELECT available_mc FROM batch_probe WHERE account_id = ?", [a]);
-      const probe = {
-        sql: "INSERT INTO batch_probe (account_id, available_mc) SELECT account_id, available_mc FROM balances WHERE account_id = ?",
-        params: [a],
-        batchKey: `probe:${a}`,
-      };
-      const results = await Promise.all(
-        Array.from({ length: 60 }, () =>
-          ledger.debit({ accountId: a, amountMc: 1 * C, type: "usage", cause: {}, writes: [probe] }),
-        ),
-      );
-      expect(results.every((r) => r.ok)).toBe(true);
-      const rows = (await seen()).map((r) => Number(r.available_mc));
-      // Fewer checks than movements when they were batched; each saw the end of its batch, the last the end of all.
-      expect(rows.length).toBeGreaterThanOrEqual(1);
-      expect(rows.length).toBeLessThanOrEqual(60);
-      expect(Math.min(...rows)).toBe(40 * C);
-      expect(new Set(rows).size).toBe(rows.length);
-      await expectConsistent(a);
-    });
   });
   runSpendLimitContract(engine);
 }

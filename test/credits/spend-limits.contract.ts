@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLedger } from "../../src/credits/create-ledger.js";
 import type { Ledger, Spender } from "../../src/credits/ledger.js";
-import { watchLedger } from "../../src/credits/ledger-watchers.js";
 import { creditsMigrations } from "../../src/credits/schema.js";
 import { SpendLimitStore } from "../../src/credits/spend-limits.js";
 import { type Database, openDatabase } from "../../src/db/open.js";
@@ -217,7 +216,10 @@ export function runSpendLimitContract(engine: Engine) {
       const a = await funded(5);
       await limits.create({ accountId: a, siteId: "site_a", limitMc: 1 * C, period: "day" });
       const refusals: string[] = [];
-      const watched = watchLedger(ledger, [{ writesFor: () => [], refused: (accountId) => refusals.push(accountId) }]);
+      const watched = createLedger(t.db, {
+        clock,
+        watchers: [{ writesFor: () => [], refused: (accountId) => refusals.push(accountId) }],
+      });
       const byLimit = await watched.reserve({
         accountId: a,
         amountMc: 2 * C,
@@ -231,6 +233,7 @@ export function runSpendLimitContract(engine: Engine) {
       const byBalance = await watched.reserve({ accountId: a, amountMc: 6 * C, cause: {}, ttlMs: 60_000, owner: "t" });
       expect(byBalance).toEqual({ ok: false, neededMc: 6 * C, availableMc: 5 * C });
       expect(refusals).toEqual([a]);
+      await watched.close();
     });
 
     it("a deleted limit binds no more, and holds counted against it settle normally", async () => {

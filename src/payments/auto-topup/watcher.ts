@@ -1,13 +1,9 @@
-import type { LedgerWrite } from "../../credits/ledger.js";
-import type { LedgerWatcher, WatchedMovement } from "../../credits/ledger-watchers.js";
+import type { LedgerWatcher, WatchedMovement, WatcherStatement } from "../../credits/ledger-watchers.js";
 import type { JobQueue } from "../../jobs/queue.js";
 import { newId } from "../../lib/ids.js";
 import { type AutoTopupStore, monthOf } from "./store.js";
 
 export const AUTO_TOPUP_JOB = "auto_topup.charge";
-
-/** How long the statements made for an account's spend serve its following spends. */
-const REUSE_MS = 20;
 
 /**
  * The attempt, as one conditional INSERT that commits with the spend: it happens only if the rule is on, a card is
@@ -88,25 +84,14 @@ export class AutoTopupWatcher implements LedgerWatcher {
     this.enabled = new Set(await this.deps.store.enabledAccounts());
   }
 
-  /** The writes last made for each account, reused for spends that follow within `REUSE_MS` (see writesFor). */
-  private recent = new Map<string, { at: number; writes: LedgerWrite[] }>();
-
-  writesFor(movement: WatchedMovement): LedgerWrite[] {
+  writesFor(movement: WatchedMovement): WatcherStatement[] {
     // A refund's claw-back is not spending: it never buys the credits it removed back.
     if (movement.kind !== "spend" || movement.type === "refund") return [];
     if (!this.enabled.has(movement.accountId)) return [];
-    const now = Date.now();
-    // Every spend of a burst asks the same question, and the ledger runs it once per batch (batchKey): the same
-    // statements serve the burst. Reusing a claim id is safe: a second insert of it, or of its job, does nothing.
-    const cached = this.recent.get(movement.accountId);
-    if (cached && now - cached.at < REUSE_MS) return cached.writes;
-    const writes = this.makeWrites(movement.accountId, now);
-    if (this.recent.size > 10_000) this.recent.clear();
-    this.recent.set(movement.accountId, { at: now, writes });
-    return writes;
+    return this.makeWrites(movement.accountId, Date.now());
   }
 
-  private makeWrites(accountId: string, now: number): LedgerWrite[] {
+  private makeWrites(accountId: string, now: number): WatcherStatement[] {
     const month = monthOf(now);
     const claimId = newId("atu");
     const jobId = `job_${claimId}`;
