@@ -30,9 +30,10 @@ import { ImageService } from "./images/service.js";
 import { ImageStore } from "./images/store.js";
 import { JobQueue } from "./jobs/queue.js";
 import { JobWorker } from "./jobs/worker.js";
+import { DocumentStore } from "./knowledge/document-store.js";
 import { DEFAULT_EXTRACT_LIMITS } from "./knowledge/extract/index.js";
+import { KnowledgeBaseStore } from "./knowledge/knowledge-base-store.js";
 import { KnowledgeService } from "./knowledge/service.js";
-import { KnowledgeStore } from "./knowledge/store.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
 import { RateLimitSettings } from "./licenses/rate-limits.js";
@@ -148,7 +149,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const index = await createSearchIndex(db, embedder, keys);
   let worker: JobWorker | undefined;
   const knowledge = new KnowledgeService({
-    store: new KnowledgeStore(db.sql),
+    knowledgeBases: new KnowledgeBaseStore(db.sql),
+    documents: new DocumentStore(db.sql),
     index,
     embedder,
     metering,

@@ -43,7 +43,7 @@ const toImage = (r: Row): StoredImage => ({
   createdAt: Number(r.created_at),
 });
 
-/** Who asks, with the same scope rules as knowledge bases (see knowledge/store.ts `Owner`). */
+/** Who asks, with the same scope rules as knowledge bases (see knowledge/knowledge-base-store.ts `Owner`). */
 export interface ImageOwner {
   accountId: string;
   siteId: string | null;

@@ -1,15 +1,20 @@
 import { ApiError } from "../errors.js";
-import type { KnowledgeBase, KnowledgeDocument, KnowledgeStore, Owner } from "./store.js";
+import type { DocumentStore, KnowledgeDocument } from "./document-store.js";
+import type { KnowledgeBase, KnowledgeBaseStore, Owner } from "./knowledge-base-store.js";
 
 /** A knowledge base the caller may use (read or search): its account's, within the caller's scope. */
-export async function requireKnowledgeBase(store: KnowledgeStore, owner: Owner, kbId: string): Promise<KnowledgeBase> {
+export async function requireKnowledgeBase(
+  store: KnowledgeBaseStore,
+  owner: Owner,
+  kbId: string,
+): Promise<KnowledgeBase> {
   const kb = await store.getKnowledgeBase(owner, kbId);
   if (!kb) throw new ApiError("NOT_FOUND", `no knowledge base ${kbId}`);
   return kb;
 }
 
 /** A knowledge base the caller may change: the owner any of the account's, a site's key only its own site's. */
-export async function requireWritable(store: KnowledgeStore, owner: Owner, kbId: string): Promise<KnowledgeBase> {
+export async function requireWritable(store: KnowledgeBaseStore, owner: Owner, kbId: string): Promise<KnowledgeBase> {
   const kb = await requireKnowledgeBase(store, owner, kbId);
   if (owner.siteId && kb.siteId !== owner.siteId)
     throw new ApiError(
@@ -20,7 +25,7 @@ export async function requireWritable(store: KnowledgeStore, owner: Owner, kbId:
 }
 
 export async function requireDocument(
-  store: KnowledgeStore,
+  store: DocumentStore,
   owner: Owner,
   kbId: string,
   docId: string,

@@ -5,11 +5,12 @@ import type { Outbox } from "../events/outbox.js";
 import type { JobQueue } from "../jobs/queue.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import type { CrawlDeps } from "./crawl/crawler.js";
+import type { DocumentStore } from "./document-store.js";
 import type { Embedder } from "./embedders/embedder.js";
 import type { ExtractLimits } from "./extract/index.js";
 import type { CrawlLimits } from "./ingest.js";
+import type { KnowledgeBaseStore } from "./knowledge-base-store.js";
 import type { SearchIndex } from "./search/search-index.js";
-import type { KnowledgeStore } from "./store.js";
 
 export interface KnowledgeSettings {
   extractLimits: ExtractLimits;
@@ -21,7 +22,8 @@ export interface KnowledgeSettings {
 
 /** What the knowledge domain's modules share, wired once in `src/app.ts`. */
 export interface KnowledgeDeps {
-  store: KnowledgeStore;
+  knowledgeBases: KnowledgeBaseStore;
+  documents: DocumentStore;
   index: SearchIndex;
   embedder: Embedder;
   metering: Metering;

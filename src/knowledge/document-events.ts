@@ -1,6 +1,7 @@
 import { mcToCredits } from "../credits/pricing.js";
 import type { NewEvent } from "../events/outbox.js";
-import type { KnowledgeBase, KnowledgeDocument } from "./store.js";
+import type { KnowledgeDocument } from "./document-store.js";
+import type { KnowledgeBase } from "./knowledge-base-store.js";
 
 /** `document.ready` / `document.failed` as customers receive them (docs/webhooks.md). */
 export function documentEvent(

@@ -5,6 +5,7 @@ import { requireActiveLicense } from "../http/auth.js";
 import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
 import { errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
+import type { KnowledgeDocument } from "./document-store.js";
 import type { Upload } from "./ingestion.js";
 import {
   AddDocumentJson,
@@ -21,7 +22,6 @@ import {
   security,
   tags,
 } from "./route-schemas.js";
-import type { KnowledgeDocument } from "./store.js";
 
 /** A knowledge base's documents: upload (metered, idempotent), list, read, delete. */
 export function documentRoutes(app: App, { knowledge, licenses, idempotency, deleter }: KnowledgeRouteDeps): void {

@@ -3,11 +3,11 @@ import { ApiError } from "../errors.js";
 import { FinalJobError, type JobContext, type JobHandler } from "../jobs/worker.js";
 import type { KnowledgeDeps } from "./deps.js";
 import { documentEvent } from "./document-events.js";
+import type { KnowledgeDocument } from "./document-store.js";
 import { keepText, readText, textBlob } from "./document-text.js";
 import { billableTokens } from "./extract/index.js";
 import { contentHash, extractSite } from "./ingest.js";
 import { type Ingestion, indexStoredDocument } from "./ingestion.js";
-import type { KnowledgeDocument } from "./store.js";
 
 /**
  * The knowledge domain's background jobs: indexing a large upload, crawling a site, and re-embedding a knowledge base
@@ -44,7 +44,7 @@ export class IngestionJobs {
    */
   async scheduleReembedding(): Promise<number> {
     let queued = 0;
-    for (const kb of await this.deps.store.knowledgeBasesWithModelOtherThan(this.deps.embedder.id)) {
+    for (const kb of await this.deps.knowledgeBases.knowledgeBasesWithModelOtherThan(this.deps.embedder.id)) {
       if (await this.deps.jobs.hasPending("knowledge.reembed", kb.accountId, kb.id)) continue;
       await this.deps.jobs.enqueue({
         kind: "knowledge.reembed",
@@ -61,26 +61,26 @@ export class IngestionJobs {
   /** Rebuilds a knowledge base's vectors with the configured model, from each document's stored text. Free. */
   private async runReembedJob({ job, signal }: JobContext): Promise<void> {
     const kbId = String(job.payload.knowledgeBaseId);
-    const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, kbId);
+    const kb = await this.deps.knowledgeBases.getKnowledgeBase({ accountId: job.accountId, siteId: null }, kbId);
     if (!kb || kb.embeddingModel === this.deps.embedder.id) return;
-    for (const { id } of await this.deps.store.documentIds(job.accountId, kbId)) {
-      const doc = await this.deps.store.getDocumentById(job.accountId, id);
+    for (const { id } of await this.deps.documents.documentIds(job.accountId, kbId)) {
+      const doc = await this.deps.documents.getDocumentById(job.accountId, id);
       if (doc?.status !== "ready" || doc.duplicateOf) continue;
       const extracted = await readText(this.deps.blobs, job.accountId, id);
       if (!extracted) continue; // its text is gone; keyword search still finds it
       await indexStoredDocument(this.deps, kb, doc, extracted, {
         signal,
-        onBatch: async () => (await this.deps.store.getDocumentById(job.accountId, id)) !== undefined,
+        onBatch: async () => (await this.deps.documents.getDocumentById(job.accountId, id)) !== undefined,
       }).catch((error) => {
         // A document deleted meanwhile is simply skipped.
         if (!(error instanceof ApiError && error.code === "NOT_FOUND")) throw error;
       });
     }
-    await this.deps.store.setEmbeddingModel(kbId, this.deps.embedder.id);
+    await this.deps.knowledgeBases.setEmbeddingModel(kbId, this.deps.embedder.id);
   }
 
   private async failJobDocument(accountId: string, docId: string, error: unknown): Promise<void> {
-    const doc = await this.deps.store.getDocumentById(accountId, docId);
+    const doc = await this.deps.documents.getDocumentById(accountId, docId);
     if (!doc) return;
     if (doc.holdId)
       await this.deps.ledger.release({ accountId, holdId: doc.holdId, reason: "ingestion failed" }).catch(() => {});
@@ -91,9 +91,9 @@ export class IngestionJobs {
       errorCode: api?.code ?? "INTERNAL",
       error: api?.message ?? (error as Error).message ?? "ingestion failed",
     };
-    const { store, outbox } = this.deps;
-    const kb = await store.getKnowledgeBase({ accountId, siteId: null }, doc.knowledgeBaseId);
-    await store.transaction(async (inTx, tx) => {
+    const { documents, outbox } = this.deps;
+    const kb = await this.deps.knowledgeBases.getKnowledgeBase({ accountId, siteId: null }, doc.knowledgeBaseId);
+    await documents.transaction(async (inTx, tx) => {
       if (!(await inTx.updateDocument(accountId, docId, failed)) || !outbox || !kb) return;
       // Internal failures are described, not quoted: their messages are not written for customers.
       const error = api?.message ?? "The document could not be processed; try adding it again";
@@ -103,9 +103,12 @@ export class IngestionJobs {
 
   private async runIngestJob({ job, signal }: JobContext): Promise<void> {
     const docId = String(job.payload.docId);
-    const doc = await this.deps.store.getDocumentById(job.accountId, docId);
+    const doc = await this.deps.documents.getDocumentById(job.accountId, docId);
     if (!doc) return; // deleted before it was indexed
-    const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
+    const kb = await this.deps.knowledgeBases.getKnowledgeBase(
+      { accountId: job.accountId, siteId: null },
+      doc.knowledgeBaseId,
+    );
     if (!kb) return;
     const extracted = await readText(this.deps.blobs, job.accountId, docId);
     if (!extracted) throw new FinalJobError("the uploaded text is missing");
@@ -130,7 +133,7 @@ export class IngestionJobs {
         owner: `job:${jobId}`,
         cause: { reference: doc.id, quantity: { tokens } },
       });
-      await this.deps.store.updateDocument(doc.accountId, doc.id, { holdId: hold.id, tokens });
+      await this.deps.documents.updateDocument(doc.accountId, doc.id, { holdId: hold.id, tokens });
       return hold.id;
     } catch (error) {
       throw new FinalJobError((error as Error).message, { cause: error });
@@ -144,12 +147,15 @@ export class IngestionJobs {
       maxPages: number;
       maxDepth: number;
     };
-    const { store } = this.deps;
-    const doc = await store.getDocumentById(job.accountId, docId);
+    const { documents } = this.deps;
+    const doc = await documents.getDocumentById(job.accountId, docId);
     if (!doc) return;
-    const kb = await store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
+    const kb = await this.deps.knowledgeBases.getKnowledgeBase(
+      { accountId: job.accountId, siteId: null },
+      doc.knowledgeBaseId,
+    );
     if (!kb) return;
-    await store.updateDocument(job.accountId, docId, { status: "processing", progress: 0 });
+    await documents.updateDocument(job.accountId, docId, { status: "processing", progress: 0 });
     let site: Awaited<ReturnType<typeof extractSite>>;
     try {
       site = await extractSite({
@@ -160,14 +166,14 @@ export class IngestionJobs {
         extractLimits: this.deps.settings.extractLimits,
         deps: this.deps.crawlDeps,
         signal,
-        onPage: (n) => void store.updateDocument(job.accountId, docId, { pages: n }).catch(() => {}),
+        onPage: (n) => void documents.updateDocument(job.accountId, docId, { pages: n }).catch(() => {}),
       });
     } catch (error) {
       if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
       throw error;
     }
     const hash = contentHash(site.doc);
-    const same = await store.findByHash(kb.id, "content_hash", hash, docId);
+    const same = await documents.findByHash(kb.id, "content_hash", hash, docId);
     const tokens = billableTokens(site.doc);
     if (same) {
       const duplicate = {
@@ -182,13 +188,13 @@ export class IngestionJobs {
         chargedMc: 0,
       };
       const { outbox } = this.deps;
-      await store.transaction(async (inTx, tx) => {
+      await documents.transaction(async (inTx, tx) => {
         if ((await inTx.updateDocument(job.accountId, docId, duplicate)) && outbox)
           await outbox.insert(tx, documentEvent(kb, doc, { status: "ready", chargedMc: 0 }));
       });
       return;
     }
-    await store.updateDocument(job.accountId, docId, {
+    await documents.updateDocument(job.accountId, docId, {
       contentHash: hash,
       pages: site.doc.pages ?? null,
       pageUrls: site.pageUrls,

@@ -8,12 +8,13 @@ import { chunkDocument } from "./chunk.js";
 import { validateCrawlUrl } from "./crawl/crawler.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
 import { documentEvent } from "./document-events.js";
+import type { KnowledgeDocument } from "./document-store.js";
 import { keepText, textBlob } from "./document-text.js";
 import { billableTokens, type ExtractedDocument, extractDocument, extractText } from "./extract/index.js";
 import { contentHash, indexDocument, sha256 } from "./ingest.js";
+import type { KnowledgeBase, Owner } from "./knowledge-base-store.js";
 import type { KnowledgePurge } from "./purge.js";
 import type { MetadataValue } from "./search/search-index.js";
-import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
 
 export type Upload =
   | { kind: "file"; bytes: Buffer; filename?: string; contentType?: string }
@@ -59,13 +60,13 @@ export class Ingestion {
     upload: Upload,
     options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta<KnowledgeDocument>,
   ): Promise<AddResult> {
-    const kb = await requireWritable(this.deps.store, owner, kbId);
-    const { store } = this.deps;
+    const kb = await requireWritable(this.deps.knowledgeBases, owner, kbId);
+    const { documents } = this.deps;
     if (upload.kind === "url") return this.addUrl(owner, kb, upload, options);
 
     const raw = upload.kind === "file" ? upload.bytes : Buffer.from(upload.text, "utf8");
     const sourceHash = sha256(raw);
-    const same = await store.findByHash(kb.id, "source_hash", sourceHash);
+    const same = await documents.findByHash(kb.id, "source_hash", sourceHash);
     if (same) return { document: same, created: false };
 
     const extracted =
@@ -76,7 +77,7 @@ export class Ingestion {
           )
         : extractText(upload.text, upload.name);
     const hash = contentHash(extracted);
-    const sameContent = await store.findByHash(kb.id, "content_hash", hash);
+    const sameContent = await documents.findByHash(kb.id, "content_hash", hash);
     if (sameContent) return { document: sameContent, created: false };
 
     const tokens = billableTokens(extracted);
@@ -97,7 +98,7 @@ export class Ingestion {
     });
     let document: KnowledgeDocument;
     try {
-      document = await store.insertDocument({
+      document = await documents.insertDocument({
         id: docId,
         accountId: owner.accountId,
         knowledgeBaseId: kb.id,
@@ -135,7 +136,7 @@ export class Ingestion {
       }
     } catch (error) {
       await this.deps.metering.release(hold, "the upload could not be stored").catch(() => {});
-      await store.deleteDocumentRow(owner.accountId, docId).catch(() => {});
+      await documents.deleteDocumentRow(owner.accountId, docId).catch(() => {});
       await this.deps.blobs.delete(textBlob(owner.accountId, docId)).catch(() => {});
       throw error;
     }
@@ -146,7 +147,7 @@ export class Ingestion {
       await this.purge.purgeDocuments(owner.accountId, kb.id, [{ id: docId }]);
       throw error;
     }
-    return { document: (await store.getDocumentById(owner.accountId, docId))!, created: true };
+    return { document: (await documents.getDocumentById(owner.accountId, docId))!, created: true };
   }
 
   private async addUrl(
@@ -168,13 +169,13 @@ export class Ingestion {
     const requestKey = options.ledgerKey?.replace(/#\d+$/, "");
     const sourceHash = sha256(`url:${upload.url}:${requestKey ?? `${Date.now()}:${Math.random()}`}`);
     if (requestKey) {
-      const same = await this.deps.store.findByHash(kb.id, "source_hash", sourceHash);
+      const same = await this.deps.documents.findByHash(kb.id, "source_hash", sourceHash);
       if (same) return { document: same, created: false };
     }
     const docId = newId("doc");
     // The document and its job commit together: no crawl is left queued without the job that runs it.
-    const document = await this.deps.store.transaction(async (store, tx) => {
-      const inserted = await store.insertDocument({
+    const document = await this.deps.documents.transaction(async (documents, tx) => {
+      const inserted = await documents.insertDocument({
         id: docId,
         accountId: owner.accountId,
         knowledgeBaseId: kb.id,
@@ -229,16 +230,16 @@ export class Ingestion {
     /** Writes to commit with the charge, given the document as it will read once ready. */
     writes?: (ready: KnowledgeDocument) => LedgerWrite[],
   ): Promise<void> {
-    const { store, metering, ledger } = this.deps;
+    const { documents, metering, ledger } = this.deps;
     const hold = await ledger.getHold(doc.accountId, holdId);
     if (hold?.status !== "open") throw new FinalJobError(`the hold of ${doc.id} is no longer open`);
     try {
-      await store.updateDocument(doc.accountId, doc.id, { status: "processing" });
+      await documents.updateDocument(doc.accountId, doc.id, { status: "processing" });
       const { chunks } = await indexStoredDocument(this.deps, kb, doc, extracted, {
         signal,
         onBatch: async (done, total) => {
           await ledger.extendHold(holdId, Date.now() + this.deps.settings.holdTtlMs);
-          return store.updateDocument(doc.accountId, doc.id, { progress: done / total });
+          return documents.updateDocument(doc.accountId, doc.id, { progress: done / total });
         },
       });
       const tokens = billableTokens(extracted);
@@ -250,7 +251,7 @@ export class Ingestion {
       const withCharge = [...(writes?.(ready) ?? [])];
       if (this.deps.outbox)
         withCharge.push(
-          store.documentUpdate(doc.accountId, doc.id, readyFields),
+          documents.documentUpdate(doc.accountId, doc.id, readyFields),
           this.deps.outbox.write(documentEvent(kb, doc, { status: "ready", chargedMc: mc })),
         );
       await metering.capture(
@@ -269,14 +270,14 @@ export class Ingestion {
         },
         withCharge,
       );
-      const stillThere = await store.updateDocument(doc.accountId, doc.id, readyFields);
+      const stillThere = await documents.updateDocument(doc.accountId, doc.id, readyFields);
       // Deleted at the last moment: the deletion already ran; make sure nothing it missed stays indexed.
       if (!stillThere)
         await this.deps.index.deleteDocument({ accountId: doc.accountId, knowledgeBaseId: kb.id }, doc.id);
     } catch (error) {
       await metering.release(hold, `indexing failed: ${(error as Error).message}`.slice(0, 300)).catch(() => {});
       const api = error instanceof ApiError ? error : undefined;
-      await store.updateDocument(doc.accountId, doc.id, {
+      await documents.updateDocument(doc.accountId, doc.id, {
         status: "failed",
         errorCode: api?.code ?? "INTERNAL",
         error: api?.message ?? "indexing failed",

@@ -4,6 +4,7 @@ import { errors, ScopeSiteId } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { requireScopeChoice } from "../licenses/scope.js";
 import { ChunkingOptions } from "./chunk.js";
+import type { Owner } from "./knowledge-base-store.js";
 import {
   customerRoute as customer,
   KbParams,
@@ -16,7 +17,6 @@ import {
   security,
   tags,
 } from "./route-schemas.js";
-import type { Owner } from "./store.js";
 
 /** Knowledge bases themselves: create, rename or rescope, list, read, delete. */
 export function knowledgeBaseRoutes(app: App, { knowledge, licenses, deleter }: KnowledgeRouteDeps): void {

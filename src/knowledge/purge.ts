@@ -1,6 +1,6 @@
 import type { KnowledgeDeps } from "./deps.js";
+import type { KnowledgeDocument } from "./document-store.js";
 import { textBlob } from "./document-text.js";
-import type { KnowledgeDocument } from "./store.js";
 
 export interface DeletionReceipt {
   knowledgeBases: number;
@@ -21,7 +21,9 @@ const addTo = (receipt: DeletionReceipt, more: DeletionReceipt) => {
  * documents not yet charged. Access is checked by the caller; these run for the account they are given.
  */
 export class KnowledgePurge {
-  constructor(private readonly deps: Pick<KnowledgeDeps, "store" | "index" | "blobs" | "jobs" | "ledger">) {}
+  constructor(
+    private readonly deps: Pick<KnowledgeDeps, "knowledgeBases" | "documents" | "index" | "blobs" | "jobs" | "ledger">,
+  ) {}
 
   async purgeDocuments(
     accountId: string,
@@ -31,7 +33,7 @@ export class KnowledgePurge {
     const receipt = emptyReceipt();
     const scope = { accountId, knowledgeBaseId: kbId };
     for (const doc of docs) {
-      receipt.documents += await this.deps.store.deleteDocumentRow(accountId, doc.id);
+      receipt.documents += await this.deps.documents.deleteDocumentRow(accountId, doc.id);
       receipt.chunks += await this.deps.index.deleteDocument(scope, doc.id);
       const bytes = await this.deps.blobs.delete(textBlob(accountId, doc.id));
       if (bytes > 0) {
@@ -48,8 +50,8 @@ export class KnowledgePurge {
   }
 
   async purgeKnowledgeBase(accountId: string, kbId: string): Promise<DeletionReceipt> {
-    const docs = await this.deps.store.documentIds(accountId, kbId);
-    const full = await Promise.all(docs.map((d) => this.deps.store.getDocumentById(accountId, d.id)));
+    const docs = await this.deps.documents.documentIds(accountId, kbId);
+    const full = await Promise.all(docs.map((d) => this.deps.documents.getDocumentById(accountId, d.id)));
     const receipt = await this.purgeDocuments(
       accountId,
       kbId,
@@ -57,7 +59,7 @@ export class KnowledgePurge {
     );
     receipt.chunks += await this.deps.index.deleteKnowledgeBase({ accountId, knowledgeBaseId: kbId });
     await this.deps.jobs.deleteForSubjects(accountId, [kbId]);
-    await this.deps.store.deleteKnowledgeBaseRow(accountId, kbId);
+    await this.deps.knowledgeBases.deleteKnowledgeBaseRow(accountId, kbId);
     receipt.knowledgeBases++;
     return receipt;
   }
@@ -65,7 +67,7 @@ export class KnowledgePurge {
   /** Every knowledge base restricted to one site (what that site's `DELETE /v1/data` removes). */
   async purgeSite(accountId: string, siteId: string): Promise<DeletionReceipt & { knowledgeBaseIds: string[] }> {
     const receipt = emptyReceipt();
-    const ids = await this.deps.store.knowledgeBaseIds(accountId, siteId);
+    const ids = await this.deps.knowledgeBases.knowledgeBaseIds(accountId, siteId);
     for (const kbId of ids) addTo(receipt, await this.purgeKnowledgeBase(accountId, kbId));
     return { ...receipt, knowledgeBaseIds: ids };
   }
@@ -73,7 +75,7 @@ export class KnowledgePurge {
   /** Everything the account has in knowledge bases. */
   async purgeAccount(accountId: string): Promise<DeletionReceipt> {
     const receipt = emptyReceipt();
-    for (const kbId of await this.deps.store.knowledgeBaseIds(accountId))
+    for (const kbId of await this.deps.knowledgeBases.knowledgeBaseIds(accountId))
       addTo(receipt, await this.purgeKnowledgeBase(accountId, kbId));
     receipt.chunks += await this.deps.index.deleteAccount(accountId);
     const files = await this.deps.blobs.deletePrefix(`${accountId}/documents`);

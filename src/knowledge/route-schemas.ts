@@ -6,9 +6,10 @@ import type { IdempotencyStore } from "../http/idempotency.js";
 import { Credits, iso, ScopeSiteId } from "../http/schemas.js";
 import type { LicenseStore } from "../licenses/store.js";
 import type { Deleter } from "../privacy/deleter.js";
+import type { KnowledgeDocument } from "./document-store.js";
+import type { KnowledgeBase, Owner } from "./knowledge-base-store.js";
 import type { DeletionReceipt } from "./purge.js";
 import type { KnowledgeService } from "./service.js";
-import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
 
 /** What the knowledge routes are given by `src/app.ts`. */
 export interface KnowledgeRouteDeps {

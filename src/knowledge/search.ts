@@ -1,8 +1,9 @@
 import { queryMc } from "../credits/quotes.js";
 import { requireKnowledgeBase } from "./access.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
+import type { KnowledgeDocument } from "./document-store.js";
+import type { Owner } from "./knowledge-base-store.js";
 import type { MetadataValue, SearchHit, SearchMode } from "./search/search-index.js";
-import type { KnowledgeDocument, Owner } from "./store.js";
 
 export type DescribedHit = SearchHit & { documentName: string; url?: string };
 
@@ -17,7 +18,12 @@ export type QueryOutcome = { hits: DescribedHit[]; mode: SearchMode; chargedMc: 
 
 /** Searching a knowledge base: one credit a query, held before the search and captured with its answer. */
 export class KnowledgeSearch {
-  constructor(private readonly deps: Pick<KnowledgeDeps, "store" | "index" | "embedder" | "metering" | "pricing">) {}
+  constructor(
+    private readonly deps: Pick<
+      KnowledgeDeps,
+      "knowledgeBases" | "documents" | "index" | "embedder" | "metering" | "pricing"
+    >,
+  ) {}
 
   async query(
     owner: Owner,
@@ -25,7 +31,7 @@ export class KnowledgeSearch {
     input: QueryInput,
     meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal },
   ): Promise<QueryOutcome> {
-    const kb = await requireKnowledgeBase(this.deps.store, owner, kbId);
+    const kb = await requireKnowledgeBase(this.deps.knowledgeBases, owner, kbId);
     // Vectors made by another model are not comparable with this one's: search by keywords until re-embedded.
     const mode: SearchMode = kb.embeddingModel === this.deps.embedder.id ? input.mode : "keyword";
     const { embedder, metering } = this.deps;
@@ -82,7 +88,7 @@ export class KnowledgeSearch {
   private async describeHits(owner: Owner, kbId: string, hits: SearchHit[]): Promise<DescribedHit[]> {
     const docs = new Map<string, KnowledgeDocument | undefined>();
     for (const id of new Set(hits.map((h) => h.documentId)))
-      docs.set(id, await this.deps.store.getDocument(owner, kbId, id));
+      docs.set(id, await this.deps.documents.getDocument(owner, kbId, id));
     return hits.map((h) => {
       const doc = docs.get(h.documentId);
       const url = doc?.pageUrls?.find((p) => p.page === h.page)?.url ?? doc?.sourceUrl ?? undefined;

@@ -3,12 +3,13 @@ import type { JobHandler } from "../jobs/worker.js";
 import { requireDocument, requireKnowledgeBase, requireWritable } from "./access.js";
 import { resolveChunking } from "./chunk.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
+import type { KnowledgeDocument } from "./document-store.js";
 import { type AddResult, Ingestion, type Upload } from "./ingestion.js";
 import { IngestionJobs } from "./ingestion-jobs.js";
+import type { KnowledgeBase, Owner } from "./knowledge-base-store.js";
 import { type DeletionReceipt, KnowledgePurge } from "./purge.js";
 import type { MetadataValue } from "./search/search-index.js";
 import { KnowledgeSearch, type QueryInput, type QueryOutcome } from "./search.js";
-import type { KnowledgeBase, KnowledgeDocument, Owner } from "./store.js";
 
 /**
  * Knowledge bases end to end, the one entry the routes and the app use: knowledge-base records and their access rules
@@ -33,11 +34,11 @@ export class KnowledgeService {
   }
 
   listKnowledgeBases(owner: Owner): Promise<KnowledgeBase[]> {
-    return this.deps.store.listKnowledgeBases(owner);
+    return this.deps.knowledgeBases.listKnowledgeBases(owner);
   }
 
   requireKnowledgeBase(owner: Owner, kbId: string): Promise<KnowledgeBase> {
-    return requireKnowledgeBase(this.deps.store, owner, kbId);
+    return requireKnowledgeBase(this.deps.knowledgeBases, owner, kbId);
   }
 
   async createKnowledgeBase(
@@ -51,7 +52,7 @@ export class KnowledgeService {
     },
   ): Promise<KnowledgeBase> {
     const chunking = resolveChunking(input.chunking ?? {});
-    return this.deps.store.createKnowledgeBase(owner, {
+    return this.deps.knowledgeBases.createKnowledgeBase(owner, {
       name: input.name,
       description: input.description,
       embeddingModel: this.deps.embedder.id,
@@ -63,7 +64,7 @@ export class KnowledgeService {
 
   /** The knowledge base when this caller may change it (a site's key: its own site's only), else 403/404. */
   requireWritableKnowledgeBase(owner: Owner, kbId: string): Promise<KnowledgeBase> {
-    return requireWritable(this.deps.store, owner, kbId);
+    return requireWritable(this.deps.knowledgeBases, owner, kbId);
   }
 
   /** Renames a knowledge base or moves it to another scope; the account owner's alone. */
@@ -72,19 +73,19 @@ export class KnowledgeService {
     kbId: string,
     input: { name?: string; siteId?: string | null },
   ): Promise<KnowledgeBase> {
-    await requireWritable(this.deps.store, owner, kbId);
+    await requireWritable(this.deps.knowledgeBases, owner, kbId);
     if (owner.siteId && input.siteId !== undefined)
       throw new ApiError("FORBIDDEN", "only the account owner can change who may use a knowledge base");
-    await this.deps.store.updateKnowledgeBase(owner.accountId, kbId, input);
+    await this.deps.knowledgeBases.updateKnowledgeBase(owner.accountId, kbId, input);
     return this.requireKnowledgeBase(owner, kbId);
   }
 
   listDocuments(owner: Owner, kbId: string, page: { limit: number; before?: string }): Promise<KnowledgeDocument[]> {
-    return this.deps.store.listDocuments(owner, kbId, page);
+    return this.deps.documents.listDocuments(owner, kbId, page);
   }
 
   requireDocument(owner: Owner, kbId: string, docId: string): Promise<KnowledgeDocument> {
-    return requireDocument(this.deps.store, owner, kbId, docId);
+    return requireDocument(this.deps.documents, owner, kbId, docId);
   }
 
   addDocument(
@@ -117,13 +118,13 @@ export class KnowledgeService {
 
   /** Deletes one document for good: its chunks, vectors and keyword entries, its pending upload, its jobs. */
   async deleteDocument(owner: Owner, kbId: string, docId: string): Promise<DeletionReceipt> {
-    await requireWritable(this.deps.store, owner, kbId);
-    const doc = await requireDocument(this.deps.store, owner, kbId, docId);
+    await requireWritable(this.deps.knowledgeBases, owner, kbId);
+    const doc = await requireDocument(this.deps.documents, owner, kbId, docId);
     return this.purge.purgeDocuments(owner.accountId, kbId, [doc]);
   }
 
   async deleteKnowledgeBase(owner: Owner, kbId: string): Promise<DeletionReceipt> {
-    const kb = await requireWritable(this.deps.store, owner, kbId);
+    const kb = await requireWritable(this.deps.knowledgeBases, owner, kbId);
     return this.purge.purgeKnowledgeBase(owner.accountId, kb.id);
   }
 

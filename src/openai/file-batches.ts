@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { requireActiveLicense } from "../http/auth.js";
 import type { App } from "../http/server.js";
-import type { KnowledgeBase, Owner } from "../knowledge/store.js";
+import type { KnowledgeBase, Owner } from "../knowledge/knowledge-base-store.js";
 import { newId } from "../lib/ids.js";
 import { CUSTOMER, idempotent, type OpenAiDeps, ownerOf } from "./routes.js";
 import type { FileBatch } from "./store.js";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DomainMigrations, Sql } from "../db/sql.js";
-import type { Owner } from "../knowledge/store.js";
+import type { Owner } from "../knowledge/knowledge-base-store.js";
 import { visibleParams, visibleTo } from "../licenses/scope.js";
 
 const tables = `

@@ -2,7 +2,8 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { LedgerWrite } from "../credits/ledger.js";
 import { ApiError } from "../errors.js";
-import type { KnowledgeBase, KnowledgeDocument, Owner } from "../knowledge/store.js";
+import type { KnowledgeDocument } from "../knowledge/document-store.js";
+import type { KnowledgeBase, Owner } from "../knowledge/knowledge-base-store.js";
 import { type OpenAiDeps, ownerOf } from "./routes.js";
 
 export const Attributes = z

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { requireActiveLicense } from "../http/auth.js";
 import type { App } from "../http/server.js";
-import type { Owner } from "../knowledge/store.js";
+import type { Owner } from "../knowledge/knowledge-base-store.js";
 import { Filter, matches } from "./filters.js";
 import { CUSTOMER, idempotent, type OpenAiDeps, ownerOf } from "./routes.js";
 import { AddFile, ChunkingStrategy, statusOf, vectorStoreFiles } from "./vector-store-files.js";

@@ -1,9 +1,9 @@
 import type { IdempotencyStore } from "../http/idempotency.js";
 import type { ImageService } from "../images/service.js";
 import type { JobQueue } from "../jobs/queue.js";
+import type { Owner } from "../knowledge/knowledge-base-store.js";
 import type { DeletionReceipt } from "../knowledge/purge.js";
 import type { KnowledgeService } from "../knowledge/service.js";
-import type { Owner } from "../knowledge/store.js";
 
 /** What one deletion removed. */
 export interface DeletedData extends DeletionReceipt {
