@@ -1,78 +1,28 @@
 import type Stripe from "stripe";
 import type { Ledger, LedgerWrite } from "../credits/ledger.js";
-import { mcToCredits, type Pricing, type PurchaseCredits, packPurchase, topUpPurchase } from "../credits/pricing.js";
+import type { Pricing, PurchaseCredits } from "../credits/pricing.js";
 import type { NamedLocks } from "../db/locks.js";
-import { ApiError } from "../errors.js";
 import type { Outbox } from "../events/outbox.js";
 import type { Metrics } from "../http/metrics.js";
 import type { CheckoutRow, CheckoutStore } from "./checkout-store.js";
+import {
+  type EventOutcome,
+  idOf,
+  type Logger,
+  type PurchaseSource,
+  priceOf,
+  purchaseEventData,
+  type StripeEventHandler,
+} from "./purchases.js";
+import { Refunds } from "./refunds.js";
 
-export type PurchaseRequest = { packId: string } | { amountCents: number };
-
-export type EventOutcome =
-  | "fulfilled"
-  | "already_fulfilled"
-  | "pending"
-  | "rejected"
-  | "failed"
-  | "expired"
-  | "refunded"
-  | "refund_deferred"
-  | "card_saved"
-  | "auto_topup_failed"
-  | "ignored";
-
-/** Another kind of Stripe event the payments domain acts on (saved cards, auto top-ups); undefined: not mine. */
-export interface StripeEventHandler {
-  handle(event: Stripe.Event): Promise<EventOutcome | undefined>;
-}
-
-/** Where a purchase came from, as `purchase.completed` and `purchase.refunded` name it. */
-export type PurchaseSource = "checkout" | "auto_topup";
-
-/** The customer-facing payload of `purchase.completed`. */
-export function purchaseEventData(id: string, source: PurchaseSource, purchase: PurchaseCredits) {
-  return {
-    purchaseId: id,
-    source,
-    credits: mcToCredits(purchase.baseMc + purchase.bonusMc),
-    bonusCredits: mcToCredits(purchase.bonusMc),
-    amountCents: purchase.amountCents,
-    currency: "usd",
-    ...(purchase.packId ? { packId: purchase.packId } : {}),
-  };
-}
-
-interface Logger {
-  warn(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
-
-/** What a purchase request buys under the current prices, or an error naming what is wrong with it. */
-export function priceOf(pricing: Pricing, request: PurchaseRequest): PurchaseCredits {
-  if ("packId" in request) {
-    const purchase = packPurchase(pricing, request.packId);
-    if (!purchase) throw new ApiError("NOT_FOUND", `no pack ${request.packId}`, { field: "packId" });
-    return purchase;
-  }
-  if (request.amountCents < pricing.minTopUpCents || request.amountCents > pricing.maxTopUpCents)
-    throw new ApiError(
-      "VALIDATION_FAILED",
-      `amountCents must be between ${pricing.minTopUpCents} and ${pricing.maxTopUpCents}`,
-      { field: "amountCents" },
-    );
-  return topUpPurchase(pricing, request.amountCents);
-}
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
-}
+export type { EventOutcome, PurchaseRequest, PurchaseSource, StripeEventHandler } from "./purchases.js";
+export { priceOf, purchaseEventData } from "./purchases.js";
 
 /**
  * Turns signed Stripe events into credits, exactly once per Checkout Session: the ledger entry keyed by the session
  * id is the record of fulfilment, written in the same transaction as the credit, so retries, duplicates, concurrent
- * deliveries and any order of events credit once.
+ * deliveries and any order of events credit once. Refunds claw back through `refunds.ts`.
  */
 export class Fulfilment {
   constructor(
@@ -86,8 +36,11 @@ export class Fulfilment {
       /** Account events (purchase.completed / purchase.refunded), written with the movement they report. */
       outbox?: Outbox;
     },
-  ) {}
+  ) {
+    this.refunds = new Refunds(deps);
+  }
 
+  private readonly refunds: Refunds;
   private readonly handlers: StripeEventHandler[] = [];
 
   /** Adds a handler asked first about every event (saved cards, auto top-ups). */
@@ -113,7 +66,7 @@ export class Fulfilment {
       case "checkout.session.expired":
         return this.setStatus(event.data.object.id, "expired", "the session expired unpaid");
       case "charge.refunded":
-        return this.onRefund(event.data.object);
+        return this.refunds.onRefund(event.data.object);
       default:
         return "ignored";
     }
@@ -234,77 +187,8 @@ export class Fulfilment {
     }
     if (paymentIntent) {
       const pending = await this.deps.checkouts.deferredRefund(paymentIntent);
-      if (pending) await this.applyRefund(purchaseId, pending.refundedCents, pending.chargeId);
+      if (pending) await this.refunds.applyRefund(purchaseId, pending.refundedCents, pending.chargeId);
     }
     return replayed ? "already_fulfilled" : "fulfilled";
-  }
-
-  private async onRefund(charge: Stripe.Charge): Promise<EventOutcome> {
-    const paymentIntent = idOf(charge.payment_intent);
-    if (!paymentIntent) return "ignored";
-    const row = await this.deps.checkouts.fulfilledByPaymentIntent(paymentIntent);
-    if (!row) {
-      // The refund arrived before the purchase was fulfilled: remember it; fulfilment applies it.
-      await this.deps.checkouts.deferRefund(paymentIntent, charge.amount_refunded, charge.id);
-      return "refund_deferred";
-    }
-    return this.applyRefund(row.id, charge.amount_refunded, charge.id);
-  }
-
-  /**
-   * Claws back the credits a refund paid for, in proportion to the refunded amount (bonus included), as far as they
-   * are unspent. `refundedCents` is Stripe's cumulative amount_refunded; each new cumulative amount is applied once.
-   */
-  private applyRefund(sessionId: string, refundedCents: number, chargeId: string): Promise<EventOutcome> {
-    return this.deps.locks.withLock(`refund:${sessionId}`, async () => {
-      const row = await this.deps.checkouts.get(sessionId);
-      if (row?.status !== "fulfilled") return "ignored";
-      if (refundedCents <= Number(row.refunded_cents)) return "refunded";
-      const amountCents = Number(row.amount_cents);
-      const totalMc = Number(row.base_mc) + Number(row.bonus_mc);
-      const cappedCents = Math.min(refundedCents, amountCents);
-      const targetMc = Math.floor((totalMc * cappedCents) / amountCents);
-      const requestedMc = targetMc - Number(row.clawback_target_mc);
-      let unrecoveredMc = 0;
-      // purchase.refunded commits with the claw-back (or alone when nothing is left to take back).
-      const refunded = {
-        accountId: row.account_id,
-        type: "purchase.refunded" as const,
-        data: {
-          purchaseId: sessionId,
-          source: (sessionId.startsWith("pi_") ? "auto_topup" : "checkout") satisfies PurchaseSource,
-          refundedCents: cappedCents,
-          amountCents,
-          creditsRefunded: mcToCredits(Math.max(0, requestedMc)),
-        },
-      };
-      if (requestedMc > 0) {
-        const result = await this.deps.ledger.debit({
-          accountId: row.account_id,
-          amountMc: requestedMc,
-          type: "refund",
-          upTo: true,
-          idemKey: `stripe-refund:${sessionId}:${cappedCents}`,
-          cause: {
-            reference: sessionId,
-            quantity: { refundedCents: cappedCents - Number(row.refunded_cents), requestedMc, chargeId },
-            reason: "Stripe refund",
-          },
-          writes: this.deps.outbox ? [this.deps.outbox.write(refunded)] : [],
-        });
-        if (result.ok) unrecoveredMc = requestedMc + result.entry.amountMc;
-      } else if (this.deps.outbox) {
-        const outbox = this.deps.outbox;
-        await this.deps.checkouts.inTransaction((tx) => outbox.insert(tx, refunded));
-      }
-      if (unrecoveredMc > 0)
-        this.deps.log.warn(
-          { sessionId, unrecoveredMc },
-          "refund exceeded the unspent credits; the rest was already used",
-        );
-      await this.deps.checkouts.recordRefund(sessionId, { cents: cappedCents, targetMc, unrecoveredMc });
-      await this.deps.checkouts.forgetDeferredRefund(chargeId);
-      return "refunded";
-    });
   }
 }
