@@ -30,7 +30,10 @@ export interface StripeEventHandler {
 /** Where a purchase came from, as `purchase.completed` and `purchase.refunded` name it. */
 export type PurchaseSource = "checkout" | "auto_topup";
 
-/** The customer-facing payload of `purchase.completed`. */
+/**
+ * The customer-facing payload of `purchase.completed` (and the purchase part of `auto_topup.succeeded`); the
+ * outbox adds `balance`, the available balance the credit left (docs/webhooks.md).
+ */
 export function purchaseEventData(id: string, source: PurchaseSource, purchase: PurchaseCredits) {
   return {
     purchaseId: id,
@@ -192,7 +195,7 @@ export class Fulfilment {
   /**
    * Credits a paid purchase once: the ledger entry keyed by the purchase (a Checkout Session, or the PaymentIntent of
    * an auto top-up) is the record of fulfilment, and `writes` (with `purchase.completed`) commit with it, only the
-   * first time. A refund that arrived first is applied now.
+   * first time. `writes` run after the credit: an event among them may read the balance it left. A refund that arrived first is applied now.
    */
   async creditPayment(input: {
     purchaseId: string;
@@ -204,13 +207,13 @@ export class Fulfilment {
     writes?: LedgerWrite[];
   }): Promise<"fulfilled" | "already_fulfilled"> {
     const { purchase, accountId, purchaseId, paymentIntent } = input;
+    // purchase.completed carries the balance the credit left (`balance`), read as it commits.
     const events = this.deps.outbox
       ? [
-          this.deps.outbox.write({
-            accountId,
-            type: "purchase.completed",
-            data: purchaseEventData(purchaseId, input.source, purchase),
-          }),
+          this.deps.outbox.writeWithBalance(
+            { accountId, type: "purchase.completed", data: purchaseEventData(purchaseId, input.source, purchase) },
+            this.deps.checkouts.dialect,
+          ),
         ]
       : [];
     const { replayed } = await this.deps.ledger.credit({
