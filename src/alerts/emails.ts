@@ -20,6 +20,18 @@ export const OPTIONAL_EMAILS: ReadonlySet<EmailTemplate> = new Set(["balance.low
 export const isEmailTemplate = (name: string): name is EmailTemplate =>
   (EMAIL_TEMPLATES as readonly string[]).includes(name);
 
+/**
+ * The email an event sends, if any: one email for one thing that happened to the customer. An auto top-up is one
+ * purchase reported by two events — `purchase.completed` (`source: "auto_topup"`) and `auto_topup.succeeded` — and
+ * its one email is the `auto_topup.succeeded` one, which carries the receipt's facts (credits added, amount charged,
+ * card, new balance); its `purchase.completed` sends none. Webhook endpoints receive both events either way.
+ */
+export function emailFor(event: { type: string; data: Record<string, unknown> }): EmailTemplate | undefined {
+  if (!isEmailTemplate(event.type)) return undefined;
+  if (event.type === "purchase.completed" && event.data.source === "auto_topup") return undefined;
+  return event.type;
+}
+
 export interface Sender {
   serviceName: string;
   publicUrl: string;
@@ -53,6 +65,31 @@ function day(v: unknown): string {
   return new Date(ms).toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 }
 
+const BRANDS: Record<string, string> = {
+  amex: "American Express",
+  diners: "Diners Club",
+  discover: "Discover",
+  jcb: "JCB",
+  mastercard: "Mastercard",
+  unionpay: "UnionPay",
+  visa: "Visa",
+};
+
+/** "your Visa card ending in 4242", or "your saved card" when the event does not say which. */
+function cardWords(v: unknown): string {
+  const card = typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+  const last4 = typeof card.last4 === "string" && /^\d{4}$/.test(card.last4) ? card.last4 : undefined;
+  if (!last4) return "your saved card";
+  const brand = typeof card.brand === "string" ? BRANDS[card.brand] : undefined;
+  return `your ${brand ? `${brand} ` : ""}card ending in ${last4}`;
+}
+
+/** "Your balance is now 1,400 credits." when the event says what the purchase left. */
+const balanceNow = (d: Data): string[] =>
+  num(d.balance) !== undefined ? [`Your balance is now ${credits(d.balance)}.`] : [];
+
+const bonusWords = (d: Data): string => (num(d.bonusCredits) ? ` (including ${credits(d.bonusCredits)} bonus)` : "");
+
 const BUY = { label: "Buy credits", path: "/dashboard/buy" };
 const SETTINGS = { label: "Notifications & limits", path: "/dashboard/limits" };
 
@@ -75,24 +112,26 @@ const DRAFTS: Record<EmailTemplate, (d: Data) => Draft> = {
   }),
   "purchase.completed": (d) => {
     const paid = money(d.amountCents, d.currency);
-    const bonus = num(d.bonusCredits) ? ` (including ${credits(d.bonusCredits)} bonus)` : "";
     return {
       subject: `Receipt: ${credits(d.credits)} added to your balance`,
       paragraphs: [
-        `Thank you for your purchase. We added ${credits(d.credits)}${bonus} to your balance.`,
+        `Thank you for your purchase. We added ${credits(d.credits)}${bonusWords(d)} to your balance.`,
         ...(paid ? [`Amount paid: ${paid}.`] : []),
+        ...balanceNow(d),
         "Every purchase is listed in your ledger.",
       ],
       action: { label: "See your ledger", path: "/dashboard/ledger" },
     };
   },
+  // The receipt of an automatic purchase too: its purchase.completed sends no email of its own (see emailFor).
   "auto_topup.succeeded": (d) => {
     const paid = money(d.amountCents, d.currency);
     return {
       subject: `Automatic top-up: ${credits(d.credits)} added`,
       paragraphs: [
-        `Your balance fell below your automatic top-up level, so we charged your saved card${paid ? ` ${paid}` : ""} and added ${credits(d.credits)} to your balance.`,
-        "You can change or turn off automatic top-up on the Notifications & limits page.",
+        `Your balance fell below your automatic top-up level, so we charged ${cardWords(d.card)}${paid ? ` ${paid}` : ""} and added ${credits(d.credits)}${bonusWords(d)} to your balance.`,
+        ...balanceNow(d),
+        "This email is your receipt; every purchase is listed in your ledger. You can change or turn off automatic top-up on the Notifications & limits page.",
       ],
       action: SETTINGS,
     };

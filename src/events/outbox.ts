@@ -59,6 +59,25 @@ export class Outbox {
     };
   }
 
+  /**
+   * The event with `data.balance` set, by SQL when the statement runs, to the account's available balance in credits:
+   * written with a credit (see `LedgerWrite`), it is the balance that credit left — what a receipt says.
+   */
+  writeWithBalance(event: NewEvent, dialect: "sqlite" | "postgres"): TransactionalWrite {
+    const [id, accountId, type, data, createdAt] = this.params(event);
+    const balance =
+      "CAST(COALESCE((SELECT available_mc FROM balances WHERE account_id = ?), 0) AS DOUBLE PRECISION) / 1000";
+    const merged =
+      dialect === "postgres"
+        ? `CAST(jsonb_set(CAST(? AS jsonb), '{balance}', to_jsonb(${balance})) AS TEXT)`
+        : `json_set(?, '$.balance', ${balance})`;
+    return {
+      sql: `INSERT INTO events (id, account_id, type, data, created_at) SELECT ?, ?, ?, ${merged}, ?`,
+      params: [id!, accountId!, type!, data!, accountId!, createdAt!],
+      onCommit: this.onWritten,
+    };
+  }
+
   /** Writes the event in `tx`, the transaction of the change it reports; the dispatcher is woken once it commits. */
   async insert(tx: Sql, event: NewEvent): Promise<string> {
     const params = this.params(event);

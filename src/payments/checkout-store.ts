@@ -26,6 +26,11 @@ type CheckoutPurchase = Pick<PurchaseCredits, "amountCents" | "baseMc" | "bonusM
 export class CheckoutStore {
   constructor(private readonly sql: Sql) {}
 
+  /** The engine of the store's database (an event whose payload SQL reads as it commits). */
+  get dialect(): Sql["dialect"] {
+    return this.sql.dialect;
+  }
+
   /** Runs `fn` in one transaction of the store's database (an event written with a change made here). */
   inTransaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     return this.sql.transaction(fn);

@@ -145,7 +145,7 @@ export class Fulfilment {
   /**
    * Credits a paid purchase once: the ledger entry keyed by the purchase (a Checkout Session, or the PaymentIntent of
    * an auto top-up) is the record of fulfilment, and `writes` (with `purchase.completed`) commit with it, only the
-   * first time. A refund that arrived first is applied now.
+   * first time. `writes` run after the credit: an event among them may read the balance it left. A refund that arrived first is applied now.
    */
   async creditPayment(input: {
     purchaseId: string;
@@ -157,13 +157,13 @@ export class Fulfilment {
     writes?: LedgerWrite[];
   }): Promise<"fulfilled" | "already_fulfilled"> {
     const { purchase, accountId, purchaseId, paymentIntent } = input;
+    // purchase.completed carries the balance the credit left (`balance`), read as it commits.
     const events = this.deps.outbox
       ? [
-          this.deps.outbox.write({
-            accountId,
-            type: "purchase.completed",
-            data: purchaseEventData(purchaseId, input.source, purchase),
-          }),
+          this.deps.outbox.writeWithBalance(
+            { accountId, type: "purchase.completed", data: purchaseEventData(purchaseId, input.source, purchase) },
+            this.deps.checkouts.dialect,
+          ),
         ]
       : [];
     const { replayed } = await this.deps.ledger.credit({

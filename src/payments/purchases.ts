@@ -25,7 +25,10 @@ export interface StripeEventHandler {
 /** Where a purchase came from, as `purchase.completed` and `purchase.refunded` name it. */
 export type PurchaseSource = "checkout" | "auto_topup";
 
-/** The customer-facing payload of `purchase.completed`. */
+/**
+ * The customer-facing payload of `purchase.completed` (and the purchase part of `auto_topup.succeeded`); the
+ * outbox adds `balance`, the available balance the credit left (docs/webhooks.md).
+ */
 export function purchaseEventData(id: string, source: PurchaseSource, purchase: PurchaseCredits) {
   return {
     purchaseId: id,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+import { undocumentedFields } from "../support/webhook-docs.js";
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +27,11 @@ for (const engine of ENGINES) {
           "SELECT data FROM events WHERE account_id = ? AND type = ? ORDER BY created_at",
           [c.accountId, type],
         )
-      ).map((r) => JSON.parse(r.data));
+      ).map((r) => {
+        const data = JSON.parse(r.data);
+        expect(undocumentedFields(type, data), "fields missing from docs/webhooks.md").toEqual([]);
+        return data;
+      });
     /** Every committed event dispatched and every queued email sent (or failed). */
     const settled = async () => {
       const count = async (query: string) => Number((await t.running.ctx.db.sql.get<{ n: number }>(query))?.n);

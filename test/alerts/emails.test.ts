@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMAIL_TEMPLATES, renderEmail } from "../../src/alerts/emails.js";
+import { EMAIL_TEMPLATES, emailFor, renderEmail } from "../../src/alerts/emails.js";
 import { escapeHtml } from "../../src/mail/html.js";
 
 const sender = { serviceName: "Acme <Credits>", publicUrl: "https://credits.example.com" };
@@ -17,8 +17,19 @@ const DATA: Record<(typeof EMAIL_TEMPLATES)[number], Record<string, unknown>> = 
     amountCents: 1999,
     currency: "eur",
     packId: "pack_x1",
+    balance: 1012.5,
   },
-  "auto_topup.succeeded": { credits: 500, amountCents: 1000, currency: "usd", paymentIntentId: "pi_123" },
+  "auto_topup.succeeded": {
+    attemptId: "atu_1",
+    purchaseId: "pi_123",
+    source: "auto_topup",
+    credits: 500,
+    bonusCredits: 0,
+    amountCents: 1000,
+    currency: "usd",
+    balance: 512.25,
+    card: { brand: "mastercard", last4: "4444" },
+  },
   "auto_topup.failed": { message: hostile, code: "card_declined", amountCents: 1000, ruleTurnedOff: true },
   "webhook_endpoint.disabled": { url: `https://hooks.example.com/in?a=1&b=${hostile}`, endpointId: "we_123" },
   "license.expiring": { licenseId: "lic_abc123", plan: "agency", expiresAt: "2027-01-20T12:00:00.000Z", daysLeft: 14 },
@@ -49,6 +60,13 @@ describe("email templates", () => {
     expect(receipt.subject).toContain("1,000 credits");
     expect(receipt.text).toContain("€19.99");
     expect(receipt.text).toContain("100 credits bonus");
+    expect(receipt.text).toContain("Your balance is now 1,012.5 credits.");
+    const topUp = renderEmail("auto_topup.succeeded", DATA["auto_topup.succeeded"], sender, "o@example.com");
+    expect(topUp.text).toContain("we charged your Mastercard card ending in 4444 $10.00 and added 500 credits");
+    expect(topUp.text).toContain("Your balance is now 512.25 credits.");
+    expect(topUp.text).toContain("This email is your receipt");
+    const unknownCard = renderEmail("auto_topup.succeeded", { credits: 5, card: null }, sender, "o@example.com");
+    expect(unknownCard.text).toContain("we charged your saved card and added 5 credits");
     const low = renderEmail("balance.low", DATA["balance.low"], sender, "o@example.com");
     expect(low.text).toContain("12.5 credits left");
     expect(low.text).toContain("below the 50 credits");
@@ -71,5 +89,14 @@ describe("email templates", () => {
     const disabled = renderEmail("webhook_endpoint.disabled", DATA["webhook_endpoint.disabled"], sender, "o@x.com");
     expect(disabled.html).toContain("a=1&amp;b=&lt;script&gt;");
     expect(disabled.text).toContain("a=1&b=<script>");
+  });
+
+  it("one email per thing that happened: an auto top-up's receipt is its auto_topup.succeeded email", () => {
+    const purchase = DATA["purchase.completed"];
+    expect(emailFor({ type: "purchase.completed", data: purchase })).toBe("purchase.completed");
+    expect(emailFor({ type: "purchase.completed", data: { ...purchase, source: "auto_topup" } })).toBeUndefined();
+    expect(emailFor({ type: "auto_topup.succeeded", data: DATA["auto_topup.succeeded"] })).toBe("auto_topup.succeeded");
+    expect(emailFor({ type: "balance.recovered", data: { balance: 60, threshold: 50 } })).toBeUndefined();
+    expect(emailFor({ type: "spend_limit.reached", data: {} })).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { Outbox } from "../../src/events/outbox.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+import { undocumentedFields } from "../support/webhook-docs.js";
 
 const DAY = 24 * 3600_000;
 const quiet = { warn() {} };
@@ -40,7 +41,11 @@ for (const engine of ENGINES) {
           "SELECT type, data FROM events WHERE type LIKE 'license.%' ORDER BY created_at",
         )
       )
-        .map((r) => ({ type: r.type, ...JSON.parse(r.data) }))
+        .map((r) => {
+          const data = JSON.parse(r.data);
+          expect(undocumentedFields(r.type, data), "fields missing from docs/webhooks.md").toEqual([]);
+          return { type: r.type, ...data };
+        })
         .filter((e) => e.licenseId === licenseId);
 
     it("announces 14 and 3 days before and on expiry, each once, however many sweeps and instances run", async () => {

@@ -1,37 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCustomer, request, startTestApp, type TestApp, WEBHOOK_SECRET } from "../support/app.js";
-import { type FakeStripe, signedEvent, startFakeStripe } from "../support/fake-stripe.js";
+import { newCustomer, request } from "../support/app.js";
+import { type AutoTopupSetup, saveCard, setRule, startAutoTopupApp } from "../support/auto-topup.js";
 import { type ServiceProcess, spawnService } from "../support/process.js";
 
 /** PostgreSQL with three processes spending from one account: still one PaymentIntent per crossing. */
 describe("auto top-up with several processes on postgres", () => {
-  let stripe: FakeStripe;
-  let app: TestApp;
+  let setup: AutoTopupSetup;
   let others: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    stripe = await startFakeStripe();
-    app = await startTestApp("postgres", { STRIPE_SECRET_KEY: "sk_test_123", STRIPE_API_BASE: stripe.url });
+    setup = await startAutoTopupApp("postgres");
   });
   afterAll(async () => {
     await Promise.all(others.map((p) => p.stop()));
-    await app.close();
-    await stripe.close();
+    await setup.close();
   });
 
   it("150 concurrent spends across three processes crossing the threshold start exactly one PaymentIntent", async () => {
+    const { app, stripe } = setup;
     const c = await newCustomer(app);
     await app.admin("POST", `/v1/admin/accounts/${c.accountId}/grants`, { credits: 1000, reason: "test" });
-    const setup = await app.api("POST", "/v1/auto-topup/setup", { token: c.licenseKey });
-    const session = stripe.completeSetup(setup.body.url.split("/").at(-1), "visa");
-    const event = signedEvent("checkout.session.completed", session, { secret: WEBHOOK_SECRET });
-    await app.api("POST", "/v1/webhooks/stripe", {
-      rawBody: event.body,
-      headers: { "content-type": "application/json", "stripe-signature": event.signature },
-    });
-    const put = await app.api("PUT", "/v1/auto-topup", {
-      token: c.licenseKey,
-      body: { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 10 },
+    await saveCard(setup, c, "visa");
+    const put = await setRule(app, c, {
+      enabled: true,
+      thresholdCredits: 500,
+      packId: "credits-1000",
+      maxPerMonth: 10,
     });
     expect(put.body.card).toMatchObject({ last4: "4242" });
     // Started after the rule was saved: they read it at start-up.

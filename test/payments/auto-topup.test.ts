@@ -187,6 +187,7 @@ for (const engine of ENGINES) {
           amountCents: 2500,
           currency: "usd",
           packId: "credits-2750",
+          balance: 2750,
         },
       ]);
       const charge = { id: "ch_x", object: "charge", amount: 2500, payment_intent: session.payment_intent };

@@ -178,6 +178,7 @@ export class AutoTopupCharger implements JobHandler, StripeEventHandler {
       return "rejected";
     }
     const purchase = toPurchase(claim);
+    const card = await this.cardCharged(accountId, pi);
     const now = Date.now();
     return this.deps.fulfilment.creditPayment({
       purchaseId: pi.id,
@@ -197,13 +198,25 @@ export class AutoTopupCharger implements JobHandler, StripeEventHandler {
                 WHERE account_id = ?`,
           params: [accountId],
         },
-        this.deps.outbox.write({
-          accountId,
-          type: "auto_topup.succeeded",
-          data: { attemptId: claimId, ...purchaseEventData(pi.id, "auto_topup", purchase) },
-        }),
+        // The customer's one email for this purchase (see emailFor): the receipt's facts, the card and the balance.
+        this.deps.outbox.writeWithBalance(
+          {
+            accountId,
+            type: "auto_topup.succeeded",
+            data: { attemptId: claimId, ...purchaseEventData(pi.id, "auto_topup", purchase), card },
+          },
+          this.deps.sql.dialect,
+        ),
       ],
     });
+  }
+
+  /** The saved card the PaymentIntent charged, as the customer knows it (brand, last 4); null when it was replaced. */
+  private async cardCharged(accountId: string, pi: Stripe.PaymentIntent) {
+    const saved = await this.deps.store.card(accountId);
+    const charged = typeof pi.payment_method === "string" ? pi.payment_method : pi.payment_method?.id;
+    if (!saved?.last4 || !charged || saved.paymentMethod !== charged) return null;
+    return { brand: saved.brand, last4: saved.last4 };
   }
 
   /**
