@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { registerAccess } from "./access.js";
 import { createConfiguredEmbedder, createImageProviders, createSearchIndex } from "./adapters.js";
 import { createAlerts } from "./alerts/index.js";
 import type { AppContext, AppOverrides, RunningApp } from "./app-context.js";
@@ -17,26 +18,16 @@ import { openDatabase } from "./db/open.js";
 import { type EventChannel, EventDispatcher } from "./events/dispatcher.js";
 import { Outbox } from "./events/outbox.js";
 import { EventRetention } from "./events/retention.js";
-import { currentPrincipal, registerAuth } from "./http/auth.js";
+import { currentPrincipal } from "./http/auth.js";
 import { IdempotencyStore } from "./http/idempotency.js";
 import { createMetrics } from "./http/metrics.js";
-import { FailureLimiter } from "./http/rate-limit/failures.js";
-import { createRateLimiter } from "./http/rate-limit/index.js";
-import { registerRateLimit } from "./http/rate-limit/requests.js";
 import { createServer } from "./http/server.js";
-import { ProviderAccountFailures, reportToOperator } from "./images/provider-failures.js";
-import { ProviderChain } from "./images/router.js";
-import { ImageService } from "./images/service.js";
-import { ImageStore } from "./images/store.js";
+import { createImages } from "./images/index.js";
 import { JobQueue } from "./jobs/queue.js";
 import { JobWorker } from "./jobs/worker.js";
-import { DocumentStore } from "./knowledge/document-store.js";
-import { DEFAULT_EXTRACT_LIMITS } from "./knowledge/extract/index.js";
-import { KnowledgeBaseStore } from "./knowledge/knowledge-base-store.js";
-import { KnowledgeService } from "./knowledge/service.js";
+import { createKnowledge } from "./knowledge/index.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import { AccountStore } from "./licenses/accounts.js";
-import { RateLimitSettings } from "./licenses/rate-limits.js";
 import { LicenseStore } from "./licenses/store.js";
 import { createMailer } from "./mail/index.js";
 import { VACUUM_JOB, vacuumHandler } from "./maintenance.js";
@@ -48,7 +39,6 @@ import { createStripeClient } from "./payments/stripe.js";
 import { registerRoutes } from "./routes.js";
 import { createBlobStore } from "./storage/index.js";
 import { LocalKeyStore } from "./storage/key-store.js";
-import { createWebSessions } from "./web/routes.js";
 import { createWebhooks } from "./webhooks/index.js";
 
 export type { AppContext, AppOverrides, RunningApp };
@@ -148,9 +138,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const keys = new LocalKeyStore(path.join(config.dataDir, "keys"));
   const index = await createSearchIndex(db, embedder, keys);
   let worker: JobWorker | undefined;
-  const knowledge = new KnowledgeService({
-    knowledgeBases: new KnowledgeBaseStore(db.sql),
-    documents: new DocumentStore(db.sql),
+  const knowledge = createKnowledge({
+    sql: db.sql,
+    config,
     index,
     embedder,
     metering,
@@ -160,19 +150,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     jobs,
     outbox,
     crawlDeps: overrides.crawlDeps,
-    settings: {
-      extractLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: config.uploadLimitBytes },
-      crawlLimits: {
-        maxPages: config.knowledge.crawl.maxPages,
-        maxDepth: config.knowledge.crawl.maxDepth,
-        maxBytesPerPage: 5 << 20,
-        maxTotalBytes: 200 << 20,
-        timeoutMs: config.knowledge.crawl.requestTimeoutMs,
-        maxDurationMs: config.knowledge.crawl.maxDurationMs,
-      },
-      inlineMaxChunks: config.knowledge.inlineMaxChunks,
-      holdTtlMs: config.holdTtlMs,
-    },
     onQueued: () => worker?.poke(),
   });
   const handlers = knowledge.jobHandlers();
@@ -205,15 +182,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.scheduleReembedding();
 
   const imageProviders = await createImageProviders(config);
-  const providerAccountFailures = new ProviderAccountFailures();
-  const images = new ImageService({
-    store: new ImageStore(db.sql),
+  const { images, providerAccountFailures } = createImages({
+    sql: db.sql,
     blobs,
-    chain: new ProviderChain(imageProviders),
+    providers: imageProviders,
     metering,
     pricing: currentPricing,
     operationTimeoutMs: config.images.operationTimeoutMs,
-    onOperatorProblem: reportToOperator(app.log, metrics.providerAccountFailures, providerAccountFailures),
+    log: app.log,
+    failuresCounter: metrics.providerAccountFailures,
   });
 
   // The channels every committed event goes to; each feature that acts on events adds its own before the start.
@@ -272,20 +249,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     autoTopups: autoTopups.charger,
   };
 
-  const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
-  const operatorGuesses = new FailureLimiter();
-  registerAuth(app, {
-    licenses,
-    adminToken: config.adminToken,
-    operatorGuesses,
-    sessions: (request, kind) => webSessions.resolve(request, kind),
-  });
-  // After authentication (it needs the key), before any handler: a refused request changes and charges nothing.
-  const rateLimits = new RateLimitSettings(db.sql, config.rateLimit);
-  await rateLimits.load();
-  rateLimits.start();
-  const rateLimiter = await createRateLimiter(config.redis, (err, message) => app.log.warn({ err }, message));
-  registerRateLimit(app, { limiter: rateLimiter, limits: rateLimits, byAddress: config.publicRateLimit });
+  const access = await registerAccess(app, { config, db, licenses });
+  const { webSessions, operatorGuesses, rateLimits } = access;
   await registerRoutes(app, {
     config,
     db,
@@ -349,9 +314,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       pricing.stop();
       metering.stop();
       idempotency.stop();
-      rateLimits.stop();
       await app.close();
-      await rateLimiter.close();
+      await access.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();
