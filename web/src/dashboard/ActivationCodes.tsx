@@ -1,17 +1,11 @@
 import { useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading, SecretOnce, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
 import { useResource, useSubmit } from "../lib/hooks";
 
-interface ActivationCode {
-  id: string;
-  siteUrl: string | null;
-  status: "active" | "used" | "expired" | "revoked";
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-}
+type ActivationCode = ResponseOf<"/v1/activation-codes", "get">["data"][number];
 
 /**
  * One-time activation codes (owner only): a site's admin connects the WordPress plugin with a code, so the licence
@@ -29,7 +23,7 @@ export function ActivationCodes() {
   const create = useSubmit(async () => {
     setError(undefined);
     const body = { expiresInDays: Number(days), ...(siteUrl.trim() ? { siteUrl: siteUrl.trim() } : {}) };
-    setCreated((await api<{ code: string }>("POST", "/v1/activation-codes", body)).code);
+    setCreated((await api<ResponseOf<"/v1/activation-codes", "post", 201>>("POST", "/v1/activation-codes", body)).code);
     setSiteUrl("");
     await codes.reload();
   });
