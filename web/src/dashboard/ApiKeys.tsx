@@ -101,9 +101,10 @@ export function ApiKeys({
   const keys = useResource((signal) => api<{ data: ApiKey[] }>("GET", "/v1/api-keys", undefined, { signal }), []);
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedKey | undefined>();
-  const [error, setError] = useState<unknown>();
+  // Creating and revoking share the error under the form: each forgets the other's when it starts.
+  const revoke = useActions<string>();
   const create = useSubmit(async () => {
-    setError(undefined);
+    revoke.reset();
     setCreated(await api<CreatedKey>("POST", "/v1/api-keys", { name: name.trim() }));
     setName("");
     await keys.reload();
@@ -139,7 +140,7 @@ export function ApiKeys({
         </button>
       </form>
       {created ? <SecretOnce label="Your new API key" value={created.key} /> : null}
-      <ErrorMessage error={create.error ?? error} />
+      <ErrorMessage error={create.error ?? revoke.error} />
       <ErrorMessage error={keys.error} />
       {keys.loading && !keys.data ? <Loading /> : null}
       {keys.data && keys.data.data.length === 0 ? <p>No API keys yet.</p> : null}
@@ -180,14 +181,11 @@ export function ApiKeys({
                               : "";
                           if (!window.confirm(`Revoke the key “${k.name}”? Clients using it stop working.${warning}`))
                             return;
-                          setError(undefined);
                           create.reset();
-                          try {
+                          await revoke.run(k.id, async () => {
                             await api("DELETE", `/v1/api-keys/${encodeURIComponent(k.id)}`);
                             await keys.reload();
-                          } catch (err) {
-                            setError(err);
-                          }
+                          });
                         }}
                       >
                         Revoke<span class="visually-hidden"> {k.name}</span>
