@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatDay, formatSignedCredits } from "../lib/format";
@@ -6,24 +7,11 @@ import { useResource, useSubmit } from "../lib/hooks";
 import { AccountActivity } from "./AccountActivity";
 import { AccountRules } from "./AccountRules";
 import { LicenseTable } from "./LicenseTable";
-import type { License } from "./types";
 
-interface AccountDetail {
-  id: string;
-  email: string;
-  credits: number;
-  reservedCredits: number;
-  createdAt: string;
-  licenses: License[];
-  sites: { id: string; url: string; licenseId: string; createdAt: string; deactivatedAt: string | null }[];
-}
+type AccountDetail = ResponseOf<"/v1/admin/accounts/{accountId}", "get">;
 
 /** The ledger entry a grant answers with. */
-interface GrantEntry {
-  credits: number;
-  balanceAfter: number;
-  reservedAfter: number;
-}
+type GrantEntry = ResponseOf<"/v1/admin/accounts/{accountId}/grants", "post", 201>;
 
 export function Account({ id }: { id: string }) {
   const account = useResource(

@@ -1,39 +1,13 @@
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatDate, formatMoney, formatSignedCredits } from "../lib/format";
 import { type Page, usePages, useResource } from "../lib/hooks";
 import { entryTypeName, operationName } from "./words";
 
-interface Entry {
-  id: string;
-  type: string;
-  credits: number;
-  heldCredits: number;
-  balanceAfter: number;
-  operation: string | null;
-  quantity: Record<string, unknown> | null;
-  reference: string | null;
-  reason: string | null;
-  createdAt: string;
-}
-
-interface Usage {
-  from: string;
-  to: string;
-  totals: { credits: number; byOperation: Record<string, number> };
-}
-
-interface Purchase {
-  id: string;
-  packId: string | null;
-  amountCents: number;
-  credits: number;
-  bonusCredits: number;
-  status: string;
-  refundedCents: number;
-  createdAt: string;
-  fulfilledAt: string | null;
-}
+type Entry = ResponseOf<"/v1/admin/accounts/{accountId}/ledger", "get">["data"][number];
+type Usage = ResponseOf<"/v1/admin/accounts/{accountId}/usage", "get">;
+type Purchases = ResponseOf<"/v1/admin/accounts/{accountId}/purchases", "get">;
 
 /** "tokens 7,740, pages 17" from a ledger entry's measured quantity. */
 function quantityText(q: Record<string, unknown> | null): string {
@@ -50,10 +24,7 @@ function quantityText(q: Record<string, unknown> | null): string {
 export function AccountActivity({ accountId }: { accountId: string }) {
   const base = `/v1/admin/accounts/${encodeURIComponent(accountId)}`;
   const usage = useResource((signal) => api<Usage>("GET", `${base}/usage?days=30`, undefined, { signal }), [base]);
-  const purchases = useResource(
-    (signal) => api<{ data: Purchase[] }>("GET", `${base}/purchases`, undefined, { signal }),
-    [base],
-  );
+  const purchases = useResource((signal) => api<Purchases>("GET", `${base}/purchases`, undefined, { signal }), [base]);
   const ledger = usePages(
     (cursor, signal) =>
       api<Page<Entry>>(

@@ -1,52 +1,21 @@
 import type { ComponentChildren } from "preact";
+import type { paths, ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../components/ui";
-import type { WebhookDelivery, WebhookEndpoint } from "../dashboard/guardrails/webhook-types";
+import type { WebhookDelivery } from "../dashboard/guardrails/webhook-types";
 import { EVENT_CHOICES } from "../dashboard/guardrails/webhook-types";
 import { api } from "../lib/api";
 import { formatCredits, formatDate, formatMoney } from "../lib/format";
 import { type Resource, useResource } from "../lib/hooks";
 
-interface BalanceAlert {
-  thresholdCredits: number;
-  email: boolean;
-  state: "off" | "armed" | "below_threshold";
-}
-
-type Endpoint = WebhookEndpoint & { recentDeliveries: WebhookDelivery[] };
-
-interface AutoTopupRule {
-  available: boolean;
-  enabled: boolean;
-  thresholdCredits: number | null;
-  amountCents: number | null;
-  credits: number | null;
-  maxPerMonth: number | null;
-  maxCentsPerMonth: number | null;
-  card: { brand: string; last4: string; expMonth: number | null; expYear: number | null } | null;
-  thisMonth: { count: number; amountCents: number };
-  lastFailure: { message: string; at: string } | null;
-  turnedOffAt: string | null;
-}
-
-type Period = "day" | "week" | "month" | "total";
-interface SpendLimit {
-  id: string;
-  siteId: string | null;
-  keyId: string | null;
-  credits: number;
-  period: Period;
-  usedCredits: number;
-  resetsAt: string | null;
-}
-
-interface Rate {
-  rps: number;
-  burst: number;
-}
-interface RateLimits {
-  default: Rate | null;
-  data: { kind: "api_key" | "license"; id: string; name: string | null; revoked: boolean; override: Rate }[];
-}
+/** The account's rules as GET /v1/admin/accounts/{id}/… answers them. */
+type Rules<P extends string> = ResponseOf<`/v1/admin/accounts/{accountId}/${P}` & keyof paths, "get">;
+type BalanceAlert = Rules<"balance-alert">;
+type Endpoints = Rules<"webhook-endpoints">;
+type AutoTopupRule = Rules<"auto-topup">;
+type SpendLimits = Rules<"spend-limits">;
+type Period = SpendLimits["data"][number]["period"];
+type RateLimits = Rules<"rate-limits">;
+type Rate = RateLimits["data"][number]["override"];
 
 const THIS: Record<Period, string> = { day: "today", week: "this week", month: "this month", total: "in total" };
 const eventName = (type: string) =>
@@ -102,9 +71,9 @@ function Part<T>({
  */
 export function AccountRules({ accountId, sites }: { accountId: string; sites: { id: string; url: string }[] }) {
   const alert = useAccountRule<BalanceAlert>(accountId, "balance-alert");
-  const endpoints = useAccountRule<{ data: Endpoint[] }>(accountId, "webhook-endpoints");
+  const endpoints = useAccountRule<Endpoints>(accountId, "webhook-endpoints");
   const topup = useAccountRule<AutoTopupRule>(accountId, "auto-topup");
-  const limits = useAccountRule<{ data: SpendLimit[] }>(accountId, "spend-limits");
+  const limits = useAccountRule<SpendLimits>(accountId, "spend-limits");
   const rates = useAccountRule<RateLimits>(accountId, "rate-limits");
   const siteUrl = (id: string) => siteName(sites.find((s) => s.id === id)?.url ?? id);
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { SignIn } from "../components/SignIn";
 import { Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
@@ -9,11 +10,8 @@ import { Accounts } from "./Accounts";
 import { Licenses } from "./Licenses";
 import { Stats } from "./Stats";
 
-interface OperatorSession {
-  kind: "operator";
-  csrfToken: string;
-  expiresAt: string;
-}
+/** POST /v1/admin/sessions (and GET /v1/admin/session, signed in) */
+type OperatorSession = ResponseOf<"/v1/admin/sessions", "post", 201>;
 
 const NAV = [
   { href: "/admin", label: "Revenue & usage" },
@@ -22,8 +20,8 @@ const NAV = [
 ];
 
 export function AdminApp() {
-  const { session, ended, signedIn, signedOut } = useSession(async () => {
-    const s = await api<OperatorSession | { signedIn: false }>("GET", "/v1/admin/session");
+  const { session, ended, signedIn, signedOut } = useSession<OperatorSession>(async () => {
+    const s = await api<ResponseOf<"/v1/admin/session", "get">>("GET", "/v1/admin/session");
     return "csrfToken" in s ? s : null;
   });
 

@@ -1,4 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { Chart } from "../components/Chart";
 import { ErrorMessage, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
@@ -6,26 +7,7 @@ import { daysBetween, featureOf, formatCredits, formatDate, formatInt, formatMon
 import { useResource } from "../lib/hooks";
 import { FEATURES } from "./words";
 
-interface StatsAnswer {
-  from: string;
-  to: string;
-  revenue: { date: string; cents: number; purchases: number; credits: number }[];
-  usage: { date: string; operation: string; count: number; credits: number }[];
-  totals: {
-    revenueCents: number;
-    purchases: number;
-    creditsSold: number;
-    creditsGranted: number;
-    grants: number;
-    creditsAdjusted: number;
-    creditsUsed: number;
-    usedByFeature: Record<string, number>;
-    outstandingCredits: number;
-    reservedCredits: number;
-    accounts: number;
-    activeLicenses: number;
-  };
-}
+type StatsAnswer = ResponseOf<"/v1/admin/stats", "get">;
 
 const dollars = (n: number) => formatMoney(Math.round(n * 100));
 
@@ -147,12 +129,7 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
   );
 }
 
-interface ImagesAnswer {
-  providers: string[];
-  capabilities: string[];
-  canGenerate: boolean;
-  accountFailures: { provider: string; status: string; count: number; lastAt: string; lastDetail: string }[];
-}
+type ImagesAnswer = ResponseOf<"/v1/admin/images", "get">;
 
 /** "upscale and remove objects": what providers without generation can still do. */
 function canDo(capabilities: string[]): string {

@@ -1,18 +1,7 @@
-export interface License {
-  id: string;
-  accountId: string;
-  email: string;
-  plan: "personal" | "agency";
-  status: "active" | "revoked" | "expired";
-  expiresAt: string | null;
-  createdAt: string;
-}
+import type { ResponseOf } from "../../../packages/client/src/index";
 
-export interface AccountSummary {
-  id: string;
-  email: string;
-  licenses: number;
-  credits: number;
-  reservedCredits: number;
-  createdAt: string;
-}
+/** A licence as the admin routes answer it (GET /v1/admin/licenses, an account's `licenses`). */
+export type License = ResponseOf<"/v1/admin/licenses", "get">["data"][number];
+
+/** An account as GET /v1/admin/accounts lists it. */
+export type AccountSummary = ResponseOf<"/v1/admin/accounts", "get">["data"][number];

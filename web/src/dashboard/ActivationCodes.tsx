@@ -1,17 +1,11 @@
 import { useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading, SecretOnce, StatusBadge } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
-import { useResource, useSubmit } from "../lib/hooks";
+import { useActions, useResource, useSubmit } from "../lib/hooks";
 
-interface ActivationCode {
-  id: string;
-  siteUrl: string | null;
-  status: "active" | "used" | "expired" | "revoked";
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-}
+type ActivationCode = ResponseOf<"/v1/activation-codes", "get">["data"][number];
 
 /**
  * One-time activation codes (owner only): a site's admin connects the WordPress plugin with a code, so the licence
@@ -25,11 +19,12 @@ export function ActivationCodes() {
   const [siteUrl, setSiteUrl] = useState("");
   const [days, setDays] = useState("7");
   const [created, setCreated] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>();
+  // Creating and revoking share the error under the form: each forgets the other's when it starts.
+  const revoke = useActions<string>();
   const create = useSubmit(async () => {
-    setError(undefined);
+    revoke.reset();
     const body = { expiresInDays: Number(days), ...(siteUrl.trim() ? { siteUrl: siteUrl.trim() } : {}) };
-    setCreated((await api<{ code: string }>("POST", "/v1/activation-codes", body)).code);
+    setCreated((await api<ResponseOf<"/v1/activation-codes", "post", 201>>("POST", "/v1/activation-codes", body)).code);
     setSiteUrl("");
     await codes.reload();
   });
@@ -72,7 +67,7 @@ export function ActivationCodes() {
         </button>
       </form>
       {created ? <SecretOnce label="Your activation code" value={created} /> : null}
-      <ErrorMessage error={create.error ?? error} />
+      <ErrorMessage error={create.error ?? revoke.error} />
       <ErrorMessage error={codes.error} />
       {codes.loading && !codes.data ? <Loading /> : null}
       {codes.data && codes.data.data.length === 0 ? <p>No activation codes yet.</p> : null}
@@ -91,15 +86,12 @@ export function ActivationCodes() {
                 <button
                   type="button"
                   class="button button--danger button--small"
-                  onClick={async () => {
-                    setError(undefined);
+                  onClick={() => {
                     create.reset();
-                    try {
+                    void revoke.run(c.id, async () => {
                       await api("DELETE", `/v1/activation-codes/${encodeURIComponent(c.id)}`);
                       await codes.reload();
-                    } catch (err) {
-                      setError(err);
-                    }
+                    });
                   }}
                 >
                   Revoke<span class="visually-hidden"> the code for {c.siteUrl ?? "any site"}</span>

@@ -2,6 +2,7 @@ import { useRef, useState } from "preact/hooks";
 import { ErrorMessage, ProgressBar } from "../components/ui";
 import { apiWithStatus, upload } from "../lib/api";
 import { formatBytes, formatCost } from "../lib/format";
+import { useActions } from "../lib/hooks";
 import type { DocumentInfo } from "./knowledge-types";
 
 type Form = "file" | "text" | "url";
@@ -21,9 +22,9 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
   const [file, setFile] = useState<File | undefined>();
   const [progress, setProgress] = useState<number | undefined>();
   // Errors and outcomes belong to the form that caused them, and show right under its button.
-  const [error, setError] = useState<{ form: Form; error: unknown }>();
+  const adding = useActions<Form>();
+  const busy = adding.busy;
   const [done, setDone] = useState<{ form: Form; message: string }>();
-  const [busy, setBusy] = useState<Form | undefined>();
   const [text, setText] = useState("");
   const [textName, setTextName] = useState("");
   const [url, setUrl] = useState("");
@@ -39,20 +40,17 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
     // Focus moves to the form's live status before anything is disabled: it is never lost to the page body, and the
     // status announces progress and the outcome.
     status.current[form]?.focus();
-    setBusy(form);
-    setError(undefined);
     setDone(undefined);
-    try {
-      const answer = await work();
-      setDone({ form, message: addedMessage(answer) });
-      await onAdded();
-    } catch (err) {
-      setError({ form, error: err });
-    } finally {
-      setBusy(undefined);
-      setProgress(undefined);
-      abort.current = undefined;
-    }
+    await adding.run(form, async () => {
+      try {
+        const answer = await work();
+        setDone({ form, message: addedMessage(answer) });
+        await onAdded();
+      } finally {
+        setProgress(undefined);
+        abort.current = undefined;
+      }
+    });
   };
 
   /** The live status and the error of one form, right under its button. */
@@ -69,7 +67,7 @@ export function AddContent({ base, onAdded }: { base: string; onAdded: () => Pro
       >
         {busy === form ? working : done?.form === form ? done.message : ""}
       </p>
-      <ErrorMessage error={error?.form === form ? error.error : undefined} />
+      <ErrorMessage error={adding.errorAt(form)} />
     </>
   );
 

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading, Notice, SecretOnce } from "../components/ui";
 import { api } from "../lib/api";
 import { formatDate } from "../lib/format";
@@ -59,7 +60,7 @@ function Sites({ onChanged }: { onChanged: () => void }) {
 function LicenseKey({ session, onReplaced }: { session: CustomerSession; onReplaced: (key: string) => void }) {
   const [replaced, setReplaced] = useState<string | undefined>();
   const rotate = useSubmit(async () => {
-    const r = await api<{ key: string }>("POST", "/v1/license/rotate-key");
+    const r = await api<ResponseOf<"/v1/license/rotate-key", "post">>("POST", "/v1/license/rotate-key");
     if (session.via === "license_key") onReplaced(r.key);
     else setReplaced(r.key);
   });
@@ -86,14 +87,8 @@ function LicenseKey({ session, onReplaced }: { session: CustomerSession; onRepla
   );
 }
 
-interface ApiKey {
-  id: string;
-  name: string;
-  siteId: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+type ApiKey = ResponseOf<"/v1/api-keys", "get">["data"][number];
+type CreatedKey = ResponseOf<"/v1/api-keys", "post", 201>;
 
 export function ApiKeys({
   session,
@@ -105,11 +100,12 @@ export function ApiKeys({
 }) {
   const keys = useResource((signal) => api<{ data: ApiKey[] }>("GET", "/v1/api-keys", undefined, { signal }), []);
   const [name, setName] = useState("");
-  const [created, setCreated] = useState<{ id: string; key: string } | undefined>();
-  const [error, setError] = useState<unknown>();
+  const [created, setCreated] = useState<CreatedKey | undefined>();
+  // Creating and revoking share the error under the form: each forgets the other's when it starts.
+  const revoke = useActions<string>();
   const create = useSubmit(async () => {
-    setError(undefined);
-    setCreated(await api<{ id: string; key: string }>("POST", "/v1/api-keys", { name: name.trim() }));
+    revoke.reset();
+    setCreated(await api<CreatedKey>("POST", "/v1/api-keys", { name: name.trim() }));
     setName("");
     await keys.reload();
   });
@@ -144,7 +140,7 @@ export function ApiKeys({
         </button>
       </form>
       {created ? <SecretOnce label="Your new API key" value={created.key} /> : null}
-      <ErrorMessage error={create.error ?? error} />
+      <ErrorMessage error={create.error ?? revoke.error} />
       <ErrorMessage error={keys.error} />
       {keys.loading && !keys.data ? <Loading /> : null}
       {keys.data && keys.data.data.length === 0 ? <p>No API keys yet.</p> : null}
@@ -185,14 +181,11 @@ export function ApiKeys({
                               : "";
                           if (!window.confirm(`Revoke the key “${k.name}”? Clients using it stop working.${warning}`))
                             return;
-                          setError(undefined);
                           create.reset();
-                          try {
+                          await revoke.run(k.id, async () => {
                             await api("DELETE", `/v1/api-keys/${encodeURIComponent(k.id)}`);
                             await keys.reload();
-                          } catch (err) {
-                            setError(err);
-                          }
+                          });
                         }}
                       >
                         Revoke<span class="visually-hidden"> {k.name}</span>

@@ -1,28 +1,15 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
 import { formatCredits, formatInt, formatMoney } from "../lib/format";
-import { useResource } from "../lib/hooks";
+import { useActions, useResource } from "../lib/hooks";
 import { useLocation } from "../lib/router";
 
-interface Pack {
-  id: string;
-  name?: string;
-  priceCents: number;
-  credits: number;
-  bonusCredits: number;
-  bonusPercent: number;
-}
-
-interface PricingInfo {
-  creditPriceCents: number;
-  minTopUpCents: number;
-}
-
-interface CheckoutAnswer {
-  url: string;
-  sessionId: string;
-}
+type Packs = ResponseOf<"/v1/packs", "get">;
+type Pack = Packs["data"][number];
+type PricingInfo = ResponseOf<"/v1/pricing", "get">;
+type CheckoutAnswer = ResponseOf<"/v1/checkout", "post">;
 
 /** What a custom amount earns, by the same rule as the service: base credits plus the largest reached pack's bonus. */
 export function topUpCredits(
@@ -47,15 +34,17 @@ export function Buy() {
   const { query } = useLocation();
   const data = useResource(async (signal) => {
     const [packs, pricing] = await Promise.all([
-      api<{ data: Pack[]; purchasable: boolean }>("GET", "/v1/packs", undefined, { signal }),
+      api<Packs>("GET", "/v1/packs", undefined, { signal }),
       api<PricingInfo>("GET", "/v1/pricing", undefined, { signal }),
     ]);
     return { packs: packs.data, purchasable: packs.purchasable, pricing };
   }, []);
-  const [busy, setBusy] = useState<string | undefined>();
-  // A failed checkout shows under the button that started it (a pack's, the chosen pack's or "custom").
-  const [failure, setFailure] = useState<{ at: string; error: unknown }>();
-  const errorAt = (at: string) => <ErrorMessage error={failure?.at === at ? failure.error : undefined} />;
+  // A failed checkout shows under the button that started it (a pack's, the chosen pack's ("chosen") or "custom").
+  const checkout = useActions<string>();
+  // Where a checkout opened: its button stays busy while the page leaves for Stripe.
+  const [leaving, setLeaving] = useState<string | undefined>();
+  const busy = checkout.busy ?? leaving;
+  const errorAt = (at: string) => <ErrorMessage error={checkout.errorAt(at)} />;
   const wanted = query.get("pack");
   const [amount, setAmount] = useState(query.get("amount") ?? "20");
   const confirm = useRef<HTMLButtonElement>(null);
@@ -63,16 +52,9 @@ export function Buy() {
     if (wanted && data.data) confirm.current?.focus();
   }, [wanted, data.data]);
 
-  const buy = async (key: string, body: { packId: string } | { amountCents: number }, at = key) => {
+  const buy = async (at: string, body: { packId: string } | { amountCents: number }) => {
     if (busy) return;
-    setBusy(key);
-    setFailure(undefined);
-    try {
-      await startCheckout(body);
-    } catch (err) {
-      setFailure({ at, error: err });
-      setBusy(undefined);
-    }
+    if (await checkout.run(at, () => startCheckout(body))) setLeaving(at);
   };
 
   if (!data.data) return data.error ? <ErrorMessage error={data.error} /> : <Loading />;
@@ -107,9 +89,9 @@ export function Buy() {
             type="button"
             class="button"
             aria-disabled={busy ? "true" : undefined}
-            onClick={() => buy(chosen.id, { packId: chosen.id }, "chosen")}
+            onClick={() => buy("chosen", { packId: chosen.id })}
           >
-            {busy === chosen.id ? "Opening checkout…" : "Continue to secure checkout"}
+            {busy === "chosen" ? "Opening checkout…" : "Continue to secure checkout"}
           </button>
           {errorAt("chosen")}
         </section>
@@ -136,7 +118,9 @@ export function Buy() {
               aria-disabled={busy ? "true" : undefined}
               onClick={() => buy(p.id, { packId: p.id })}
             >
-              {busy === p.id ? "Opening checkout…" : `Buy ${p.name ?? p.id}`}
+              {busy === p.id || (busy === "chosen" && chosen?.id === p.id)
+                ? "Opening checkout…"
+                : `Buy ${p.name ?? p.id}`}
               <span class="visually-hidden"> for {formatMoney(p.priceCents)}</span>
             </button>
             {errorAt(p.id)}

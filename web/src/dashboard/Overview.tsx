@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { Chart } from "../components/Chart";
 import { ErrorMessage, Link, Loading, Notice } from "../components/ui";
 import { api } from "../lib/api";
@@ -7,12 +8,8 @@ import { useResource } from "../lib/hooks";
 import { navigate, useLocation } from "../lib/router";
 import { refreshBalance, useBalance } from "./session";
 
-interface Usage {
-  from: string;
-  to: string;
-  data: { date: string; operation: string; count: number; credits: number }[];
-  totals: { credits: number; byOperation: Record<string, number> };
-}
+/** GET /v1/usage */
+type Usage = ResponseOf<"/v1/usage", "get">;
 
 const FEATURES = [
   { key: "training", label: "Training", color: "#4338ca" },
@@ -109,9 +106,7 @@ export function Overview() {
   );
 }
 
-interface LedgerPage {
-  data: { type: string; credits: number; reference: string | null }[];
-}
+type LedgerPage = ResponseOf<"/v1/ledger", "get">;
 
 /** The page Stripe sends the customer back to: wait for the signed webhook to credit the purchase. */
 function CheckoutResult() {

@@ -1,19 +1,7 @@
+import type { ResponseOf } from "../../../packages/client/src/index";
+
 /** GET /v1/ledger's entries, and how the dashboard folds them into one row per operation. */
-export interface Entry {
-  id: string;
-  type: string;
-  credits: number;
-  heldCredits: number;
-  balanceAfter: number;
-  reservedAfter: number;
-  operation: string | null;
-  quantity: Record<string, unknown> | null;
-  reference: string | null;
-  holdId: string | null;
-  reason: string | null;
-  createdAt: string;
-  description: string;
-}
+export type Entry = ResponseOf<"/v1/ledger", "get">["data"][number];
 
 /** One operation as a customer reads it: its hold, and what settled it, folded together. */
 export interface LedgerRow {

@@ -1,26 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../packages/client/src/index";
 import { api } from "../lib/api";
 
-/** GET /v1/session */
-export interface CustomerSession {
-  signedIn: true;
-  kind: "customer";
-  accountId: string;
-  email: string;
-  licenseId: string;
-  plan: "personal" | "agency";
-  licenseStatus: "active" | "revoked" | "expired";
-  siteId: string | null;
-  keyId: string | null;
-  via: "api_key" | "license_key";
-  csrfToken: string;
-  expiresAt: string;
-}
+/** GET /v1/session, signed in (as POST /v1/sessions answers it): the service's own schema, so it cannot drift. */
+export type CustomerSession = Extract<ResponseOf<"/v1/session", "get">, { signedIn: true }>;
 
-export interface Balance {
-  credits: number;
-  reservedCredits: number;
-}
+/** GET /v1/balance */
+export type Balance = ResponseOf<"/v1/balance", "get">;
 
 let balance: Balance | undefined;
 let balanceError: unknown;

@@ -141,6 +141,8 @@ export interface Actions<K> {
   error?: unknown;
   /** The last failure if it happened at `at`: an error shows where it happened. */
   errorAt: (at: K) => unknown;
+  /** Forgets the last failure (another form on the page started, and the error shown is now its). */
+  reset: () => void;
 }
 
 /** `useSubmit` for a page with several actions (one per row, or several forms) that share one error. */
@@ -161,7 +163,8 @@ export function useActions<K>(): Actions<K> {
     }
   };
   const errorAt = (at: K) => (failure?.at === at ? failure.error : undefined);
-  return { run, busy, error: failure?.error, errorAt };
+  const reset = useCallback(() => setFailure(undefined), []);
+  return { run, busy, error: failure?.error, errorAt, reset };
 }
 
 export interface Session<S> {

@@ -1,43 +1,16 @@
 import { useEffect, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../../packages/client/src/index";
 import { ErrorMessage, Loading, Notice } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatCredits, formatDate, formatInt, formatMoney } from "../../lib/format";
-import { useResource } from "../../lib/hooks";
+import { useActions, useResource } from "../../lib/hooks";
 import { useLocation } from "../../lib/router";
 import type { CustomerSession } from "../session";
 
-interface Attempt {
-  id: string;
-  status: "pending" | "succeeded" | "failed";
-  amountCents: number;
-  credits: number;
-  createdAt: string;
-  message: string | null;
-}
-
 /** GET /v1/auto-topup */
-interface AutoTopupView {
-  available: boolean;
-  enabled: boolean;
-  thresholdCredits: number | null;
-  packId: string | null;
-  amountCents: number | null;
-  credits: number | null;
-  maxPerMonth: number | null;
-  maxCentsPerMonth: number | null;
-  card: { brand: string; last4: string; expMonth: number | null; expYear: number | null } | null;
-  thisMonth: { count: number; amountCents: number; attempts: Attempt[] };
-  consecutiveFailures: number;
-  lastFailure: { code: string; message: string; at: string } | null;
-  turnedOffAt: string | null;
-}
-
-interface Pack {
-  id: string;
-  name?: string;
-  priceCents: number;
-  credits: number;
-}
+type AutoTopupView = ResponseOf<"/v1/auto-topup", "get">;
+type Attempt = AutoTopupView["thisMonth"]["attempts"][number];
+type Pack = ResponseOf<"/v1/packs", "get">["data"][number];
 
 const brandName = (brand: string) =>
   ({ visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover" })[brand] ??
@@ -75,8 +48,11 @@ function AutoTopupSettings() {
   }, []);
   const [form, setForm] = useState({ enabled: false, threshold: "500", packId: "", maxPerMonth: "3", maxDollars: "" });
   const [status, setStatus] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  // The card's buttons and the rule's form share one error, shown under the form.
+  const actions = useActions<"card" | "remove" | "save">();
+  // Stripe's page for saving a card opened: the buttons stay off while this page leaves for it.
+  const [leaving, setLeaving] = useState(false);
+  const busy = actions.busy !== undefined || leaving;
 
   useEffect(() => {
     const v = data.data?.view;
@@ -106,39 +82,27 @@ function AutoTopupSettings() {
     );
 
   const saveCard = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { url } = await api<{ url: string }>("POST", "/v1/auto-topup/setup");
+    const opened = await actions.run("card", async () => {
+      const { url } = await api<ResponseOf<"/v1/auto-topup/setup", "post">>("POST", "/v1/auto-topup/setup");
       window.location.assign(url);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
+    if (opened) setLeaving(true);
   };
 
   const removeCard = async () => {
     if (!window.confirm("Remove the saved card? Auto top-up turns off until you save another.")) return;
-    setBusy(true);
-    setError(undefined);
     setStatus("");
-    try {
+    await actions.run("remove", async () => {
       await api<AutoTopupView>("DELETE", "/v1/auto-topup/card");
       await data.reload();
       setStatus("The card was removed and auto top-up is off.");
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const save = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setStatus("");
-    try {
+    await actions.run("save", async () => {
       await api<AutoTopupView>("PUT", "/v1/auto-topup", {
         enabled: form.enabled,
         thresholdCredits: Number(form.threshold),
@@ -148,11 +112,7 @@ function AutoTopupSettings() {
       });
       await data.reload();
       setStatus(form.enabled ? "Auto top-up is on." : "Auto top-up is off.");
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const returned = query.get("card");
@@ -260,7 +220,7 @@ function AutoTopupSettings() {
       <p role="status" aria-live="polite">
         {status}
       </p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={actions.error} />
       <h3>This month</h3>
       <p>
         {view.thisMonth.count === 0

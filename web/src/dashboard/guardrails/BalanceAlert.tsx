@@ -1,15 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../../components/ui";
 import { api } from "../../lib/api";
-import { useResource } from "../../lib/hooks";
+import { useResource, useSubmit } from "../../lib/hooks";
 import type { CustomerSession } from "../session";
 
 /** GET|PUT /v1/balance-alert */
-interface BalanceAlertSettings {
-  thresholdCredits: number;
-  email: boolean;
-  state: "off" | "armed" | "below_threshold";
-}
+type BalanceAlertSettings = ResponseOf<"/v1/balance-alert", "get">;
 
 function describe(s: BalanceAlertSettings): string {
   const credits = `${s.thresholdCredits.toLocaleString("en-US", { maximumFractionDigits: 3 })} credits`;
@@ -29,9 +26,13 @@ export function BalanceAlert({ session }: { session: CustomerSession }) {
   );
   const [threshold, setThreshold] = useState("");
   const [email, setEmail] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
+  const save = useSubmit(async () => {
+    setSaved(false);
+    await api<BalanceAlertSettings>("PUT", "/v1/balance-alert", { thresholdCredits: Number(threshold), email });
+    await current.reload();
+    setSaved(true);
+  });
 
   useEffect(() => {
     if (!current.data) return;
@@ -51,23 +52,9 @@ export function BalanceAlert({ session }: { session: CustomerSession }) {
           <ErrorMessage error={current.error} />
           {current.data ? (
             <form
-              onSubmit={async (e) => {
+              onSubmit={(e) => {
                 e.preventDefault();
-                setBusy(true);
-                setError(undefined);
-                setSaved(false);
-                try {
-                  await api<BalanceAlertSettings>("PUT", "/v1/balance-alert", {
-                    thresholdCredits: Number(threshold),
-                    email,
-                  });
-                  await current.reload();
-                  setSaved(true);
-                } catch (err) {
-                  setError(err);
-                } finally {
-                  setBusy(false);
-                }
+                void save.submit();
               }}
             >
               <div class="field">
@@ -100,13 +87,13 @@ export function BalanceAlert({ session }: { session: CustomerSession }) {
                 Also email me at {session.email}
               </label>
               <div class="actions">
-                <button type="submit" class="button" disabled={busy}>
-                  {busy ? "Saving…" : "Save"}
+                <button type="submit" class="button" disabled={save.busy}>
+                  {save.busy ? "Saving…" : "Save"}
                 </button>
               </div>
             </form>
           ) : null}
-          <ErrorMessage error={error} />
+          <ErrorMessage error={save.error} />
           <p role="status" aria-live="polite" data-testid="balance-alert-state">
             {current.data ? `${saved ? "Saved. " : ""}${describe(current.data)}` : ""}
           </p>

@@ -1,34 +1,16 @@
 import { useState } from "preact/hooks";
+import type { ResponseOf } from "../../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatCredits } from "../../lib/format";
-import { useResource } from "../../lib/hooks";
+import { useActions, useResource } from "../../lib/hooks";
 import type { CustomerSession } from "../session";
 
-type Period = "day" | "week" | "month" | "total";
-
 /** GET /v1/spend-limits */
-interface SpendLimit {
-  id: string;
-  siteId: string | null;
-  keyId: string | null;
-  credits: number;
-  period: Period;
-  usedCredits: number;
-  resetsAt: string | null;
-}
-
-interface Site {
-  id: string;
-  url: string;
-}
-
-interface Key {
-  id: string;
-  name: string;
-  siteId: string | null;
-  revokedAt: string | null;
-}
+type SpendLimit = ResponseOf<"/v1/spend-limits", "get">["data"][number];
+type Period = SpendLimit["period"];
+type Site = ResponseOf<"/v1/sites", "get">["data"][number];
+type Key = ResponseOf<"/v1/api-keys", "get">["data"][number];
 
 const PER: Record<Period, string> = { day: "a day", week: "a week", month: "a month", total: "in total" };
 const THIS: Record<Period, string> = { day: "today", week: "this week", month: "this month", total: "so far" };
@@ -63,8 +45,8 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
   const [credits, setCredits] = useState("");
   const [period, setPeriod] = useState<Period>("day");
   const [status, setStatus] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  // Removing a limit (at its id) and adding one ("add") share one error, shown under the form.
+  const actions = useActions<string>();
 
   const nameOf = (limit: SpendLimit): string => {
     if (limit.siteId) {
@@ -115,14 +97,11 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
                   onClick={async () => {
                     if (!window.confirm(`Remove the limit on ${name.toLowerCase()}? Its spending is no longer capped.`))
                       return;
-                    setError(undefined);
-                    try {
+                    await actions.run(limit.id, async () => {
                       await api("DELETE", `/v1/spend-limits/${encodeURIComponent(limit.id)}`);
                       setStatus(`The limit on ${name.toLowerCase()} was removed.`);
                       await data.reload();
-                    } catch (err) {
-                      setError(err);
-                    }
+                    });
                   }}
                 >
                   Remove<span class="visually-hidden"> the limit on {name.toLowerCase()}</span>
@@ -137,11 +116,9 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
           class="form-row"
           onSubmit={async (e) => {
             e.preventDefault();
-            setBusy(true);
-            setError(undefined);
             setStatus("");
             const [kind, id] = target.split(":");
-            try {
+            await actions.run("add", async () => {
               await api("POST", "/v1/spend-limits", {
                 ...(kind === "site" ? { siteId: id } : kind === "key" ? { keyId: id } : {}),
                 credits: Number(credits),
@@ -150,11 +127,7 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
               setStatus("Spend limit added.");
               setCredits("");
               await data.reload();
-            } catch (err) {
-              setError(err);
-            } finally {
-              setBusy(false);
-            }
+            });
           }}
         >
           <div class="field field--grow">
@@ -195,7 +168,7 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
               <option value="total">In total</option>
             </select>
           </div>
-          <button type="submit" class="button" disabled={busy}>
+          <button type="submit" class="button" disabled={actions.busy === "add"}>
             Add limit
           </button>
         </form>
@@ -203,7 +176,7 @@ export function SpendLimits({ session }: { session: CustomerSession }) {
       <p class="hint" role="status" aria-live="polite">
         {status}
       </p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={actions.error} />
     </section>
   );
 }

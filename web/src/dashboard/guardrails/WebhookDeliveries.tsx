@@ -1,8 +1,7 @@
-import { useState } from "preact/hooks";
 import { ErrorMessage, Loading } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatDate } from "../../lib/format";
-import { useResource } from "../../lib/hooks";
+import { type Page, useActions, usePages } from "../../lib/hooks";
 import type { WebhookDelivery } from "./webhook-types";
 
 const STATUS_WORDS: Record<WebhookDelivery["status"], string> = {
@@ -20,34 +19,30 @@ function outcome(d: WebhookDelivery): string {
 
 /** One endpoint's delivery log, newest first, with "Send again". */
 export function WebhookDeliveries({ endpointId, onStatus }: { endpointId: string; onStatus: (s: string) => void }) {
-  const [pages, setPages] = useState<WebhookDelivery[][]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
   const path = `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}/deliveries`;
-  const first = useResource(
-    (signal) =>
-      api<{ data: WebhookDelivery[]; nextCursor: string | null }>("GET", `${path}?limit=20`, undefined, { signal }),
+  const pages = usePages(
+    (cursor, signal) =>
+      api<Page<WebhookDelivery>>(
+        "GET",
+        `${path}?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        undefined,
+        { signal },
+      ),
     [path],
   );
-  const rows = [...(first.data?.data ?? []), ...pages.flat()];
-  const next = pages.length ? cursor : (first.data?.nextCursor ?? null);
+  const { first, rows } = pages;
+  // "Send again" (at a delivery's id) shares the log's one error with "Show older".
+  const retry = useActions<string>();
 
   return (
     <section class="card" aria-label="Delivery log">
       <div class="toolbar">
         <h3>Delivery log</h3>
-        <button
-          type="button"
-          class="button button--small button--ghost"
-          onClick={() => {
-            setPages([]);
-            void first.reload();
-          }}
-        >
+        <button type="button" class="button button--small button--ghost" onClick={() => void first.reload()}>
           Refresh
         </button>
       </div>
-      <ErrorMessage error={first.error ?? error} />
+      <ErrorMessage error={first.error ?? retry.error ?? pages.moreError} />
       {first.loading && !first.data ? <Loading /> : null}
       {first.data && rows.length === 0 ? <p class="muted">Nothing sent yet.</p> : null}
       {rows.length > 0 ? (
@@ -81,17 +76,13 @@ export function WebhookDeliveries({ endpointId, onStatus }: { endpointId: string
                       type="button"
                       class="button button--small"
                       disabled={d.status === "sending"}
-                      onClick={async () => {
-                        setError(undefined);
-                        try {
+                      onClick={() =>
+                        retry.run(d.id, async () => {
                           await api("POST", `${path}/${encodeURIComponent(d.id)}/retry`);
                           onStatus(`Sending the ${d.eventType} event again.`);
-                          setPages([]);
                           await first.reload();
-                        } catch (err) {
-                          setError(err);
-                        }
-                      }}
+                        })
+                      }
                     >
                       Send again<span class="visually-hidden"> {d.eventType}</span>
                     </button>
@@ -102,23 +93,8 @@ export function WebhookDeliveries({ endpointId, onStatus }: { endpointId: string
           </table>
         </div>
       ) : null}
-      {next ? (
-        <button
-          type="button"
-          class="button button--small button--ghost"
-          onClick={async () => {
-            try {
-              const page = await api<{ data: WebhookDelivery[]; nextCursor: string | null }>(
-                "GET",
-                `${path}?limit=20&cursor=${encodeURIComponent(next)}`,
-              );
-              setPages((p) => [...p, page.data]);
-              setCursor(page.nextCursor);
-            } catch (err) {
-              setError(err);
-            }
-          }}
-        >
+      {pages.cursor ? (
+        <button type="button" class="button button--small button--ghost" onClick={() => void pages.loadMore()}>
           Show older
         </button>
       ) : null}

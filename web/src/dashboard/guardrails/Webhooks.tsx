@@ -1,16 +1,16 @@
 import { useState } from "preact/hooks";
 import { ErrorMessage, Loading, SecretOnce } from "../../components/ui";
 import { api } from "../../lib/api";
-import { useResource } from "../../lib/hooks";
+import { useActions, useResource } from "../../lib/hooks";
 import type { CustomerSession } from "../session";
 import { WebhookDeliveries } from "./WebhookDeliveries";
-import { EVENT_CHOICES, type WebhookEndpoint } from "./webhook-types";
+import { EVENT_CHOICES, type WebhookEndpoint, type WebhookEvent } from "./webhook-types";
 
 const wrap = { flexWrap: "wrap", gap: "0 16px" } as const;
 // The stylesheet sizes inputs to the full width (text fields); a checkbox keeps its own size beside its label.
 const checkbox = { width: "auto", minHeight: 0, accentColor: "var(--primary)" } as const;
 
-function eventsSummary(events: string[]): string {
+function eventsSummary(events: WebhookEvent[]): string {
   if (events.includes("*")) return "All events";
   return events.map((t) => EVENT_CHOICES.find((c) => c.type === t)?.label ?? t).join(", ");
 }
@@ -32,12 +32,12 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
   );
   const [url, setUrl] = useState("");
   const [all, setAll] = useState(true);
-  const [picked, setPicked] = useState<string[]>([]);
+  const [picked, setPicked] = useState<WebhookEvent[]>([]);
   const [secret, setSecret] = useState<{ label: string; value: string } | undefined>();
   const [open, setOpen] = useState<string | undefined>();
   const [status, setStatus] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  // Every action (adding: "add"; an endpoint's: its id) shares one error, shown above the list.
+  const actions = useActions<string>();
 
   if (!owner)
     return (
@@ -47,15 +47,12 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
       </section>
     );
 
-  const act = async (work: () => Promise<void>) => {
-    setError(undefined);
+  const act = async (at: string, work: () => Promise<void>) => {
     setStatus("");
-    try {
+    await actions.run(at, async () => {
       await work();
       await endpoints.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
@@ -69,8 +66,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
         class="card"
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          await act(async () => {
+          await act("add", async () => {
             const made = await api<WebhookEndpoint & { secret: string }>("POST", "/v1/webhook-endpoints", {
               url: url.trim(),
               events: all ? ["*"] : picked,
@@ -79,7 +75,6 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
             setUrl("");
             setStatus("Endpoint added.");
           });
-          setBusy(false);
         }}
       >
         <div class="field">
@@ -120,7 +115,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
             </div>
           )}
         </fieldset>
-        <button type="submit" class="button" disabled={busy || (!all && picked.length === 0)}>
+        <button type="submit" class="button" disabled={actions.busy === "add" || (!all && picked.length === 0)}>
           Add endpoint
         </button>
       </form>
@@ -128,7 +123,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
       <p class="visually-hidden" role="status" aria-live="polite">
         {status}
       </p>
-      <ErrorMessage error={error ?? endpoints.error} />
+      <ErrorMessage error={actions.error ?? endpoints.error} />
       {endpoints.loading && !endpoints.data ? <Loading /> : null}
       {endpoints.data?.data.length === 0 ? <p class="muted">No endpoints yet.</p> : null}
       <ul class="list">
@@ -147,7 +142,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
                   type="button"
                   class="button button--small"
                   onClick={() =>
-                    act(async () => {
+                    act(e.id, async () => {
                       await api("PATCH", base, { enabled: !e.enabled });
                       setStatus(e.enabled ? "Endpoint turned off." : "Endpoint turned on.");
                     })
@@ -159,7 +154,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
                   type="button"
                   class="button button--small"
                   onClick={() =>
-                    act(async () => {
+                    act(e.id, async () => {
                       await api("POST", `${base}/test`);
                       setStatus("Test event sent.");
                       setOpen(e.id);
@@ -173,7 +168,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
                   class="button button--small"
                   onClick={() => {
                     if (!window.confirm("Make a new secret? The old one keeps working for 24 hours.")) return;
-                    void act(async () => {
+                    void act(e.id, async () => {
                       const r = await api<{ secret: string }>("POST", `${base}/rotate-secret`);
                       setSecret({ label: `New signing secret for ${e.url}`, value: r.secret });
                     });
@@ -194,7 +189,7 @@ export function WebhooksSection({ session }: { session: CustomerSession }) {
                   class="button button--small button--danger"
                   onClick={() => {
                     if (!window.confirm(`Delete the endpoint ${e.url} and its delivery log?`)) return;
-                    void act(async () => {
+                    void act(e.id, async () => {
                       await api("DELETE", base);
                       setStatus("Endpoint deleted.");
                     });

@@ -1,41 +1,29 @@
-/** What the webhook routes answer (src/webhooks/routes.ts). */
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  enabled: boolean;
-  disabledReason: "failing" | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { ResponseOf } from "../../../../packages/client/src/index";
 
-export interface WebhookDelivery {
-  id: string;
-  eventId: string;
-  eventType: string;
-  status: "pending" | "sending" | "delivered" | "failed";
-  attempts: number;
-  responseStatus: number | null;
-  error: string | null;
-  latencyMs: number | null;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  createdAt: string;
-}
+/** What the webhook routes answer (src/webhooks/routes.ts), from the service's own schema. */
+export type WebhookEndpoint = ResponseOf<"/v1/webhook-endpoints", "get">["data"][number];
+export type WebhookDelivery = ResponseOf<"/v1/webhook-endpoints/{id}/deliveries", "get">["data"][number];
+/** An event an endpoint can subscribe to ("*": all of them). */
+export type WebhookEvent = WebhookEndpoint["events"][number];
 
-/** The events a customer can pick, in their words (names as in docs/webhooks.md). */
-export const EVENT_CHOICES: { type: string; label: string }[] = [
-  { type: "balance.low", label: "Balance is low" },
-  { type: "balance.depleted", label: "Balance ran out" },
-  { type: "balance.recovered", label: "Balance is back up" },
-  { type: "purchase.completed", label: "Purchase completed" },
-  { type: "purchase.refunded", label: "Purchase refunded" },
-  { type: "auto_topup.succeeded", label: "Automatic top-up succeeded" },
-  { type: "auto_topup.failed", label: "Automatic top-up failed" },
-  { type: "spend_limit.reached", label: "Spend limit reached" },
-  { type: "document.ready", label: "Document ready" },
-  { type: "document.failed", label: "Document failed" },
-  { type: "license.expiring", label: "Licence expiring soon" },
-  { type: "license.expired", label: "Licence expired" },
-];
+/** Every event, in a customer's words (names as in docs/webhooks.md): a new event fails to typecheck until it has its words. */
+const EVENT_WORDS: Record<Exclude<WebhookEvent, "*">, string> = {
+  "balance.low": "Balance is low",
+  "balance.depleted": "Balance ran out",
+  "balance.recovered": "Balance is back up",
+  "purchase.completed": "Purchase completed",
+  "purchase.refunded": "Purchase refunded",
+  "auto_topup.succeeded": "Automatic top-up succeeded",
+  "auto_topup.failed": "Automatic top-up failed",
+  "spend_limit.reached": "Spend limit reached",
+  "document.ready": "Document ready",
+  "document.failed": "Document failed",
+  "license.expiring": "Licence expiring soon",
+  "license.expired": "Licence expired",
+};
+
+/** The events a customer can pick, in the order above. */
+export const EVENT_CHOICES = (Object.keys(EVENT_WORDS) as (keyof typeof EVENT_WORDS)[]).map((type) => ({
+  type,
+  label: EVENT_WORDS[type],
+}));

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatCredits } from "../../lib/format";
+import { useSubmit } from "../../lib/hooks";
 import { refreshBalance } from "../session";
 import { MaskPainter } from "./MaskPainter";
 import { Results, Working } from "./Results";
@@ -39,13 +40,25 @@ export function EditPanel({ capabilities, picked, version, onDone }: EditPanelPr
   const [mask, setMask] = useState<string | undefined>();
   const [prompt, setPrompt] = useState("");
   const [extend, setExtend] = useState({ left: 0, right: 0, top: 0, bottom: 0 });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [answer, setAnswer] = useState<ImagesAnswer | undefined>();
   const [price, setPrice] = useState<number | undefined>();
   const enabled = available.length > 0;
   const needsMask = MODES.find((m) => m.id === mode)?.mask ?? false;
   const size = source ? sourceSize(source) : undefined;
+  // The answer shows under the form; the balance is read again whether or not anything was charged.
+  const edit = useSubmit(async (from: ImageSource) => {
+    try {
+      const body: Record<string, unknown> = { ...sourceBody(from), mode };
+      if (prompt.trim()) body.prompt = prompt.trim();
+      if (needsMask && mask) body.mask = mask;
+      if (mode === "outpaint") body.outpaint = extend;
+      const answer = await api<ImagesAnswer>("POST", "/v1/images/edits", body);
+      onDone();
+      return answer;
+    } finally {
+      void refreshBalance();
+    }
+  });
+  const { busy, error, result: answer } = edit;
 
   useEffect(() => {
     if (!enabled || !size) return setPrice(undefined);
@@ -60,25 +73,12 @@ export function EditPanel({ capabilities, picked, version, onDone }: EditPanelPr
 
   return (
     <form
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
         if (!source) return;
-        setBusy(true);
-        setError(undefined);
-        setAnswer(undefined);
-        try {
-          const body: Record<string, unknown> = { ...sourceBody(source), mode };
-          if (prompt.trim()) body.prompt = prompt.trim();
-          if (needsMask && mask) body.mask = mask;
-          if (mode === "outpaint") body.outpaint = extend;
-          setAnswer(await api<ImagesAnswer>("POST", "/v1/images/edits", body));
-          onDone();
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-          void refreshBalance();
-        }
+        // A new run forgets the last answer: what shows is this run's.
+        edit.reset();
+        void edit.submit(source);
       }}
     >
       <SourcePicker

@@ -2,16 +2,11 @@ import { useState } from "preact/hooks";
 import { ErrorMessage, Loading } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatDate } from "../../lib/format";
-import { useResource } from "../../lib/hooks";
+import { type Page, useActions, usePages, useResource } from "../../lib/hooks";
 import { type SiteInfo, scopeLabel } from "../knowledge-types";
 import { ScopeSelect } from "../ScopeSelect";
 import type { CustomerSession } from "../session";
 import { contentUrl, type ImageInfo, imageName, madeBy } from "./types";
-
-interface Page {
-  data: ImageInfo[];
-  nextCursor: string | null;
-}
 
 interface GalleryProps {
   session: CustomerSession;
@@ -27,20 +22,21 @@ export function Gallery({ session, version, onEdit, onUpscale }: GalleryProps) {
   const isOwner = session.siteId === null;
   const sites = useResource((signal) => api<{ data: SiteInfo[] }>("GET", "/v1/sites", undefined, { signal }), []);
   const [scopes, setScopes] = useState<Record<string, string | null>>({});
-  const [more, setMore] = useState<ImageInfo[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const first = useResource(
-    async (signal) => {
-      const page = await api<Page>("GET", "/v1/images?limit=24", undefined, { signal });
-      setMore([]);
-      setCursor(page.nextCursor);
-      return page;
-    },
+  const pages = usePages(
+    (cursor, signal) =>
+      api<Page<ImageInfo>>(
+        "GET",
+        `/v1/images?limit=24${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        undefined,
+        { signal },
+      ),
     [version],
   );
+  const { first } = pages;
+  // Changing who may use an image and deleting one (at the image's id) share one error with "Load more".
+  const actions = useActions<string>();
   const [deleted, setDeleted] = useState<Set<string>>(new Set());
-  const images = [...(first.data?.data ?? []), ...more]
+  const images = pages.rows
     .filter((i) => !deleted.has(i.id))
     .map((i) => (i.id in scopes ? { ...i, siteId: scopes[i.id]! } : i));
   const siteList = sites.data?.data ?? [];
@@ -49,7 +45,7 @@ export function Gallery({ session, version, onEdit, onUpscale }: GalleryProps) {
     <section class="gallery" aria-labelledby="gallery-title">
       <h2 id="gallery-title">Gallery</h2>
       <ErrorMessage error={first.error} />
-      <ErrorMessage error={error} />
+      <ErrorMessage error={actions.error ?? pages.moreError} />
       {first.loading && !first.data ? <Loading /> : null}
       {first.data && images.length === 0 ? <p>No images yet.</p> : null}
       <ul class="gallery__grid">
@@ -76,13 +72,10 @@ export function Gallery({ session, version, onEdit, onUpscale }: GalleryProps) {
                   sites={siteList}
                   value={image.siteId}
                   onChange={async (siteId) => {
-                    setError(undefined);
-                    try {
+                    await actions.run(image.id, async () => {
                       await api("PATCH", `/v1/images/${encodeURIComponent(image.id)}`, { siteId });
                       setScopes((s) => ({ ...s, [image.id]: siteId }));
-                    } catch (err) {
-                      setError(err);
-                    }
+                    });
                   }}
                 />
               ) : null}
@@ -106,13 +99,10 @@ export function Gallery({ session, version, onEdit, onUpscale }: GalleryProps) {
                 class="button button--danger button--small"
                 onClick={async () => {
                   if (!window.confirm("Delete this image? This is permanent.")) return;
-                  setError(undefined);
-                  try {
+                  await actions.run(image.id, async () => {
                     await api("DELETE", `/v1/images/${encodeURIComponent(image.id)}`);
                     setDeleted((d) => new Set(d).add(image.id));
-                  } catch (err) {
-                    setError(err);
-                  }
+                  });
                 }}
               >
                 Delete<span class="visually-hidden"> {imageName(image)}</span>
@@ -121,20 +111,8 @@ export function Gallery({ session, version, onEdit, onUpscale }: GalleryProps) {
           </li>
         ))}
       </ul>
-      {cursor ? (
-        <button
-          type="button"
-          class="button button--ghost"
-          onClick={async () => {
-            try {
-              const page = await api<Page>("GET", `/v1/images?limit=24&cursor=${encodeURIComponent(cursor)}`);
-              setMore((m) => [...m, ...page.data]);
-              setCursor(page.nextCursor);
-            } catch (err) {
-              setError(err);
-            }
-          }}
-        >
+      {pages.cursor ? (
+        <button type="button" class="button button--ghost" onClick={() => void pages.loadMore()}>
           Load more
         </button>
       ) : null}

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatCredits } from "../../lib/format";
+import { useSubmit } from "../../lib/hooks";
 import { refreshBalance } from "../session";
 import { Results, Working } from "./Results";
 import { type ImagesAnswer, quoteCredits } from "./types";
@@ -16,10 +17,27 @@ export function GeneratePanel({ enabled, can2k, onDone }: { enabled: boolean; ca
   const [count, setCount] = useState("1");
   const [seed, setSeed] = useState("");
   const [size, setSize] = useState("1K");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [answer, setAnswer] = useState<ImagesAnswer | undefined>();
   const [price, setPrice] = useState<number | undefined>();
+  // The answer shows under the form; the balance is read again whether or not anything was charged.
+  const generate = useSubmit(async () => {
+    try {
+      const body: Record<string, unknown> = {
+        prompt: prompt.trim(),
+        quality,
+        aspectRatio: aspect,
+        count: Number(count),
+      };
+      if (negative.trim()) body.negativePrompt = negative.trim();
+      if (seed.trim()) body.seed = Number(seed);
+      if (size !== "1K") body.size = size;
+      const answer = await api<ImagesAnswer>("POST", "/v1/images/generations", body);
+      onDone();
+      return answer;
+    } finally {
+      void refreshBalance();
+    }
+  });
+  const { busy, error, result: answer } = generate;
 
   useEffect(() => {
     if (!enabled) return;
@@ -34,29 +52,11 @@ export function GeneratePanel({ enabled, can2k, onDone }: { enabled: boolean; ca
 
   return (
     <form
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(undefined);
-        setAnswer(undefined);
-        try {
-          const body: Record<string, unknown> = {
-            prompt: prompt.trim(),
-            quality,
-            aspectRatio: aspect,
-            count: Number(count),
-          };
-          if (negative.trim()) body.negativePrompt = negative.trim();
-          if (seed.trim()) body.seed = Number(seed);
-          if (size !== "1K") body.size = size;
-          setAnswer(await api<ImagesAnswer>("POST", "/v1/images/generations", body));
-          onDone();
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-          void refreshBalance();
-        }
+        // A new run forgets the last answer: what shows is this run's.
+        generate.reset();
+        void generate.submit();
       }}
     >
       <fieldset disabled={!enabled || busy}>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { ResponseOf } from "../../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../../components/ui";
 import { api } from "../../lib/api";
 import { useResource } from "../../lib/hooks";
@@ -9,11 +10,7 @@ import { GeneratePanel } from "./GeneratePanel";
 import type { ImageInfo } from "./types";
 import { UpscalePanel } from "./UpscalePanel";
 
-interface Capabilities {
-  providers?: string[];
-  provider?: string;
-  capabilities: string[];
-}
+type Capabilities = ResponseOf<"/v1/images/capabilities", "get">;
 
 const ALL_TABS = [
   { id: "generate", label: "Generate" },

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatCredits } from "../../lib/format";
+import { useSubmit } from "../../lib/hooks";
 import { refreshBalance } from "../session";
 import { Results, Working } from "./Results";
 import { SourcePicker } from "./SourcePicker";
@@ -22,10 +23,19 @@ export function UpscalePanel({
   const [source, setSource] = useState<ImageSource | undefined>();
   const [factor, setFactor] = useState<2 | 4>(2);
   const [method, setMethod] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [answer, setAnswer] = useState<ImagesAnswer | undefined>();
   const [price, setPrice] = useState<number | undefined>();
+  // The answer shows under the form; the balance is read again whether or not anything was charged.
+  const upscale = useSubmit(async (from: ImageSource) => {
+    try {
+      const body = { ...sourceBody(from), factor, ...(method ? { method } : {}) };
+      const answer = await api<ImagesAnswer>("POST", "/v1/images/upscales", body);
+      onDone();
+      return answer;
+    } finally {
+      void refreshBalance();
+    }
+  });
+  const { busy, error, result: answer } = upscale;
 
   useEffect(() => {
     let live = true;
@@ -37,22 +47,12 @@ export function UpscalePanel({
 
   return (
     <form
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
         if (!source) return;
-        setBusy(true);
-        setError(undefined);
-        setAnswer(undefined);
-        try {
-          const body = { ...sourceBody(source), factor, ...(method ? { method } : {}) };
-          setAnswer(await api<ImagesAnswer>("POST", "/v1/images/upscales", body));
-          onDone();
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-          void refreshBalance();
-        }
+        // A new run forgets the last answer: what shows is this run's.
+        upscale.reset();
+        void upscale.submit(source);
       }}
     >
       <SourcePicker

@@ -1,16 +1,8 @@
+import type { ResponseOf } from "../../../../packages/client/src/index";
 import { api } from "../../lib/api";
 
-/** An image as GET /v1/images lists it. */
-export interface ImageInfo {
-  id: string;
-  url: string;
-  width: number;
-  height: number;
-  operation: string;
-  /** The site it is restricted to; null: every site of the account may use it. */
-  siteId: string | null;
-  createdAt: string;
-}
+/** An image as GET /v1/images lists it; `siteId` is the site it is restricted to (null: every site may use it). */
+export type ImageInfo = ResponseOf<"/v1/images", "get">["data"][number];
 
 const MADE_BY: Record<string, string> = {
   generate: "Generated",
@@ -35,12 +27,11 @@ export function imageName(image: ImageInfo): string {
   return `${madeBy(image.operation)} ${image.width}×${image.height}, ${when}`;
 }
 
-export interface ImagesAnswer {
-  images: { id: string; url: string; width?: number; height?: number }[];
-  credits: number;
-  /** Images the provider's safety filter removed (not charged). */
-  filtered?: number;
-}
+/** What generating, editing or upscaling answers; `filtered`: images the provider's safety filter removed (not charged). */
+export type ImagesAnswer =
+  | ResponseOf<"/v1/images/generations", "post">
+  | ResponseOf<"/v1/images/edits", "post">
+  | ResponseOf<"/v1/images/upscales", "post">;
 
 /**
  * The bytes of a stored image, from this origin: the API's absolute `url` is built from PUBLIC_URL, which may name
@@ -84,7 +75,7 @@ export async function readImageFile(file: File): Promise<ImageSource> {
 /** The price of an operation before running it (POST /v1/quotes); undefined when it cannot be quoted. */
 export async function quoteCredits(body: Record<string, unknown>): Promise<number | undefined> {
   try {
-    return (await api<{ credits: number }>("POST", "/v1/quotes", body)).credits;
+    return (await api<ResponseOf<"/v1/quotes", "post">>("POST", "/v1/quotes", body)).credits;
   } catch {
     return undefined;
   }
