@@ -1,22 +1,13 @@
 import type Database from "better-sqlite3";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
-import { newId } from "../lib/ids.js";
-import type { Cause, LedgerEntry, LedgerOp, OpResult, Spender } from "./ledger.js";
+import type { Cause, LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger, fencedResult, happened, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
+import { type BalanceRow, SqliteLedgerRows } from "./ledger-sqlite-rows.js";
 import type { WatcherWrite } from "./ledger-watchers.js";
 import { toLimitHit } from "./spend-limit-rows.js";
 import { SqliteLimitCounters } from "./spend-limits-sqlite.js";
-
-const INSERT_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_mc, reserved_delta_mc, balance_after_mc,
-  reserved_after_mc, hold_id, idem_key, operation, quantity, reference, request_id, reason, site_id, key_id, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
-interface BalanceRow {
-  available_mc: number;
-  reserved_mc: number;
-}
 
 /**
  * The ledger on SQLite. One process owns the file, so operations are applied in JavaScript with prepared
@@ -25,7 +16,7 @@ interface BalanceRow {
  */
 export class SqliteLedger extends BatchedLedger {
   private readonly db: Database.Database;
-  private readonly s;
+  private readonly rows: SqliteLedgerRows;
 
   protected readonly daySql = "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
 
@@ -39,23 +30,7 @@ export class SqliteLedger extends BatchedLedger {
     this.db = sqlite.db;
     this.walSync = sqlite.walSync;
     this.limits = new SqliteLimitCounters(this.db);
-    const p = (text: string) => this.db.prepare(text);
-    this.s = {
-      balance: p("SELECT available_mc, reserved_mc FROM balances WHERE account_id = ?"),
-      ensureBalance: p(
-        "INSERT INTO balances (account_id, updated_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING",
-      ),
-      setBalance: p("UPDATE balances SET available_mc = ?, reserved_mc = ?, updated_at = ? WHERE account_id = ?"),
-      entryByKey: p("SELECT * FROM ledger_entries WHERE account_id = ? AND idem_key = ?"),
-      settleEntry: p("SELECT * FROM ledger_entries WHERE hold_id = ? AND type IN ('usage', 'release')"),
-      holdEntry: p("SELECT * FROM ledger_entries WHERE hold_id = ? AND type = 'hold'"),
-      holdByKey: p("SELECT * FROM holds WHERE account_id = ? AND idem_key = ?"),
-      hold: p("SELECT * FROM holds WHERE id = ? AND account_id = ?"),
-      insertHold: p(`INSERT INTO holds (id, account_id, idem_key, amount_mc, status, operation, owner, site_id, key_id,
-        limit_ids, expires_at, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING *`),
-      settleHold: p("UPDATE holds SET status = ?, captured_mc = ?, settled_at = ? WHERE id = ? RETURNING *"),
-      insertEntry: p(INSERT_ENTRY),
-    };
+    this.rows = new SqliteLedgerRows(this.db);
   }
 
   private readonly walSync: WalSync;
@@ -74,7 +49,7 @@ export class SqliteLedger extends BatchedLedger {
       try {
         const results = ops.map((op) => this.applyWithWrites(op, now));
         for (const [accountId, b] of this.balances)
-          if (b.dirty) this.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
+          if (b.dirty) this.rows.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
         this.limits.writeBack();
         // The watchers' statements, after every movement and the balances they left (see LedgerWatcher).
         for (const w of watched) if (happened(w, results)) this.sqlite.runSync(w.write.sql, w.write.params);
@@ -94,61 +69,6 @@ export class SqliteLedger extends BatchedLedger {
     return result;
   }
 
-  private entry(values: {
-    accountId: string;
-    type: string;
-    amountMc: number;
-    reservedDeltaMc: number;
-    balance: BalanceRow;
-    holdId?: string | null;
-    idemKey?: string | null;
-    cause: Cause;
-    spender?: Spender | null;
-    now: number;
-  }): LedgerEntry {
-    const c = values.cause;
-    const entry: LedgerEntry = {
-      id: newId("led"),
-      accountId: values.accountId,
-      type: values.type as LedgerEntry["type"],
-      amountMc: values.amountMc || 0, // never -0
-      reservedDeltaMc: values.reservedDeltaMc,
-      balanceAfterMc: values.balance.available_mc + values.balance.reserved_mc,
-      reservedAfterMc: values.balance.reserved_mc,
-      holdId: values.holdId ?? null,
-      idemKey: values.idemKey ?? null,
-      operation: c.operation ?? null,
-      quantity: c.quantity ?? null,
-      reference: c.reference ?? null,
-      requestId: c.requestId ?? null,
-      reason: c.reason ?? null,
-      siteId: values.spender?.siteId ?? null,
-      keyId: values.spender?.keyId ?? null,
-      createdAt: values.now,
-    };
-    // Positional parameters: the hot path of every charge (named ones cost an object walk per statement).
-    this.s.insertEntry.run(
-      entry.id,
-      entry.accountId,
-      entry.type,
-      entry.amountMc,
-      entry.reservedDeltaMc,
-      entry.balanceAfterMc,
-      entry.reservedAfterMc,
-      entry.holdId,
-      entry.idemKey,
-      entry.operation,
-      c.quantity ? JSON.stringify(c.quantity) : null,
-      entry.reference,
-      entry.requestId,
-      entry.reason,
-      entry.siteId,
-      entry.keyId,
-      entry.createdAt,
-    );
-    return entry;
-  }
-
   private setBalance(accountId: string, balance: BalanceRow): void {
     this.balances.set(accountId, { ...balance, dirty: true });
   }
@@ -156,8 +76,8 @@ export class SqliteLedger extends BatchedLedger {
   private balanceOf(accountId: string, now: number): BalanceRow {
     let bal = this.balances.get(accountId);
     if (!bal) {
-      const row = this.s.balance.get(accountId) as BalanceRow | undefined;
-      if (!row) this.s.ensureBalance.run(accountId, now);
+      const row = this.rows.s.balance.get(accountId) as BalanceRow | undefined;
+      if (!row) this.rows.s.ensureBalance.run(accountId, now);
       bal = { available_mc: row?.available_mc ?? 0, reserved_mc: row?.reserved_mc ?? 0, dirty: false };
       this.balances.set(accountId, bal);
     }
@@ -176,7 +96,7 @@ export class SqliteLedger extends BatchedLedger {
     // The writes may read the balance this movement left (a threshold crossed): write it back before them.
     const bal = this.balances.get(op.accountId);
     if (bal?.dirty) {
-      this.s.setBalance.run(bal.available_mc, bal.reserved_mc, now, op.accountId);
+      this.rows.s.setBalance.run(bal.available_mc, bal.reserved_mc, now, op.accountId);
       bal.dirty = false;
     }
     for (const w of direct) this.sqlite.runSync(w.sql, w.params);
@@ -192,7 +112,7 @@ export class SqliteLedger extends BatchedLedger {
       case "debit": {
         const signed = op.kind === "credit" ? op.amountMc : -op.amountMc;
         if (op.idemKey) {
-          const existing = this.s.entryByKey.get(acct, op.idemKey) as EntryRow | undefined;
+          const existing = this.rows.s.entryByKey.get(acct, op.idemKey) as EntryRow | undefined;
           if (existing) {
             const upTo = op.kind === "debit" && op.upTo;
             return existing.type === op.type && (Number(existing.amount_mc) === signed || upTo)
@@ -218,7 +138,7 @@ export class SqliteLedger extends BatchedLedger {
         }
         const next = { available_mc: bal.available_mc + take, reserved_mc: bal.reserved_mc };
         this.setBalance(acct, next);
-        const entry = this.entry({
+        const entry = this.rows.entry({
           accountId: acct,
           type: op.type,
           amountMc: take,
@@ -233,7 +153,7 @@ export class SqliteLedger extends BatchedLedger {
         if (op.kind === "credit" && op.bonusMc) {
           const withBonus = { available_mc: next.available_mc + op.bonusMc, reserved_mc: next.reserved_mc };
           this.setBalance(acct, withBonus);
-          this.entry({
+          this.rows.entry({
             accountId: acct,
             type: "bonus",
             amountMc: op.bonusMc,
@@ -249,11 +169,11 @@ export class SqliteLedger extends BatchedLedger {
 
       case "reserve": {
         if (op.idemKey) {
-          const existing = this.s.holdByKey.get(acct, op.idemKey) as HoldRow | undefined;
+          const existing = this.rows.s.holdByKey.get(acct, op.idemKey) as HoldRow | undefined;
           if (existing) {
             if (Number(existing.amount_mc) !== op.amountMc)
               return { status: "conflict", message: "the idempotency key was used for a different amount" };
-            const entry = toEntry(this.s.holdEntry.get(existing.id) as EntryRow);
+            const entry = toEntry(this.rows.s.holdEntry.get(existing.id) as EntryRow);
             return { status: "replayed", entry, hold: toHold(existing) };
           }
         }
@@ -265,7 +185,7 @@ export class SqliteLedger extends BatchedLedger {
         const next = { available_mc: bal.available_mc - op.amountMc, reserved_mc: bal.reserved_mc + op.amountMc };
         this.setBalance(acct, next);
         const hold = toHold(
-          this.s.insertHold.get(
+          this.rows.s.insertHold.get(
             op.holdId,
             acct,
             op.idemKey ?? null,
@@ -280,7 +200,7 @@ export class SqliteLedger extends BatchedLedger {
           ) as HoldRow,
         );
         this.limits.countAgainst(limited.rows, now, { heldMc: op.amountMc, spentMc: 0 });
-        const entry = this.entry({
+        const entry = this.rows.entry({
           accountId: acct,
           type: "hold",
           amountMc: 0,
@@ -296,7 +216,7 @@ export class SqliteLedger extends BatchedLedger {
 
       case "capture":
       case "release": {
-        const row = this.s.hold.get(op.holdId, acct) as HoldRow | undefined;
+        const row = this.rows.s.hold.get(op.holdId, acct) as HoldRow | undefined;
         if (!row) return { status: "not_found" };
         const hold = toHold(row);
         const amount = op.kind === "capture" ? op.amountMc : 0;
@@ -307,7 +227,7 @@ export class SqliteLedger extends BatchedLedger {
             (op.kind === "capture" && hold.status === "captured" && hold.capturedMc === amount) ||
             (op.kind === "capture" && hold.status === "released" && amount === 0);
           return same
-            ? { status: "replayed", entry: toEntry(this.s.settleEntry.get(hold.id) as EntryRow) }
+            ? { status: "replayed", entry: toEntry(this.rows.s.settleEntry.get(hold.id) as EntryRow) }
             : { status: "conflict", message: `the hold is already ${hold.status}` };
         }
         const next = {
@@ -316,7 +236,7 @@ export class SqliteLedger extends BatchedLedger {
         };
         this.setBalance(acct, next);
         const settled = toHold(
-          this.s.settleHold.get(
+          this.rows.s.settleHold.get(
             amount > 0 ? "captured" : "released",
             amount > 0 ? amount : null,
             now,
@@ -326,7 +246,7 @@ export class SqliteLedger extends BatchedLedger {
         // The hold stops counting; what was captured counts as spent (in the period of the capture).
         this.limits.countAgainst(this.limits.ofHold(row), now, { heldMc: -hold.amountMc, spentMc: amount });
         const cause: Cause = op.kind === "capture" ? op.cause : { reason: op.reason };
-        const entry = this.entry({
+        const entry = this.rows.entry({
           accountId: acct,
           type: amount > 0 ? "usage" : "release",
           amountMc: -amount,
