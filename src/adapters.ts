@@ -28,10 +28,19 @@ export function createConfiguredEmbedder(config: Config): Embedder {
  * The offline model is weak (keyword search carries retrieval, the dense signal only breaks ties); a hosted or
  * operator-provided model earns more weight in hybrid fusion.
  */
-export async function createSearchIndex(db: Database, embedder: Embedder, keys: KeyStore): Promise<SearchIndex> {
+export async function createSearchIndex(
+  db: Database,
+  embedder: Embedder,
+  keys: KeyStore,
+  bulkMinChunks?: number,
+): Promise<SearchIndex> {
   const fusion = embedder.id.startsWith("local:") ? LOCAL_MODEL_FUSION : HOSTED_MODEL_FUSION;
   if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql, { fusion });
-  const index = new PostgresSearchIndex(db.sql.pool, { keys, hybrid: { fusion } });
+  const index = new PostgresSearchIndex(db.sql.pool, {
+    keys,
+    hybrid: { fusion },
+    ...(bulkMinChunks !== undefined ? { bulkBuild: { minChunks: bulkMinChunks } } : {}),
+  });
   await index.init();
   return index;
 }

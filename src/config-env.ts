@@ -34,6 +34,7 @@ export const DatabaseEnv = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: int(1, 200).default(16),
+  PGVECTOR_BULK_MIN_CHUNKS: int(1, 100_000_000).default(10_000),
 });
 
 /** The HTTP service: the operator settings file, the admin token, the public address, logs, TLS, request limits and

@@ -59,6 +59,8 @@ export interface Config {
   databaseUrl?: string;
   databaseSchema?: string;
   databasePoolSize: number;
+  /** A re-embedding of at least this many chunks rebuilds pgvector's HNSW index after its rows (docs/postgres.md). */
+  pgvectorBulkMinChunks: number;
   adminToken?: string;
   publicUrl: string;
   logLevel: Env["LOG_LEVEL"];
@@ -168,6 +170,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    pgvectorBulkMinChunks: env.PGVECTOR_BULK_MIN_CHUNKS,
     adminToken: env.ADMIN_TOKEN,
     publicUrl: (env.PUBLIC_URL ?? `${scheme}://${localHost}:${env.PORT}`).replace(/\/+$/, ""),
     logLevel: env.LOG_LEVEL,

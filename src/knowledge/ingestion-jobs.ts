@@ -58,24 +58,37 @@ export class IngestionJobs {
     return queued;
   }
 
-  /** Rebuilds a knowledge base's vectors with the configured model, from each document's stored text. Free. */
+  /**
+   * Rebuilds a knowledge base's vectors with the configured model, from each document's stored text. Free. A large
+   * one is a bulk load (`SearchIndex.bulkLoad`): on PostgreSQL with pgvector the shared HNSW index is built after
+   * its rows rather than walked once per row.
+   */
   private async runReembedJob({ job, signal }: JobContext): Promise<void> {
     const kbId = String(job.payload.knowledgeBaseId);
     const kb = await this.deps.knowledgeBases.getKnowledgeBase({ accountId: job.accountId, siteId: null }, kbId);
     if (!kb || kb.embeddingModel === this.deps.embedder.id) return;
+    const docs: KnowledgeDocument[] = [];
     for (const { id } of await this.deps.documents.documentIds(job.accountId, kbId)) {
       const doc = await this.deps.documents.getDocumentById(job.accountId, id);
-      if (doc?.status !== "ready" || doc.duplicateOf) continue;
-      const extracted = await readText(this.deps.blobs, job.accountId, id);
-      if (!extracted) continue; // its text is gone; keyword search still finds it
-      await indexStoredDocument(this.deps, kb, doc, extracted, {
-        signal,
-        onBatch: async () => (await this.deps.documents.getDocumentById(job.accountId, id)) !== undefined,
-      }).catch((error) => {
-        // A document deleted meanwhile is simply skipped.
-        if (!(error instanceof ApiError && error.code === "NOT_FOUND")) throw error;
-      });
+      if (doc?.status === "ready" && !doc.duplicateOf) docs.push(doc);
     }
+    const reembed = async () => {
+      for (const doc of docs) {
+        const extracted = await readText(this.deps.blobs, job.accountId, doc.id);
+        if (!extracted) continue; // its text is gone; keyword search still finds it
+        await indexStoredDocument(this.deps, kb, doc, extracted, {
+          signal,
+          onBatch: async () => (await this.deps.documents.getDocumentById(job.accountId, doc.id)) !== undefined,
+        }).catch((error) => {
+          // A document deleted meanwhile is simply skipped.
+          if (!(error instanceof ApiError && error.code === "NOT_FOUND")) throw error;
+        });
+      }
+    };
+    const { index, embedder } = this.deps;
+    const chunks = docs.reduce((n, d) => n + (d.chunks ?? 0), 0);
+    if (index.bulkLoad) await index.bulkLoad({ chunks, dimensions: embedder.dimensions }, reembed);
+    else await reembed();
     await this.deps.knowledgeBases.setEmbeddingModel(kbId, this.deps.embedder.id);
   }
 
