@@ -105,12 +105,15 @@ export class IngestionJobs {
     const docId = String(job.payload.docId);
     const doc = await this.deps.store.getDocumentById(job.accountId, docId);
     if (!doc) return; // deleted before it was indexed
+    // Indexed and charged by an attempt that stopped before marking its job done (or lost its lease doing so).
+    if (doc.status === "ready") return;
     const kb = await this.deps.store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
     if (!kb) return;
     const extracted = await readText(this.deps.blobs, job.accountId, docId);
     if (!extracted) throw new FinalJobError("the uploaded text is missing");
     let holdId = doc.holdId;
     const hold = holdId ? await this.deps.ledger.getHold(job.accountId, holdId) : undefined;
+    if (hold?.status === "captured") return; // charged meanwhile by another attempt: never charge a document twice
     if (hold?.status !== "open") holdId = await this.reserveForJob(job.id, doc, billableTokens(extracted));
     try {
       await this.ingestion.indexAndCharge(kb, doc, extracted, holdId!, signal);
@@ -146,7 +149,8 @@ export class IngestionJobs {
     };
     const { store } = this.deps;
     const doc = await store.getDocumentById(job.accountId, docId);
-    if (!doc) return;
+    // Deleted, or read and charged (or found a duplicate) by an attempt that stopped before marking its job done.
+    if (!doc || doc.status === "ready") return;
     const kb = await store.getKnowledgeBase({ accountId: job.accountId, siteId: null }, doc.knowledgeBaseId);
     if (!kb) return;
     await store.updateDocument(job.accountId, docId, { status: "processing", progress: 0 });
