@@ -198,6 +198,13 @@ export class IngestionJobs {
       pageUrls: site.pageUrls,
     });
     await keepText(this.deps.blobs, job.accountId, docId, site.doc);
+    // A crawl read again is priced again: the hold of an attempt that stopped (the service shut down) goes first.
+    if (doc.holdId)
+      await this.deps.ledger.release({
+        accountId: job.accountId,
+        holdId: doc.holdId,
+        reason: "the crawl started again",
+      });
     const holdId = await this.reserveForJob(job.id, doc, tokens);
     try {
       await this.ingestion.indexAndCharge(kb, doc, site.doc, holdId, signal);

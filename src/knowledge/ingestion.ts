@@ -223,7 +223,7 @@ export class Ingestion {
   /**
    * Embeds and indexes, then captures the hold: exactly the document's tokens. The document turns ready in the charge's
    * own transaction, so "ready" means "charged" (what a resumed job checks). Failure before the charge releases
-   * everything; after it, nothing is undone.
+   * everything; after it, or once `signal` stopped the job (it runs again), nothing is undone.
    */
   async indexAndCharge(
     kb: KnowledgeBase,
@@ -274,8 +274,9 @@ export class Ingestion {
         await this.deps.index.deleteDocument({ accountId: doc.accountId, knowledgeBaseId: kb.id }, doc.id);
     } catch (error) {
       // Charged (and ready): whatever failed afterwards undoes nothing, and a retried job finds the document ready.
-      if (charged || (await ledger.getHold(doc.accountId, holdId).catch(() => undefined))?.status === "captured")
-        throw error;
+      // Stopped (the job's lease was lost, or the service stops): the job runs again, with this hold while it is open.
+      if (charged || signal?.aborted) throw error;
+      if ((await ledger.getHold(doc.accountId, holdId).catch(() => undefined))?.status === "captured") throw error;
       await metering.release(hold, `indexing failed: ${(error as Error).message}`.slice(0, 300)).catch(() => {});
       const api = error instanceof ApiError ? error : undefined;
       await store.updateDocument(doc.accountId, doc.id, {

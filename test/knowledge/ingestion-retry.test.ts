@@ -99,3 +99,72 @@ for (const engine of ENGINES) {
     }, 300_000);
   });
 }
+
+/*
+ * A worker too slow to renew its lease (a starved CPU; here its process is stopped with SIGSTOP) loses the job to
+ * another worker; when it runs again it learns so and stops. Stopping must undo nothing: the hold, the document's
+ * state and the chunks are the new worker's now.
+ */
+describe("an ingestion job whose worker froze past its lease, on postgres", () => {
+  const apps: TestApp[] = [];
+  let frozen: ServiceProcess | undefined;
+  afterAll(async () => {
+    if (frozen) frozen.child.kill("SIGCONT");
+    await frozen?.stop("SIGKILL");
+    for (const a of apps.reverse()) await a.close();
+  });
+
+  it("is finished once by the worker that took it over, whatever the frozen one does when it wakes", async () => {
+    const app = await startTestApp("postgres", {
+      KNOWLEDGE_INLINE_MAX_CHUNKS: "0",
+      JOB_LEASE_SECONDS: "5",
+      JOB_CONCURRENCY: "0",
+    });
+    apps.push(app);
+    const c = await newCustomer(app);
+    await grant(app, c.accountId, 1000);
+    frozen = await spawnService({ ...app.env, JOB_CONCURRENCY: "1", LOG_LEVEL: "silent" });
+    const kb = (await app.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "k" } })).body.id;
+    const up = await app.api("POST", `/v1/knowledge-bases/${kb}/documents`, {
+      token: c.apiKey,
+      body: { text: longText(400), name: "long.txt" },
+    });
+    expect(up.status).toBe(202);
+    const docPath = `/v1/knowledge-bases/${kb}/documents/${up.body.id}`;
+    await waitFor(
+      async () => (await app.api("GET", docPath, { token: c.apiKey })).body,
+      (d) => d.progress > 0,
+    );
+    frozen.child.kill("SIGSTOP");
+
+    const next = await startTestApp("postgres", { ...app.env, PORT: "0", JOB_CONCURRENCY: "1" });
+    apps.push(next);
+    const job = () =>
+      app.running.ctx.db.sql.get<{ attempts: number; status: string }>(
+        "SELECT attempts, status FROM jobs WHERE account_id = ? AND kind = 'knowledge.ingest'",
+        [c.accountId],
+      );
+    await waitFor(job, (j) => Number(j?.attempts) === 2); // taken over once the lease ran out
+    await new Promise((r) => setTimeout(r, 2_000)); // the new worker is indexing (it loads its model first)
+    frozen.child.kill("SIGCONT");
+
+    expect(await waitFor(job, (j) => j?.status === "done" || j?.status === "failed")).toMatchObject({
+      status: "done",
+    });
+    const doc = (await next.api("GET", docPath, { token: c.apiKey })).body;
+    expect(doc).toMatchObject({ status: "ready", progress: 1 });
+    const usage = (await next.api("GET", "/v1/ledger?type=usage", { token: c.apiKey })).body.data;
+    expect(usage.map((u: any) => [u.reference, u.credits])).toEqual([[up.body.id, -doc.credits]]);
+    expect((await next.api("GET", "/v1/balance", { token: c.apiKey })).body).toEqual({
+      credits: (1_000_000 - Math.round(doc.credits * 1000)) / 1000,
+      reservedCredits: 0,
+    });
+    const q = await next.api("POST", `/v1/knowledge-bases/${kb}/query`, {
+      token: c.apiKey,
+      body: { query: "reading harbor granite ledge", mode: "keyword", topK: 50 },
+    });
+    const positions = q.body.results.map((r: any) => r.position);
+    expect(positions.length).toBe(doc.chunks);
+    expect(new Set(positions).size).toBe(doc.chunks);
+  }, 300_000);
+});
