@@ -2,7 +2,10 @@ import type { Job, JobQueue } from "./queue.js";
 
 export interface JobContext {
   job: Job;
-  /** Aborted when the lease is lost (another worker took the job over) or the service shuts down. */
+  /**
+   * Aborted when the lease is lost (another worker took the job over) or the service shuts down. Either way the job
+   * runs again, here or elsewhere: an aborted handler stops without undoing anything (the next attempt owns it).
+   */
   signal: AbortSignal;
 }
 
@@ -99,11 +102,14 @@ export class JobWorker {
     const handler = this.handlers[job.kind]!;
     const controller = new AbortController();
     this.controllers.add(controller);
+    let leaseLost = false;
     const renew = setInterval(
       () => {
         queue.renew(job.id, options.owner, options.leaseMs).then(
           (ok) => {
-            if (!ok) controller.abort(new Error("the job's lease was lost"));
+            if (ok) return;
+            leaseLost = true;
+            controller.abort(new Error("the job's lease was lost"));
           },
           (err) => options.log.warn({ err, jobId: job.id }, "renewing a job lease failed"),
         );
@@ -118,6 +124,10 @@ export class JobWorker {
       if (controller.signal.aborted && this.stopped) {
         // Shutting down: the job is claimed again once its lease runs out, here or in another process.
         options.log.info({ jobId: job.id }, "job interrupted by shutdown; it will resume");
+      } else if (leaseLost) {
+        // This process was too slow to renew (a starved CPU, a stalled database) and another worker claimed the job:
+        // it is that worker's now, to finish or to give up; this attempt records nothing.
+        options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job's lease was lost; another worker has it");
       } else if (error instanceof FinalJobError || job.attempts >= options.maxAttempts) {
         const cause = failureCause(error);
         options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job failed");

@@ -126,6 +126,7 @@ export async function indexDocument(input: {
     for (let i = 0; i < chunks.length; i += batchSize) {
       input.signal?.throwIfAborted();
       const vectors = await next!;
+      input.signal?.throwIfAborted(); // stopped while the batch was embedded: add nothing more
       next = i + batchSize < chunks.length ? embed(i + batchSize) : undefined;
       next?.catch(() => {}); // awaited on the next turn; a failure then is handled there
       const batch = chunks.slice(i, i + batchSize);
@@ -145,7 +146,9 @@ export async function indexDocument(input: {
         throw new ApiError("NOT_FOUND", "the document was deleted while it was being indexed");
     }
   } catch (error) {
-    await input.index.deleteDocument(input.scope, input.documentId).catch(() => {});
+    // Stopped (its job's lease was lost, or the service is shutting down): the job runs again and starts clean, and
+    // another worker may already be indexing this document; removing "its" chunks would remove that worker's.
+    if (!input.signal?.aborted) await input.index.deleteDocument(input.scope, input.documentId).catch(() => {});
     throw error;
   }
   return { chunks: chunks.length };

@@ -118,6 +118,8 @@ export class IngestionJobs {
     const docId = String(job.payload.docId);
     const doc = await this.deps.documents.getDocumentById(job.accountId, docId);
     if (!doc) return; // deleted before it was indexed
+    // Indexed and charged by an attempt that stopped before marking its job done (or lost its lease doing so).
+    if (doc.status === "ready") return;
     const kb = await this.deps.knowledgeBases.getKnowledgeBase(
       { accountId: job.accountId, siteId: null },
       doc.knowledgeBaseId,
@@ -127,6 +129,7 @@ export class IngestionJobs {
     if (!extracted) throw new FinalJobError("the uploaded text is missing");
     let holdId = doc.holdId;
     const hold = holdId ? await this.deps.ledger.getHold(job.accountId, holdId) : undefined;
+    if (hold?.status === "captured") return; // charged meanwhile by another attempt: never charge a document twice
     if (hold?.status !== "open") holdId = await this.reserveForJob(job.id, doc, billableTokens(extracted));
     try {
       await this.ingestion.indexAndCharge(kb, doc, extracted, holdId!, signal);
@@ -162,7 +165,8 @@ export class IngestionJobs {
     };
     const { documents } = this.deps;
     const doc = await documents.getDocumentById(job.accountId, docId);
-    if (!doc) return;
+    // Deleted, or read and charged (or found a duplicate) by an attempt that stopped before marking its job done.
+    if (!doc || doc.status === "ready") return;
     const kb = await this.deps.knowledgeBases.getKnowledgeBase(
       { accountId: job.accountId, siteId: null },
       doc.knowledgeBaseId,
@@ -213,6 +217,13 @@ export class IngestionJobs {
       pageUrls: site.pageUrls,
     });
     await keepText(this.deps.blobs, job.accountId, docId, site.doc);
+    // A crawl read again is priced again: the hold of an attempt that stopped (the service shut down) goes first.
+    if (doc.holdId)
+      await this.deps.ledger.release({
+        accountId: job.accountId,
+        holdId: doc.holdId,
+        reason: "the crawl started again",
+      });
     const holdId = await this.reserveForJob(job.id, doc, tokens);
     try {
       await this.ingestion.indexAndCharge(kb, doc, site.doc, holdId, signal);

@@ -143,8 +143,9 @@ export class Ingestion {
     try {
       await this.indexAndCharge(kb, document, extracted, hold.id, undefined, options.writes);
     } catch (error) {
-      // Indexed within the request: a failure leaves nothing behind (the hold was released).
-      await this.purge.purgeDocuments(owner.accountId, kb.id, [{ id: docId }]);
+      // Indexed within the request: a failure before the charge leaves nothing behind (the hold was released).
+      const after = await documents.getDocumentById(owner.accountId, docId).catch(() => undefined);
+      if (after?.status !== "ready") await this.purge.purgeDocuments(owner.accountId, kb.id, [{ id: docId }]);
       throw error;
     }
     return { document: (await documents.getDocumentById(owner.accountId, docId))!, created: true };
@@ -220,7 +221,11 @@ export class Ingestion {
     return { document, created: true };
   }
 
-  /** Embeds and indexes, then captures the hold: exactly the document's tokens. Failure releases everything. */
+  /**
+   * Embeds and indexes, then captures the hold: exactly the document's tokens. The document turns ready in the charge's
+   * own transaction, so "ready" means "charged" (what a resumed job checks). Failure before the charge releases
+   * everything; after it, or once `signal` stopped the job (it runs again), nothing is undone.
+   */
   async indexAndCharge(
     kb: KnowledgeBase,
     doc: KnowledgeDocument,
@@ -233,6 +238,7 @@ export class Ingestion {
     const { documents, metering, ledger } = this.deps;
     const hold = await ledger.getHold(doc.accountId, holdId);
     if (hold?.status !== "open") throw new FinalJobError(`the hold of ${doc.id} is no longer open`);
+    let charged = false;
     try {
       await documents.updateDocument(doc.accountId, doc.id, { status: "processing" });
       const { chunks } = await indexStoredDocument(this.deps, kb, doc, extracted, {
@@ -248,33 +254,30 @@ export class Ingestion {
       const ready = { ...doc, status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
       const readyFields = { status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
       // The document turns ready, and its event is written, in the charge's own transaction.
-      const withCharge = [...(writes?.(ready) ?? [])];
+      const withCharge = [...(writes?.(ready) ?? []), documents.documentUpdate(doc.accountId, doc.id, readyFields)];
       if (this.deps.outbox)
-        withCharge.push(
-          documents.documentUpdate(doc.accountId, doc.id, readyFields),
-          this.deps.outbox.write(documentEvent(kb, doc, { status: "ready", chargedMc: mc })),
-        );
-      await metering.capture(
-        hold,
-        mc,
-        {
-          operation: "training.embed",
-          reference: doc.id,
-          quantity: {
-            tokens,
-            chunks,
-            pages: extracted.pages ?? null,
-            model: this.deps.embedder.id,
-            knowledgeBaseId: kb.id,
-          },
+        withCharge.push(this.deps.outbox.write(documentEvent(kb, doc, { status: "ready", chargedMc: mc })));
+      const cause = {
+        operation: "training.embed",
+        reference: doc.id,
+        quantity: {
+          tokens,
+          chunks,
+          pages: extracted.pages ?? null,
+          model: this.deps.embedder.id,
+          knowledgeBaseId: kb.id,
         },
-        withCharge,
-      );
-      const stillThere = await documents.updateDocument(doc.accountId, doc.id, readyFields);
+      };
+      await metering.capture(hold, mc, cause, withCharge);
+      charged = true;
       // Deleted at the last moment: the deletion already ran; make sure nothing it missed stays indexed.
-      if (!stillThere)
+      if (!(await documents.getDocumentById(doc.accountId, doc.id)))
         await this.deps.index.deleteDocument({ accountId: doc.accountId, knowledgeBaseId: kb.id }, doc.id);
     } catch (error) {
+      // Charged (and ready): whatever failed afterwards undoes nothing, and a retried job finds the document ready.
+      // Stopped (the job's lease was lost, or the service stops): the job runs again, with this hold while it is open.
+      if (charged || signal?.aborted) throw error;
+      if ((await ledger.getHold(doc.accountId, holdId).catch(() => undefined))?.status === "captured") throw error;
       await metering.release(hold, `indexing failed: ${(error as Error).message}`.slice(0, 300)).catch(() => {});
       const api = error instanceof ApiError ? error : undefined;
       await documents.updateDocument(doc.accountId, doc.id, {

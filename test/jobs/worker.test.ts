@@ -60,4 +60,53 @@ describe("JobWorker records what a job failed of", () => {
     expect(byId.get(ids.get("any.two")!)).toMatchObject({ status: "failed", error: "not enough credits" });
     expect(byId.get(ids.get("any.three")!)).toMatchObject({ status: "failed", error: "no cause" });
   });
+
+  it("a worker whose lease was taken over stops without giving the job up or putting it back", async () => {
+    const queue = new JobQueue(t.db);
+    const gaveUp: string[] = [];
+    let stopped = false;
+    const id = await queue.enqueue({ kind: "slow.one", accountId: "acct_y" });
+    const worker = new JobWorker(
+      queue,
+      {
+        "slow.one": {
+          // Runs until it is told to stop; this is its last allowed attempt (maxAttempts 1).
+          run: ({ signal }) =>
+            new Promise((_, reject) =>
+              signal.addEventListener("abort", () => {
+                stopped = true;
+                reject(signal.reason);
+              }),
+            ),
+          giveUp: async (job) => {
+            gaveUp.push(job.id);
+          },
+        },
+      },
+      { owner: "slow-worker", concurrency: 1, leaseMs: 750, pollMs: 60_000, maxAttempts: 1, log: quiet },
+    );
+    worker.start();
+    try {
+      for (let i = 0; i < 400; i++) {
+        const row = await t.db.sql.get<{ status: string }>("SELECT status FROM jobs WHERE id = ?", [id]);
+        if (row?.status === "running") break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // Another worker claims it, as it would once this one's lease ran out while its process was starved.
+      await t.db.sql.run(
+        "UPDATE jobs SET lease_owner = 'other-worker', attempts = attempts + 1, lease_until = ? WHERE id = ?",
+        [Date.now() + 60_000, id],
+      );
+      for (let i = 0; i < 400 && !stopped; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await worker.stop();
+    }
+    expect(stopped).toBe(true);
+    expect(gaveUp).toEqual([]);
+    expect(await t.db.sql.get("SELECT status, lease_owner, attempts FROM jobs WHERE id = ?", [id])).toEqual({
+      status: "running",
+      lease_owner: "other-worker",
+      attempts: 2,
+    });
+  });
 });

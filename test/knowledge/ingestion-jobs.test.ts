@@ -145,7 +145,7 @@ for (const engine of ENGINES) {
 }
 
 describe("several workers on one PostgreSQL database", () => {
-  it("share the queue without doing any job twice", async () => {
+  it("share the queue without charging or indexing any document twice", async () => {
     const api = await startTestApp("postgres", { KNOWLEDGE_INLINE_MAX_CHUNKS: "0", JOB_CONCURRENCY: "0" });
     const workers = [
       await startTestApp("postgres", { ...api.env, PORT: "0", JOB_CONCURRENCY: "2" }),
@@ -172,20 +172,29 @@ describe("several workers on one PostgreSQL database", () => {
       const usage = (await api.api("GET", "/v1/ledger?type=usage&limit=200", { token: c.apiKey })).body.data;
       expect(usage.length).toBe(6);
       expect(new Set(usage.map((u: any) => u.reference))).toEqual(new Set(ids));
-      // Each job was claimed exactly once, by one of the two workers. A document reads "ready" from its charge's
-      // commit; its job is marked done a moment later.
+      // Every job ends done. A document reads "ready" from its charge's commit; its job is marked done a moment later.
+      // How many attempts a job took is not the point: a job runs at least once (a passing failure, such as the
+      // embedding model failing to start on a starved CPU, retries it; a worker too slow to renew its lease loses
+      // it) — what must hold whatever the attempts is one charge and one set of chunks per document.
       const jobs = await waitFor(
         () =>
-          api.running.ctx.db.sql.all<{ attempts: number; status: string }>(
-            "SELECT attempts, status FROM jobs WHERE account_id = ?",
-            [c.accountId],
-          ),
+          api.running.ctx.db.sql.all<{ status: string }>("SELECT status FROM jobs WHERE account_id = ?", [c.accountId]),
         (rows) => rows.every((j) => j.status !== "queued" && j.status !== "running"),
       );
-      expect(jobs.map((j) => [Number(j.attempts), j.status])).toEqual(Array(6).fill([1, "done"]));
+      expect(jobs.map((j) => j.status)).toEqual(Array(6).fill("done"));
       const charged = docs.reduce((s: number, d: any) => s + Math.round(d.credits * 1000), 0);
       const balance = (await api.api("GET", "/v1/balance", { token: c.apiKey })).body;
       expect(balance).toEqual({ credits: (1_000_000 - charged) / 1000, reservedCredits: 0 });
+      for (const d of docs) {
+        // Every chunk says "Section": each position of the document is found, once.
+        const q = await api.api("POST", `/v1/knowledge-bases/${kb}/query`, {
+          token: c.apiKey,
+          body: { query: "Section", mode: "keyword", topK: 50, filter: { documentIds: [d.id] } },
+        });
+        const positions = q.body.results.map((r: any) => r.position);
+        expect(positions.length).toBe(d.chunks);
+        expect(new Set(positions).size).toBe(d.chunks);
+      }
     } finally {
       for (const w of workers) await w.running.close();
       await api.close();
