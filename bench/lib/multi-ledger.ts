@@ -55,8 +55,10 @@ export async function ledgerRun(
   const latencies: number[] = [];
   const unexpected = new Map<string, number>();
   // Warm-up: each process's first requests compile routes and open connections.
-  for (let i = 0; i < 50; i++) await charge(topology.next(), hot.accountId, `${prefix}-warm-${i}`);
-  const warmed = 50;
+  let warmed = 0;
+  for (let i = 0; i < 50; i++)
+    if ((await charge(topology.next(), hot.accountId, `${prefix}-warm-${i}`)).status === 201) warmed++;
+  if (warmed !== 50) failures.push(`${50 - warmed} of 50 warm-up charges not answered 201`);
 
   let seq = 0;
   const cpuBefore = topology.cpuSeconds();
