@@ -14,6 +14,10 @@
  *
  *   npx tsx bench/multi-process.ts [--seconds 20] [--clients 32] [--documents 200] [--uploaders 8] [--jobs 2]
  *     [--topologies single,split] [--modes queued,inline] [--accounts 4] [--words 100] [--race-credits 500]
+ *     [--rounds 1]
+ *
+ * With `--rounds 2` or more the topologies run again in the other order (single, split, split, single…), so a machine
+ * whose load changes during the run does not favour one of them.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "4" },
     words: { type: "string", default: "100" },
     "race-credits": { type: "string", default: "500" },
+    rounds: { type: "string", default: "1" },
   },
 });
 const JOBS = Number(values.jobs);
@@ -64,7 +69,10 @@ const notes: string[] = [];
 const started = new Date().toISOString();
 const loadAtStart = load();
 
-for (const kind of TOPOLOGIES) {
+const ROUNDS = Number(values.rounds);
+const order = Array.from({ length: ROUNDS }, (_, r) => (r % 2 ? [...TOPOLOGIES].reverse() : TOPOLOGIES)).flat();
+for (const [turn, kind] of order.entries()) {
+  const round = ROUNDS > 1 ? `${Math.floor(turn / TOPOLOGIES.length) + 1}` : "";
   // The ledger part runs once per topology, on the processes of the first ingestion mode (or alone).
   const modes = MODES.length ? MODES : [undefined];
   for (const [m, mode] of modes.entries()) {
@@ -79,16 +87,18 @@ for (const kind of TOPOLOGIES) {
           raceCredits: Number(values["race-credits"]),
         });
         ledgerRows.push([
+          ...(round ? [round] : []),
           topology.label,
           fmt(r.perSecond, 0),
           fmt(r.p50, 1),
           fmt(r.p99, 1),
           fmt(r.cpuMsPerCharge, 2),
+          fmt(r.idleCpuPercent, 1),
           r.charges,
           r.failures.length ? "**FAILED**" : "held",
           `${loadBefore} → ${load()}`,
         ]);
-        notes.push(...r.notes.map((n) => `${topology.label}: ${n}`));
+        notes.push(...r.notes.map((n) => `${round ? `round ${round}, ` : ""}${topology.label}: ${n}`));
         failures.push(...r.failures.map((f) => `${topology.label}, ledger: ${f}`));
       }
       if (!mode) return;
@@ -102,6 +112,7 @@ for (const kind of TOPOLOGIES) {
         seed: 11,
       });
       ingestRows.push([
+        ...(round ? [round] : []),
         topology.label,
         `${mode} (KNOWLEDGE_INLINE_MAX_CHUNKS=${INLINE_MAX_CHUNKS[mode]})`,
         r.documents,
@@ -133,11 +144,13 @@ if (ledgerRows.length) {
   console.log(
     table(
       [
+        ...(ROUNDS > 1 ? ["round"] : []),
         "topology",
         "charges/s",
         "p50 ms",
         "p99 ms",
-        "service CPU ms per charge",
+        "service CPU ms per charge (idle subtracted)",
+        "service CPU at idle, % of a core",
         "charges",
         "money checks",
         "load avg 1/5/15 before → after",
@@ -155,6 +168,7 @@ if (ingestRows.length) {
   console.log(
     table(
       [
+        ...(ROUNDS > 1 ? ["round"] : []),
         "topology",
         "indexing",
         "documents",

@@ -14,8 +14,10 @@ export interface LedgerResult {
   perSecond: number;
   p50: number;
   p99: number;
-  /** CPU time of the service processes per charge during the load, in ms. */
+  /** CPU time of the service processes per charge during the load, their idle CPU subtracted, in ms. */
   cpuMsPerCharge: number;
+  /** CPU the service processes use together when no request comes (heartbeats, job and outbox polls), in % of a core. */
+  idleCpuPercent: number;
   /** Failed money checks, in words; empty when every check held. */
   failures: string[];
   notes: string[];
@@ -60,6 +62,11 @@ export async function ledgerRun(
     if ((await charge(topology.next(), hot.accountId, `${prefix}-warm-${i}`)).status === 201) warmed++;
   if (warmed !== 50) failures.push(`${50 - warmed} of 50 warm-up charges not answered 201`);
 
+  // Idle: what the processes spend with no request (over 5 s), subtracted from the load's CPU below.
+  const idleBefore = topology.cpuSeconds();
+  await new Promise((r) => setTimeout(r, 5_000));
+  const idleCpuPerS = (topology.cpuSeconds() - idleBefore) / 5;
+
   let seq = 0;
   const cpuBefore = topology.cpuSeconds();
   const started = performance.now();
@@ -83,7 +90,7 @@ export async function ledgerRun(
     }),
   );
   const elapsedS = (performance.now() - started) / 1000;
-  const cpuS = topology.cpuSeconds() - cpuBefore;
+  const cpuS = topology.cpuSeconds() - cpuBefore - idleCpuPerS * elapsedS;
   if (unexpected.size)
     failures.push(`charges answered other than 201: ${[...unexpected].map(([s, n]) => `${n} × ${s}`).join(", ")}`);
 
@@ -149,6 +156,7 @@ export async function ledgerRun(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpuMsPerCharge: (1000 * cpuS) / Math.max(1, latencies.length),
+    idleCpuPercent: 100 * idleCpuPerS,
     failures,
     notes,
   };
