@@ -63,6 +63,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/query-load.ts",
     about: "50 clients of hybrid searches for 60 s, local embedder: latency, shedding, charged vs answered",
   },
+  "multi-process": {
+    file: "bench/multi-process.ts",
+    about: "ledger and ingestion on PostgreSQL: one process against two API processes and a worker (docs/postgres.md)",
+  },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));
