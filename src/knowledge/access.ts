@@ -2,8 +2,13 @@ import { ApiError } from "../errors.js";
 import type { KnowledgeBase, KnowledgeDocument, KnowledgeStore, Owner } from "./store.js";
 
 /** A knowledge base the caller may use (read or search): its account's, within the caller's scope. */
-export async function requireKnowledgeBase(store: KnowledgeStore, owner: Owner, kbId: string): Promise<KnowledgeBase> {
-  const kb = await store.getKnowledgeBase(owner, kbId);
+export async function requireKnowledgeBase(
+  store: KnowledgeStore,
+  owner: Owner,
+  kbId: string,
+  options?: { counts: boolean },
+): Promise<KnowledgeBase> {
+  const kb = await store.getKnowledgeBase(owner, kbId, options);
   if (!kb) throw new ApiError("NOT_FOUND", `no knowledge base ${kbId}`);
   return kb;
 }

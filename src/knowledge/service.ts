@@ -3,6 +3,7 @@ import type { JobHandler } from "../jobs/worker.js";
 import { requireDocument, requireKnowledgeBase, requireWritable } from "./access.js";
 import { resolveChunking } from "./chunk.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
+import type { QueryTicket } from "./embedders/scheduler.js";
 import { type AddResult, Ingestion, type Upload } from "./ingestion.js";
 import { IngestionJobs } from "./ingestion-jobs.js";
 import { type DeletionReceipt, KnowledgePurge } from "./purge.js";
@@ -96,11 +97,17 @@ export class KnowledgeService {
     return this.ingestion.addDocument(owner, kbId, upload, options);
   }
 
+  /** A search's place in the model's queue, or its refusal (503/429), decided before any database work. */
+  admitQuery(owner: Owner, kbId: string, input: QueryInput, signal?: AbortSignal): QueryTicket | undefined {
+    return this.search.admit(owner, kbId, input, signal);
+  }
+
+  /** Searches; `ticket` (from `admitQuery`) is the query's place in the model's queue, cancelled if it does not run. */
   query(
     owner: Owner,
     kbId: string,
     input: QueryInput,
-    meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal },
+    meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal; ticket?: QueryTicket },
   ): Promise<QueryOutcome> {
     return this.search.query(owner, kbId, input, meta);
   }

@@ -169,10 +169,14 @@ export class KnowledgeStore {
     return (await this.getKnowledgeBase(owner, id))!;
   }
 
-  async getKnowledgeBase(owner: Owner, id: string): Promise<KnowledgeBase | undefined> {
+  /**
+   * The knowledge base if the owner may read it. With `counts: false` its `documentCount` is left at 0 rather than
+   * counted (a search, on every request, has no use for it).
+   */
+  async getKnowledgeBase(owner: Owner, id: string, options = { counts: true }): Promise<KnowledgeBase | undefined> {
+    const count = options.counts ? "(SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id)" : "0";
     const row = await this.sql.get<Row>(
-      `SELECT kb.*, (SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id) AS document_count
-       FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`,
+      `SELECT kb.*, ${count} AS document_count FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`,
       [id, ...ownerParams(owner)],
     );
     return row ? toKb(row) : undefined;
@@ -305,6 +309,31 @@ export class KnowledgeStore {
       [docId, kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId],
     );
     return row ? toDoc(row) : undefined;
+  }
+
+  /**
+   * What a search result says of its documents (name, source URL, page URLs), for the given ids of one knowledge
+   * base the owner may read, in one statement. Ids not found are absent.
+   */
+  async documentLabels(
+    owner: Owner,
+    kbId: string,
+    docIds: string[],
+  ): Promise<Map<string, Pick<KnowledgeDocument, "name" | "sourceUrl" | "pageUrls">>> {
+    if (docIds.length === 0) return new Map();
+    const rows = await this.sql.all<Row>(
+      `SELECT d.id, d.name, d.source_url, d.page_urls FROM documents d
+       JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
+       WHERE d.id IN (${docIds.map(() => "?").join(", ")}) AND d.knowledge_base_id = ? AND d.account_id = ?
+         AND kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)`,
+      [...docIds, kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        { name: r.name, sourceUrl: r.source_url, pageUrls: r.page_urls ? JSON.parse(r.page_urls) : null },
+      ]),
+    );
   }
 
   /** For background jobs, which act for the account that queued them. */
