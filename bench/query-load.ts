@@ -182,7 +182,11 @@ for (const engine of values.engines.split(",")) {
     // backends serving it (PostgreSQL on this machine), and this process (the clients).
     const servicePid = service.child.pid!;
     const database = schema ? new CpuMeter(() => backendsOf(PG_URL, servicePid)) : undefined;
-    const cpuBefore = { service: cpuSeconds(servicePid), clients: process.cpuUsage() };
+    const cpuBefore = {
+      service: cpuSeconds(servicePid),
+      eventLoop: cpuSeconds(servicePid, true),
+      clients: process.cpuUsage(),
+    };
     await database?.sample();
     const sampling = setInterval(() => void database?.sample().catch(() => {}), 1000);
     const { outcomes, elapsedS } = await load(service.url, customers);
@@ -191,6 +195,7 @@ for (const engine of values.engines.split(",")) {
     const clientsCpu = process.cpuUsage(cpuBefore.clients);
     const cpu = {
       service: cpuSeconds(servicePid) - cpuBefore.service,
+      eventLoop: cpuSeconds(servicePid, true) - cpuBefore.eventLoop,
       database: database?.seconds ?? 0,
       clients: (clientsCpu.user + clientsCpu.system) / 1e6,
     };
@@ -226,7 +231,7 @@ for (const engine of values.engines.split(",")) {
       `${fmt(100 * served)} % / ${fmt(100 * refused)} %`,
       `${charged} / ${ok.length}${reserved ? ` (+${reserved} held)` : ""}`,
       `${fmt(throughput)} / ${fmt(model)} = ${fmt(throughput / model, 2)}`,
-      [cpu.service, cpu.database, cpu.clients].map((s) => fmt((1000 * s) / Math.max(1, ok.length))).join(" / "),
+      `${[cpu.service, cpu.database, cpu.clients].map((s) => fmt((1000 * s) / Math.max(1, ok.length))).join(" / ")} (event loop ${fmt((1000 * cpu.eventLoop) / Math.max(1, ok.length))})`,
       fmt((cpu.service + cpu.database + cpu.clients) / elapsedS, 2),
     ]);
   } finally {
@@ -254,7 +259,7 @@ console.log(
       "in the service: 200s ≤ 2.5 s / 429s ≤ 10 ms",
       "charged / answered",
       "searches/s ÷ model texts/s",
-      "CPU ms per answered search: service / database / clients",
+      "CPU ms per answered search: service / database / clients (the service's event loop)",
       "cores busy (of 2)",
     ],
     rows,

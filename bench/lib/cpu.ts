@@ -7,10 +7,13 @@ import pg from "pg";
 
 const TICKS_PER_SECOND = 100;
 
-/** User + system CPU seconds a process has used so far (0 once it is gone). */
-export function cpuSeconds(pid: number): number {
+/**
+ * User + system CPU seconds a process has used so far (0 once it is gone); with `mainThread`, only its main thread's
+ * (a Node.js process's event loop, without its worker threads, garbage collector helpers and I/O pool).
+ */
+export function cpuSeconds(pid: number, mainThread = false): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
