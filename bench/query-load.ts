@@ -3,7 +3,8 @@
  * the real service (src/main.ts in its own process, loopback only). Clients honour Retry-After when refused and give
  * up after `--client-timeout` seconds. Reports latency percentiles over admitted (2xx) searches, the shed rate
  * beside them, searches answered vs charged (the ledger's usage count), and throughput as a ratio to the model's own
- * throughput, measured in this run on short texts like the queries (before and after the load, server idle).
+ * throughput, measured in this run on short texts like the queries (before and after the load, server idle), and the
+ * CPU time the service, its PostgreSQL backends (a server on this machine) and the clients used per answered search.
  *   npx tsx bench/query-load.ts [--engines sqlite,postgres] [--clients 50] [--seconds 60] [--accounts 10]
  *     [--client-timeout 30] [--max-wait-ms 2000]
  */
@@ -14,6 +15,7 @@ import { randomChars } from "../src/lib/ids.js";
 import { ADMIN_TOKEN, request } from "../test/support/app.js";
 import { dropSchema, PG_URL, tempDir } from "../test/support/db.js";
 import { spawnService } from "../test/support/process.js";
+import { backendsOf, CpuMeter, cpuSeconds } from "./lib/cpu.js";
 import { fmt, percentile, table } from "./lib/stats.js";
 import { rng, vocabulary, zipfSampler } from "./lib/synthetic.js";
 
@@ -176,7 +178,27 @@ for (const engine of values.engines.split(",")) {
     process.stderr.write(`${engine}: measuring the model alone…\n`);
     const modelBefore = await modelThroughput(10);
     process.stderr.write(`${engine}: ${CLIENTS} clients for ${SECONDS} s…\n`);
+    // Where the two cores go during the load: the service (its event loop and the model's worker), the database's
+    // backends serving it (PostgreSQL on this machine), and this process (the clients).
+    const servicePid = service.child.pid!;
+    const database = schema ? new CpuMeter(() => backendsOf(PG_URL, servicePid)) : undefined;
+    const cpuBefore = {
+      service: cpuSeconds(servicePid),
+      eventLoop: cpuSeconds(servicePid, true),
+      clients: process.cpuUsage(),
+    };
+    await database?.sample();
+    const sampling = setInterval(() => void database?.sample().catch(() => {}), 1000);
     const { outcomes, elapsedS } = await load(service.url, customers);
+    clearInterval(sampling);
+    await database?.sample();
+    const clientsCpu = process.cpuUsage(cpuBefore.clients);
+    const cpu = {
+      service: cpuSeconds(servicePid) - cpuBefore.service,
+      eventLoop: cpuSeconds(servicePid, true) - cpuBefore.eventLoop,
+      database: database?.seconds ?? 0,
+      clients: (clientsCpu.user + clientsCpu.system) / 1e6,
+    };
     const modelAfter = await modelThroughput(10);
     const model = (modelBefore + modelAfter) / 2;
     // Answers have all arrived; a hold of a request still finishing would show as reserved.
@@ -209,6 +231,8 @@ for (const engine of values.engines.split(",")) {
       `${fmt(100 * served)} % / ${fmt(100 * refused)} %`,
       `${charged} / ${ok.length}${reserved ? ` (+${reserved} held)` : ""}`,
       `${fmt(throughput)} / ${fmt(model)} = ${fmt(throughput / model, 2)}`,
+      `${[cpu.service, cpu.database, cpu.clients].map((s) => fmt((1000 * s) / Math.max(1, ok.length))).join(" / ")} (event loop ${fmt((1000 * cpu.eventLoop) / Math.max(1, ok.length))})`,
+      fmt((cpu.service + cpu.database + cpu.clients) / elapsedS, 2),
     ]);
   } finally {
     await service.stop();
@@ -235,6 +259,8 @@ console.log(
       "in the service: 200s ≤ 2.5 s / 429s ≤ 10 ms",
       "charged / answered",
       "searches/s ÷ model texts/s",
+      "CPU ms per answered search: service / database / clients (the service's event loop)",
+      "cores busy (of 2)",
     ],
     rows,
   ),

@@ -7,8 +7,9 @@ export async function requireKnowledgeBase(
   store: KnowledgeBaseStore,
   owner: Owner,
   kbId: string,
+  options?: { counts: boolean },
 ): Promise<KnowledgeBase> {
-  const kb = await store.getKnowledgeBase(owner, kbId);
+  const kb = await store.getKnowledgeBase(owner, kbId, options);
   if (!kb) throw new ApiError("NOT_FOUND", `no knowledge base ${kbId}`);
   return kb;
 }

@@ -176,6 +176,31 @@ export class DocumentStore {
     return row ? toDoc(row) : undefined;
   }
 
+  /**
+   * What a search result says of its documents (name, source URL, page URLs), for the given ids of one knowledge
+   * base the owner may read, in one statement. Ids not found are absent.
+   */
+  async documentLabels(
+    owner: Owner,
+    kbId: string,
+    docIds: string[],
+  ): Promise<Map<string, Pick<KnowledgeDocument, "name" | "sourceUrl" | "pageUrls">>> {
+    if (docIds.length === 0) return new Map();
+    const rows = await this.sql.all<Row>(
+      `SELECT d.id, d.name, d.source_url, d.page_urls FROM documents d
+       JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
+       WHERE d.id IN (${docIds.map(() => "?").join(", ")}) AND d.knowledge_base_id = ? AND d.account_id = ?
+         AND kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)`,
+      [...docIds, kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        { name: r.name, sourceUrl: r.source_url, pageUrls: r.page_urls ? JSON.parse(r.page_urls) : null },
+      ]),
+    );
+  }
+
   /** For background jobs, which act for the account that queued them. */
   async getDocumentById(accountId: string, docId: string): Promise<KnowledgeDocument | undefined> {
     const row = await this.sql.get<Row>("SELECT * FROM documents WHERE id = ? AND account_id = ?", [docId, accountId]);

@@ -85,10 +85,14 @@ export class KnowledgeBaseStore {
     return (await this.getKnowledgeBase(owner, id))!;
   }
 
-  async getKnowledgeBase(owner: Owner, id: string): Promise<KnowledgeBase | undefined> {
+  /**
+   * The knowledge base if the owner may read it. With `counts: false` its `documentCount` is left at 0 rather than
+   * counted (a search, on every request, has no use for it).
+   */
+  async getKnowledgeBase(owner: Owner, id: string, options = { counts: true }): Promise<KnowledgeBase | undefined> {
+    const count = options.counts ? "(SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id)" : "0";
     const row = await this.sql.get<Row>(
-      `SELECT kb.*, (SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id) AS document_count
-       FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`,
+      `SELECT kb.*, ${count} AS document_count FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`,
       [id, ...ownerParams(owner)],
     );
     return row ? toKb(row) : undefined;

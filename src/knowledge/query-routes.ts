@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { mcToCredits } from "../credits/pricing.js";
-import { requireActiveLicense } from "../http/auth.js";
+import { principalOf, requireActiveLicense } from "../http/auth.js";
 import { signalOnHangUp } from "../http/hang-up.js";
 import { Credits, errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
@@ -64,43 +64,54 @@ export function queryRoutes(app: App, { knowledge, licenses, idempotency }: Know
       },
     },
     async (request, reply) => {
-      const principal = await requireActiveLicense(request, licenses);
-      const owner = { accountId: principal.accountId, siteId: principal.siteId };
+      const { accountId, siteId } = principalOf(request);
+      const owner = { accountId, siteId };
       const kbId = request.params.id;
       // An unkeyed search whose client hangs up before the answer stops and is not charged; a keyed one runs to
       // completion, so that a retry with the same key is answered from its stored reply.
       const signal = request.headers["idempotency-key"] === undefined ? signalOnHangUp(reply) : undefined;
-      const result = await idempotency.run(request, owner, request.body, async (run) => {
-        const replyOf = ({ hits, mode, chargedMc }: { hits: DescribedHit[]; mode: string; chargedMc: number }) => ({
-          status: 200,
-          tags: [`kb:${kbId}`],
-          body: {
-            results: hits.map((h) => ({
-              documentId: h.documentId,
-              documentName: h.documentName,
-              text: h.text,
-              score: h.score,
-              ...(h.page !== undefined ? { page: h.page } : {}),
-              position: h.position,
-              ...(h.heading ? { heading: h.heading } : {}),
-              ...(h.url ? { url: h.url } : {}),
-            })),
-            mode,
-            credits: mcToCredits(chargedMc),
-          },
+      // Admitted to the model's queue, or refused (503/429), before anything waits for the database: under load its
+      // connections are busy serving searches, and a refusal must not queue behind them. The vector is computed
+      // while the licence, the key and the knowledge base are checked; a search that does not run leaves the queue.
+      const ticket = knowledge.admitQuery(owner, kbId, request.body, signal);
+      try {
+        await requireActiveLicense(request, licenses);
+        const result = await idempotency.run(request, owner, request.body, async (run) => {
+          const replyOf = ({ hits, mode, chargedMc }: { hits: DescribedHit[]; mode: string; chargedMc: number }) => ({
+            status: 200,
+            tags: [`kb:${kbId}`],
+            body: {
+              results: hits.map((h) => ({
+                documentId: h.documentId,
+                documentName: h.documentName,
+                text: h.text,
+                score: h.score,
+                ...(h.page !== undefined ? { page: h.page } : {}),
+                position: h.position,
+                ...(h.heading ? { heading: h.heading } : {}),
+                ...(h.url ? { url: h.url } : {}),
+              })),
+              mode,
+              credits: mcToCredits(chargedMc),
+            },
+          });
+          const writes = run.replyWrites;
+          return replyOf(
+            await knowledge.query(owner, kbId, request.body, {
+              ledgerKey: run.ledgerKey,
+              requestId: String(request.id),
+              signal,
+              ticket,
+              writes: writes && ((outcome) => writes(replyOf(outcome))),
+            }),
+          );
         });
-        const writes = run.replyWrites;
-        return replyOf(
-          await knowledge.query(owner, kbId, request.body, {
-            ledgerKey: run.ledgerKey,
-            requestId: String(request.id),
-            signal,
-            writes: writes && ((outcome) => writes(replyOf(outcome))),
-          }),
-        );
-      });
-      if (result.replayed) reply.header("idempotent-replayed", "true");
-      return result.body as never;
+        if (result.replayed) reply.header("idempotent-replayed", "true");
+        return result.body as never;
+      } finally {
+        // Settled tickets ignore it: this only takes a search that did not run (refused, replayed) out of the queue.
+        ticket?.cancel(new Error("the search did not run"));
+      }
     },
   );
 }

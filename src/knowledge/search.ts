@@ -1,7 +1,7 @@
 import { queryMc } from "../credits/quotes.js";
 import { requireKnowledgeBase } from "./access.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
-import type { KnowledgeDocument } from "./document-store.js";
+import type { QueryTicket } from "./embedders/scheduler.js";
 import type { Owner } from "./knowledge-base-store.js";
 import type { MetadataValue, SearchHit, SearchMode } from "./search/search-index.js";
 
@@ -16,8 +16,17 @@ export interface QueryInput {
 
 export type QueryOutcome = { hits: DescribedHit[]; mode: SearchMode; chargedMc: number };
 
+/** Knowledge bases whose model this process remembers, at most this many. */
+const REMEMBERED_MAX = 10_000;
+
 /** Searching a knowledge base: one credit a query, held before the search and captured with its answer. */
 export class KnowledgeSearch {
+  /**
+   * `account/knowledge base` → whether its vectors are this embedder's (searched by meaning) or another model's
+   * (searched by keywords until re-embedded), as last read.
+   */
+  private readonly byMeaning = new Map<string, boolean>();
+
   constructor(
     private readonly deps: Pick<
       KnowledgeDeps,
@@ -25,21 +34,45 @@ export class KnowledgeSearch {
     >,
   ) {}
 
+  /**
+   * Lets a search's query into the model's queue before any database work, so that under load a refusal (503/429,
+   * `retryAfterSeconds`) is answered at once rather than after waiting for a database connection behind the
+   * searches being served, and the vector is computed while the caller checks the rest. Only a knowledge base
+   * known to be searched by meaning is refused here; for one not seen yet the refusal is left to `query`, which
+   * knows its model. Undefined when no vector is needed or the embedder has no queue. The caller cancels the
+   * ticket when the search does not run; `query` uses it when it does.
+   */
+  admit(owner: Owner, kbId: string, input: QueryInput, signal?: AbortSignal): QueryTicket | undefined {
+    if (input.mode === "keyword") return undefined;
+    const byMeaning = this.byMeaning.get(`${owner.accountId}/${kbId}`);
+    if (byMeaning === false) return undefined;
+    try {
+      return this.deps.embedder.admitQuery?.({ accountId: owner.accountId, text: input.query, signal });
+    } catch (error) {
+      if (byMeaning) throw error;
+      return undefined;
+    }
+  }
+
   async query(
     owner: Owner,
     kbId: string,
     input: QueryInput,
-    meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal },
+    meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal; ticket?: QueryTicket },
   ): Promise<QueryOutcome> {
-    const kb = await requireKnowledgeBase(this.deps.knowledgeBases, owner, kbId);
+    const kb = await requireKnowledgeBase(this.deps.knowledgeBases, owner, kbId, { counts: false });
     // Vectors made by another model are not comparable with this one's: search by keywords until re-embedded.
     const mode: SearchMode = kb.embeddingModel === this.deps.embedder.id ? input.mode : "keyword";
+    this.remember(owner, kb.id, kb.embeddingModel === this.deps.embedder.id);
     const { embedder, metering } = this.deps;
-    // Admitted (or refused with 503/429) before any credits are held; the vector is computed meanwhile.
+    // Admitted (or refused with 503/429) before any credits are held, by the caller or here; the vector is computed
+    // meanwhile. A search by keywords gives up the place its caller took.
+    if (mode === "keyword") meta.ticket?.cancel(new Error("searched by keywords"));
     const ticket =
       mode === "keyword"
         ? undefined
-        : embedder.admitQuery?.({ accountId: owner.accountId, text: input.query, signal: meta.signal });
+        : (meta.ticket ??
+          embedder.admitQuery?.({ accountId: owner.accountId, text: input.query, signal: meta.signal }));
     try {
       const { result, chargedMc } = await metering.metered<DescribedHit[]>(
         {
@@ -85,10 +118,16 @@ export class KnowledgeSearch {
     }
   }
 
+  private remember(owner: Owner, kbId: string, byMeaning: boolean): void {
+    const key = `${owner.accountId}/${kbId}`;
+    if (this.byMeaning.get(key) === byMeaning) return;
+    if (this.byMeaning.size >= REMEMBERED_MAX) this.byMeaning.clear();
+    this.byMeaning.set(key, byMeaning);
+  }
+
   private async describeHits(owner: Owner, kbId: string, hits: SearchHit[]): Promise<DescribedHit[]> {
-    const docs = new Map<string, KnowledgeDocument | undefined>();
-    for (const id of new Set(hits.map((h) => h.documentId)))
-      docs.set(id, await this.deps.documents.getDocument(owner, kbId, id));
+    // One statement for every document of the hits (a round trip each was most of a search's statements).
+    const docs = await this.deps.documents.documentLabels(owner, kbId, [...new Set(hits.map((h) => h.documentId))]);
     return hits.map((h) => {
       const doc = docs.get(h.documentId);
       const url = doc?.pageUrls?.find((p) => p.page === h.page)?.url ?? doc?.sourceUrl ?? undefined;

@@ -4,6 +4,7 @@ import { requireDocument, requireKnowledgeBase, requireWritable } from "./access
 import { resolveChunking } from "./chunk.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
 import type { KnowledgeDocument } from "./document-store.js";
+import type { QueryTicket } from "./embedders/scheduler.js";
 import { type AddResult, Ingestion, type Upload } from "./ingestion.js";
 import { IngestionJobs } from "./ingestion-jobs.js";
 import type { KnowledgeBase, Owner } from "./knowledge-base-store.js";
@@ -97,11 +98,17 @@ export class KnowledgeService {
     return this.ingestion.addDocument(owner, kbId, upload, options);
   }
 
+  /** A search's place in the model's queue, or its refusal (503/429), decided before any database work. */
+  admitQuery(owner: Owner, kbId: string, input: QueryInput, signal?: AbortSignal): QueryTicket | undefined {
+    return this.search.admit(owner, kbId, input, signal);
+  }
+
+  /** Searches; `ticket` (from `admitQuery`) is the query's place in the model's queue, cancelled if it does not run. */
   query(
     owner: Owner,
     kbId: string,
     input: QueryInput,
-    meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal },
+    meta: RequestMeta<QueryOutcome> & { signal?: AbortSignal; ticket?: QueryTicket },
   ): Promise<QueryOutcome> {
     return this.search.query(owner, kbId, input, meta);
   }

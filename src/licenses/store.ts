@@ -26,6 +26,8 @@ import { deactivateSite, getSite, hasSite, listSites } from "./sites.js";
  */
 export class LicenseStore {
   private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>();
+  /** Tokens being looked up again ahead of their cache entry's expiry. */
+  private readonly refreshing = new Set<string>();
   /** Keys whose last use was recorded recently, so authentication does not write on every request. */
   private readonly lastUseWritten = new Map<string, number>();
   /** Bumped by every change of a key or licence, so a look-up that raced one is not cached. */
@@ -33,11 +35,20 @@ export class LicenseStore {
 
   constructor(
     private readonly sql: Sql,
-    private readonly options: { agencySiteLimit: number; authCacheMs: number } = {
+    private readonly options: {
+      agencySiteLimit: number;
+      authCacheMs: number;
+      /** The clock of the authentication cache (tests move one by hand). */
+      now?: () => number;
+    } = {
       agencySiteLimit: 1000,
       authCacheMs: 5_000,
     },
   ) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
 
   async createLicense(input: {
     email: string;
@@ -137,7 +148,11 @@ export class LicenseStore {
   async authenticate(token: string): Promise<Principal | undefined> {
     const hit = this.cachedAuthentication(token);
     if (hit) return hit.principal;
-    const now = Date.now();
+    return this.lookUpAndCache(token);
+  }
+
+  private async lookUpAndCache(token: string): Promise<Principal | undefined> {
+    const now = this.now();
     const generation = this.generation;
     const principal = await this.lookup(token);
     // A key revoked while this look-up was in flight must not be cached as valid after the cache was cleared.
@@ -147,10 +162,24 @@ export class LicenseStore {
     return principal;
   }
 
-  /** What `authenticate` would answer from its cache, without waiting; undefined when it would have to look. */
+  /**
+   * What `authenticate` would answer from its cache, without waiting; undefined when it would have to look. A token
+   * used in the last quarter of its entry's life is looked up again in the background, so a key in steady use is
+   * never kept waiting for the database (under load, behind the requests being served) when its entry expires —
+   * and what the look-up finds (a revocation by another process) still applies within the cache's lifetime.
+   */
   cachedAuthentication(token: string): { principal: Principal | undefined } | undefined {
     const hit = this.principals.get(token);
-    return hit && hit.until > Date.now() ? hit : undefined;
+    const now = this.now();
+    if (!hit || hit.until <= now) return undefined;
+    if (hit.until - now < this.options.authCacheMs / 4 && !this.refreshing.has(token)) {
+      this.refreshing.add(token);
+      // A failed look-up leaves the entry to expire: the next request after that looks up and reports the failure.
+      this.lookUpAndCache(token)
+        .catch(() => {})
+        .finally(() => this.refreshing.delete(token));
+    }
+    return hit;
   }
 
   /** Forgets cached authentications (after a key or licence changed). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EmbeddingScheduler } from "../../src/knowledge/embedders/scheduler.js";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
-import { ENGINES } from "../support/db.js";
+import { ENGINES, withPgClient } from "../support/db.js";
 import { type GatedModel, gatedEmbedder } from "./embedders/gated-model.js";
 
 /**
@@ -43,7 +43,14 @@ describe.each(ENGINES)("searches under load (%s)", (engine) => {
   });
 
   const search = (customer: TestCustomer, query: string, init: { signal?: AbortSignal; key?: string } = {}) =>
-    fetch(`${app.url}/v1/knowledge-bases/${kbs.get(customer)}/query`, {
+    searchIn(customer, kbs.get(customer)!, query, init);
+  const searchIn = (
+    customer: TestCustomer,
+    kbId: string,
+    query: string,
+    init: { signal?: AbortSignal; key?: string } = {},
+  ) =>
+    fetch(`${app.url}/v1/knowledge-bases/${kbId}/query`, {
       method: "POST",
       headers: {
         authorization: `Bearer ${customer.apiKey}`,
@@ -65,6 +72,22 @@ describe.each(ENGINES)("searches under load (%s)", (engine) => {
       reason: string | null;
     }[];
   const waitingInQueue = (n: number) => vi.waitFor(() => expect(scheduler.stats().waiting).toBe(n));
+  /** A's running call and 9 more of A's searches: the most the model can serve within the bound (see the first test). */
+  const fillQueue = async () => {
+    const answers: Promise<Response>[] = [search(a, "salmon 0")];
+    const running = await model.nextCall();
+    for (let i = 1; i <= 9; i++) {
+      answers.push(search(a, `salmon ${i}`));
+      await waitingInQueue(i);
+    }
+    return {
+      async drain() {
+        model.open = true;
+        running.release();
+        expect(await Promise.all(answers.map(async (r) => (await r).status))).toEqual(Array(10).fill(200));
+      },
+    };
+  };
   const startBalances = async () => ({ a: await balance(a), b: await balance(b), ledgerA: (await ledger(a)).length });
 
   it("refuses what the model cannot serve in time: 503, or 429 for the account over its share, with Retry-After, charging nothing", async () => {
@@ -150,5 +173,79 @@ describe.each(ENGINES)("searches under load (%s)", (engine) => {
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect((await retry.json()).credits).toBe(1);
     expect(await balance(a)).toEqual({ credits: before.a.credits - 2, reservedCredits: 0 });
+  });
+
+  it.skipIf(engine !== "postgres")(
+    "refuses before any database work: a refusal is answered while the licences and knowledge bases are locked",
+    async () => {
+      const queue = await fillQueue();
+      // Another session holds both tables: any statement reading them (the licence's status, the knowledge base)
+      // waits until it lets go, which it does only once the refusal has been answered.
+      await withPgClient(async (locker) => {
+        await locker.query(`SET search_path TO "${app.env.DATABASE_SCHEMA}"`);
+        await locker.query("BEGIN");
+        await locker.query("LOCK TABLE licenses, knowledge_bases IN ACCESS EXCLUSIVE MODE");
+        try {
+          const refused = await search(a, "salmon 10");
+          expect(refused.status).toBe(503);
+          expect(refused.headers.get("retry-after")).toBe("1");
+        } finally {
+          await locker.query("ROLLBACK");
+        }
+      });
+      await queue.drain();
+    },
+  );
+
+  it("takes a search that does not run out of the model's queue: an unknown knowledge base, a replayed key", async () => {
+    model.open = true;
+    const keyed = await search(b, "rivers keyed", { key: `replayed-${engine}` });
+    expect(keyed.status).toBe(200);
+    model.open = false;
+    const first = search(a, "salmon blocking");
+    const running = await model.nextCall();
+
+    const missing = await searchIn(a, "kb_missing", "salmon nowhere");
+    expect(missing.status).toBe(404);
+    expect(scheduler.stats().waiting).toBe(0);
+    const replayed = await search(b, "rivers keyed", { key: `replayed-${engine}` });
+    expect(replayed.status).toBe(200);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(scheduler.stats().waiting).toBe(0);
+
+    running.release();
+    expect((await first).status).toBe(200);
+    const texts = model.calls.flatMap((c) => c.texts);
+    expect(texts).not.toContain("salmon nowhere");
+    expect(texts.filter((t) => t === "rivers keyed")).toHaveLength(1);
+  });
+
+  it("never refuses a knowledge base built with another model for the model's queue: it is searched by keywords", async () => {
+    model.open = true;
+    const kb = await app.api("POST", "/v1/knowledge-bases", { token: a.apiKey, body: { name: "old model" } });
+    const doc = await app.api("POST", `/v1/knowledge-bases/${kb.body.id}/documents`, {
+      token: a.apiKey,
+      body: { name: "tides", text: "Tide pools shelter anemones and crabs at low tide." },
+    });
+    expect(doc.status).toBe(201);
+    model.open = false;
+    // As a knowledge base looks to a process configured with another model until it is re-embedded.
+    await app.running.ctx.db.sql.run("UPDATE knowledge_bases SET embedding_model = ? WHERE id = ?", [
+      "local:another-model",
+      kb.body.id,
+    ]);
+    const before = await balance(a);
+    const queue = await fillQueue();
+    for (const query of ["anemones", "crabs at low tide"]) {
+      const res = await searchIn(a, kb.body.id, query);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ mode: "keyword", results: [{ documentId: doc.body.id }] });
+    }
+    expect(scheduler.stats().waiting).toBe(9);
+    await queue.drain();
+    expect(model.calls.flatMap((c) => c.texts)).not.toContain("anemones");
+    const after = await balance(a);
+    expect(after.credits).toBeCloseTo(before.credits - 12, 6);
+    expect(after.reservedCredits).toBe(0);
   });
 });
