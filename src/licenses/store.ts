@@ -5,6 +5,7 @@ import { newId } from "../lib/ids.js";
 import { accountIdForEmail } from "./accounts.js";
 import { activateOnSite, siteLimitOf } from "./activation.js";
 import { findApiKey, insertApiKey, listApiKeys } from "./api-keys.js";
+import { AuthCache } from "./auth-cache.js";
 import { issueSecret, parseSecret, secretMatches } from "./keys.js";
 import {
   type ApiKeyInfo,
@@ -25,13 +26,9 @@ import { deactivateSite, getSite, hasSite, listSites } from "./sites.js";
  * read and written by `api-keys.ts` and `sites.ts`.
  */
 export class LicenseStore {
-  private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>();
-  /** Tokens being looked up again ahead of their cache entry's expiry. */
-  private readonly refreshing = new Set<string>();
+  private readonly cache: AuthCache;
   /** Keys whose last use was recorded recently, so authentication does not write on every request. */
   private readonly lastUseWritten = new Map<string, number>();
-  /** Bumped by every change of a key or licence, so a look-up that raced one is not cached. */
-  private generation = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -44,10 +41,8 @@ export class LicenseStore {
       agencySiteLimit: 1000,
       authCacheMs: 5_000,
     },
-  ) {}
-
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
+  ) {
+    this.cache = new AuthCache((token) => this.lookup(token), options.authCacheMs, options.now);
   }
 
   async createLicense(input: {
@@ -145,47 +140,18 @@ export class LicenseStore {
    * few seconds (a revocation in this process clears the cache at once; other processes notice within the TTL).
    * Spending re-reads the licence status on every request regardless.
    */
-  async authenticate(token: string): Promise<Principal | undefined> {
-    const hit = this.cachedAuthentication(token);
-    if (hit) return hit.principal;
-    return this.lookUpAndCache(token);
+  authenticate(token: string): Promise<Principal | undefined> {
+    return this.cache.get(token);
   }
 
-  private async lookUpAndCache(token: string): Promise<Principal | undefined> {
-    const now = this.now();
-    const generation = this.generation;
-    const principal = await this.lookup(token);
-    // A key revoked while this look-up was in flight must not be cached as valid after the cache was cleared.
-    if (generation !== this.generation) return principal;
-    if (this.principals.size >= 10_000) this.principals.clear();
-    this.principals.set(token, { principal, until: now + this.options.authCacheMs });
-    return principal;
-  }
-
-  /**
-   * What `authenticate` would answer from its cache, without waiting; undefined when it would have to look. A token
-   * used in the last quarter of its entry's life is looked up again in the background, so a key in steady use is
-   * never kept waiting for the database (under load, behind the requests being served) when its entry expires —
-   * and what the look-up finds (a revocation by another process) still applies within the cache's lifetime.
-   */
+  /** What `authenticate` would answer without waiting (see AuthCache.cached); undefined when it would have to look. */
   cachedAuthentication(token: string): { principal: Principal | undefined } | undefined {
-    const hit = this.principals.get(token);
-    const now = this.now();
-    if (!hit || hit.until <= now) return undefined;
-    if (hit.until - now < this.options.authCacheMs / 4 && !this.refreshing.has(token)) {
-      this.refreshing.add(token);
-      // A failed look-up leaves the entry to expire: the next request after that looks up and reports the failure.
-      this.lookUpAndCache(token)
-        .catch(() => {})
-        .finally(() => this.refreshing.delete(token));
-    }
-    return hit;
+    return this.cache.cached(token);
   }
 
   /** Forgets cached authentications (after a key or licence changed). */
   forgetAuthentications(): void {
-    this.generation++;
-    this.principals.clear();
+    this.cache.forget();
   }
 
   private async lookup(token: string): Promise<Principal | undefined> {
