@@ -1,5 +1,4 @@
 import { inPgTransaction } from "../../db/postgres.js";
-import { groupBy } from "../../lib/group.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
 import { queryTerms } from "./analysis.js";
@@ -14,6 +13,7 @@ import {
   type ScoredKey,
 } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
+import type { ArrayEncoding } from "./postgres-arrays.js";
 import { type BulkBuildOptions, BulkIndexBuilder, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
 import {
   accountKeyPrefix,
@@ -25,8 +25,9 @@ import {
 } from "./postgres-keys.js";
 import { type PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
 import { BASE_DDL, vectorTable } from "./postgres-schema.js";
-import { openRows, SEALED_COLUMNS, type SealedRow, sealChunk, sealLegacyRows } from "./postgres-sealed.js";
+import { openRows, SEALED_COLUMNS, type SealedRow, sealLegacyRows } from "./postgres-sealed.js";
 import { byKey, type FilterParams, PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
+import { insertChunks } from "./postgres-writes.js";
 import type { IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
 
 export type { PgQueryable } from "./postgres-keyword.js";
@@ -77,6 +78,8 @@ export class PostgresSearchIndex implements SearchIndex {
   /** Chunks added during bulk loads since the last ANALYZE, and how many rows that ANALYZE saw. */
   private bulkAdded = { active: 0, sinceAnalyze: 0, analyzed: 1000 };
   private readonly keys: IndexKeys;
+  /** How array parameters are sent: binary through node-pg, text to PGlite (postgres-arrays.ts). */
+  private readonly arrays: ArrayEncoding;
 
   constructor(
     private readonly db: PgQueryable,
@@ -84,6 +87,7 @@ export class PostgresSearchIndex implements SearchIndex {
   ) {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.keys = new IndexKeys(options.keys, options.keyCache);
+    this.arrays = typeof (db as TransactionalDb).transaction === "function" ? "text" : "binary";
     this.vectors = new PostgresVectorIndex(db);
     this.bulk = new BulkIndexBuilder(db, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
     this.backend = {
@@ -170,9 +174,10 @@ export class PostgresSearchIndex implements SearchIndex {
     if (chunks.length === 0) return;
     // Re-adding a chunk id (a retried ingestion) replaces it; within one call the last copy wins.
     const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
-    const byDimension = groupBy(unique, (c) => c.vector.length);
     const kinds = new Map<number, VectorKind>();
-    for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
+    for (const c of unique) {
+      if (!kinds.has(c.vector.length)) kinds.set(c.vector.length, (await this.vectors.kind(c.vector.length, true))!);
+    }
     // New documents' keys are made (written and synced, ~ms each) before the lock; under it they are only read
     // again — or made again if a deletion destroyed one meanwhile.
     const documents = [...new Set(unique.map((c) => c.documentId))];
@@ -200,45 +205,17 @@ export class PostgresSearchIndex implements SearchIndex {
         ).rows as SealedRow[],
       );
       await this.keywords.remove(tx, kb, replaced, sealer);
-      const added: KeywordChunk[] = [];
-      for (const [dimensions, group] of byDimension) {
-        const kind = kinds.get(dimensions)!;
-        const input = group.map((c) => ({
-          chunk_id: c.id,
-          document_id: c.documentId,
-          position: c.position,
-          page: c.page ?? null,
-          metadata: c.metadata ?? null,
-          sealed: sealChunk(c, documentSealers.get(c.documentId)!),
-          embedding: this.vectors.literal(c.vector, kind),
-        }));
-        const rows = (
-          await tx.query(
-            `WITH input AS (
-               SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(chunk_id TEXT, document_id TEXT, position INTEGER,
-                 page INTEGER, metadata JSONB, sealed TEXT, embedding TEXT)
-             ), inserted AS (
-               INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, page,
-                 metadata, sealed, document_keyed, dimensions)
-               SELECT $1, $2, document_id, chunk_id, position, page, metadata, decode(sealed, 'hex'), true, $4
-               FROM input
-               RETURNING pk, chunk_id
-             ), vectors AS (
-               INSERT INTO ${vectorTable(dimensions)} (pk, account_id, knowledge_base_id, embedding)
-               SELECT inserted.pk, $1, $2, input.embedding::${this.vectors.columnType(kind, dimensions)}
-               FROM inserted JOIN input USING (chunk_id)
-             )
-             SELECT pk::float8 AS key, chunk_id FROM inserted`,
-            [scope.accountId, scope.knowledgeBaseId, JSON.stringify(input), dimensions],
-          )
-        ).rows as { key: number; chunk_id: string }[];
-        const byId = new Map(group.map((c) => [c.id, c]));
-        for (const r of rows) {
-          const c = byId.get(r.chunk_id)!;
-          added.push({ key: r.key, text: c.text, heading: c.heading ?? null });
-        }
-      }
-      await this.keywords.add(tx, kb, added, sealer);
+      const keyed = await insertChunks(tx, {
+        scope,
+        chunks: unique,
+        kinds,
+        vectors: this.vectors,
+        arrays: this.arrays,
+        documentSealers,
+        sealer,
+        headingWeight: HEADING_WEIGHT,
+      });
+      await this.keywords.addKeyed(tx, kb, keyed);
     });
     await this.analyzeAsBulkGrows(unique.length);
   }
