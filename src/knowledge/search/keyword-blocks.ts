@@ -22,24 +22,37 @@ export interface KeywordChunk {
   heading: string | null;
 }
 
+/** Postings per term and total length in tokens (BM25's document lengths), built a chunk at a time. */
+export class Inversion {
+  private readonly stem = batchStemmer();
+  readonly byTerm = new Map<string, Posting[]>();
+  tokens = 0;
+
+  constructor(private readonly headingWeight: number) {}
+
+  /** Adds a chunk whose key is above every key added before. */
+  add(c: KeywordChunk): void {
+    const { tf, length } = chunkTerms(c.text, c.heading ?? undefined, {
+      headingWeight: this.headingWeight,
+      stem: this.stem,
+    });
+    this.tokens += length;
+    for (const [term, f] of tf) {
+      const list = this.byTerm.get(term) ?? [];
+      if (list.length === 0) this.byTerm.set(term, list);
+      list.push({ key: c.key, tf: f, length });
+    }
+  }
+}
+
 /** Postings per term of `chunks` (keys ascending), and their total length in tokens (BM25's document lengths). */
 export function invertChunks(
   chunks: KeywordChunk[],
   headingWeight: number,
 ): { byTerm: Map<string, Posting[]>; tokens: number } {
-  const stem = batchStemmer();
-  const byTerm = new Map<string, Posting[]>();
-  let tokens = 0;
-  for (const c of [...chunks].sort((a, b) => a.key - b.key)) {
-    const { tf, length } = chunkTerms(c.text, c.heading ?? undefined, { headingWeight, stem });
-    tokens += length;
-    for (const [term, f] of tf) {
-      const list = byTerm.get(term) ?? [];
-      if (list.length === 0) byTerm.set(term, list);
-      list.push({ key: c.key, tf: f, length });
-    }
-  }
-  return { byTerm, tokens };
+  const inversion = new Inversion(headingWeight);
+  for (const c of [...chunks].sort((a, b) => a.key - b.key)) inversion.add(c);
+  return inversion;
 }
 
 /** A term's last stored block. */

@@ -1,5 +1,6 @@
 import type { PgQueryable } from "./postgres-keyword.js";
 import { hnswIndexDdl, vectorTable } from "./postgres-schema.js";
+import type { PostgresVectorIndex } from "./postgres-vectors.js";
 
 /** A pool hands out one session for the build's settings; PGlite is one session already. */
 type SessionSource = PgQueryable & { connect?: () => Promise<PgQueryable & { release(): void }> };
@@ -72,5 +73,55 @@ export class BulkIndexBuilder {
       await q.query("SELECT pg_advisory_unlock(727274103, $1)", [dimensions]).catch(() => {});
       session?.release();
     }
+  }
+}
+
+/**
+ * Bulk loads of one index: the HNSW index of the load's dimension dropped before its rows and built after them
+ * (`BulkIndexBuilder`), and statistics kept up while the rows go in.
+ */
+export class BulkLoads {
+  private readonly builder: BulkIndexBuilder;
+  /** Loads running, chunks added during them since the last ANALYZE, and how many rows that ANALYZE saw. */
+  private added = { active: 0, sinceAnalyze: 0, analyzed: 1000 };
+
+  constructor(
+    private readonly db: SessionSource,
+    private readonly vectors: PostgresVectorIndex,
+    options: BulkBuildOptions,
+  ) {
+    this.builder = new BulkIndexBuilder(db, options);
+  }
+
+  async run<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {
+    const ext = this.vectors.schema;
+    const hnsw = ext !== undefined && size.dimensions <= 2000;
+    if (!hnsw || !(await this.builder.worthRebuilding(size.dimensions, size.chunks))) return load();
+    // The table first: creating it on the first addChunks would create the index again.
+    if ((await this.vectors.kind(size.dimensions, true)) !== "pgvector") return load();
+    await this.builder.dropIndex(size.dimensions);
+    this.added.active++;
+    try {
+      return await load();
+    } finally {
+      this.added.active--;
+      await this.builder.buildIndex(size.dimensions, ext);
+      // Fresh statistics, or the planner takes a large new knowledge base for a tiny one and skips the graph.
+      await this.db.query(`ANALYZE knowledge_chunks, ${vectorTable(size.dimensions)}`);
+    }
+  }
+
+  /**
+   * While a bulk load grows a knowledge base, statistics run behind: the planner takes it for a few rows and looks
+   * up replaced chunk ids through its owner index, scanning all its rows per batch (seconds per batch at 10,000
+   * chunks). ANALYZE each time the loaded rows double keeps that at a logarithmic number of samples.
+   */
+  async grown(added: number): Promise<void> {
+    if (this.added.active === 0) return;
+    this.added.sinceAnalyze += added;
+    if (this.added.sinceAnalyze < this.added.analyzed) return;
+    this.added.analyzed += this.added.sinceAnalyze;
+    this.added.sinceAnalyze = 0;
+    await this.db.query("ANALYZE knowledge_chunks");
   }
 }

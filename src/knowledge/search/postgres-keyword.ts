@@ -15,8 +15,15 @@ import type { Posting } from "./postings.js";
 import type { IndexScope } from "./search-index.js";
 
 /** Terms as the index stores them: keyed with the knowledge base's key, so its words are unreadable once it is gone. */
-function keyedTerms(byTerm: Map<string, Posting[]>, sealer: Sealer): Map<string, Posting[]> {
+export function keyedTerms(byTerm: Map<string, Posting[]>, sealer: Sealer): Map<string, Posting[]> {
   return new Map([...byTerm].map(([term, postings]) => [sealer.term(term), postings]));
+}
+
+/** New chunks' postings under keyed terms, with how many chunks and tokens they add to the knowledge base. */
+export interface KeyedPostings {
+  chunks: number;
+  tokens: number;
+  byTerm: Map<string, Posting[]>;
 }
 
 /** One statement with positional `$n` parameters (a pool, a client inside a transaction, or PGlite). */
@@ -102,14 +109,27 @@ export class PostgresKeywordIndex {
   async add(tx: PgQueryable, kb: number, chunks: KeywordChunk[], sealer: Sealer): Promise<void> {
     if (chunks.length === 0) return;
     const inverted = invertChunks(chunks, this.headingWeight);
-    const { tokens } = inverted;
-    const byTerm = keyedTerms(inverted.byTerm, sealer);
-    await this.count(tx, kb, chunks.length, tokens);
+    await this.addKeyed(tx, kb, {
+      chunks: chunks.length,
+      tokens: inverted.tokens,
+      byTerm: keyedTerms(inverted.byTerm, sealer),
+    });
+  }
+
+  /** `add` of chunks already inverted, their terms keyed (`keyedTerms`). */
+  async addKeyed(tx: PgQueryable, kb: number, keyed: KeyedPostings): Promise<void> {
+    const { byTerm, tokens } = keyed;
+    if (keyed.chunks === 0) return;
+    await this.count(tx, kb, keyed.chunks, tokens);
     const tailRows = (
       await tx.query(
-        `SELECT DISTINCT ON (term) term, first_key::float8 AS "firstKey", last_key::float8 AS "lastKey", n
-         FROM knowledge_postings WHERE kb = $1 AND term IN (SELECT jsonb_array_elements_text($2::jsonb))
-         ORDER BY term, first_key DESC`,
+        // Each term's last block by its primary key: a join over the terms (what the planner chose before) read
+        // every block of the knowledge base per write, dead versions included, which grew with each batch.
+        `SELECT t.term, b."firstKey", b."lastKey", b.n FROM jsonb_array_elements_text($2::jsonb) AS t(term)
+         CROSS JOIN LATERAL (
+           SELECT first_key::float8 AS "firstKey", last_key::float8 AS "lastKey", n FROM knowledge_postings
+           WHERE kb = $1 AND term = t.term ORDER BY first_key DESC LIMIT 1
+         ) b`,
         [kb, JSON.stringify([...byTerm.keys()])],
       )
     ).rows as (BlockTail & { term: string })[];

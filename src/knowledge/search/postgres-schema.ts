@@ -51,6 +51,8 @@ export const BASE_DDL = `DO $ddl$ BEGIN
     data BYTEA NOT NULL,
     PRIMARY KEY (kb, term, first_key)
   );
+  -- Room on each page, so that appending to a block (a new version of its row) mostly stays on its page (HOT).
+  ALTER TABLE knowledge_postings SET (fillfactor = 60);
   -- Exact search without pgvector: unit vectors, so the dot product is the cosine similarity.
   CREATE OR REPLACE FUNCTION knowledge_dot(a real[], b real[]) RETURNS double precision
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT sum(x * y) FROM unnest(a, b) AS t(x, y)';

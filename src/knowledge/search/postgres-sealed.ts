@@ -19,9 +19,9 @@ export interface SealedRow<K = number> {
 /** The columns a `SealedRow` is read from. */
 export const SEALED_COLUMNS = "document_id, document_keyed, sealed, text, heading";
 
-/** Hex of the sealed `[text, heading]` of a chunk, for a JSON parameter. */
-export function sealChunk(c: { text: string; heading?: string }, sealer: Sealer): string {
-  return sealer.seal(JSON.stringify([c.text, c.heading ?? null])).toString("hex");
+/** The sealed `[text, heading]` of a chunk. */
+export function sealChunk(c: { text: string; heading?: string }, sealer: Sealer): Buffer {
+  return sealer.seal(JSON.stringify([c.text, c.heading ?? null]));
 }
 
 export function openChunk(r: SealedRow<unknown>, sealer: Sealer): { text: string; heading: string | null } {
@@ -75,7 +75,10 @@ export async function sealLegacyRows(
     const sealed = [];
     for (const r of rows) {
       const sealer = await documentSealer(r.document_id);
-      sealed.push({ pk: r.key, sealed: sealChunk({ text: r.text ?? "", heading: r.heading ?? undefined }, sealer) });
+      sealed.push({
+        pk: r.key,
+        sealed: sealChunk({ text: r.text ?? "", heading: r.heading ?? undefined }, sealer).toString("hex"),
+      });
     }
     await tx.query(
       `UPDATE knowledge_chunks c SET sealed = decode(w.sealed, 'hex'), document_keyed = true, text = NULL,

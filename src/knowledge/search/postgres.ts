@@ -1,20 +1,10 @@
 import { inPgTransaction } from "../../db/postgres.js";
-import { groupBy } from "../../lib/group.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
-import { queryTerms } from "./analysis.js";
-import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
-import {
-  DEFAULT_HYBRID,
-  type HybridConfig,
-  type KeywordRanking,
-  type RetrievalBackend,
-  type RowKey,
-  runSearch,
-  type ScoredKey,
-} from "./hybrid.js";
+import { DEFAULT_HYBRID, type HybridConfig, type RetrievalBackend, runSearch } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
-import { type BulkBuildOptions, BulkIndexBuilder, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
+import type { ArrayEncoding } from "./postgres-arrays.js";
+import { type BulkBuildOptions, BulkLoads, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
 import {
   accountKeyPrefix,
   documentKeyName,
@@ -24,9 +14,11 @@ import {
   keyName,
 } from "./postgres-keys.js";
 import { type PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
-import { BASE_DDL, vectorTable } from "./postgres-schema.js";
-import { openRows, SEALED_COLUMNS, type SealedRow, sealChunk, sealLegacyRows } from "./postgres-sealed.js";
-import { byKey, type FilterParams, PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
+import { BASE_DDL } from "./postgres-schema.js";
+import { openRows, SEALED_COLUMNS, type SealedRow, sealLegacyRows } from "./postgres-sealed.js";
+import { PostgresSearchBackend } from "./postgres-search.js";
+import { PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
+import { insertChunks } from "./postgres-writes.js";
 import type { IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
 
 export type { PgQueryable } from "./postgres-keyword.js";
@@ -73,10 +65,10 @@ export class PostgresSearchIndex implements SearchIndex {
   private readonly backend: RetrievalBackend;
   private readonly keywords = new PostgresKeywordIndex(HEADING_WEIGHT);
   private readonly vectors: PostgresVectorIndex;
-  private readonly bulk: BulkIndexBuilder;
-  /** Chunks added during bulk loads since the last ANALYZE, and how many rows that ANALYZE saw. */
-  private bulkAdded = { active: 0, sinceAnalyze: 0, analyzed: 1000 };
+  private readonly bulk: BulkLoads;
   private readonly keys: IndexKeys;
+  /** How array parameters are sent: binary through node-pg, text to PGlite (postgres-arrays.ts). */
+  private readonly arrays: ArrayEncoding;
 
   constructor(
     private readonly db: PgQueryable,
@@ -84,14 +76,10 @@ export class PostgresSearchIndex implements SearchIndex {
   ) {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.keys = new IndexKeys(options.keys, options.keyCache);
+    this.arrays = typeof (db as TransactionalDb).transaction === "function" ? "text" : "binary";
     this.vectors = new PostgresVectorIndex(db);
-    this.bulk = new BulkIndexBuilder(db, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
-    this.backend = {
-      keywordTop: (q, limit) => this.keywordTop(q, limit),
-      semanticTop: (q, v, limit) => this.vectors.nearest(q, v, limit, this.filterParams(q)),
-      semanticScores: (q, v, keys) => this.vectors.similarities(q, v, keys),
-      load: (q, keys) => this.load(q, keys),
-    };
+    this.bulk = new BulkLoads(db, this.vectors, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
+    this.backend = new PostgresSearchBackend(db, this.keys, this.keywords, this.vectors);
   }
 
   /** Whether vectors go through pgvector (known after `init`). */
@@ -170,9 +158,10 @@ export class PostgresSearchIndex implements SearchIndex {
     if (chunks.length === 0) return;
     // Re-adding a chunk id (a retried ingestion) replaces it; within one call the last copy wins.
     const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
-    const byDimension = groupBy(unique, (c) => c.vector.length);
     const kinds = new Map<number, VectorKind>();
-    for (const dims of byDimension.keys()) kinds.set(dims, (await this.vectors.kind(dims, true))!);
+    for (const c of unique) {
+      if (!kinds.has(c.vector.length)) kinds.set(c.vector.length, (await this.vectors.kind(c.vector.length, true))!);
+    }
     // New documents' keys are made (written and synced, ~ms each) before the lock; under it they are only read
     // again — or made again if a deletion destroyed one meanwhile.
     const documents = [...new Set(unique.map((c) => c.documentId))];
@@ -200,80 +189,24 @@ export class PostgresSearchIndex implements SearchIndex {
         ).rows as SealedRow[],
       );
       await this.keywords.remove(tx, kb, replaced, sealer);
-      const added: KeywordChunk[] = [];
-      for (const [dimensions, group] of byDimension) {
-        const kind = kinds.get(dimensions)!;
-        const input = group.map((c) => ({
-          chunk_id: c.id,
-          document_id: c.documentId,
-          position: c.position,
-          page: c.page ?? null,
-          metadata: c.metadata ?? null,
-          sealed: sealChunk(c, documentSealers.get(c.documentId)!),
-          embedding: this.vectors.literal(c.vector, kind),
-        }));
-        const rows = (
-          await tx.query(
-            `WITH input AS (
-               SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(chunk_id TEXT, document_id TEXT, position INTEGER,
-                 page INTEGER, metadata JSONB, sealed TEXT, embedding TEXT)
-             ), inserted AS (
-               INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, page,
-                 metadata, sealed, document_keyed, dimensions)
-               SELECT $1, $2, document_id, chunk_id, position, page, metadata, decode(sealed, 'hex'), true, $4
-               FROM input
-               RETURNING pk, chunk_id
-             ), vectors AS (
-               INSERT INTO ${vectorTable(dimensions)} (pk, account_id, knowledge_base_id, embedding)
-               SELECT inserted.pk, $1, $2, input.embedding::${this.vectors.columnType(kind, dimensions)}
-               FROM inserted JOIN input USING (chunk_id)
-             )
-             SELECT pk::float8 AS key, chunk_id FROM inserted`,
-            [scope.accountId, scope.knowledgeBaseId, JSON.stringify(input), dimensions],
-          )
-        ).rows as { key: number; chunk_id: string }[];
-        const byId = new Map(group.map((c) => [c.id, c]));
-        for (const r of rows) {
-          const c = byId.get(r.chunk_id)!;
-          added.push({ key: r.key, text: c.text, heading: c.heading ?? null });
-        }
-      }
-      await this.keywords.add(tx, kb, added, sealer);
+      const keyed = await insertChunks(tx, {
+        scope,
+        chunks: unique,
+        kinds,
+        vectors: this.vectors,
+        arrays: this.arrays,
+        documentSealers,
+        sealer,
+        headingWeight: HEADING_WEIGHT,
+      });
+      await this.keywords.addKeyed(tx, kb, keyed);
     });
-    await this.analyzeAsBulkGrows(unique.length);
-  }
-
-  /**
-   * While a bulk load grows a knowledge base, statistics run behind: the planner takes it for a few rows and looks
-   * up replaced chunk ids through its owner index, scanning all its rows per batch (seconds per batch at 10,000
-   * chunks). ANALYZE each time the loaded rows double keeps that at a logarithmic number of samples.
-   */
-  private async analyzeAsBulkGrows(added: number): Promise<void> {
-    if (this.bulkAdded.active === 0) return;
-    this.bulkAdded.sinceAnalyze += added;
-    if (this.bulkAdded.sinceAnalyze < this.bulkAdded.analyzed) return;
-    this.bulkAdded.analyzed += this.bulkAdded.sinceAnalyze;
-    this.bulkAdded.sinceAnalyze = 0;
-    await this.db.query("ANALYZE knowledge_chunks");
+    await this.bulk.grown(unique.length);
   }
 
   /** A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts). */
-  async bulkLoad<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {
-    const ext = this.vectors.schema;
-    const hnsw = ext !== undefined && size.dimensions <= 2000;
-    if (!hnsw || !(await this.bulk.worthRebuilding(size.dimensions, size.chunks))) return load();
-    // The table first: creating it on the first addChunks would create the index again.
-    if ((await this.vectors.kind(size.dimensions, true)) !== "pgvector") return load();
-    await this.bulk.dropIndex(size.dimensions);
-    this.bulkAdded.active++;
-    try {
-      return await load();
-    } finally {
-      this.bulkAdded.active--;
-      await this.bulk.buildIndex(size.dimensions, ext);
-      // Fresh statistics, or the planner takes a large new knowledge base for a tiny one and skips the graph.
-      await this.db.query(`ANALYZE knowledge_chunks, ${vectorTable(size.dimensions)}`);
-    }
+  bulkLoad<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {
+    return this.bulk.run(size, load);
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
@@ -351,72 +284,5 @@ export class PostgresSearchIndex implements SearchIndex {
     );
     const tables = ["knowledge_chunks", "knowledge_postings", "knowledge_index_bases", ...vectors.map((r) => r.t)];
     await this.db.query(`VACUUM (INDEX_CLEANUP ON) ${tables.join(", ")}`);
-  }
-
-  private filterParams(q: SearchQuery): FilterParams {
-    const docs = q.filter?.documentIds;
-    const meta = q.filter?.metadata;
-    return [docs ? JSON.stringify(docs) : null, meta && Object.keys(meta).length ? JSON.stringify(meta) : null];
-  }
-
-  private async keywordTop(q: SearchQuery, limit: number): Promise<KeywordRanking> {
-    const sealer = await this.keys.cached(keyName(q));
-    const scores = sealer && (await this.keywords.scores(this.db, q, queryTerms(q.text), sealer));
-    if (!scores) return { top: [], scores: async () => new Map() };
-    return {
-      top: q.filter
-        ? await this.filteredTop(q, scores, limit)
-        : topPositions(scores, limit).map((i) => ({ key: String(scores.keys[i]!), score: scores.scores[i]! })),
-      scores: async (keys) => scoresOfKeys(scores, keys),
-    };
-  }
-
-  /** The best `limit` chunks that pass the filter, checked against the chunk table in best-first batches. */
-  private async filteredTop(q: SearchQuery, scores: KeywordScores, limit: number): Promise<ScoredKey[]> {
-    const passing: ScoredKey[] = [];
-    for (const batch of bestFirstBatches(scores, limit)) {
-      const ok = new Set(
-        (
-          await this.rows<{ key: string }>(
-            `SELECT c.pk::text AS key FROM ${byKey(
-              "$3",
-              `SELECT pk FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2
-                 AND ($4::jsonb IS NULL OR document_id IN (SELECT jsonb_array_elements_text($4::jsonb)))
-                 AND ($5::jsonb IS NULL OR metadata @> $5::jsonb)`,
-            )} c`,
-            [q.accountId, q.knowledgeBaseId, JSON.stringify(batch.map((b) => b.key)), ...this.filterParams(q)],
-          )
-        ).map((r) => r.key),
-      );
-      const kept = batch.filter((b) => ok.has(String(b.key))).slice(0, limit - passing.length);
-      passing.push(...kept.map((b) => ({ key: String(b.key), score: b.score })));
-      if (passing.length >= limit) break;
-    }
-    return passing;
-  }
-
-  private async load(q: SearchQuery, keys: RowKey[]): Promise<Map<RowKey, Omit<SearchHit, "score">>> {
-    const rows = await this.rows<SealedRow<string> & { chunk_id: string; position: number; page: number | null }>(
-      `SELECT pk::text AS key, chunk_id, position, page, ${SEALED_COLUMNS} FROM ${byKey(
-        "$3",
-        "SELECT * FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2",
-      )} c`,
-      [q.accountId, q.knowledgeBaseId, JSON.stringify(keys)],
-    );
-    // Each hit's document key through the cache (a row whose key is gone is being deleted: it is left out).
-    const opened = await openRows(q, rows, new KeyRing(this.keys, "cached"));
-    return new Map(
-      opened.map(({ row: r, text, heading }) => [
-        String(r.key),
-        {
-          chunkId: r.chunk_id,
-          documentId: r.document_id,
-          position: r.position,
-          text,
-          ...(r.page !== null ? { page: r.page } : {}),
-          ...(heading !== null ? { heading } : {}),
-        },
-      ]),
-    );
   }
 }
