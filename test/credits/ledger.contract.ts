@@ -244,6 +244,22 @@ export function runLedgerContract(engine: Engine) {
       await expectConsistent(a);
     });
 
+    it("a write that fails undoes its movement: nothing is charged and the error reaches the caller", async () => {
+      await t.db.sql.run("CREATE TABLE IF NOT EXISTS failing_writes (id TEXT PRIMARY KEY)");
+      const a = await funded(10);
+      const write = { sql: "INSERT INTO failing_writes (id) VALUES (?)", params: [a] };
+      await ledger.debit({ accountId: a, amountMc: 1 * C, type: "usage", cause: {}, writes: [write] });
+      // The same row again violates its primary key: the debit that carries it must not commit.
+      await expect(
+        ledger.debit({ accountId: a, amountMc: 1 * C, type: "usage", cause: {}, writes: [write] }),
+      ).rejects.toThrow();
+      expect(await ledger.balance(a)).toEqual({ availableMc: 9 * C, reservedMc: 0 });
+      const ok = await ledger.debit({ accountId: a, amountMc: 1 * C, type: "usage", cause: {} });
+      expect(ok.ok).toBe(true);
+      expect(await ledger.balance(a)).toEqual({ availableMc: 8 * C, reservedMc: 0 });
+      await expectConsistent(a);
+    });
+
     it("never overdraws with concurrent reservations and captures", async () => {
       const a = await funded(50);
       const outcomes = await Promise.all(
@@ -417,6 +433,30 @@ export function runLedgerContract(engine: Engine) {
       expect(await probe("claim-2")).toEqual({ state: "taken" });
       expect(await ledger.balance(a)).toEqual({ availableMc: 7 * C, reservedMc: 0 });
       expect((await ledger.getHold(a, r2.hold.id))?.status).toBe("released");
+      await expectConsistent(a);
+    });
+
+    it("in a batch, each movement's writes commit only if it happened (concurrent debits, some refused)", async () => {
+      await t.db.sql.run("CREATE TABLE IF NOT EXISTS batch_writes (id TEXT PRIMARY KEY)");
+      const a = await funded(10);
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          ledger.debit({
+            accountId: a,
+            amountMc: 1 * C,
+            type: "usage",
+            cause: {},
+            writes: [{ sql: "INSERT INTO batch_writes (id) VALUES (?)", params: [`${a}:${i}`] }],
+          }),
+        ),
+      );
+      const happened = results.flatMap((r, i) => (r.ok ? [`${a}:${i}`] : []));
+      expect(happened).toHaveLength(10);
+      const rows = await t.db.sql.all<{ id: string }>("SELECT id FROM batch_writes WHERE id LIKE ? ORDER BY id", [
+        `${a}:%`,
+      ]);
+      expect(rows.map((r) => r.id)).toEqual([...happened].sort());
+      expect(await ledger.balance(a)).toEqual({ availableMc: 0, reservedMc: 0 });
       await expectConsistent(a);
     });
   });
