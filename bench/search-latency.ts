@@ -102,8 +102,7 @@ for (const engine of values.engines!.split(",") as EngineName[]) {
     }
     rowsS = (performance.now() - t0) / 1000;
   };
-  if (index.bulkLoad) await index.bulkLoad({ chunks: N, dimensions: DIMS }, loadAll);
-  else await loadAll();
+  await index.bulkLoad({ chunks: N, dimensions: DIMS }, loadAll);
   // PostgreSQL plans by table statistics: until they exist, a knowledge base's owner index looks as selective as
   // a single row and the planner scans all its vectors instead of walking the HNSW graph (126 ms against 2.7 ms
   // at 10,000 chunks in PGlite). Autovacuum analyzes a loaded table on a server; PGlite has no autovacuum.

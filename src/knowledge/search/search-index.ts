@@ -60,9 +60,10 @@ export interface SearchIndex {
   deleteAccount(accountId: string): Promise<number>;
   /**
    * Runs `load`, a bulk operation of many `addChunks` (a re-embedding, a restore, a large new knowledge base) of
-   * about `chunks` vectors of `dimensions`; an engine may build its vector index after the rows instead of per row.
+   * about `chunks` vectors of `dimensions`; an engine may build its vector index after the rows instead of per row
+   * (PostgreSQL with pgvector, when the load is large); others simply run it.
    */
-  bulkLoad?<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T>;
+  bulkLoad<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T>;
   /**
    * Makes the space of deleted rows reusable, in the heap and in every index (PostgreSQL: VACUUM). Engines that erase
    * on delete (SQLite: secure_delete) have nothing to do.

@@ -158,6 +158,11 @@ export class SqliteSearchIndex implements SearchIndex {
     }));
   }
 
+  /** vec0 has no index to build after the rows: a bulk load is its loads, one by one. */
+  bulkLoad<T>(_size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {
+    return load();
+  }
+
   async deleteAccount(accountId: string): Promise<number> {
     return this.deleting("account_id = ?", [accountId], () => ({ dropBases: this.keywords.bases(accountId) }));
   }
