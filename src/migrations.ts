@@ -1,4 +1,5 @@
 import { alertsMigrations } from "./alerts/schema.js";
+import { auditMigrations } from "./audit/schema.js";
 import { creditsMigrations } from "./credits/schema.js";
 import { runtimeMigrations } from "./db/instances.js";
 import type { DomainMigrations } from "./db/sql.js";
@@ -32,4 +33,5 @@ export const ALL_MIGRATIONS: DomainMigrations[] = [
   eventsMigrations,
   webhooksMigrations,
   alertsMigrations,
+  auditMigrations,
 ];

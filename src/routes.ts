@@ -1,6 +1,8 @@
 import type { createAlerts } from "./alerts/index.js";
 import { balanceAlertRoutes } from "./alerts/routes.js";
 import type { AppContext } from "./app-context.js";
+import { OperatorChangeStore } from "./audit/operator-changes.js";
+import { operatorChangeRoutes } from "./audit/routes.js";
 import { imageOffer } from "./credits/catalogue.js";
 import { creditsRoutes } from "./credits/routes.js";
 import { SpendLimitStore } from "./credits/spend-limits.js";
@@ -26,6 +28,7 @@ import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
 import type { AccountStore } from "./licenses/accounts.js";
 import { ActivationCodeStore } from "./licenses/activation-codes.js";
 import { activationRoutes } from "./licenses/activation-routes.js";
+import { listApiKeys } from "./licenses/api-keys.js";
 import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
 import type { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
@@ -34,6 +37,7 @@ import { scheduleVacuum } from "./maintenance.js";
 import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
+import { autoTopupAdminRoutes } from "./payments/auto-topup/admin-routes.js";
 import type { createAutoTopups } from "./payments/auto-topup/index.js";
 import { autoTopupRoutes } from "./payments/auto-topup/routes.js";
 import { paymentsRoutes } from "./payments/routes.js";
@@ -116,6 +120,18 @@ export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
     spendLimits: new SpendLimitStore(db.sql, clock),
     hasSite: (accountId, siteId) => licenses.hasSite(accountId, siteId),
     hasKey: (accountId, keyId) => licenses.hasActiveApiKey(accountId, keyId),
+    describeSubject: async (limit) => {
+      if (limit.siteId) {
+        const url = (await licenses.getSite(limit.siteId))?.url ?? limit.siteId;
+        return `site ${url.replace(/^https?:\/\//, "").replace(/\/$/, "")}`;
+      }
+      if (limit.keyId) {
+        const key = (await listApiKeys(db.sql, limit.accountId, null)).find((k) => k.id === limit.keyId);
+        return key ? `API key “${key.name}”` : "an API key";
+      }
+      return "the whole account";
+    },
+    clock: clock ?? Date.now,
     referenceNames: knowledgeReferenceNames(db.sql),
   });
   licenseRoutes(app, { licenses, accounts, ledger });
@@ -156,6 +172,10 @@ export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
   });
   privacyRoutes(app, { deleter });
   balanceAlertRoutes(app, { settings: alerts.settings, accountExists: (id) => accounts.accountExists(id) });
+  operatorChangeRoutes(app, {
+    changes: new OperatorChangeStore(db.sql),
+    accountExists: (id) => accounts.accountExists(id),
+  });
   webhookRoutes(app, { webhooks: webhooks.service });
   adminWebhookRoutes(app, { webhooks: webhooks.service, accountExists: (id) => accounts.accountExists(id) });
   await openAiRoutes(app, {
@@ -196,6 +216,12 @@ export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
     pricing: currentPricing,
     paymentsConfigured: config.paymentsConfigured,
     publicUrl: config.publicUrl,
+    accountExists: (id) => accounts.accountExists(id),
+  });
+  autoTopupAdminRoutes(app, {
+    store: autoTopups.store,
+    watcher: autoTopups.watcher,
+    paymentsConfigured: config.paymentsConfigured,
     accountExists: (id) => accounts.accountExists(id),
   });
   await webRoutes(app, {

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
+import { operatorChangeWrite } from "../audit/operator-changes.js";
+import { OperatorReason } from "../audit/routes.js";
 import { ApiError } from "../errors.js";
 import { type Principal, requireOwner } from "../http/auth.js";
 import { Credits, errors, iso } from "../http/schemas.js";
@@ -14,6 +16,9 @@ export interface SpendLimitRouteDeps {
   hasSite: (accountId: string, siteId: string) => Promise<boolean>;
   hasKey: (accountId: string, keyId: string) => Promise<boolean>;
   accountExists: (accountId: string) => Promise<boolean>;
+  /** What the customer calls what a limit caps ("site shop.example.com", "API key “Shop”"), for the audit trail. */
+  describeSubject: (limit: SpendLimit) => Promise<string>;
+  clock: () => number;
 }
 
 const SpendLimitSchema = z.object({
@@ -38,19 +43,33 @@ const present = (limit: SpendLimit) => ({
   createdAt: iso(limit.createdAt)!,
 });
 
+const LimitCredits = z
+  .number()
+  .refine(
+    (v) => v >= 0 && v <= 1e9 && Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6,
+    "a number of credits from 0 with at most three decimals",
+  );
+
 const CreateBody = z
   .object({
     siteId: z.string().min(1).max(100).optional(),
     keyId: z.string().min(1).max(100).optional(),
-    credits: z
-      .number()
-      .refine(
-        (v) => v >= 0 && v <= 1e9 && Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6,
-        "a number of credits from 0 with at most three decimals",
-      ),
+    credits: LimitCredits,
     period: z.enum(SPEND_PERIODS),
   })
   .refine((b) => !(b.siteId && b.keyId), { message: "a limit caps a site or an API key, not both", path: ["keyId"] });
+
+const PER: Record<SpendLimit["period"], string> = { day: "a day", week: "a week", month: "a month", total: "in total" };
+const words = (mc: number) => `${mcToCredits(mc).toLocaleString("en-US", { maximumFractionDigits: 3 })}`;
+
+/** "Spend limit of site shop.example.com raised from 40 to 100 credits a month." */
+function changeSummary(subject: string, before: SpendLimit, limitMc: number): string {
+  const verb = limitMc > before.limitMc ? "raised" : limitMc < before.limitMc ? "lowered" : "kept";
+  const unit = limitMc === 1000 ? "credit" : "credits";
+  const amounts =
+    verb === "kept" ? `at ${words(limitMc)} ${unit}` : `from ${words(before.limitMc)} to ${words(limitMc)} ${unit}`;
+  return `Spend limit of ${subject} ${verb} ${amounts} ${PER[before.period]}.`;
+}
 
 /**
  * Settings are the owner's alone (licence key or the owner's session): a leaked site or API key can neither lift
@@ -157,6 +176,46 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
       const { accountId } = request.params;
       if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
       return { data: (await spendLimits.list(accountId)).map(present) };
+    },
+  );
+  app.patch(
+    "/v1/admin/accounts/:accountId/spend-limits/:id",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Change how many credits one of an account's spend limits allows (on the customer's behalf)",
+        description:
+          "What the period has used is kept, so a raised limit lets the next spend through at once. The limit is the " +
+          "customer's own: the change is recorded with its reason, and the customer sees both " +
+          "(`GET /v1/operator-changes`, and the dashboard).",
+        security: [{ adminToken: [] }],
+        params: z.object({ accountId: z.string().max(100), id: z.string().max(100) }),
+        body: z.object({ credits: LimitCredits, reason: OperatorReason }).strict(),
+        response: { 200: SpendLimitSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { accountId, id } = request.params;
+      if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
+      const limitMc = creditsToMc(request.body.credits);
+      const current = await spendLimits.get(accountId, id);
+      if (!current) throw new ApiError("NOT_FOUND", `no spend limit ${id} in this account`);
+      const subject = await deps.describeSubject(current);
+      const changed = await spendLimits.setLimitMc(accountId, id, limitMc, (before) =>
+        operatorChangeWrite(
+          {
+            accountId,
+            rule: "spend_limit",
+            subjectId: id,
+            summary: changeSummary(subject, before, limitMc),
+            reason: request.body.reason,
+          },
+          deps.clock(),
+        ),
+      );
+      if (!changed) throw new ApiError("NOT_FOUND", `no spend limit ${id} in this account`);
+      return present(changed.after);
     },
   );
 }

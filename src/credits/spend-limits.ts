@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.js";
+import type { Sql, TransactionalWrite } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LimitHit } from "./ledger.js";
 import { mcToCredits } from "./pricing.js";
@@ -86,6 +86,36 @@ export class SpendLimitStore {
       accountId,
     ]);
     return row ? present(row, this.clock()) : undefined;
+  }
+
+  /**
+   * Changes how many credits a limit allows, keeping what its period has used (a raised limit lets the next spend
+   * through at once). `record` gives the write that records the change (the audit trail), run in the same transaction.
+   * Undefined when the account has no such limit.
+   */
+  async setLimitMc(
+    accountId: string,
+    id: string,
+    limitMc: number,
+    record: (before: SpendLimit) => TransactionalWrite,
+  ): Promise<{ before: SpendLimit; after: SpendLimit } | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+      const row = await tx.get<SpendLimitRow>(`SELECT * FROM spend_limits WHERE id = ? AND account_id = ?${lock}`, [
+        id,
+        accountId,
+      ]);
+      if (!row) return undefined;
+      const now = this.clock();
+      const before = present(row, now);
+      const updated = await tx.get<SpendLimitRow>(
+        "UPDATE spend_limits SET limit_mc = ? WHERE id = ? AND account_id = ? RETURNING *",
+        [limitMc, id, accountId],
+      );
+      const write = record(before);
+      await tx.run(write.sql, write.params);
+      return { before, after: present(updated!, now) };
+    });
   }
 
   /** Open holds counted against a deleted limit simply stop being counted (the ledger finds no row). */

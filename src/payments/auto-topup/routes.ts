@@ -52,7 +52,7 @@ const Attempt = z.object({
   message: z.string().nullable().describe("Why it failed, in words for the customer"),
 });
 
-const AutoTopupView = z.object({
+export const AutoTopupView = z.object({
   available: z.boolean().describe("False when this service takes no payments"),
   enabled: z.boolean(),
   thresholdCredits: Credits.nullable(),
@@ -109,43 +109,46 @@ function purchaseOf(pricing: Pricing, body: z.infer<typeof AutoTopupRule>): Purc
   return topUpPurchase(pricing, body.amountCents);
 }
 
-export function autoTopupRoutes(app: App, deps: AutoTopupRouteDeps): void {
-  const view = async (accountId: string) => {
-    // Attempts first: an attempt seen settled has its rule's counters settled too (they commit together).
-    const claims = await deps.store.monthClaims(accountId);
-    const rule = await deps.store.rule(accountId);
-    const card = await deps.store.card(accountId);
-    const counted = claims.filter((c) => c.status !== "failed");
-    return {
-      available: deps.paymentsConfigured,
-      enabled: Number(rule?.enabled ?? 0) === 1,
-      thresholdCredits: rule ? mcToCredits(Number(rule.threshold_mc)) : null,
-      packId: rule?.pack_id ?? null,
-      amountCents: rule ? Number(rule.amount_cents) : null,
-      credits: rule ? mcToCredits(Number(rule.base_mc) + Number(rule.bonus_mc)) : null,
-      maxPerMonth: rule ? Number(rule.max_per_month) : null,
-      maxCentsPerMonth: rule?.max_cents_per_month == null ? null : Number(rule.max_cents_per_month),
-      card:
-        card?.paymentMethod && card.last4
-          ? { brand: card.brand ?? "card", last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }
-          : null,
-      thisMonth: {
-        count: counted.length,
-        amountCents: counted.reduce((sum, c) => sum + Number(c.amount_cents), 0),
-        attempts: claims.slice(0, 20).map(attemptOf),
-      },
-      consecutiveFailures: Number(rule?.consecutive_failures ?? 0),
-      lastFailure:
-        rule?.last_failure_code && rule.last_failure_at
-          ? {
-              code: rule.last_failure_code,
-              message: failureMessage(rule.last_failure_code),
-              at: iso(Number(rule.last_failure_at))!,
-            }
-          : null,
-      turnedOffAt: rule?.turned_off_at ? iso(Number(rule.turned_off_at))! : null,
-    };
+/** The account's rule, saved card and this month's top-ups, as GET /v1/auto-topup answers them. */
+export async function autoTopupView(deps: Pick<AutoTopupRouteDeps, "store" | "paymentsConfigured">, accountId: string) {
+  // Attempts first: an attempt seen settled has its rule's counters settled too (they commit together).
+  const claims = await deps.store.monthClaims(accountId);
+  const rule = await deps.store.rule(accountId);
+  const card = await deps.store.card(accountId);
+  const counted = claims.filter((c) => c.status !== "failed");
+  return {
+    available: deps.paymentsConfigured,
+    enabled: Number(rule?.enabled ?? 0) === 1,
+    thresholdCredits: rule ? mcToCredits(Number(rule.threshold_mc)) : null,
+    packId: rule?.pack_id ?? null,
+    amountCents: rule ? Number(rule.amount_cents) : null,
+    credits: rule ? mcToCredits(Number(rule.base_mc) + Number(rule.bonus_mc)) : null,
+    maxPerMonth: rule ? Number(rule.max_per_month) : null,
+    maxCentsPerMonth: rule?.max_cents_per_month == null ? null : Number(rule.max_cents_per_month),
+    card:
+      card?.paymentMethod && card.last4
+        ? { brand: card.brand ?? "card", last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }
+        : null,
+    thisMonth: {
+      count: counted.length,
+      amountCents: counted.reduce((sum, c) => sum + Number(c.amount_cents), 0),
+      attempts: claims.slice(0, 20).map(attemptOf),
+    },
+    consecutiveFailures: Number(rule?.consecutive_failures ?? 0),
+    lastFailure:
+      rule?.last_failure_code && rule.last_failure_at
+        ? {
+            code: rule.last_failure_code,
+            message: failureMessage(rule.last_failure_code),
+            at: iso(Number(rule.last_failure_at))!,
+          }
+        : null,
+    turnedOffAt: rule?.turned_off_at ? iso(Number(rule.turned_off_at))! : null,
   };
+}
+
+export function autoTopupRoutes(app: App, deps: AutoTopupRouteDeps): void {
+  const view = (accountId: string) => autoTopupView(deps, accountId);
 
   app.get(
     "/v1/auto-topup",

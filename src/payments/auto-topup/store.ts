@@ -1,4 +1,4 @@
-import type { Sql } from "../../db/sql.js";
+import type { Sql, TransactionalWrite } from "../../db/sql.js";
 
 export interface SavedCard {
   customerId: string;
@@ -127,6 +127,21 @@ export class AutoTopupStore {
         Date.now(),
         accountId,
       ]);
+    });
+  }
+
+  /**
+   * Turns an enabled rule off, and runs `record` (the audit trail) in the same transaction; false when it was not on.
+   * A top-up already started finishes (at most one is ever in flight); no other starts.
+   */
+  async turnOff(accountId: string, record: TransactionalWrite): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const changed = await tx.run(
+        "UPDATE auto_topup_rules SET enabled = 0, updated_at = ? WHERE account_id = ? AND enabled = 1",
+        [Date.now(), accountId],
+      );
+      if (changed > 0) await tx.run(record.sql, record.params);
+      return changed > 0;
     });
   }
 
