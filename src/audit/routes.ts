@@ -9,7 +9,7 @@ import type { OperatorChange, OperatorChangeStore } from "./operator-changes.js"
 export const OperatorReason = z
   .string()
   .trim()
-  .min(1, "say why (the customer sees it)")
+  .min(1, "Say why you make this change: the customer reads it.")
   .max(500)
   .describe("Why the operator made the change, e.g. the support ticket; the customer sees it");
 

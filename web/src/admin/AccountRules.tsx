@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
 import type { paths, ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../components/ui";
 import type { WebhookDelivery } from "../dashboard/guardrails/webhook-types";
@@ -6,6 +7,7 @@ import { EVENT_CHOICES } from "../dashboard/guardrails/webhook-types";
 import { api } from "../lib/api";
 import { formatCredits, formatDate, formatMoney } from "../lib/format";
 import { type Resource, useResource } from "../lib/hooks";
+import { AutoTopupTurnOff, RateEdit, SpendLimitEdit } from "./RuleEdits";
 
 /** The account's rules as GET /v1/admin/accounts/{id}/… answers them. */
 type Rules<P extends string> = ResponseOf<`/v1/admin/accounts/{accountId}/${P}` & keyof paths, "get">;
@@ -16,8 +18,10 @@ type SpendLimits = Rules<"spend-limits">;
 type Period = SpendLimits["data"][number]["period"];
 type RateLimits = Rules<"rate-limits">;
 type Rate = RateLimits["data"][number]["override"];
+type Changes = Rules<"operator-changes">;
 
 const THIS: Record<Period, string> = { day: "today", week: "this week", month: "this month", total: "in total" };
+const PER: Record<Period, string> = { day: "a day", week: "a week", month: "a month", total: "in total" };
 const eventName = (type: string) =>
   type === "*" ? "Every event" : (EVENT_CHOICES.find((e) => e.type === type)?.label ?? type);
 const credits = (n: number) => `${formatCredits(n)} ${n === 1 ? "credit" : "credits"}`;
@@ -50,10 +54,13 @@ function useAccountRule<T>(accountId: string, path: string): Resource<T> {
 function Part<T>({
   title,
   resource,
+  said,
   children,
 }: {
   title: string;
   resource: Resource<T>;
+  /** What the operator's last change here came to (announced). */
+  said?: string;
   children: (data: T) => ComponentChildren;
 }) {
   return (
@@ -61,13 +68,18 @@ function Part<T>({
       <h3>{title}</h3>
       <ErrorMessage error={resource.error} />
       {resource.data ? children(resource.data) : resource.error ? null : <Loading />}
+      <p role="status" aria-live="polite" class={said ? "alert alert--success" : undefined}>
+        {said ?? ""}
+      </p>
     </section>
   );
 }
 
 /**
  * "Notifications & limits": the guardrails the customer set on the account (low-balance alert, webhook endpoints,
- * auto top-up, spend limits) and the request rates the operator set on its keys. Read-only.
+ * auto top-up, spend limits) and the request rates the operator set on its keys. The operator may raise or lower a
+ * spend limit, turn auto top-up off, and change a key's rate; the first two are the customer's own rules, so each
+ * change carries a reason the customer reads (listed last, as the customer sees them).
  */
 export function AccountRules({ accountId, sites }: { accountId: string; sites: { id: string; url: string }[] }) {
   const alert = useAccountRule<BalanceAlert>(accountId, "balance-alert");
@@ -75,7 +87,15 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
   const topup = useAccountRule<AutoTopupRule>(accountId, "auto-topup");
   const limits = useAccountRule<SpendLimits>(accountId, "spend-limits");
   const rates = useAccountRule<RateLimits>(accountId, "rate-limits");
+  const changes = useAccountRule<Changes>(accountId, "operator-changes");
   const siteUrl = (id: string) => siteName(sites.find((s) => s.id === id)?.url ?? id);
+  const base = `/v1/admin/accounts/${encodeURIComponent(accountId)}`;
+  const [said, setSaid] = useState<Partial<Record<"topup" | "limits" | "rates", string>>>({});
+  /** After a change: the part and the list of changes show it, and the part says what happened. */
+  const changed = (part: keyof typeof said, resource: Resource<unknown>) => async (message: string) => {
+    await Promise.all([resource.reload(), changes.reload()]);
+    setSaid({ [part]: message });
+  };
 
   return (
     <section aria-labelledby="rules-title" data-testid="account-rules">
@@ -127,7 +147,7 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
         }
       </Part>
 
-      <Part title="Auto top-up" resource={topup}>
+      <Part title="Auto top-up" resource={topup} said={said.topup}>
         {(t) => (
           <>
             <p>
@@ -150,11 +170,14 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
                 Last failed payment, {formatDate(t.lastFailure.at)}: {t.lastFailure.message}
               </p>
             ) : null}
+            {t.enabled ? (
+              <AutoTopupTurnOff path={`${base}/auto-topup/turn-off`} onSaved={changed("topup", topup)} />
+            ) : null}
           </>
         )}
       </Part>
 
-      <Part title="Spend limits" resource={limits}>
+      <Part title="Spend limits" resource={limits} said={said.limits}>
         {({ data }) =>
           data.length === 0 ? (
             <p>No spend limit.</p>
@@ -177,6 +200,13 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
                     Used {formatCredits(l.usedCredits)} of {credits(l.credits)} {THIS[l.period]}
                     {l.usedCredits >= l.credits ? " — reached" : ""}
                   </span>
+                  <SpendLimitEdit
+                    path={`${base}/spend-limits/${encodeURIComponent(l.id)}`}
+                    credits={l.credits}
+                    per={PER[l.period]}
+                    what={l.siteId ? `site ${siteUrl(l.siteId)}` : l.keyId ? "an API key" : "the whole account"}
+                    onSaved={changed("limits", limits)}
+                  />
                 </li>
               ))}
             </ul>
@@ -184,7 +214,7 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
         }
       </Part>
 
-      <Part title="Request rates" resource={rates}>
+      <Part title="Request rates" resource={rates} said={said.rates}>
         {(r) => (
           <>
             <p>Default for every key: {r.default ? rateText(r.default) : "not limited"}.</p>
@@ -199,12 +229,40 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
                       {o.revoked ? " (revoked)" : ""} <span class="muted mono">{o.id}</span>
                     </span>
                     <span>{rateText(o.override)}</span>
+                    <RateEdit
+                      path={`/v1/admin/${o.kind === "license" ? "licenses" : "api-keys"}/${encodeURIComponent(o.id)}/rate-limit`}
+                      rate={o.override}
+                      what={o.kind === "license" ? "the licence key" : `API key “${o.name ?? o.id}”`}
+                      onSaved={changed("rates", rates)}
+                    />
                   </li>
                 ))}
               </ul>
             )}
           </>
         )}
+      </Part>
+
+      <Part title="Changes made for the customer" resource={changes}>
+        {({ data }) =>
+          data.length === 0 ? (
+            <p>The operator has changed none of the customer's rules.</p>
+          ) : (
+            <ul class="list">
+              {data.map((c) => (
+                <li key={c.id} class="list__item" data-change={c.id}>
+                  <span class="list__text">
+                    <span>{c.summary}</span>
+                    <br />
+                    <span class="muted">
+                      Why: {c.reason} — {formatDate(c.createdAt)}
+                    </span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
       </Part>
     </section>
   );

@@ -2,6 +2,7 @@ import type { FunctionComponent } from "preact";
 import type { CustomerSession } from "../session";
 import { AutoTopup } from "./AutoTopup";
 import { BalanceAlert } from "./BalanceAlert";
+import { OperatorChanges } from "./OperatorChanges";
 import { SpendLimits } from "./SpendLimits";
 import { WebhooksSection } from "./Webhooks";
 
@@ -11,4 +12,5 @@ export const SECTIONS: { id: string; Component: FunctionComponent<{ session: Cus
   { id: "webhooks", Component: WebhooksSection },
   { id: "auto-topup", Component: AutoTopup },
   { id: "spend-limits", Component: SpendLimits },
+  { id: "operator-changes", Component: OperatorChanges },
 ];

@@ -1,0 +1,109 @@
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, grant, newCustomer, request } from "../support/app.js";
+import { overflowsHorizontally, PHONE, waitForText, watchErrors } from "./support/browser.js";
+import { browserApp } from "./support/browser-app.js";
+import { nav, signedIn } from "./support/dashboard.js";
+
+/** Presses Tab until `target` has the focus (a keyboard user's way there); fails if it never gets it. */
+async function tabTo(page: Page, target: Locator, most = 80): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
+
+describe("the operator changes a customer's spend limit from the admin, by keyboard on a phone", () => {
+  const ctx = browserApp();
+
+  it("raises a site's monthly limit with a reason: the site spends again, the change is listed with why", async () => {
+    const { app } = ctx;
+    const c = await newCustomer(app);
+    await grant(app, c.accountId, 50);
+    const kb = await app.api("POST", "/v1/knowledge-bases", { token: c.licenseKey, body: { name: "Docs" } });
+    await app.api("POST", "/v1/spend-limits", {
+      token: c.licenseKey,
+      body: { siteId: c.siteId, credits: 1, period: "month" },
+    });
+    const search = () =>
+      request(app.url, "POST", `/v1/knowledge-bases/${kb.body.id}/query`, {
+        token: c.apiKey,
+        body: { query: "anything", mode: "keyword" },
+      });
+    expect((await search()).status).toBe(200);
+    expect((await search()).body.code).toBe("SPEND_LIMIT_REACHED");
+
+    const context = await ctx.browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${app.url}/admin`);
+    await tabTo(page, page.getByLabel("Admin token"));
+    await page.keyboard.type(ADMIN_TOKEN);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Revenue and usage", level: 1 }).waitFor();
+    await page.goto(`${app.url}/admin/accounts/${c.accountId}`);
+    const limits = page.getByRole("region", { name: "Spend limits" });
+    await limits.getByText("Used 1 of 1 credit this month — reached").waitFor();
+
+    const change = limits.getByRole("button", { name: /^Change limit of site / });
+    await tabTo(page, change);
+    await page.keyboard.press("Enter");
+    expect(await change.getAttribute("aria-expanded")).toBe("true");
+    const amount = limits.getByLabel("Credits a month");
+    expect(await focused(amount), "focus moves into the form").toBe(true);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("3");
+    await page.keyboard.press("Tab");
+    const reason = limits.getByLabel("Reason");
+    expect(await focused(reason)).toBe(true);
+    // Spaces only: the service refuses it, and the page says so at the field, announced.
+    await page.keyboard.type("   ");
+    await page.keyboard.press("Enter");
+    const problem = limits.getByRole("alert");
+    await problem.waitFor();
+    expect(await reason.getAttribute("aria-invalid")).toBe("true");
+    expect(await reason.getAttribute("aria-describedby")).toContain(await problem.getAttribute("id"));
+    expect(await problem.textContent()).not.toMatch(/body\.|VALIDATION|chg_|lim_/);
+
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("Ticket 4411: more this month");
+    await page.keyboard.press("Enter");
+    await waitForText(limits.getByRole("status"), "Limit changed to 3 credits a month.");
+    await limits.getByText("Used 1 of 3 credits this month").waitFor();
+    expect(await focused(change), "focus returns to the button").toBe(true);
+    expect(await change.getAttribute("aria-expanded")).toBe("false");
+
+    const changes = page.getByRole("region", { name: "Changes made for the customer" });
+    await changes
+      .getByText(/^Spend limit of site [a-z0-9]+\.example\.com raised from 1 to 3 credits a month\.$/)
+      .waitFor();
+    await changes.getByText(/Why: Ticket 4411: more this month/).waitFor();
+
+    // It takes effect: the site's next spends go through, up to the new limit.
+    expect((await search()).status).toBe(200);
+    expect((await search()).status).toBe(200);
+    expect((await search()).body.code).toBe("SPEND_LIMIT_REACHED");
+    expect(await overflowsHorizontally(page), "the page is wider than the screen").toBe(false);
+    // The one refused save (400) is the only error the page saw.
+    expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
+    await context.close();
+
+    // The customer reads the same change, and why, on the dashboard's page of limits.
+    const customer = await signedIn(ctx.browser, app.url, c.licenseKey, PHONE);
+    await nav(customer.page, "Notifications & limits");
+    const told = customer.page.getByRole("region", { name: "Changes made by the service" });
+    await told
+      .getByText(/^Spend limit of site [a-z0-9]+\.example\.com raised from 1 to 3 credits a month\.$/)
+      .waitFor();
+    await told.getByText(/Why: Ticket 4411: more this month/).waitFor();
+    await customer.page
+      .getByRole("region", { name: "Spend limits" })
+      .getByText(/Used 3 of 3/)
+      .waitFor();
+    expect(customer.errors).toEqual([]);
+    await customer.context.close();
+  });
+});

@@ -1,0 +1,47 @@
+import type { ResponseOf } from "../../../../packages/client/src/index";
+import { ErrorMessage } from "../../components/ui";
+import { api } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { useResource } from "../../lib/hooks";
+import type { CustomerSession } from "../session";
+
+/** GET /v1/operator-changes */
+type Changes = ResponseOf<"/v1/operator-changes", "get">;
+
+/**
+ * "Changes made by the service": what the service's operator changed in the owner's own settings (a spend limit,
+ * auto top-up), and why — nothing is changed behind the owner's back. Shown only once there is one.
+ */
+export function OperatorChanges({ session }: { session: CustomerSession }) {
+  const owner = session.via === "license_key";
+  const changes = useResource(
+    (signal) =>
+      owner ? api<Changes>("GET", "/v1/operator-changes", undefined, { signal }) : Promise.resolve(undefined),
+    [owner],
+  );
+  if (!owner || (!changes.error && !changes.data?.data.length)) return null;
+  return (
+    <section class="card" aria-labelledby="operator-changes-title">
+      <h2 id="operator-changes-title">Changes made by the service</h2>
+      <ErrorMessage error={changes.error} />
+      {changes.data ? (
+        <>
+          <p>The service's operator changed these settings for you, most recent first.</p>
+          <ul class="list">
+            {changes.data.data.map((c) => (
+              <li key={c.id} class="list__item">
+                <span class="list__text">
+                  <span>{c.summary}</span>
+                  <br />
+                  <span class="muted">
+                    Why: {c.reason} — {formatDate(c.createdAt)}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
