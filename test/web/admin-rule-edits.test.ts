@@ -17,7 +17,21 @@ async function tabTo(page: Page, target: Locator, most = 80): Promise<void> {
 const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 describe("the operator changes a customer's spend limit from the admin, by keyboard on a phone", () => {
-  const ctx = browserApp();
+  const ctx = browserApp({ RATE_LIMIT_RPS: "20", RATE_LIMIT_BURST: "40" });
+
+  /** The operator signs in by keyboard on a phone and opens the account's page. */
+  async function openAccount(accountId: string) {
+    const context = await ctx.browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${ctx.app.url}/admin`);
+    await tabTo(page, page.getByLabel("Admin token"));
+    await page.keyboard.type(ADMIN_TOKEN);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Revenue and usage", level: 1 }).waitFor();
+    await page.goto(`${ctx.app.url}/admin/accounts/${accountId}`);
+    return { context, page, errors };
+  }
 
   it("raises a site's monthly limit with a reason: the site spends again, the change is listed with why", async () => {
     const { app } = ctx;
@@ -36,15 +50,7 @@ describe("the operator changes a customer's spend limit from the admin, by keybo
     expect((await search()).status).toBe(200);
     expect((await search()).body.code).toBe("SPEND_LIMIT_REACHED");
 
-    const context = await ctx.browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${app.url}/admin`);
-    await tabTo(page, page.getByLabel("Admin token"));
-    await page.keyboard.type(ADMIN_TOKEN);
-    await page.keyboard.press("Enter");
-    await page.getByRole("heading", { name: "Revenue and usage", level: 1 }).waitFor();
-    await page.goto(`${app.url}/admin/accounts/${c.accountId}`);
+    const { context, page, errors } = await openAccount(c.accountId);
     const limits = page.getByRole("region", { name: "Spend limits" });
     await limits.getByText("Used 1 of 1 credit this month — reached").waitFor();
 
@@ -105,5 +111,44 @@ describe("the operator changes a customer's spend limit from the admin, by keybo
       .waitFor();
     expect(customer.errors).toEqual([]);
     await customer.context.close();
+  });
+
+  it("changes a key's own request rate, then returns it to the default, by keyboard", async () => {
+    const { app } = ctx;
+    const c = await newCustomer(app);
+    const keyId = (await app.api("GET", "/v1/api-keys", { token: c.licenseKey })).body.data[0].id;
+    expect((await app.admin("PUT", `/v1/admin/api-keys/${keyId}/rate-limit`, { rps: 2, burst: 5 })).status).toBe(200);
+    const { context, page, errors } = await openAccount(c.accountId);
+    const rates = page.getByRole("region", { name: "Request rates" });
+    await rates.getByText("2 requests a second, bursts of 5").waitFor();
+
+    const change = rates.getByRole("button", { name: /^Change rate of API key/ });
+    await tabTo(page, change);
+    await page.keyboard.press("Enter");
+    expect(await focused(rates.getByLabel("Requests a second"))).toBe(true);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("10");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("20");
+    await page.keyboard.press("Enter");
+    await rates.getByText("10 requests a second, bursts of 20").waitFor();
+    expect(await focused(change)).toBe(true);
+    expect((await app.admin("GET", `/v1/admin/api-keys/${keyId}/rate-limit`)).body.override).toEqual({
+      rps: 10,
+      burst: 20,
+    });
+
+    await page.keyboard.press("Enter");
+    await tabTo(page, rates.getByRole("button", { name: "Back to the default" }));
+    await page.keyboard.press("Enter");
+    await rates.getByText("No key of this account has a rate of its own.").waitFor();
+    await waitForText(rates.getByRole("status"), /follows the default rate again/, { contains: false });
+    expect(await focused(rates.getByRole("heading", { name: "Request rates" })), "focus stays in the part").toBe(true);
+    expect((await app.admin("GET", `/v1/admin/api-keys/${keyId}/rate-limit`)).body.override).toBeNull();
+    // The operator's own setting: nothing is recorded for the customer.
+    expect((await app.api("GET", "/v1/operator-changes", { token: c.licenseKey })).body.data).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

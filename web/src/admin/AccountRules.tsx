@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { paths, ResponseOf } from "../../../packages/client/src/index";
 import { ErrorMessage, Loading } from "../components/ui";
 import type { WebhookDelivery } from "../dashboard/guardrails/webhook-types";
@@ -63,9 +63,17 @@ function Part<T>({
   said?: string;
   children: (data: T) => ComponentChildren;
 }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A change can remove the row whose button had the focus ("Back to the default"): keep the focus in this part.
+  useEffect(() => {
+    const section = heading.current?.parentElement;
+    if (said && section && !section.contains(document.activeElement)) heading.current?.focus();
+  }, [said]);
   return (
     <section class="card" aria-label={title}>
-      <h3>{title}</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        {title}
+      </h3>
       <ErrorMessage error={resource.error} />
       {resource.data ? children(resource.data) : resource.error ? null : <Loading />}
       <p role="status" aria-live="polite" class={said ? "alert alert--success" : undefined}>
