@@ -7,6 +7,7 @@ const SETTINGS: [string, string][] = [
   ["GET", "/v1/webhook-endpoints"],
   ["GET", "/v1/auto-topup"],
   ["GET", "/v1/spend-limits"],
+  ["GET", "/v1/operator-changes"],
 ];
 
 describe("account-wide settings are the owner's alone (licence key or its session)", () => {
