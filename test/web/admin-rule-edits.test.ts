@@ -1,6 +1,8 @@
 import type { Locator, Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, grant, newCustomer, request } from "../support/app.js";
+import { saveCard, setRule } from "../support/auto-topup.js";
+import { type FakeStripe, startFakeStripe } from "../support/fake-stripe.js";
 import { overflowsHorizontally, PHONE, waitForText, watchErrors } from "./support/browser.js";
 import { browserApp } from "./support/browser-app.js";
 import { nav, signedIn } from "./support/dashboard.js";
@@ -17,7 +19,21 @@ async function tabTo(page: Page, target: Locator, most = 80): Promise<void> {
 const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 describe("the operator changes a customer's spend limit from the admin, by keyboard on a phone", () => {
-  const ctx = browserApp({ RATE_LIMIT_RPS: "20", RATE_LIMIT_BURST: "40" });
+  // Stripe (a fake on loopback) is set up before the app starts: browserApp reads `env` in its own beforeAll.
+  const env: Record<string, string> = {
+    RATE_LIMIT_RPS: "20",
+    RATE_LIMIT_BURST: "40",
+    STRIPE_SECRET_KEY: "sk_test_123",
+  };
+  let stripe: FakeStripe;
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    env.STRIPE_API_BASE = stripe.url;
+  });
+  afterAll(async () => {
+    await stripe?.close();
+  });
+  const ctx = browserApp(env);
 
   /** The operator signs in by keyboard on a phone and opens the account's page. */
   async function openAccount(accountId: string) {
@@ -148,6 +164,35 @@ describe("the operator changes a customer's spend limit from the admin, by keybo
     expect((await app.admin("GET", `/v1/admin/api-keys/${keyId}/rate-limit`)).body.override).toBeNull();
     // The operator's own setting: nothing is recorded for the customer.
     expect((await app.api("GET", "/v1/operator-changes", { token: c.licenseKey })).body.data).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("turns the customer's auto top-up off with a reason, by keyboard; only the customer can turn it on", async () => {
+    const { app } = ctx;
+    const c = await newCustomer(app);
+    await saveCard({ app, stripe }, c, "visa");
+    const on = await setRule(app, c, { enabled: true, thresholdCredits: 100, packId: "credits-1000", maxPerMonth: 3 });
+    expect(on.status).toBe(200);
+    const { context, page, errors } = await openAccount(c.accountId);
+    const topup = page.getByRole("region", { name: "Auto top-up" });
+    await topup.getByText(/^On: when the balance falls below 100 credits/).waitFor();
+
+    const turnOff = topup.getByRole("button", { name: "Turn off auto top-up" });
+    await tabTo(page, turnOff);
+    await page.keyboard.press("Enter");
+    expect(await focused(topup.getByLabel("Reason"))).toBe(true);
+    await page.keyboard.type("Card declined three times (ticket 4420)");
+    await page.keyboard.press("Enter");
+    await waitForText(topup.getByRole("status"), "Auto top-up turned off. Only the customer can turn it back on.");
+    await topup.getByText("Off.", { exact: true }).waitFor();
+    expect(await turnOff.count(), "there is no way to turn it on from here").toBe(0);
+    expect(await focused(topup.getByRole("heading", { name: "Auto top-up" }))).toBe(true);
+    const changes = page.getByRole("region", { name: "Changes made for the customer" });
+    await changes.getByText("Auto top-up turned off. Only you can turn it back on.").waitFor();
+    await changes.getByText(/Why: Card declined three times \(ticket 4420\)/).waitFor();
+    expect((await app.api("GET", "/v1/auto-topup", { token: c.licenseKey })).body.enabled).toBe(false);
+    expect(await overflowsHorizontally(page)).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   });
