@@ -169,13 +169,25 @@ export function spendLimitRoutes(app: App, deps: SpendLimitRouteDeps): void {
         summary: "An account's spend limits with what each has used this period",
         security: [{ adminToken: [] }],
         params: z.object({ accountId: z.string().max(100) }),
-        response: { 200: z.object({ data: z.array(SpendLimitSchema) }), ...errors(401, 404) },
+        response: {
+          200: z.object({
+            data: z.array(
+              SpendLimitSchema.extend({
+                appliesTo: z.string().describe('what it caps, in words: "site shop.example.com", "API key “Shop”"'),
+              }),
+            ),
+          }),
+          ...errors(401, 404),
+        },
       },
     },
     async (request) => {
       const { accountId } = request.params;
       if (!(await deps.accountExists(accountId))) throw new ApiError("NOT_FOUND", `no account ${accountId}`);
-      return { data: (await spendLimits.list(accountId)).map(present) };
+      const limits = await spendLimits.list(accountId);
+      return {
+        data: await Promise.all(limits.map(async (l) => ({ ...present(l), appliesTo: await deps.describeSubject(l) }))),
+      };
     },
   );
   app.patch(

@@ -73,6 +73,9 @@ for (const engine of ENGINES) {
         },
       ]);
       expect((await app.admin("GET", `${base(c)}/operator-changes`)).body.data).toEqual(seen);
+      // The operator's list says what each limit caps in the customer's words.
+      const listed = (await app.admin("GET", `${base(c)}/spend-limits`)).body.data;
+      expect(listed).toEqual([expect.objectContaining({ id: limit.body.id, appliesTo: `site ${site}`, credits: 3 })]);
       // Only the owner reads them: a site's key is refused.
       expect((await app.api("GET", "/v1/operator-changes", { token: c.apiKey })).status).toBe(403);
     });

@@ -53,7 +53,11 @@ export async function deliverStripeEvent(
 }
 
 /** The owner saves `card` through the setup-mode Checkout page, and Stripe tells the app. */
-export async function saveCard(setup: AutoTopupSetup, c: TestCustomer, card: TestCard): Promise<void> {
+export async function saveCard(
+  setup: Pick<AutoTopupSetup, "app" | "stripe">,
+  c: TestCustomer,
+  card: TestCard,
+): Promise<void> {
   const r = await setup.app.api("POST", "/v1/auto-topup/setup", { token: c.licenseKey });
   if (r.status !== 200) throw new Error(`auto top-up setup: ${r.status} ${JSON.stringify(r.body)}`);
   const session = setup.stripe.completeSetup(r.body.url.split("/").at(-1), card);

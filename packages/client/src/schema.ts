@@ -1133,6 +1133,8 @@ export interface paths {
                                 /** @description when the current period ends; null for `total`, which never resets */
                                 resetsAt: string | null;
                                 createdAt: string;
+                                /** @description what it caps, in words: "site shop.example.com", "API key “Shop”" */
+                                appliesTo: string;
                             }[];
                         };
                     };

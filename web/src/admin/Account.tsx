@@ -155,7 +155,7 @@ export function Account({ id }: { id: string }) {
           ))}
         </ul>
       )}
-      <AccountRules accountId={a.id} sites={a.sites} />
+      <AccountRules accountId={a.id} />
       <AccountActivity accountId={a.id} key={`${a.id}-${a.credits}`} />
     </section>
   );

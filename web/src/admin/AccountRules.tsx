@@ -25,7 +25,7 @@ const PER: Record<Period, string> = { day: "a day", week: "a week", month: "a mo
 const eventName = (type: string) =>
   type === "*" ? "Every event" : (EVENT_CHOICES.find((e) => e.type === type)?.label ?? type);
 const credits = (n: number) => `${formatCredits(n)} ${n === 1 ? "credit" : "credits"}`;
-const siteName = (url: string) => url.replace(/^https?:\/\//, "").replace(/\/$/, "");
+const capitalized = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
 
 /** "2 requests a second, bursts of 5" (or "one request every 10 s" for slow rates). */
 function rateText(r: Rate): string {
@@ -89,14 +89,13 @@ function Part<T>({
  * spend limit, turn auto top-up off, and change a key's rate; the first two are the customer's own rules, so each
  * change carries a reason the customer reads (listed last, as the customer sees them).
  */
-export function AccountRules({ accountId, sites }: { accountId: string; sites: { id: string; url: string }[] }) {
+export function AccountRules({ accountId }: { accountId: string }) {
   const alert = useAccountRule<BalanceAlert>(accountId, "balance-alert");
   const endpoints = useAccountRule<Endpoints>(accountId, "webhook-endpoints");
   const topup = useAccountRule<AutoTopupRule>(accountId, "auto-topup");
   const limits = useAccountRule<SpendLimits>(accountId, "spend-limits");
   const rates = useAccountRule<RateLimits>(accountId, "rate-limits");
   const changes = useAccountRule<Changes>(accountId, "operator-changes");
-  const siteUrl = (id: string) => siteName(sites.find((s) => s.id === id)?.url ?? id);
   const base = `/v1/admin/accounts/${encodeURIComponent(accountId)}`;
   const [said, setSaid] = useState<Partial<Record<"topup" | "limits" | "rates", string>>>({});
   /** After a change: the part and the list of changes show it, and the part says what happened. */
@@ -193,17 +192,7 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
             <ul class="list">
               {data.map((l) => (
                 <li key={l.id} class="list__item" data-limit={l.id}>
-                  <span>
-                    {l.siteId ? (
-                      `Site ${siteUrl(l.siteId)}`
-                    ) : l.keyId ? (
-                      <>
-                        API key <span class="mono">{l.keyId}</span>
-                      </>
-                    ) : (
-                      "Whole account"
-                    )}
-                  </span>
+                  <span>{capitalized(l.appliesTo)}</span>
                   <span>
                     Used {formatCredits(l.usedCredits)} of {credits(l.credits)} {THIS[l.period]}
                     {l.usedCredits >= l.credits ? " — reached" : ""}
@@ -212,7 +201,7 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
                     path={`${base}/spend-limits/${encodeURIComponent(l.id)}`}
                     credits={l.credits}
                     per={PER[l.period]}
-                    what={l.siteId ? `site ${siteUrl(l.siteId)}` : l.keyId ? "an API key" : "the whole account"}
+                    what={l.appliesTo}
                     onSaved={changed("limits", limits)}
                   />
                 </li>
@@ -234,7 +223,7 @@ export function AccountRules({ accountId, sites }: { accountId: string; sites: {
                   <li key={o.id} class="list__item" data-rate={o.id}>
                     <span>
                       {o.kind === "license" ? "Licence key and dashboard" : `API key “${o.name ?? o.id}”`}
-                      {o.revoked ? " (revoked)" : ""} <span class="muted mono">{o.id}</span>
+                      {o.revoked ? " (revoked)" : ""}
                     </span>
                     <span>{rateText(o.override)}</span>
                     <RateEdit
