@@ -126,6 +126,7 @@ export async function indexDocument(input: {
   };
   // The embedder works on the next batch while this one is indexed, so the model never waits for the database.
   let next: Promise<Float32Array[]> | undefined = chunks.length ? embed(0) : undefined;
+  let deleted = false;
   next?.catch(() => {});
   try {
     for (let i = 0; i < chunks.length; i += batchSize) {
@@ -147,15 +148,17 @@ export async function indexDocument(input: {
       }));
       await input.index.addChunks(input.scope, indexed, fence);
       const done = Math.min(i + batchSize, chunks.length);
-      if (input.onBatch && !(await input.onBatch(done, chunks.length)))
+      if (input.onBatch && !(await input.onBatch(done, chunks.length))) {
+        deleted = true;
         throw new ApiError("NOT_FOUND", "the document was deleted while it was being indexed");
+      }
     }
   } catch (error) {
     // Stopped (its job's lease was lost, or the service is shutting down): the job runs again and starts clean, and
     // another worker may already be indexing this document; removing "its" chunks would remove that worker's (the
-    // fence refuses that too, should the loss not be known yet).
+    // fence refuses that too, should the loss not be known yet). A deleted document goes whole, whoever wrote it.
     if (!input.signal?.aborted && !(error instanceof StaleWriteError))
-      await input.index.deleteDocument(input.scope, input.documentId, fence).catch(() => {});
+      await input.index.deleteDocument(input.scope, input.documentId, deleted ? undefined : fence).catch(() => {});
     throw error;
   }
   return { chunks: chunks.length };

@@ -49,8 +49,10 @@ function embedderHeldAtSecondCall(dimensions = 32) {
 for (const engine of ENGINES) {
   describe(`an ingestion job taken over while the first worker's batch is in flight, on ${engine}`, () => {
     let app: TestApp | undefined;
+    let other: TestApp | undefined;
     afterAll(async () => {
       await app?.close();
+      await other?.close();
     });
 
     it("keeps only the new worker's chunks: the stale batch lands nowhere", async () => {
@@ -141,6 +143,48 @@ for (const engine of ENGINES) {
       // Deleting the document removes exactly as many chunks as it was indexed in.
       const receipt = (await app.api("DELETE", docPath, { token: c.apiKey })).body;
       expect(receipt.deleted).toMatchObject({ documents: 1, chunks: doc.chunks });
+    }, 120_000);
+
+    it("a document deleted while its worker's batch is in flight keeps no chunk and no hold", async () => {
+      const held = embedderHeldAtSecondCall();
+      other = await startTestApp(
+        engine,
+        { KNOWLEDGE_INLINE_MAX_CHUNKS: "0", JOB_CONCURRENCY: "0" },
+        { embedder: held.embedder },
+      );
+      const { jobs, knowledge, db } = other.running.ctx;
+      const c = await newCustomer(other);
+      await grant(other, c.accountId, 1000);
+      const kb = (
+        await other.api("POST", "/v1/knowledge-bases", {
+          token: c.apiKey,
+          body: { name: "k", chunking: { chunkTokens: 64, overlapTokens: 0 } },
+        })
+      ).body.id;
+      const up = await other.api("POST", `/v1/knowledge-bases/${kb}/documents`, {
+        token: c.apiKey,
+        body: { text: longText(300), name: "long.txt" },
+      });
+      const handler = knowledge.jobHandlers()["knowledge.ingest"]!;
+      const job = (await jobs.claim("worker-a", 60_000, ["knowledge.ingest"]))!;
+      const run = handler.run({ job, signal: new AbortController().signal, fence: jobs.leaseFence(job, "worker-a") });
+      await Promise.race([held.held, run.then(() => Promise.reject(new Error("finished in one batch")))]);
+      // Deleted while the worker holds its second batch; the deletion removes the first one.
+      const del = await other.api("DELETE", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey });
+      expect(del.status).toBe(200);
+      held.release();
+      expect(
+        await run.then(
+          () => "finished",
+          (e) => e,
+        ),
+      ).toBeInstanceOf(StaleWriteError);
+      const stored = await db.sql.get<{ n: number }>(
+        "SELECT count(*) AS n FROM knowledge_chunks WHERE document_id = ?",
+        [up.body.id],
+      );
+      expect(Number(stored?.n)).toBe(0);
+      expect((await other.api("GET", "/v1/balance", { token: c.apiKey })).body.reservedCredits).toBe(0);
     }, 120_000);
   });
 }
