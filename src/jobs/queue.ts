@@ -175,8 +175,8 @@ export class JobQueue {
 
   /**
    * The fence of one attempt at a job (see `TransactionalWrite.fence`): it changes the job's row only while this
-   * attempt holds it, so a write it guards commits only then. On PostgreSQL the row stays locked until the write commits, so
-   * a takeover (whose claim skips locked rows) starts after it; on SQLite writes are serialised anyway.
+   * attempt holds it, so a write it guards commits only then. On PostgreSQL the row stays locked until the write
+   * commits, so a takeover (whose claim skips locked rows) starts after it; on SQLite writes are serialised anyway.
    */
   leaseFence(job: JobAttempt, owner: string): TransactionalWrite {
     return {

@@ -133,8 +133,9 @@ export class JobWorker {
         // Shutting down: the job is claimed again once its lease runs out, here or in another process.
         options.log.info({ jobId: job.id }, "job interrupted by shutdown; it will resume");
       } else if (leaseLost || error instanceof StaleWriteError) {
-        // This process was too slow to renew (a starved CPU, a stalled database) and another worker claimed the job:
-        // it is that worker's now, to finish or to give up; this attempt records nothing.
+        // This process was too slow to renew (a starved CPU, a stalled database) and another worker claimed the job,
+        // as a renewal or a fenced write found: it is that worker's now, to finish or to give up; this attempt
+        // records nothing.
         options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job's lease was lost; another worker has it");
       } else if (error instanceof FinalJobError || job.attempts >= options.maxAttempts) {
         const cause = failureCause(error);

@@ -94,7 +94,8 @@ describe("a job's lease fence on PostgreSQL, the takeover racing the batch", () 
     await index.addChunks(scope, batch("seed", 1)); // the knowledge base's row exists, to be locked below
     await index.deleteDocument(scope, "doc_f");
     const a = await expiredClaim("race.two", "worker-a");
-    // Another write of the knowledge base holds its lock: A's batch passes its fence, then waits inside its transaction.
+    // Another write of the knowledge base holds its lock: A's batch passes its fence, then waits inside its
+    // transaction.
     const other = await pool.connect();
     let write: Promise<void>;
     try {
