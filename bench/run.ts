@@ -63,6 +63,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/query-load.ts",
     about: "50 clients of hybrid searches for 60 s, local embedder: latency, shedding, charged vs answered",
   },
+  "lease-fence": {
+    file: "bench/lease-fence.ts",
+    about: "a job's lease fence on each batch of chunks written to the knowledge index (SQLite and PostgreSQL)",
+  },
   "multi-process": {
     file: "bench/multi-process.ts",
     about: "ledger and ingestion on PostgreSQL: one process against two API processes and a worker (docs/postgres.md)",

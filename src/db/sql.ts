@@ -36,6 +36,17 @@ export interface TransactionalWrite {
   onCommit?: () => void;
 }
 
+/**
+ * A write guarded by a fence (see `TransactionalWrite.fence`) whose fence no longer held when it ran: the attempt it
+ * belonged to was taken over (a job's lease, a keyed request's claim). Nothing of the write was committed.
+ */
+export class StaleWriteError extends Error {
+  override name = "StaleWriteError";
+  constructor(message = "this attempt was taken over; its write was refused") {
+    super(message);
+  }
+}
+
 /** A schema change of one domain; `version` orders the changes of that domain. */
 export interface Migration {
   version: number;

@@ -36,6 +36,12 @@ export interface Job<P = Record<string, unknown>> {
   leaseUntil: number;
 }
 
+/**
+ * One attempt at a job: the attempt number is its fencing token. Renewing, finishing or fencing a write names it, so
+ * an attempt taken over — even by a worker of the same process (the same owner) — changes nothing.
+ */
+export type JobAttempt = Pick<Job, "id" | "attempts">;
+
 interface JobRow {
   id: string;
   kind: string;
@@ -156,30 +162,45 @@ export class JobQueue {
   }
 
   /** Renews the lease; false when the job was taken over or cancelled (the worker must stop). */
-  async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
+  async renew(job: JobAttempt, owner: string, leaseMs: number): Promise<boolean> {
     const now = Date.now();
     return (
       (await this.db.sql.run(
-        "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
-        [now + leaseMs, now, jobId, owner],
+        `UPDATE jobs SET lease_until = ?, updated_at = ?
+         WHERE id = ? AND lease_owner = ? AND attempts = ? AND status = 'running'`,
+        [now + leaseMs, now, job.id, owner, job.attempts],
       )) > 0
     );
   }
 
-  async finish(jobId: string, owner: string, outcome: { status: "done" | "failed"; error?: string }): Promise<void> {
+  /**
+   * The fence of one attempt at a job (see `TransactionalWrite.fence`): it changes the job's row only while this
+   * attempt holds it, so a write it guards commits only then. On PostgreSQL the row stays locked until the write
+   * commits, so a takeover (whose claim skips locked rows) starts after it; on SQLite writes are serialised anyway.
+   */
+  leaseFence(job: JobAttempt, owner: string): TransactionalWrite {
+    return {
+      sql: `UPDATE jobs SET attempts = attempts
+            WHERE id = ? AND lease_owner = ? AND attempts = ? AND status = 'running'`,
+      params: [job.id, owner, job.attempts],
+      fence: true,
+    };
+  }
+
+  async finish(job: JobAttempt, owner: string, outcome: { status: "done" | "failed"; error?: string }): Promise<void> {
     await this.db.sql.run(
       `UPDATE jobs SET status = ?, error = ?, lease_owner = NULL, lease_until = NULL, payload = '{}', updated_at = ?
-       WHERE id = ? AND lease_owner = ?`,
-      [outcome.status, outcome.error ?? null, Date.now(), jobId, owner],
+       WHERE id = ? AND lease_owner = ? AND attempts = ?`,
+      [outcome.status, outcome.error ?? null, Date.now(), job.id, owner, job.attempts],
     );
   }
 
   /** Puts a job that failed for a passing reason back in the queue (its attempts still count). */
-  async requeue(jobId: string, owner: string, error: string): Promise<void> {
+  async requeue(job: JobAttempt, owner: string, error: string): Promise<void> {
     await this.db.sql.run(
       `UPDATE jobs SET status = 'queued', error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
-       WHERE id = ? AND lease_owner = ?`,
-      [error, Date.now(), jobId, owner],
+       WHERE id = ? AND lease_owner = ? AND attempts = ?`,
+      [error, Date.now(), job.id, owner, job.attempts],
     );
   }
 
@@ -187,11 +208,11 @@ export class JobQueue {
    * Puts a job back to run again no sooner than `at` (its attempts still count): a lease that nobody holds and that
    * runs out then, so any worker claims it once it has.
    */
-  async defer(jobId: string, owner: string, at: number, error: string): Promise<void> {
+  async defer(job: JobAttempt, owner: string, at: number, error: string): Promise<void> {
     await this.db.sql.run(
       `UPDATE jobs SET status = 'running', error = ?, lease_owner = NULL, lease_until = ?, updated_at = ?
-       WHERE id = ? AND lease_owner = ?`,
-      [error, at, Date.now(), jobId, owner],
+       WHERE id = ? AND lease_owner = ? AND attempts = ?`,
+      [error, at, Date.now(), job.id, owner, job.attempts],
     );
   }
 

@@ -1,3 +1,4 @@
+import { StaleWriteError, type TransactionalWrite } from "../db/sql.js";
 import type { Job, JobQueue } from "./queue.js";
 
 export interface JobContext {
@@ -7,6 +8,13 @@ export interface JobContext {
    * runs again, here or elsewhere: an aborted handler stops without undoing anything (the next attempt owns it).
    */
   signal: AbortSignal;
+  /**
+   * This attempt's hold on the job (`JobQueue.leaseFence`), to run first in the transaction of a write that must not
+   * land once the job was taken over; such a write then throws `StaleWriteError`, which ends the attempt like a lost
+   * lease. Checked by the database in the write's own transaction, it does not depend on this process noticing the
+   * loss in time (a renewal is only every third of the lease).
+   */
+  fence: TransactionalWrite;
 }
 
 export interface JobHandler {
@@ -105,7 +113,7 @@ export class JobWorker {
     let leaseLost = false;
     const renew = setInterval(
       () => {
-        queue.renew(job.id, options.owner, options.leaseMs).then(
+        queue.renew(job, options.owner, options.leaseMs).then(
           (ok) => {
             if (ok) return;
             leaseLost = true;
@@ -118,31 +126,32 @@ export class JobWorker {
     );
     try {
       if (job.attempts > options.maxAttempts) throw new FinalJobError(`gave up after ${job.attempts - 1} attempts`);
-      await handler.run({ job, signal: controller.signal });
-      await queue.finish(job.id, options.owner, { status: "done" });
+      await handler.run({ job, signal: controller.signal, fence: queue.leaseFence(job, options.owner) });
+      await queue.finish(job, options.owner, { status: "done" });
     } catch (error) {
       if (controller.signal.aborted && this.stopped) {
         // Shutting down: the job is claimed again once its lease runs out, here or in another process.
         options.log.info({ jobId: job.id }, "job interrupted by shutdown; it will resume");
-      } else if (leaseLost) {
-        // This process was too slow to renew (a starved CPU, a stalled database) and another worker claimed the job:
-        // it is that worker's now, to finish or to give up; this attempt records nothing.
+      } else if (leaseLost || error instanceof StaleWriteError) {
+        // This process was too slow to renew (a starved CPU, a stalled database) and another worker claimed the job,
+        // as a renewal or a fenced write found: it is that worker's now, to finish or to give up; this attempt
+        // records nothing.
         options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job's lease was lost; another worker has it");
       } else if (error instanceof FinalJobError || job.attempts >= options.maxAttempts) {
         const cause = failureCause(error);
         options.log.warn({ jobId: job.id, kind: job.kind, err: error }, "job failed");
         await handler.giveUp(job, cause).catch((err) => options.log.error({ err }, "giving up a job failed"));
-        await queue.finish(job.id, options.owner, {
+        await queue.finish(job, options.owner, {
           status: "failed",
           error: String((cause as Error)?.message ?? cause),
         });
       } else if (error instanceof RetryLaterError) {
         options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error.cause }, error.message);
         const cause = error.cause as Error | undefined;
-        await queue.defer(job.id, options.owner, Date.now() + error.delayMs, String(cause?.message ?? cause));
+        await queue.defer(job, options.owner, Date.now() + error.delayMs, String(cause?.message ?? cause));
       } else {
         options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, "job failed; retrying");
-        await queue.requeue(job.id, options.owner, String((error as Error).message ?? error));
+        await queue.requeue(job, options.owner, String((error as Error).message ?? error));
       }
     } finally {
       clearInterval(renew);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { StaleWriteError, type TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import { chunkDocument } from "./chunk.js";
@@ -93,7 +94,9 @@ export async function extractSite(input: {
 
 /**
  * Chunks, embeds and indexes an extracted document, batch by batch. `onBatch` reports progress and returns false
- * when the document no longer exists (deleted meanwhile): indexing stops and what was added is removed.
+ * when the document no longer exists (deleted meanwhile): indexing stops and what was added is removed. A job passes
+ * its lease's `fence`: every write to the index (the clean start, each batch, the clean-up) commits only while the job
+ * is still this attempt's, else throws `StaleWriteError` having changed nothing.
  */
 export async function indexDocument(input: {
   scope: IndexScope;
@@ -105,12 +108,14 @@ export async function indexDocument(input: {
   index: SearchIndex;
   batchSize?: number;
   signal?: AbortSignal;
+  fence?: TransactionalWrite;
   onBatch?: (done: number, total: number) => Promise<boolean>;
 }): Promise<{ chunks: number }> {
+  const { fence } = input;
   const chunks = chunkDocument(input.extracted, input.chunking);
   const batchSize = input.batchSize ?? 32;
   // Start clean: a resumed job may have indexed part of this document before its process died.
-  await input.index.deleteDocument(input.scope, input.documentId);
+  await input.index.deleteDocument(input.scope, input.documentId, fence);
   const embed = (from: number) => {
     const batch = chunks.slice(from, from + batchSize);
     return input.embedder.embed(
@@ -121,6 +126,7 @@ export async function indexDocument(input: {
   };
   // The embedder works on the next batch while this one is indexed, so the model never waits for the database.
   let next: Promise<Float32Array[]> | undefined = chunks.length ? embed(0) : undefined;
+  let deleted = false;
   next?.catch(() => {});
   try {
     for (let i = 0; i < chunks.length; i += batchSize) {
@@ -140,15 +146,19 @@ export async function indexDocument(input: {
         metadata: input.metadata,
         vector: vectors[k]!,
       }));
-      await input.index.addChunks(input.scope, indexed);
+      await input.index.addChunks(input.scope, indexed, fence);
       const done = Math.min(i + batchSize, chunks.length);
-      if (input.onBatch && !(await input.onBatch(done, chunks.length)))
+      if (input.onBatch && !(await input.onBatch(done, chunks.length))) {
+        deleted = true;
         throw new ApiError("NOT_FOUND", "the document was deleted while it was being indexed");
+      }
     }
   } catch (error) {
     // Stopped (its job's lease was lost, or the service is shutting down): the job runs again and starts clean, and
-    // another worker may already be indexing this document; removing "its" chunks would remove that worker's.
-    if (!input.signal?.aborted) await input.index.deleteDocument(input.scope, input.documentId).catch(() => {});
+    // another worker may already be indexing this document; removing "its" chunks would remove that worker's (the
+    // fence refuses that too, should the loss not be known yet). A deleted document goes whole, whoever wrote it.
+    if (!input.signal?.aborted && !(error instanceof StaleWriteError))
+      await input.index.deleteDocument(input.scope, input.documentId, deleted ? undefined : fence).catch(() => {});
     throw error;
   }
   return { chunks: chunks.length };

@@ -63,7 +63,7 @@ export class IngestionJobs {
    * one is a bulk load (`SearchIndex.bulkLoad`): on PostgreSQL with pgvector the shared HNSW index is built after
    * its rows rather than walked once per row.
    */
-  private async runReembedJob({ job, signal }: JobContext): Promise<void> {
+  private async runReembedJob({ job, signal, fence }: JobContext): Promise<void> {
     const kbId = String(job.payload.knowledgeBaseId);
     const kb = await this.deps.knowledgeBases.getKnowledgeBase({ accountId: job.accountId, siteId: null }, kbId);
     if (!kb || kb.embeddingModel === this.deps.embedder.id) return;
@@ -78,6 +78,7 @@ export class IngestionJobs {
         if (!extracted) continue; // its text is gone; keyword search still finds it
         await indexStoredDocument(this.deps, kb, doc, extracted, {
           signal,
+          fence,
           onBatch: async () => (await this.deps.documents.getDocumentById(job.accountId, doc.id)) !== undefined,
         }).catch((error) => {
           // A document deleted meanwhile is simply skipped.
@@ -113,7 +114,7 @@ export class IngestionJobs {
     });
   }
 
-  private async runIngestJob({ job, signal }: JobContext): Promise<void> {
+  private async runIngestJob({ job, signal, fence }: JobContext): Promise<void> {
     const docId = String(job.payload.docId);
     const doc = await this.deps.documents.getDocumentById(job.accountId, docId);
     if (!doc) return; // deleted before it was indexed
@@ -131,7 +132,7 @@ export class IngestionJobs {
     if (hold?.status === "captured") return; // charged meanwhile by another attempt: never charge a document twice
     if (hold?.status !== "open") holdId = await this.reserveForJob(job.id, doc, billableTokens(extracted));
     try {
-      await this.ingestion.indexAndCharge(kb, doc, extracted, holdId!, signal);
+      await this.ingestion.indexAndCharge(kb, doc, extracted, holdId!, { signal, fence });
     } catch (error) {
       if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
       throw error;
@@ -155,7 +156,7 @@ export class IngestionJobs {
     }
   }
 
-  private async runCrawlJob({ job, signal }: JobContext): Promise<void> {
+  private async runCrawlJob({ job, signal, fence }: JobContext): Promise<void> {
     const { docId, url, maxPages, maxDepth } = job.payload as {
       docId: string;
       url: string;
@@ -225,7 +226,7 @@ export class IngestionJobs {
       });
     const holdId = await this.reserveForJob(job.id, doc, tokens);
     try {
-      await this.ingestion.indexAndCharge(kb, doc, site.doc, holdId, signal);
+      await this.ingestion.indexAndCharge(kb, doc, site.doc, holdId, { signal, fence });
     } catch (error) {
       if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
       throw error;

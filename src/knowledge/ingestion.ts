@@ -1,5 +1,6 @@
 import type { LedgerWrite } from "../credits/ledger.js";
 import { embedMc } from "../credits/quotes.js";
+import { StaleWriteError, type TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import { FinalJobError } from "../jobs/worker.js";
 import { newId } from "../lib/ids.js";
@@ -29,7 +30,12 @@ export function indexStoredDocument(
   kb: KnowledgeBase,
   doc: KnowledgeDocument,
   extracted: ExtractedDocument,
-  options: { signal?: AbortSignal; onBatch: (done: number, total: number) => Promise<boolean> },
+  options: {
+    signal?: AbortSignal;
+    /** The job's lease (`JobQueue.leaseFence`): the index takes the document's chunks only while it holds. */
+    fence?: TransactionalWrite;
+    onBatch: (done: number, total: number) => Promise<boolean>;
+  },
 ): Promise<{ chunks: number }> {
   return indexDocument({
     scope: { accountId: doc.accountId, knowledgeBaseId: kb.id },
@@ -141,7 +147,7 @@ export class Ingestion {
       throw error;
     }
     try {
-      await this.indexAndCharge(kb, document, extracted, hold.id, undefined, options.writes);
+      await this.indexAndCharge(kb, document, extracted, hold.id, { writes: options.writes });
     } catch (error) {
       // Indexed within the request: a failure before the charge leaves nothing behind (the hold was released).
       const after = await documents.getDocumentById(owner.accountId, docId).catch(() => undefined);
@@ -224,17 +230,23 @@ export class Ingestion {
   /**
    * Embeds and indexes, then captures the hold: exactly the document's tokens. The document turns ready in the charge's
    * own transaction, so "ready" means "charged" (what a resumed job checks). Failure before the charge releases
-   * everything; after it, or once `signal` stopped the job (it runs again), nothing is undone.
+   * everything; after it, or once the job was stopped (`signal`) or taken over (its `fence` refused a write; it runs
+   * again elsewhere), nothing is undone.
    */
   async indexAndCharge(
     kb: KnowledgeBase,
     doc: KnowledgeDocument,
     extracted: ExtractedDocument,
     holdId: string,
-    signal?: AbortSignal,
-    /** Writes to commit with the charge, given the document as it will read once ready. */
-    writes?: (ready: KnowledgeDocument) => LedgerWrite[],
+    options: {
+      signal?: AbortSignal;
+      /** The job's lease: the document's chunks are written only while it holds. */
+      fence?: TransactionalWrite;
+      /** Writes to commit with the charge, given the document as it will read once ready. */
+      writes?: (ready: KnowledgeDocument) => LedgerWrite[];
+    } = {},
   ): Promise<void> {
+    const { signal, fence, writes } = options;
     const { documents, metering, ledger } = this.deps;
     const hold = await ledger.getHold(doc.accountId, holdId);
     if (hold?.status !== "open") throw new FinalJobError(`the hold of ${doc.id} is no longer open`);
@@ -243,6 +255,7 @@ export class Ingestion {
       await documents.updateDocument(doc.accountId, doc.id, { status: "processing" });
       const { chunks } = await indexStoredDocument(this.deps, kb, doc, extracted, {
         signal,
+        fence,
         onBatch: async (done, total) => {
           await ledger.extendHold(holdId, Date.now() + this.deps.settings.holdTtlMs);
           return documents.updateDocument(doc.accountId, doc.id, { progress: done / total });
@@ -276,7 +289,7 @@ export class Ingestion {
     } catch (error) {
       // Charged (and ready): whatever failed afterwards undoes nothing, and a retried job finds the document ready.
       // Stopped (the job's lease was lost, or the service stops): the job runs again, with this hold while it is open.
-      if (charged || signal?.aborted) throw error;
+      if (charged || signal?.aborted || error instanceof StaleWriteError) throw error;
       if ((await ledger.getHold(doc.accountId, holdId).catch(() => undefined))?.status === "captured") throw error;
       await metering.release(hold, `indexing failed: ${(error as Error).message}`.slice(0, 300)).catch(() => {});
       const api = error instanceof ApiError ? error : undefined;

@@ -34,13 +34,15 @@ export class KnowledgePurge {
     const scope = { accountId, knowledgeBaseId: kbId };
     for (const doc of docs) {
       receipt.documents += await this.deps.documents.deleteDocumentRow(accountId, doc.id);
+      // Its job goes before its chunks: a batch of a job still indexing it is fenced by that job's row (see
+      // JobQueue.leaseFence), so it has committed by now, to be deleted below, or it is refused.
+      await this.deps.jobs.deleteForSubjects(accountId, [doc.id]);
       receipt.chunks += await this.deps.index.deleteDocument(scope, doc.id);
       const bytes = await this.deps.blobs.delete(textBlob(accountId, doc.id));
       if (bytes > 0) {
         receipt.files++;
         receipt.bytes += bytes;
       }
-      await this.deps.jobs.deleteForSubjects(accountId, [doc.id]);
       if (doc.holdId && doc.status !== "ready")
         await this.deps.ledger
           .release({ accountId, holdId: doc.holdId, reason: "the document was deleted" })
@@ -57,8 +59,8 @@ export class KnowledgePurge {
       kbId,
       full.filter((d): d is KnowledgeDocument => d !== undefined),
     );
+    await this.deps.jobs.deleteForSubjects(accountId, [kbId]); // its re-embedding, fenced as above
     receipt.chunks += await this.deps.index.deleteKnowledgeBase({ accountId, knowledgeBaseId: kbId });
-    await this.deps.jobs.deleteForSubjects(accountId, [kbId]);
     await this.deps.knowledgeBases.deleteKnowledgeBaseRow(accountId, kbId);
     receipt.knowledgeBases++;
     return receipt;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StaleWriteError } from "../../src/db/sql.js";
 import { ApiError } from "../../src/errors.js";
 import { JobQueue, jobsMigrations } from "../../src/jobs/queue.js";
 import { FinalJobError, type JobHandler, JobWorker } from "../../src/jobs/worker.js";
@@ -107,6 +108,66 @@ describe("JobWorker records what a job failed of", () => {
       status: "running",
       lease_owner: "other-worker",
       attempts: 2,
+    });
+  });
+
+  it("a write fenced by an attempt taken over by the same process is refused, and that attempt records nothing", async () => {
+    const queue = new JobQueue(t.db);
+    const gaveUp: string[] = [];
+    const outcome: unknown[] = [];
+    let takeOver!: () => void;
+    const takenOver = new Promise<void>((r) => {
+      takeOver = r;
+    });
+    const id = await queue.enqueue({ kind: "fenced.one", accountId: "acct_z" });
+    const worker = new JobWorker(
+      queue,
+      {
+        "fenced.one": {
+          run: async ({ fence }) => {
+            await takenOver;
+            // A write guarded by this attempt's lease, as the search index runs it.
+            await t.db.sql
+              .transaction(async (tx) => {
+                if ((await tx.run(fence.sql, fence.params)) === 0) throw new StaleWriteError();
+                outcome.push("written");
+              })
+              .catch((e) => {
+                outcome.push(e);
+                throw e;
+              });
+          },
+          giveUp: async (job) => {
+            gaveUp.push(job.id);
+          },
+        },
+      },
+      // Its last allowed attempt (maxAttempts 1): any other failure would give the job up. The lease is renewed
+      // too rarely for the loss to be noticed that way.
+      { owner: "same-process", concurrency: 1, leaseMs: 60_000, pollMs: 60_000, maxAttempts: 1, log: quiet },
+    );
+    worker.start();
+    try {
+      for (let i = 0; i < 400; i++) {
+        const row = await t.db.sql.get<{ status: string }>("SELECT status FROM jobs WHERE id = ?", [id]);
+        if (row?.status === "running") break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // Claimed again by this very process (another of its workers, once the lease had run out while it starved).
+      await t.db.sql.run("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?", [id]);
+      takeOver();
+      for (let i = 0; i < 400 && outcome.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await worker.stop();
+    }
+    expect(outcome).toHaveLength(1);
+    expect(outcome[0]).toBeInstanceOf(StaleWriteError);
+    expect(gaveUp).toEqual([]);
+    expect(await t.db.sql.get("SELECT status, lease_owner, attempts, error FROM jobs WHERE id = ?", [id])).toEqual({
+      status: "running",
+      lease_owner: "same-process",
+      attempts: 2,
+      error: null,
     });
   });
 });

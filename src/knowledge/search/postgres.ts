@@ -1,10 +1,12 @@
 import { inPgTransaction } from "../../db/postgres.js";
+import type { TransactionalWrite } from "../../db/sql.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
 import { DEFAULT_HYBRID, type HybridConfig, type RetrievalBackend, runSearch } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
 import type { ArrayEncoding } from "./postgres-arrays.js";
 import { type BulkBuildOptions, BulkLoads, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
+import { holdFence } from "./postgres-fence.js";
 import {
   accountKeyPrefix,
   documentKeyName,
@@ -154,7 +156,7 @@ export class PostgresSearchIndex implements SearchIndex {
     return inPgTransaction<PgQueryable & { release(): void }, T>({ connect: db.connect.bind(db) }, fn);
   }
 
-  async addChunks(scope: IndexScope, chunks: IndexedChunk[]): Promise<void> {
+  async addChunks(scope: IndexScope, chunks: IndexedChunk[], fence?: TransactionalWrite): Promise<void> {
     if (chunks.length === 0) return;
     // Re-adding a chunk id (a retried ingestion) replaces it; within one call the last copy wins.
     const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
@@ -167,6 +169,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const documents = [...new Set(unique.map((c) => c.documentId))];
     await Promise.all(documents.map((doc) => this.keys.fresh(documentKeyName(scope, doc), true)));
     await this.inTransaction(async (tx) => {
+      await holdFence(tx, fence);
       const kb = (await this.keywords.lockBase(tx, scope, () => this.indexExisting(tx, scope)))!;
       // Keys are read once the knowledge base is locked: a deletion that destroyed one has committed by then, so
       // this write makes a new key rather than sealing with the destroyed one.
@@ -219,8 +222,9 @@ export class PostgresSearchIndex implements SearchIndex {
    * backups) is unreadable from then on, while the knowledge base lives on. A write of the same document waiting
    * for the lock makes a new key.
    */
-  async deleteDocument(scope: IndexScope, documentId: string): Promise<number> {
+  async deleteDocument(scope: IndexScope, documentId: string, fence?: TransactionalWrite): Promise<number> {
     return this.inTransaction(async (tx) => {
+      await holdFence(tx, fence);
       const kb = await this.keywords.lockBase(tx, scope);
       const gone = (
         await tx.query(

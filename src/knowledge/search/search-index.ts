@@ -1,3 +1,5 @@
+import type { TransactionalWrite } from "../../db/sql.js";
+
 /** Everything the index stores is scoped to one account and one knowledge base. */
 export interface IndexScope {
   accountId: string;
@@ -50,12 +52,17 @@ export interface SearchHit {
 /**
  * Semantic + keyword index of chunks. Every read and delete is scoped to its owner inside the storage query itself,
  * never by filtering results afterwards.
+ *
+ * A write made for a background job passes its lease's `fence` (`JobQueue.leaseFence`): the fence runs first in the
+ * write's own transaction on the service's database, and when it changes no row (the job was taken over) the write
+ * throws `StaleWriteError` and changes nothing. So a stale worker's batch in flight cannot land after the worker that
+ * took over cleaned the document up and began again.
  */
 export interface SearchIndex {
-  addChunks(scope: IndexScope, chunks: IndexedChunk[]): Promise<void>;
+  addChunks(scope: IndexScope, chunks: IndexedChunk[], fence?: TransactionalWrite): Promise<void>;
   search(query: SearchQuery): Promise<SearchHit[]>;
   /** Each delete returns how many chunks it removed; the text, vectors and keyword entries are gone from storage. */
-  deleteDocument(scope: IndexScope, documentId: string): Promise<number>;
+  deleteDocument(scope: IndexScope, documentId: string, fence?: TransactionalWrite): Promise<number>;
   deleteKnowledgeBase(scope: IndexScope): Promise<number>;
   deleteAccount(accountId: string): Promise<number>;
   /**

@@ -1,3 +1,4 @@
+import { StaleWriteError, type TransactionalWrite } from "../../db/sql.js";
 import { type SqliteSql, StatementCache } from "../../db/sqlite.js";
 import { queryTerms } from "./analysis.js";
 import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
@@ -72,12 +73,12 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.db.prepare(text).all(...params) as T[];
   }
 
-  async addChunks(scope: IndexScope, chunks: IndexedChunk[]): Promise<void> {
+  async addChunks(scope: IndexScope, chunks: IndexedChunk[], fence?: TransactionalWrite): Promise<void> {
     if (chunks.length === 0) return;
     // Re-adding a chunk id (a retried ingestion) replaces it; within one call the last copy wins.
     const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
     await this.exclusive(() =>
-      this.db.transaction(() => {
+      this.fenced(fence, () => {
         const kb = this.keywords.base(scope, true)!;
         this.deleteRows(
           "account_id = ? AND knowledge_base_id = ? AND chunk_id IN (SELECT value FROM json_each(?))",
@@ -109,8 +110,21 @@ export class SqliteSearchIndex implements SearchIndex {
         }
         this.vectors.add(scope, kb, vectors);
         this.keywords.add(kb, added);
-      })(),
+      }),
     );
+  }
+
+  /**
+   * Runs `write` in one transaction, behind `fence` when there is one. BEGIN IMMEDIATE takes the file's write lock
+   * before the fence runs, so no other connection (another process's takeover) commits between the fence and the
+   * write; a fence that changes no row rolls the transaction back.
+   */
+  private fenced<T>(fence: TransactionalWrite | undefined, write: () => T): T {
+    const tx = this.db.transaction(() => {
+      if (fence && this.sql.runSync(fence.sql, fence.params) === 0) throw new StaleWriteError();
+      return write();
+    });
+    return fence ? tx.immediate() : tx();
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
@@ -140,15 +154,21 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.db.prepare(`DELETE FROM knowledge_chunks WHERE ${where}`).run(...params).changes;
   }
 
-  private deleting(where: string, params: Params, index: () => { kb?: number; dropBases?: number[] }) {
-    return this.exclusive(() => this.db.transaction(() => this.deleteRows(where, params, index()))());
+  private deleting(
+    where: string,
+    params: Params,
+    index: () => { kb?: number; dropBases?: number[] },
+    fence?: TransactionalWrite,
+  ) {
+    return this.exclusive(() => this.fenced(fence, () => this.deleteRows(where, params, index())));
   }
 
-  async deleteDocument(scope: IndexScope, documentId: string): Promise<number> {
+  async deleteDocument(scope: IndexScope, documentId: string, fence?: TransactionalWrite): Promise<number> {
     return this.deleting(
       "account_id = ? AND knowledge_base_id = ? AND document_id = ?",
       [scope.accountId, scope.knowledgeBaseId, documentId],
       () => ({ kb: this.keywords.base(scope, false) }),
+      fence,
     );
   }
 

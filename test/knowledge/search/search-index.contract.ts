@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StaleWriteError, type TransactionalWrite } from "../../../src/db/sql.js";
 import type { IndexedChunk, IndexScope, SearchIndex, SearchQuery } from "../../../src/knowledge/search/search-index.js";
 
 export interface IndexUnderTest {
   index: SearchIndex;
+  /** Runs a statement on the index's database (the tables a write's fence names live there, as `jobs` does). */
+  run(sql: string): Promise<unknown>;
   cleanup(): Promise<void>;
 }
+
+/** A fence as a job's lease makes one (`JobQueue.leaseFence`): it holds while `name` is at `attempt`. */
+const fenceOf = (name: string, attempt: number): TransactionalWrite => ({
+  sql: "UPDATE fence_attempts SET attempt = attempt WHERE name = ? AND attempt = ?",
+  params: [name, attempt],
+  fence: true,
+});
 
 const DIMS = 8;
 /** A unit vector pointing mostly along `axis`: chunks of different topics are far apart, queries pick one. */
@@ -29,6 +39,7 @@ export function runSearchIndexContract(name: string, open: () => Promise<IndexUn
 
     beforeAll(async () => {
       t = await open();
+      await t.run("CREATE TABLE fence_attempts (name TEXT PRIMARY KEY, attempt INTEGER NOT NULL)");
     });
     afterAll(async () => {
       await t.index.close?.();
@@ -294,6 +305,29 @@ export function runSearchIndexContract(name: string, open: () => Promise<IndexUn
       const hits = await t.index.search({ ...s, text: "windmills", vector: topic(5), mode: "hybrid", topK: 5 });
       expect(hits.map((h) => [h.chunkId, h.text])).toEqual([["c1", "new wording about windmills"]]);
       expect(await t.index.deleteKnowledgeBase(s)).toBe(1);
+    });
+
+    it("a fenced write commits while its fence holds; once taken over, it and a delete change nothing", async () => {
+      const s = fresh();
+      const name = s.knowledgeBaseId;
+      await t.run(`INSERT INTO fence_attempts (name, attempt) VALUES ('${name}', 1)`);
+      await t.index.addChunks(s, [chunk("c1", "doc1", "lighthouses along the northern coast", 0)], fenceOf(name, 1));
+      expect(await ids({ ...s, text: "lighthouses", mode: "keyword", topK: 5 })).toEqual(["c1"]);
+
+      // Another attempt took over: the first one's batch in flight and its clean-up must not land.
+      await t.run(`UPDATE fence_attempts SET attempt = 2 WHERE name = '${name}'`);
+      const stale = fenceOf(name, 1);
+      await expect(
+        t.index.addChunks(s, [chunk("c2", "doc1", "windmills turning in the polder", 1)], stale),
+      ).rejects.toBeInstanceOf(StaleWriteError);
+      await expect(t.index.deleteDocument(s, "doc1", stale)).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await ids({ ...s, text: "windmills", mode: "keyword", topK: 5 })).toEqual([]);
+      expect(await ids({ ...s, text: "polder", vector: topic(1), mode: "semantic", topK: 5 })).toEqual(["c1"]);
+
+      // The attempt that holds the fence writes and deletes as usual.
+      await t.index.addChunks(s, [chunk("c3", "doc1", "windmills turning in the polder", 1)], fenceOf(name, 2));
+      expect(await ids({ ...s, text: "windmills", mode: "keyword", topK: 5 })).toEqual(["c3"]);
+      expect(await t.index.deleteDocument(s, "doc1", fenceOf(name, 2))).toBe(2);
     });
   });
 }

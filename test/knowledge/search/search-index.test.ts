@@ -13,7 +13,11 @@ import { runSearchIndexContract } from "./search-index.contract.js";
 
 runSearchIndexContract("sqlite", async () => {
   const t = await freshDatabase("sqlite", [knowledgeIndexMigrations]);
-  return { index: new SqliteSearchIndex(t.db.sql as SqliteSql), cleanup: () => t.cleanup() };
+  return {
+    index: new SqliteSearchIndex(t.db.sql as SqliteSql),
+    run: (sql) => t.db.sql.run(sql),
+    cleanup: () => t.cleanup(),
+  };
 });
 
 runSearchIndexContract("pglite+pgvector", async () => {
@@ -21,7 +25,7 @@ runSearchIndexContract("pglite+pgvector", async () => {
   const index = new PostgresSearchIndex(pg, { keys: new LocalKeyStore(tempDir()), vectors: "pgvector" });
   await index.init();
   if (!index.usesPgvector) throw new Error("pgvector did not load into PGlite");
-  return { index, cleanup: () => pg.close() };
+  return { index, run: (sql) => pg.exec(sql), cleanup: () => pg.close() };
 });
 
 // Native pgvector (HNSW) installed in `public` by an administrator, the service in its own schema (DATABASE_SCHEMA):
@@ -33,7 +37,7 @@ runSearchIndexContract("postgres (pgvector in public)", async () => {
     vectors: "pgvector",
   });
   await index.init();
-  return { index, cleanup: () => t.cleanup() };
+  return { index, run: (sql) => (t.db.sql as PostgresSql).pool.query(sql), cleanup: () => t.cleanup() };
 });
 
 // A database without the extension: the service creates it, in its own schema (the first on its search path).
@@ -49,6 +53,7 @@ runSearchIndexContract("postgres (pgvector created in the service's schema)", as
   if (!index.usesPgvector || ext.rows[0]?.schema !== "svc") throw new Error("expected pgvector in the schema svc");
   return {
     index,
+    run: (sql) => pool.query(sql),
     cleanup: async () => {
       await pool.end();
       await database.drop();
@@ -66,6 +71,7 @@ runSearchIndexContract("postgres (exact vectors, no pgvector in the database)", 
   if (index.usesPgvector) throw new Error("expected exact vectors where pgvector cannot be created");
   return {
     index,
+    run: (sql) => pool.query(sql),
     cleanup: async () => {
       await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
       await pool.end();
