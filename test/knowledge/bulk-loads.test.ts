@@ -22,9 +22,12 @@ async function hnswIndex(app: TestApp): Promise<{ oid: number; valid: boolean } 
   return rows[0];
 }
 
-/** The HNSW index once a valid one other than `oid` is there (a bulk load's rebuild, done after its rows). */
+/**
+ * The HNSW index once a valid one other than `oid` is there (a bulk load's rebuild, done after its rows). Other suites
+ * share the database: a CONCURRENTLY build waits for their transactions, up to its 60 s before it builds plainly.
+ */
 async function rebuiltIndex(app: TestApp, oid: number): Promise<{ oid: number; valid: boolean }> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     const index = await hnswIndex(app);
     if (index?.valid && index.oid !== oid) return index;
@@ -152,5 +155,5 @@ describe("bulk loads on PostgreSQL with pgvector: re-embedding a knowledge base,
       await app.close();
       await openai.close();
     }
-  });
+  }, 150_000);
 });
