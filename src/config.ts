@@ -59,7 +59,7 @@ export interface Config {
   databaseUrl?: string;
   databaseSchema?: string;
   databasePoolSize: number;
-  /** A re-embedding of at least this many chunks rebuilds pgvector's HNSW index after its rows (docs/postgres.md). */
+  /** A re-embedding or background upload of at least this many chunks rebuilds pgvector's HNSW index after its rows. */
   pgvectorBulkMinChunks: number;
   adminToken?: string;
   publicUrl: string;

@@ -12,9 +12,27 @@ export interface BulkBuildOptions {
   workers: number;
   /** Below this many chunks, or a tenth of the rows already indexed, rows go into the live index one by one. */
   minChunks: number;
+  /**
+   * How long a `CREATE INDEX CONCURRENTLY` may wait for other transactions (`lock_timeout`, per wait) before the
+   * index is built without CONCURRENTLY instead.
+   */
+  concurrentWaitMs: number;
 }
 
-export const DEFAULT_BULK_BUILD: BulkBuildOptions = { memory: "1GB", workers: 2, minChunks: 10_000 };
+export const DEFAULT_BULK_BUILD: BulkBuildOptions = {
+  memory: "1GB",
+  workers: 2,
+  minChunks: 10_000,
+  concurrentWaitMs: 60_000,
+};
+
+/** Whether a load of `chunks` into a table of `indexedRows` vectors drops its index first (see `BulkLoads`). */
+export function worthRebuilding(chunks: number, indexedRows: number, minChunks: number): boolean {
+  return chunks >= minChunks && chunks * 10 >= indexedRows;
+}
+
+const LOCK_POLL_MS = 200;
+const LOCK_NOT_AVAILABLE = "55P03";
 
 /**
  * Rows first, index after: inserting into pgvector's HNSW graph walks it once per row (~4 ms per 512-d row at 100k),
@@ -39,38 +57,98 @@ export class BulkIndexBuilder {
         vectorTable(dimensions),
       ])
     ).rows as { n: number }[];
-    return chunks * 10 >= (rows[0]?.n ?? 0);
-  }
-
-  async dropIndex(dimensions: number): Promise<void> {
-    await this.db.query(`DROP INDEX IF EXISTS ${vectorTable(dimensions)}_hnsw`);
+    return worthRebuilding(chunks, rows[0]?.n ?? 0, this.options.minChunks);
   }
 
   /**
-   * Builds the HNSW index unless a valid one is there, with the build's memory and workers, in one session that holds
-   * an advisory lock meanwhile: a second builder waits and then finds the index valid, and an invalid index is one
-   * whose build died (not one in progress) when it is dropped here.
+   * Drops the index, after any build of it in progress (a DROP queued behind a build would stall every search of the
+   * dimension). False when the table's lock could not be had in time: the load then goes through the live index.
+   */
+  async dropIndex(dimensions: number): Promise<boolean> {
+    return this.locked(dimensions, async (q) => {
+      try {
+        await q.query(`SET lock_timeout = ${this.waitMs()}`);
+        await q.query(`DROP INDEX IF EXISTS ${vectorTable(dimensions)}_hnsw`);
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return false;
+        throw error;
+      } finally {
+        await q.query("RESET lock_timeout").catch(() => {});
+      }
+    });
+  }
+
+  /**
+   * Builds the HNSW index unless a valid one is there, with the build's memory and workers, under the table's build
+   * lock: a second builder waits and then finds the index valid, and an invalid index is one whose build died (not
+   * one in progress) when it is dropped here.
+   *
+   * CONCURRENTLY keeps every tenant's writes of the dimension going during the build, but it waits for every
+   * transaction of the whole database that holds an older snapshot, other schemas' included: one left idle in a
+   * transaction would hold it (and the table's build lock) forever. So its waits are bounded by `lock_timeout`, and
+   * past it the index is built plainly: that waits only for writes of this table (bounded too), and holds the next
+   * ones until it ends. Failing that, the index stays missing (exact scans) until the next bulk load or restart.
    */
   async buildIndex(dimensions: number, ext: string): Promise<void> {
     const t = vectorTable(dimensions);
-    const session = this.db.connect ? await this.db.connect() : undefined;
-    const q = session ?? this.db;
-    try {
-      await q.query("SELECT pg_advisory_lock(727274103, $1)", [dimensions]);
+    await this.locked(dimensions, async (q, pooled) => {
       const state = (
         await q.query("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass($1)", [`${t}_hnsw`])
       ).rows as { valid: boolean }[];
       if (state[0]?.valid) return;
-      if (state[0]) await this.dropIndex(dimensions);
-      await q.query(`SET maintenance_work_mem = '${this.options.memory.replace(/'/g, "")}'`);
-      await q.query(`SET max_parallel_maintenance_workers = ${Math.max(0, Math.floor(this.options.workers))}`);
-      // CONCURRENTLY keeps every tenant's uploads going during the build (a pool's session; PGlite has no others).
-      const ddl = hnswIndexDdl(dimensions, ext);
-      await q.query(session ? ddl.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY") : ddl);
+      try {
+        await q.query(`SET lock_timeout = ${this.waitMs()}`);
+        if (state[0]) await q.query(`DROP INDEX IF EXISTS ${t}_hnsw`);
+        await q.query(`SET maintenance_work_mem = '${this.options.memory.replace(/'/g, "")}'`);
+        await q.query(`SET max_parallel_maintenance_workers = ${Math.max(0, Math.floor(this.options.workers))}`);
+        const ddl = hnswIndexDdl(dimensions, ext);
+        // PGlite is one session: no other writers to keep going.
+        if (!pooled) await q.query(ddl);
+        else {
+          try {
+            await q.query(ddl.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY"));
+          } catch (error) {
+            if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+            await q.query(`DROP INDEX IF EXISTS ${t}_hnsw`); // left invalid by the CONCURRENTLY build
+            await q.query(ddl);
+          }
+        }
+      } finally {
+        await q.query("RESET lock_timeout").catch(() => {});
+        await q.query("RESET maintenance_work_mem").catch(() => {});
+        await q.query("RESET max_parallel_maintenance_workers").catch(() => {});
+      }
+    });
+  }
+
+  private waitMs(): number {
+    return Math.max(1, Math.floor(this.options.concurrentWaitMs));
+  }
+
+  /**
+   * Runs `fn` in one session holding the session-level advisory lock of this schema's table of `dimensions`. The
+   * lock is polled, not waited for: a waiting statement holds a snapshot, and the holder's CREATE INDEX CONCURRENTLY
+   * would wait for that snapshot while it waits for the lock (a deadlock PostgreSQL breaks by failing one of them).
+   */
+  private async locked<T>(dimensions: number, fn: (q: PgQueryable, pooled: boolean) => Promise<T>): Promise<T> {
+    const session = this.db.connect ? await this.db.connect() : undefined;
+    const q = session ?? this.db;
+    const key = [727274103, `${vectorTable(dimensions)}_hnsw`];
+    try {
+      for (;;) {
+        const got = (
+          await q.query("SELECT pg_try_advisory_lock($1, hashtext(current_schema() || '.' || $2)) AS got", key)
+        ).rows as { got: boolean }[];
+        if (got[0]?.got) break;
+        await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+      }
+      try {
+        return await fn(q, session !== undefined);
+      } finally {
+        await q.query("SELECT pg_advisory_unlock($1, hashtext(current_schema() || '.' || $2))", key).catch(() => {});
+      }
     } finally {
-      await q.query("RESET maintenance_work_mem").catch(() => {});
-      await q.query("RESET max_parallel_maintenance_workers").catch(() => {});
-      await q.query("SELECT pg_advisory_unlock(727274103, $1)", [dimensions]).catch(() => {});
       session?.release();
     }
   }
@@ -99,7 +177,7 @@ export class BulkLoads {
     if (!hnsw || !(await this.builder.worthRebuilding(size.dimensions, size.chunks))) return load();
     // The table first: creating it on the first addChunks would create the index again.
     if ((await this.vectors.kind(size.dimensions, true)) !== "pgvector") return load();
-    await this.builder.dropIndex(size.dimensions);
+    if (!(await this.builder.dropIndex(size.dimensions))) return load();
     this.added.active++;
     try {
       return await load();
