@@ -2,17 +2,8 @@ import type http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowLoopbackForTests } from "../../../src/http/outbound/address-guard.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../../support/app.js";
+import { eventually } from "../../support/eventually.js";
 import { type LoopbackServer, recordingConnector, startLoopbackServer } from "./loopback-server.js";
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("a crawl job the address guard refuses mid-crawl", () => {
   const cleanup: { close(): Promise<void> }[] = [];
@@ -52,9 +43,12 @@ describe("a crawl job the address guard refuses mid-crawl", () => {
       body: { url: `http://site.example:${site.port}/`, maxDepth: 0 },
     });
     expect(up.status).toBe(202);
-    const doc = await waitFor(
-      async () => (await app.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey })).body,
-      (d) => d.status === "failed" || d.status === "ready",
+    const doc = await eventually(
+      async () => {
+        const d = (await app.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey })).body;
+        return (d.status === "failed" || d.status === "ready") && d;
+      },
+      { what: "the crawl to finish", timeoutMs: 60_000 },
     );
     expect(doc.status).toBe("failed");
     expect(doc.error.code).toBe("URL_NOT_ALLOWED");
