@@ -170,8 +170,8 @@ describe("the webhook endpoint disabled email", () => {
       c.accountId,
     ]);
     const url = "https://hooks.example.com/in?a=1&b=<x>";
-    expect(await t.running.ctx.mail.queueEndpointDisabledMail({ accountId: c.accountId, url })).toBe(true);
-    expect(await t.running.ctx.mail.queueEndpointDisabledMail({ accountId: "acct_nobody", url })).toBe(false);
+    expect(await t.running.ctx.alerts.mail.queueEndpointDisabledMail({ accountId: c.accountId, url })).toBe(true);
+    expect(await t.running.ctx.alerts.mail.queueEndpointDisabledMail({ accountId: "acct_nobody", url })).toBe(false);
     const server = smtp;
     await eventually(() => server.mails.length > 0, "the mail");
     expect(smtp.mails).toHaveLength(1);

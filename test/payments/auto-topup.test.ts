@@ -240,7 +240,7 @@ for (const engine of ENGINES) {
         "the recorded PaymentIntent and the job done",
       );
       // Stripe's event never comes. Ten minutes on, the reconciler asks Stripe.
-      const reconciler = app.running.ctx.autoTopups;
+      const reconciler = app.running.ctx.autoTopups.charger;
       expect(await reconciler.reconcile(Date.now())).toBe(0);
       await reconciler.reconcile(Date.now() + 11 * 60_000);
       await settled(c, 1);
