@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
+import { finishedDocument, grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
 import { eventually } from "../support/eventually.js";
 import { spawnService } from "../support/process.js";
@@ -44,14 +44,7 @@ for (const engine of ENGINES) {
       expect(up.body.status).toBe("queued");
       // The price is known and held from the start.
       expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body.reservedCredits).toBe(quote.credits);
-      const doc = await eventually(
-        async () => {
-          const d = (await app.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey }))
-            .body;
-          return (d.status === "ready" || d.status === "failed") && d;
-        },
-        { what: "the document to finish", timeoutMs: 120_000 },
-      );
+      const doc = await finishedDocument(app, c, { knowledgeBaseId: kb, documentId: up.body.id });
       expect(doc).toMatchObject({ status: "ready", progress: 1, credits: quote.credits });
       expect(await (await app.api("GET", "/v1/balance", { token: c.apiKey })).body).toEqual({
         credits: 100 - quote.credits,
@@ -113,14 +106,7 @@ for (const engine of ENGINES) {
       // A fresh process on the same database picks the job up once its lease has run out.
       const next = await startTestApp(engine, { ...app.env, PORT: "0", JOB_CONCURRENCY: "1" });
       apps.push(next);
-      const doc = await eventually(
-        async () => {
-          const d = (await next.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey }))
-            .body;
-          return (d.status === "ready" || d.status === "failed") && d;
-        },
-        { what: "the document to finish", timeoutMs: 180_000 },
-      );
+      const doc = await finishedDocument(next, c, { knowledgeBaseId: kb, documentId: up.body.id }, 180_000);
       expect(doc.status).toBe("ready");
       const balance = (await next.api("GET", "/v1/balance", { token: c.apiKey })).body;
       expect(balance.reservedCredits).toBe(0);

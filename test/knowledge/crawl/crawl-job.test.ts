@@ -1,8 +1,7 @@
 import type http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowLoopbackForTests } from "../../../src/http/outbound/address-guard.js";
-import { grant, newCustomer, startTestApp, type TestApp } from "../../support/app.js";
-import { eventually } from "../../support/eventually.js";
+import { finishedDocument, grant, newCustomer, startTestApp, type TestApp } from "../../support/app.js";
 import { startRedirectingSite } from "../../support/redirecting-site.js";
 import { startLoopbackServer } from "./loopback-server.js";
 
@@ -26,13 +25,7 @@ describe("a crawl job the address guard refuses mid-crawl", () => {
       body: { url: redirecting.startUrl, maxDepth: 0 },
     });
     expect(up.status).toBe(202);
-    const doc = await eventually(
-      async () => {
-        const d = (await app.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey })).body;
-        return (d.status === "failed" || d.status === "ready") && d;
-      },
-      { what: "the crawl to finish", timeoutMs: 60_000 },
-    );
+    const doc = await finishedDocument(app, c, { knowledgeBaseId: kb, documentId: up.body.id }, 60_000);
     expect(doc.status).toBe("failed");
     expect(doc.error.code).toBe("URL_NOT_ALLOWED");
     expect(doc.error.message).toContain("internal.example");
