@@ -1,23 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { alertsMigrations } from "../../src/alerts/schema.js";
-import { BalanceAlertWatcher } from "../../src/alerts/watcher.js";
-import { createLedger } from "../../src/credits/create-ledger.js";
 import type { Ledger } from "../../src/credits/ledger.js";
-import { creditsMigrations } from "../../src/credits/schema.js";
-import { EventDispatcher } from "../../src/events/dispatcher.js";
-import { eventsMigrations, Outbox } from "../../src/events/outbox.js";
-import { ENGINES, freshDatabase, type TestDatabase } from "../support/db.js";
-
-/** The real dispatcher, counting the passes it makes over the outbox (its own poll is an hour away). */
-class CountingDispatcher extends EventDispatcher {
-  runs = 0;
-  override async drain(): Promise<number> {
-    this.runs++;
-    return super.drain();
-  }
-}
-
-const quiet = { warn() {} };
+import { type AlertedLedger, type CountingDispatcher, startAlertedLedger } from "../support/alerted-ledger.js";
+import { ENGINES, type TestDatabase } from "../support/db.js";
 
 /*
  * The balance alert's statements ride along every ledger batch of an account; the event they write only when the
@@ -26,26 +10,15 @@ const quiet = { warn() {} };
  */
 for (const engine of ENGINES) {
   describe(`the event dispatcher woken by balance alerts (${engine})`, () => {
+    let setup: AlertedLedger;
     let t: TestDatabase;
     let ledger: Ledger;
     let dispatcher: CountingDispatcher;
     beforeEach(async () => {
-      t = await freshDatabase(engine, [creditsMigrations, eventsMigrations, alertsMigrations]);
-      dispatcher = new CountingDispatcher(t.db.sql, [], quiet, 3_600_000);
-      const watcher = new BalanceAlertWatcher({
-        sql: t.db.sql,
-        outbox: new Outbox(),
-        defaultThresholdMc: 5_000,
-        onEvent: () => dispatcher.nudge(),
-        log: quiet,
-      });
-      ledger = createLedger(t.db, { watchers: [watcher] });
+      setup = await startAlertedLedger(engine);
+      ({ t, ledger, dispatcher } = setup);
     });
-    afterEach(async () => {
-      await dispatcher.stop();
-      await ledger.close();
-      await t.cleanup();
-    });
+    afterEach(() => setup.close());
 
     it("sleeps through batches whose alert condition is false, and wakes for the one that writes balance.low", async () => {
       await ledger.credit({ accountId: "acct_a", amountMc: 100_000, type: "grant", cause: {} });
@@ -57,12 +30,12 @@ for (const engine of ENGINES) {
         ),
       );
       expect(spends.every((s) => s.ok)).toBe(true);
-      expect(dispatcher.runs).toBe(0);
+      expect(dispatcher.passes).toBe(0);
       expect(await t.db.sql.all("SELECT type FROM events")).toEqual([]);
 
       // 75 credits left: the next spend takes the balance under the threshold (5 credits).
       expect((await ledger.debit({ accountId: "acct_a", amountMc: 71_000, type: "usage", cause: {} })).ok).toBe(true);
-      expect(dispatcher.runs).toBe(1);
+      expect(dispatcher.passes).toBe(1);
       await dispatcher.stop();
       expect(await t.db.sql.all("SELECT type FROM events")).toEqual([{ type: "balance.low" }]);
     });
@@ -70,13 +43,13 @@ for (const engine of ENGINES) {
     it("wakes for balance.recovered, and not for a credit while nothing had fired", async () => {
       await ledger.credit({ accountId: "acct_b", amountMc: 10_000, type: "grant", cause: {} });
       await ledger.credit({ accountId: "acct_b", amountMc: 10_000, type: "grant", cause: {} });
-      expect(dispatcher.runs).toBe(0);
+      expect(dispatcher.passes).toBe(0);
       await ledger.debit({ accountId: "acct_b", amountMc: 18_000, type: "usage", cause: {} }); // low
-      expect(dispatcher.runs).toBe(1);
+      expect(dispatcher.passes).toBe(1);
       await ledger.debit({ accountId: "acct_b", amountMc: 1_000, type: "usage", cause: {} }); // still low: no event
-      expect(dispatcher.runs).toBe(1);
+      expect(dispatcher.passes).toBe(1);
       await ledger.credit({ accountId: "acct_b", amountMc: 10_000, type: "grant", cause: {} }); // recovered
-      expect(dispatcher.runs).toBe(2);
+      expect(dispatcher.passes).toBe(2);
       await dispatcher.stop();
       const types = await t.db.sql.all<{ type: string }>("SELECT type FROM events ORDER BY created_at");
       expect(types.map((r) => r.type).sort()).toEqual(["balance.low", "balance.recovered"]);
@@ -103,9 +76,9 @@ for (const engine of ENGINES) {
       };
       await ledger.credit({ accountId: "acct_c", amountMc: 100_000, type: "grant", cause: {} });
       await capture(96_000, 1_000); // 99 credits left
-      expect(dispatcher.runs).toBe(0);
+      expect(dispatcher.passes).toBe(0);
       await capture(97_000, 97_000); // 2 credits left: under the threshold
-      expect(dispatcher.runs).toBe(1);
+      expect(dispatcher.passes).toBe(1);
       await dispatcher.stop();
       expect(await t.db.sql.all("SELECT type FROM events")).toEqual([{ type: "balance.low" }]);
     });
