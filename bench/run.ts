@@ -35,6 +35,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
       "the charge path with a threshold, three spend limits and an auto top-up rule set against none (both engines)",
   },
   alerts: { file: "bench/balance-alerts.ts", about: "charge path with a low-balance alert set against none" },
+  wakeups: {
+    file: "bench/dispatcher-wakeups.ts",
+    about: "event dispatcher passes woken by 2,000 debits that write no alert event (both engines)",
+  },
   metering: { file: "bench/images-metering.ts", about: "image metering overhead against the adapter alone" },
   "spend-limits": {
     file: "bench/spend-limits.ts",

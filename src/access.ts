@@ -9,6 +9,14 @@ import { RateLimitSettings } from "./licenses/rate-limits.js";
 import type { LicenseStore } from "./licenses/store.js";
 import { createWebSessions } from "./web/routes.js";
 
+/** Who may call: dashboard sessions, the operator's failed guesses, the per-key rate limits in force. */
+export interface Access {
+  webSessions: ReturnType<typeof createWebSessions>;
+  operatorGuesses: FailureLimiter;
+  rateLimits: RateLimitSettings;
+  close(): Promise<void>;
+}
+
 /**
  * Who may call, and how often: authentication (licence keys, API keys, the operator's token, browser sessions) and
  * the request rate limits, registered before any route so that a refused request changes and charges nothing.
@@ -17,12 +25,7 @@ import { createWebSessions } from "./web/routes.js";
 export async function registerAccess(
   app: App,
   deps: { config: Config; db: Database; licenses: LicenseStore },
-): Promise<{
-  webSessions: ReturnType<typeof createWebSessions>;
-  operatorGuesses: FailureLimiter;
-  rateLimits: RateLimitSettings;
-  close(): Promise<void>;
-}> {
+): Promise<Access> {
   const { config, db, licenses } = deps;
   const webSessions = createWebSessions({ sql: db.sql, adminToken: config.adminToken, env: config.env });
   const operatorGuesses = new FailureLimiter();

@@ -233,6 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ledger,
     metering,
     licenses,
+    accounts,
     idempotency,
     fulfilment,
     instance,
@@ -240,46 +241,24 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     pricing,
     knowledge,
-    jobs,
-    blobs,
-    images,
-    outbox,
-    events,
-    mail: alerts.mail,
-    autoTopups: autoTopups.charger,
-  };
-
-  const access = await registerAccess(app, { config, db, licenses });
-  const { webSessions, operatorGuesses, rateLimits } = access;
-  await registerRoutes(app, {
-    config,
-    db,
-    metrics,
-    ledger,
-    metering,
-    pricing,
-    currentPricing,
-    licenses,
-    accounts,
-    idempotency,
-    fulfilment,
-    knowledge,
-    jobs,
-    blobs,
     embedder,
+    jobs,
+    pokeJobs: () => worker?.poke(),
+    blobs,
     images,
     providerAccountFailures,
+    outbox,
+    events,
+    eventRetention,
     alerts,
     webhooks,
-    eventRetention,
-    rateLimits,
     stripe,
     autoTopups,
-    webSessions,
-    operatorGuesses,
+    // Authentication and rate limits come before every route, so a refused request changes and charges nothing.
+    access: await registerAccess(app, { config, db, licenses }),
     clock: overrides.clock,
-    poke: () => worker?.poke(),
-  });
+  };
+  await registerRoutes(app, ctx);
 
   events.start();
   alerts.start();
@@ -315,7 +294,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       metering.stop();
       idempotency.stop();
       await app.close();
-      await access.close();
+      await ctx.access.close();
       await worker?.stop();
       await embedder.close?.();
       for (const p of imageProviders) await (p as { close?: () => Promise<void> }).close?.();

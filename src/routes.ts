@@ -1,4 +1,3 @@
-import type { createAlerts } from "./alerts/index.js";
 import { balanceAlertRoutes } from "./alerts/routes.js";
 import type { AppContext } from "./app-context.js";
 import { OperatorChangeStore } from "./audit/operator-changes.js";
@@ -7,14 +6,10 @@ import { imageOffer } from "./credits/catalogue.js";
 import { creditsRoutes } from "./credits/routes.js";
 import { SpendLimitStore } from "./credits/spend-limits.js";
 import { purgeSqliteFreePages } from "./db/sqlite.js";
-import type { EventRetention } from "./events/retention.js";
-import type { FailureLimiter } from "./http/rate-limit/failures.js";
 import type { App } from "./http/server.js";
 import { systemRoutes } from "./http/system-routes.js";
 import { imageAdminRoutes } from "./images/admin-routes.js";
-import type { ProviderAccountFailures } from "./images/provider-failures.js";
 import { imageRoutes } from "./images/routes.js";
-import type { Embedder } from "./knowledge/embedders/embedder.js";
 import {
   billableTokens,
   billableTokensOfText,
@@ -25,12 +20,10 @@ import { knowledgeReferenceNames } from "./knowledge/reference-names.js";
 import { knowledgeRoutes } from "./knowledge/routes.js";
 import { TOKENIZER_NAME } from "./knowledge/tokens.js";
 import { PACKAGE_VERSION as VERSION } from "./lib/package-root.js";
-import type { AccountStore } from "./licenses/accounts.js";
 import { ActivationCodeStore } from "./licenses/activation-codes.js";
 import { activationRoutes } from "./licenses/activation-routes.js";
 import { listApiKeys } from "./licenses/api-keys.js";
 import { rateLimitRoutes } from "./licenses/rate-limit-routes.js";
-import type { RateLimitSettings } from "./licenses/rate-limits.js";
 import { licenseRoutes } from "./licenses/routes.js";
 import { siteRoutes } from "./licenses/site-routes.js";
 import { scheduleVacuum } from "./maintenance.js";
@@ -38,40 +31,15 @@ import { ModelCatalogue } from "./openai/models.js";
 import { openAiRoutes } from "./openai/routes.js";
 import { OpenAiStore, openaiFilesPurger } from "./openai/store.js";
 import { autoTopupAdminRoutes } from "./payments/auto-topup/admin-routes.js";
-import type { createAutoTopups } from "./payments/auto-topup/index.js";
 import { autoTopupRoutes } from "./payments/auto-topup/routes.js";
 import { paymentsRoutes } from "./payments/routes.js";
-import type { createStripeClient } from "./payments/stripe.js";
 import { Deleter } from "./privacy/deleter.js";
 import { privacyRoutes } from "./privacy/routes.js";
-import { type createWebSessions, webRoutes } from "./web/routes.js";
-import { adminWebhookRoutes, type createWebhooks, webhookRoutes } from "./webhooks/index.js";
+import { webRoutes } from "./web/routes.js";
+import { adminWebhookRoutes, webhookRoutes } from "./webhooks/index.js";
 
-/** What the routes are handed: the services the composition root (app.ts) built. */
-export type RouteWiring = Pick<
-  AppContext,
-  "config" | "db" | "metrics" | "ledger" | "metering" | "pricing" | "licenses" | "idempotency" | "fulfilment"
-> &
-  Pick<AppContext, "knowledge" | "jobs" | "blobs" | "images"> & {
-    currentPricing: () => ReturnType<AppContext["pricing"]["current"]>;
-    accounts: AccountStore;
-    embedder: Embedder;
-    providerAccountFailures: ProviderAccountFailures;
-    alerts: ReturnType<typeof createAlerts>;
-    webhooks: ReturnType<typeof createWebhooks>;
-    eventRetention: EventRetention;
-    rateLimits: RateLimitSettings;
-    stripe: ReturnType<typeof createStripeClient>;
-    autoTopups: Awaited<ReturnType<typeof createAutoTopups>>;
-    webSessions: ReturnType<typeof createWebSessions>;
-    operatorGuesses: FailureLimiter;
-    clock?: () => number;
-    /** Wakes the job worker (new work queued). */
-    poke: () => void;
-  };
-
-/** Every HTTP route of the service, registered once authentication and rate limits are in place. */
-export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
+/** Every HTTP route of the service, registered once authentication and rate limits are in place (`ctx.access`). */
+export async function registerRoutes(app: App, ctx: AppContext): Promise<void> {
   const {
     config,
     db,
@@ -79,7 +47,6 @@ export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
     ledger,
     metering,
     pricing,
-    currentPricing,
     licenses,
     accounts,
     idempotency,
@@ -93,14 +60,12 @@ export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
     alerts,
     webhooks,
     eventRetention,
-    rateLimits,
     stripe,
     autoTopups,
-    webSessions,
-    operatorGuesses,
     clock,
-    poke,
-  } = w;
+  } = ctx;
+  const { webSessions, operatorGuesses, rateLimits } = ctx.access;
+  const currentPricing = () => pricing.current();
   systemRoutes(app, { db, metrics, version: VERSION, paymentsConfigured: config.paymentsConfigured });
   creditsRoutes(app, {
     ledger,
@@ -160,7 +125,7 @@ export async function registerRoutes(app: App, w: RouteWiring): Promise<void> {
     ],
     finalize: async () => {
       if (db.dialect === "sqlite") await db.sql.lock.run(() => purgeSqliteFreePages(db.sql.db));
-      else await scheduleVacuum(jobs, () => poke());
+      else await scheduleVacuum(jobs, () => ctx.pokeJobs());
     },
   });
   knowledgeRoutes(app, { knowledge, licenses, idempotency, deleter });

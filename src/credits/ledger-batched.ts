@@ -48,6 +48,12 @@ export function fencedResult(op: LedgerOp, release: (op: LedgerOp) => OpResult):
   return { status: "fenced", entry: released.status === "ok" ? released.entry : undefined };
 }
 
+/** What a ledger batch did: one result per operation, and the rows each watcher's statement changed. */
+export interface AppliedBatch {
+  results: OpResult[];
+  written: number[];
+}
+
 /** Whether a watcher's statement runs: one of the operations it was asked about happened. */
 export function happened(w: WatcherWrite, results: readonly OpResult[]): boolean {
   return w.on.some((i) => results[i]?.status === "ok");
@@ -102,14 +108,18 @@ export abstract class BatchedLedger implements Ledger {
 
   /**
    * Applies the operations in order, in one transaction, and returns one result each; then, in that transaction,
-   * each of the watchers' statements at least one of whose operations happened (status "ok").
+   * each of the watchers' statements at least one of whose operations happened (status "ok"), and says how many
+   * rows each of those changed (`written`, by the statement's position in `watched`; 0 for one that did not run).
    */
-  protected abstract applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]>;
+  protected abstract applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<AppliedBatch>;
 
   private async runBatch(ops: LedgerOp[], now: number): Promise<OpResult[]> {
     const watched = watcherWrites(this.watchers, ops);
-    const results = await this.applyBatch(ops, now, watched);
-    for (const w of watched) if (happened(w, results)) w.write.onCommit?.();
+    const { results, written } = await this.applyBatch(ops, now, watched);
+    // A watcher's statement is mostly a condition that does not hold (no alert, no top-up): nothing to wake then.
+    watched.forEach((w, k) => {
+      if ((written[k] ?? 0) > 0) w.write.onCommit?.();
+    });
     return results;
   }
   /** SQL for the UTC day (YYYY-MM-DD) of `created_at` in this engine's dialect. */

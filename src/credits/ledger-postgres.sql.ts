@@ -245,7 +245,9 @@ END $fn$;
  * `credits_apply`, then the statements that commit with the batch (LedgerWrite, LedgerWatcher), in the same
  * statement: one round trip and one commit, where a transaction would take one round trip per statement while the
  * batch's accounts stay locked. `writes` is a list of `{s, on}`: `s` a statement with its values inlined as literals
- * (see inlineParams), run in order when at least one of the operations at positions `on` (0-based) happened.
+ * (see inlineParams), run in order when at least one of the operations at positions `on` (0-based) happened. It
+ * returns `{results, written}`: `credits_apply`'s results, and the rows each statement changed (0 when it did not
+ * run), so that what a statement's commit should set off (waking the event dispatcher) happens only when it wrote.
  */
 export const CREDITS_APPLY_WRITES_FUNCTION = `
 CREATE OR REPLACE FUNCTION credits_apply_writes(ops jsonb, now_ms bigint, periods jsonb, writes jsonb)
@@ -253,12 +255,17 @@ RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
   results jsonb := credits_apply(ops, now_ms, periods);
   w jsonb;
+  changed bigint;
+  written jsonb := '[]'::jsonb;
 BEGIN
   FOR w IN SELECT e.value FROM jsonb_array_elements(writes) WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
+    changed := 0;
     IF EXISTS (SELECT 1 FROM jsonb_array_elements_text(w->'on') AS i(pos)
                WHERE results->(i.pos::int)->>'status' = 'ok') THEN
       EXECUTE w->>'s';
+      GET DIAGNOSTICS changed = ROW_COUNT;
     END IF;
+    written := written || to_jsonb(changed);
   END LOOP;
-  RETURN results;
+  RETURN jsonb_build_object('results', results, 'written', written);
 END $fn$;`;

@@ -2,7 +2,7 @@ import { inlineParams, type PostgresSql } from "../db/postgres.js";
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
-import { BatchedLedger, happened, type LedgerOptions } from "./ledger-batched.js";
+import { type AppliedBatch, BatchedLedger, happened, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 import type { WatcherWrite } from "./ledger-watchers.js";
 import { type SpendLimitRow, toLimitHit } from "./spend-limit-rows.js";
@@ -28,7 +28,7 @@ export class PostgresLedger extends BatchedLedger {
     super(sql, { maxBatch: 256, maxConcurrent: 4, ...options });
   }
 
-  protected async applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
+  protected async applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<AppliedBatch> {
     // Lock accounts in one global order in every process; a stable sort keeps each account's operations in order.
     const order = ops
       .map((op, i) => ({ op, i }))
@@ -40,18 +40,18 @@ export class PostgresLedger extends BatchedLedger {
       position[o.i] = k;
     });
     const watchedSorted = watched.map((w) => ({ write: w.write, on: w.on.map((i) => position[i]!) }));
-    const results = await this.withRetry(() => {
+    const { results, written } = await this.withRetry(async () => {
       if (sorted.some((op) => op.writes?.some((w) => w.fence)))
         return this.sql.transaction((tx) => applyWithFences(tx, sorted, now, watchedSorted));
       if (watchedSorted.length || sorted.some((op) => op.writes?.length))
         return applyWithWrites(this.sql, sorted, now, watchedSorted);
-      return applyOps(this.sql, sorted, now);
+      return { results: await applyOps(this.sql, sorted, now), written: [] };
     });
     const out = new Array<OpResult>(ops.length);
     order.forEach((o, k) => {
       out[o.i] = results[k]!;
     });
-    return out;
+    return { results: out, written };
   }
 
   /** Deadlocks cannot happen between our own batches, but a serialization failure is always worth one more try. */
@@ -85,27 +85,25 @@ async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResul
 
 /**
  * A batch with statements to commit beside it and no fence: one statement (`credits_apply_writes`) applies the
- * operations, then each operation's writes if it happened, then the watchers' — one round trip, one commit.
+ * operations, then each operation's writes if it happened, then the watchers' — one round trip, one commit. It
+ * answers the rows each statement changed too; the watchers' come last.
  */
-async function applyWithWrites(sql: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
-  const writes = [
-    ...ops.flatMap((op, i) => (op.writes ?? []).map((w) => ({ s: inlineParams(w.sql, w.params), on: [i] }))),
-    ...watched.map((w) => ({ s: inlineParams(w.write.sql, w.write.params), on: w.on })),
-  ];
-  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r", [
-    payloadOf(ops),
-    now,
-    JSON.stringify(currentPeriodStarts(now)),
-    JSON.stringify(writes),
-  ]);
-  return row!.r.map((raw) => fromRaw(raw, now));
+async function applyWithWrites(sql: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<AppliedBatch> {
+  const own = ops.flatMap((op, i) => (op.writes ?? []).map((w) => ({ s: inlineParams(w.sql, w.params), on: [i] })));
+  const writes = [...own, ...watched.map((w) => ({ s: inlineParams(w.write.sql, w.write.params), on: w.on }))];
+  const row = await sql.get<{ r: { results: RawResult[]; written: number[] } }>(
+    "SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r",
+    [payloadOf(ops), now, JSON.stringify(currentPeriodStarts(now)), JSON.stringify(writes)],
+  );
+  const { results, written } = row!.r;
+  return { results: results.map((raw) => fromRaw(raw, now)), written: written.slice(own.length).map(Number) };
 }
 
 /**
  * A batch some of whose operations carry a fence (a keyed request's attempt): one transaction runs the fences, the
  * operations (a fenced capture as a release), the writes of the operations that happened, and the watchers'.
  */
-async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
+async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<AppliedBatch> {
   const fenced: boolean[] = [];
   for (const op of ops) {
     let passed = true;
@@ -140,8 +138,9 @@ async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: W
       results.push({ status: "fenced", entry: released.status === "ok" ? released.entry : undefined });
     } else results.push({ status: "fenced" });
   }
-  for (const w of watched) if (happened(w, results)) await tx.run(w.write.sql, w.write.params);
-  return results;
+  const written: number[] = [];
+  for (const w of watched) written.push(happened(w, results) ? await tx.run(w.write.sql, w.write.params) : 0);
+  return { results, written };
 }
 
 function fromRaw(raw: RawResult, now: number): OpResult {

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { SqliteSql } from "../db/sqlite.js";
 import type { WalSync } from "../db/wal-sync.js";
 import type { Cause, LedgerOp, OpResult } from "./ledger.js";
-import { BatchedLedger, fencedResult, happened, type LedgerOptions } from "./ledger-batched.js";
+import { type AppliedBatch, BatchedLedger, fencedResult, happened, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 import { type BalanceRow, SqliteLedgerRows } from "./ledger-sqlite-rows.js";
 import type { WatcherWrite } from "./ledger-watchers.js";
@@ -41,7 +41,7 @@ export class SqliteLedger extends BatchedLedger {
   /** Balances read in the current batch; written back once per account when the batch ends. */
   private balances = new Map<string, BalanceRow & { dirty: boolean }>();
 
-  protected async applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<OpResult[]> {
+  protected async applyBatch(ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<AppliedBatch> {
     // IMMEDIATE takes the write lock first, so another process on the file (the CLI) cannot slip in between; a
     // balance read inside it therefore stays true until the commit, and is written back once per account.
     const transaction = this.db.transaction(() => {
@@ -52,8 +52,10 @@ export class SqliteLedger extends BatchedLedger {
           if (b.dirty) this.rows.s.setBalance.run(b.available_mc, b.reserved_mc, now, accountId);
         this.limits.writeBack();
         // The watchers' statements, after every movement and the balances they left (see LedgerWatcher).
-        for (const w of watched) if (happened(w, results)) this.sqlite.runSync(w.write.sql, w.write.params);
-        return results;
+        const written = watched.map((w) =>
+          happened(w, results) ? this.sqlite.runSync(w.write.sql, w.write.params) : 0,
+        );
+        return { results, written };
       } finally {
         this.balances.clear();
         this.limits.clear();

@@ -25,7 +25,9 @@ export interface LedgerWatcher {
 
 /**
  * A watcher's statement. Statements with the same `batchKey` in one batch run once: two questions about one account
- * (its spends and its refunds' claw-backs) that lead to the same check of the balance the batch left.
+ * (its spends and its refunds' claw-backs) that lead to the same check of the balance the batch left. Its `onCommit`
+ * runs only when it changed a row: most statements are a condition that does not hold (no alert, no top-up), and
+ * what they would set off (waking the event dispatcher or the job worker) has nothing to do then.
  */
 export interface WatcherStatement extends TransactionalWrite {
   batchKey?: string;

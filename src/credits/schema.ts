@@ -123,5 +123,12 @@ ${CREDITS_APPLY_FUNCTION}`,
       sqlite: "SELECT 1;",
       postgres: CREDITS_APPLY_WRITES_FUNCTION,
     },
+    {
+      // credits_apply_writes answers the rows each statement changed beside the results (`{results, written}`).
+      version: 6,
+      name: "a ledger batch's statements say how many rows they wrote",
+      sqlite: "SELECT 1;",
+      postgres: CREDITS_APPLY_WRITES_FUNCTION,
+    },
   ],
 };

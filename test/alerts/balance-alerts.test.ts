@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { undocumentedFields } from "../support/webhook-docs.js";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const engine of ENGINES) {
   describe(`low-balance alerts by event and email (${engine})`, () => {
@@ -35,16 +26,16 @@ for (const engine of ENGINES) {
     /** Every committed event dispatched and every queued email sent (or failed). */
     const settled = async () => {
       const count = async (query: string) => Number((await t.running.ctx.db.sql.get<{ n: number }>(query))?.n);
-      await until("every event dispatched", async () => {
+      await eventually(async () => {
         await t.running.ctx.events.drain();
         return (await count("SELECT COUNT(*) AS n FROM events WHERE dispatched_at IS NULL")) === 0;
-      });
-      await until(
-        "the mail queue to empty",
+      }, "every event dispatched");
+      await eventually(
         async () =>
           (await count(
             "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'mail.send' AND status IN ('queued', 'running')",
           )) === 0,
+        "the mail queue to empty",
       );
     };
     const mailsTo = () => smtp.mails.filter((m) => m.to.includes(email));
@@ -149,7 +140,7 @@ for (const engine of ENGINES) {
     it("fires balance.depleted once when spending is refused, however many refusals", async () => {
       const refused = await Promise.all(Array.from({ length: 50 }, () => spend(1000)));
       expect(refused.every((r) => !r.ok)).toBe(true);
-      await until("the depleted event", async () => (await events("balance.depleted")).length > 0);
+      await eventually(async () => (await events("balance.depleted")).length > 0, "the depleted event");
       await new Promise((r) => setTimeout(r, 300));
       await settled();
       expect(await events("balance.depleted")).toEqual([{ balance: 70, threshold: 75 }]);
@@ -161,7 +152,7 @@ for (const engine of ENGINES) {
       await settled();
       expect(await events("balance.recovered")).toHaveLength(2);
       expect((await spend(1000)).ok).toBe(false);
-      await until("a second depleted event", async () => (await events("balance.depleted")).length === 2);
+      await eventually(async () => (await events("balance.depleted")).length === 2, "a second depleted event");
       await settled();
       expect(mailsTo().filter((m) => /run out/.test(m.subject))).toHaveLength(2);
     });

@@ -4,6 +4,7 @@ import { type Database, openDatabase } from "../../src/db/open.js";
 import { Outbox } from "../../src/events/outbox.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { undocumentedFields } from "../support/webhook-docs.js";
 
@@ -96,9 +97,10 @@ for (const engine of ENGINES) {
 
       // Each notice by email to the licence's owner.
       await t.running.ctx.events.drain();
-      const deadline = Date.now() + 20_000;
-      while (smtp.mails.filter((m) => m.to.includes("expiring@example.com")).length < 3 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await eventually(
+        () => smtp.mails.filter((m) => m.to.includes("expiring@example.com")).length >= 3,
+        "three notices by email",
+      );
       const subjects = smtp.mails.filter((m) => m.to.includes("expiring@example.com")).map((m) => m.subject);
       expect(subjects).toHaveLength(3);
       expect(subjects.filter((s) => /expires on/.test(s))).toHaveLength(2);

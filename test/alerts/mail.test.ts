@@ -7,6 +7,7 @@ import { JobWorker } from "../../src/jobs/worker.js";
 import { SmtpMailer } from "../../src/mail/smtp.js";
 import { grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES, freshDatabase, type TestDatabase, tempDir } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { type ServiceProcess, spawnService } from "../support/process.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
@@ -135,16 +136,14 @@ for (const engine of ENGINES) {
       );
       const started = Date.now();
       worker.start();
-      const deadline = Date.now() + 20_000;
-      let row: { status: string; attempts: number } | undefined;
-      while (Date.now() < deadline) {
-        row = await db.db.sql.get<{ status: string; attempts: number }>(
+      const database = db.db;
+      const row = await eventually(async () => {
+        const job = await database.sql.get<{ status: string; attempts: number }>(
           "SELECT status, attempts FROM jobs WHERE id = ?",
           [id],
         );
-        if (row?.status === "done") break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return job?.status === "done" && job;
+      }, "the mail job to be done");
       expect(row).toEqual({ status: "done", attempts: 3 });
       // Backoff: 300 ms after the first refusal, 600 ms after the second.
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -171,10 +170,10 @@ describe("the webhook endpoint disabled email", () => {
       c.accountId,
     ]);
     const url = "https://hooks.example.com/in?a=1&b=<x>";
-    expect(await t.running.ctx.mail.queueEndpointDisabledMail({ accountId: c.accountId, url })).toBe(true);
-    expect(await t.running.ctx.mail.queueEndpointDisabledMail({ accountId: "acct_nobody", url })).toBe(false);
-    const deadline = Date.now() + 20_000;
-    while (smtp.mails.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await t.running.ctx.alerts.mail.queueEndpointDisabledMail({ accountId: c.accountId, url })).toBe(true);
+    expect(await t.running.ctx.alerts.mail.queueEndpointDisabledMail({ accountId: "acct_nobody", url })).toBe(false);
+    const server = smtp;
+    await eventually(() => server.mails.length > 0, "the mail");
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
     expect(mail.to).toEqual([owner!.email]);

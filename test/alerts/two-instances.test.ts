@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type RunningApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
+import { eventually } from "../support/eventually.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 /** Two service instances on one PostgreSQL database, each with its ledger, dispatcher and mail worker. */
@@ -39,14 +40,12 @@ describe("balance alerts with two instances on PostgreSQL", () => {
     const sql = a.running.ctx.db.sql;
     const count = async (query: string, params: string[] = []) =>
       Number((await sql.get<{ n: number }>(query, params))?.n);
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
+    await eventually(async () => {
       const waiting = await count(
         "SELECT (SELECT COUNT(*) FROM events WHERE dispatched_at IS NULL) + (SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND status <> 'done') AS n",
       );
-      if (waiting === 0 && smtp.mails.length > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return waiting === 0 && smtp.mails.length > 0;
+    }, "every event dispatched and its mail sent");
     expect(
       await count("SELECT COUNT(*) AS n FROM events WHERE account_id = ? AND type = 'balance.low'", [c.accountId]),
     ).toBe(1);

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, request, type TestApp, type TestCustomer } from "../support/app.js";
 import {
   type AutoTopupSetup,
-  eventually,
   intentsOf,
   saveCard,
   setRule,
   startAutoTopupApp,
 } from "../support/auto-topup.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 
 /** One knowledge-base search by keyword: 1 credit, spent by whoever's token it carries. */
 async function search(app: TestApp, token: string, kbId: string) {

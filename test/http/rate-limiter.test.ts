@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { MemoryRateLimiter } from "../../src/http/rate-limit/memory.js";
 import { RedisRateLimiter } from "../../src/http/rate-limit/redis.js";
+import { eventually } from "../support/eventually.js";
 import { runRateLimiterContract } from "./rate-limiter.contract.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
@@ -99,11 +100,13 @@ describe("RedisRateLimiter", () => {
       expect(warnings.length).toBe(1);
 
       await proxy.resume();
-      let back = await limiter.take(key, limit);
-      for (let i = 0; i < 100 && back.allowed; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        back = await limiter.take(key, limit);
-      }
+      const back = await eventually(
+        async () => {
+          const taken = await limiter.take(key, limit);
+          return !taken.allowed && taken;
+        },
+        { what: "Redis to limit again", timeoutMs: 10_000, intervalMs: 100 },
+      );
       expect(back.allowed).toBe(false);
     } finally {
       await limiter.close();

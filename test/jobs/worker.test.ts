@@ -4,6 +4,7 @@ import { ApiError } from "../../src/errors.js";
 import { JobQueue, jobsMigrations } from "../../src/jobs/queue.js";
 import { FinalJobError, type JobHandler, JobWorker } from "../../src/jobs/worker.js";
 import { freshDatabase, type TestDatabase } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -46,7 +47,7 @@ describe("JobWorker records what a job failed of", () => {
     });
     worker.start();
     try {
-      for (let i = 0; i < 400 && given.size < 3; i++) await new Promise((r) => setTimeout(r, 25));
+      await eventually(() => given.size >= 3, { what: "three attempts", timeoutMs: 10_000 });
     } finally {
       await worker.stop();
     }
@@ -88,17 +89,17 @@ describe("JobWorker records what a job failed of", () => {
     );
     worker.start();
     try {
-      for (let i = 0; i < 400; i++) {
-        const row = await t.db.sql.get<{ status: string }>("SELECT status FROM jobs WHERE id = ?", [id]);
-        if (row?.status === "running") break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await eventually(
+        async () =>
+          (await t.db.sql.get<{ status: string }>("SELECT status FROM jobs WHERE id = ?", [id]))?.status === "running",
+        { what: "the job to run", timeoutMs: 10_000 },
+      );
       // Another worker claims it, as it would once this one's lease ran out while its process was starved.
       await t.db.sql.run(
         "UPDATE jobs SET lease_owner = 'other-worker', attempts = attempts + 1, lease_until = ? WHERE id = ?",
         [Date.now() + 60_000, id],
       );
-      for (let i = 0; i < 400 && !stopped; i++) await new Promise((r) => setTimeout(r, 25));
+      await eventually(() => stopped, { what: "the handler to stop", timeoutMs: 10_000 });
     } finally {
       await worker.stop();
     }

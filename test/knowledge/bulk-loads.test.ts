@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { vectorTable } from "../../src/knowledge/search/postgres-schema.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
+import { eventually } from "../support/eventually.js";
 import { fakeOpenAI } from "./embedders/fake-providers.js";
 
 const TEXTS = [
@@ -69,13 +70,15 @@ describe("bulk loads on PostgreSQL with pgvector: re-embedding a knowledge base,
         OPENAI_EMBEDDING_MODEL: "text-embedding-3-large",
         OPENAI_EMBEDDING_DIMENSIONS: "1536",
       });
-      const deadline = Date.now() + 60_000;
-      let model = "";
-      while (Date.now() < deadline) {
-        model = (await second.api("GET", `/v1/knowledge-bases/${kb.id}`, { token: c.apiKey })).body.embeddingModel;
-        if (model === "openai:text-embedding-3-large@1536") break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const reembedded = second;
+      const model = await eventually(
+        async () => {
+          const m: string = (await reembedded.api("GET", `/v1/knowledge-bases/${kb.id}`, { token: c.apiKey })).body
+            .embeddingModel;
+          return m === "openai:text-embedding-3-large@1536" && m;
+        },
+        { what: "the re-embedding", timeoutMs: 60_000 },
+      );
       expect(model).toBe("openai:text-embedding-3-large@1536");
       // Rows first, then a new index built over them (one walked row by row would have kept its identity).
       const after = await hnswIndex(second);

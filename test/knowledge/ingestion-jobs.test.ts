@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
+import { finishedDocument, grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { spawnService } from "../support/process.js";
 
 const WORDS = "river mountain lantern copper orchard harbor meadow falcon granite willow ember canyon".split(" ");
@@ -16,16 +17,6 @@ function longText(paragraphs: number): string {
     );
   }
   return out.join("\n\n");
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 for (const engine of ENGINES) {
@@ -53,11 +44,7 @@ for (const engine of ENGINES) {
       expect(up.body.status).toBe("queued");
       // The price is known and held from the start.
       expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body.reservedCredits).toBe(quote.credits);
-      const doc = await waitFor(
-        async () =>
-          (await app.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey })).body,
-        (d) => d.status === "ready" || d.status === "failed",
-      );
+      const doc = await finishedDocument(app, c, { knowledgeBaseId: kb, documentId: up.body.id });
       expect(doc).toMatchObject({ status: "ready", progress: 1, credits: quote.credits });
       expect(await (await app.api("GET", "/v1/balance", { token: c.apiKey })).body).toEqual({
         credits: 100 - quote.credits,
@@ -77,9 +64,12 @@ for (const engine of ENGINES) {
       });
       const del = await app.api("DELETE", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey });
       expect(del.status).toBe(200);
-      await waitFor(
-        async () => (await app.api("GET", "/v1/balance", { token: c.apiKey })).body,
-        (b) => b.reservedCredits === 0,
+      await eventually(
+        async () => (await app.api("GET", "/v1/balance", { token: c.apiKey })).body.reservedCredits === 0,
+        {
+          what: "the hold to be released",
+          timeoutMs: 120_000,
+        },
       );
       expect((await app.api("GET", "/v1/balance", { token: c.apiKey })).body.credits).toBe(100);
     });
@@ -105,23 +95,18 @@ for (const engine of ENGINES) {
         body: { text, name: "long.txt" },
       });
       expect(up.status).toBe(202);
-      await waitFor(
+      await eventually(
         async () =>
           (await request(child.url, "GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey }))
-            .body,
-        (d) => d.progress > 0,
+            .body.progress > 0,
+        { what: "ingestion progress", timeoutMs: 120_000 },
       );
       await child.stop("SIGKILL");
 
       // A fresh process on the same database picks the job up once its lease has run out.
       const next = await startTestApp(engine, { ...app.env, PORT: "0", JOB_CONCURRENCY: "1" });
       apps.push(next);
-      const doc = await waitFor(
-        async () =>
-          (await next.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey })).body,
-        (d) => d.status === "ready" || d.status === "failed",
-        180_000,
-      );
+      const doc = await finishedDocument(next, c, { knowledgeBaseId: kb, documentId: up.body.id }, 180_000);
       expect(doc.status).toBe("ready");
       const balance = (await next.api("GET", "/v1/balance", { token: c.apiKey })).body;
       expect(balance.reservedCredits).toBe(0);
@@ -164,9 +149,12 @@ describe("several workers on one PostgreSQL database", () => {
         expect(up.status).toBe(202);
         ids.push(up.body.id);
       }
-      const docs = await waitFor(
-        async () => (await api.api("GET", `/v1/knowledge-bases/${kb}/documents`, { token: c.apiKey })).body.data,
-        (d: any[]) => d.every((x) => x.status === "ready" || x.status === "failed"),
+      const docs = await eventually(
+        async () => {
+          const d: any[] = (await api.api("GET", `/v1/knowledge-bases/${kb}/documents`, { token: c.apiKey })).body.data;
+          return d.every((x) => x.status === "ready" || x.status === "failed") && d;
+        },
+        { what: "every document to finish", timeoutMs: 120_000 },
       );
       expect(docs.map((d: any) => d.status)).toEqual(Array(6).fill("ready"));
       const usage = (await api.api("GET", "/v1/ledger?type=usage&limit=200", { token: c.apiKey })).body.data;
@@ -176,10 +164,15 @@ describe("several workers on one PostgreSQL database", () => {
       // How many attempts a job took is not the point: a job runs at least once (a passing failure, such as the
       // embedding model failing to start on a starved CPU, retries it; a worker too slow to renew its lease loses
       // it) — what must hold whatever the attempts is one charge and one set of chunks per document.
-      const jobs = await waitFor(
-        () =>
-          api.running.ctx.db.sql.all<{ status: string }>("SELECT status FROM jobs WHERE account_id = ?", [c.accountId]),
-        (rows) => rows.every((j) => j.status !== "queued" && j.status !== "running"),
+      const jobs = await eventually(
+        async () => {
+          const rows = await api.running.ctx.db.sql.all<{ status: string }>(
+            "SELECT status FROM jobs WHERE account_id = ?",
+            [c.accountId],
+          );
+          return rows.every((j) => j.status !== "queued" && j.status !== "running") && rows;
+        },
+        { what: "every job to end", timeoutMs: 120_000 },
       );
       expect(jobs.map((j) => j.status)).toEqual(Array(6).fill("done"));
       const charged = docs.reduce((s: number, d: any) => s + Math.round(d.credits * 1000), 0);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, request, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { type ServiceProcess, spawnService } from "../support/process.js";
 
 /** About `paragraphs` × 60 tokens of varied sentences: enough chunks for a background job. */
@@ -9,16 +10,6 @@ function longText(paragraphs: number): string {
   for (let i = 0; i < paragraphs; i++)
     out.push(`Section ${i}: reading ${i * 13} was taken beside the harbor on day ${i}, near the granite ledge.`);
   return out.join("\n\n");
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /*
@@ -61,21 +52,20 @@ for (const engine of ENGINES) {
       expect(up.status).toBe(202);
       // The job indexes the document, commits its charge, and the process dies before the job is marked done.
       const proc = child.child;
-      await waitFor(
-        async () => proc.signalCode ?? proc.exitCode,
-        (v) => v !== null,
-      );
+      await eventually(() => proc.signalCode ?? proc.exitCode, { what: "the process to end", timeoutMs: 120_000 });
       expect(proc.signalCode).toBe("SIGKILL");
 
       const next = await startTestApp(engine, { ...app.env, PORT: "0", JOB_CONCURRENCY: "1" });
       apps.push(next);
-      const jobs = await waitFor(
-        () =>
-          next.running.ctx.db.sql.all<{ attempts: number; status: string }>(
+      const jobs = await eventually(
+        async () => {
+          const rows = await next.running.ctx.db.sql.all<{ attempts: number; status: string }>(
             "SELECT attempts, status FROM jobs WHERE account_id = ? AND kind = 'knowledge.ingest'",
             [c.accountId],
-          ),
-        (rows) => rows.every((j) => j.status === "done" || j.status === "failed"),
+          );
+          return rows.every((j) => j.status === "done" || j.status === "failed") && rows;
+        },
+        { what: "every ingestion job to finish", timeoutMs: 120_000 },
       );
       // Claimed again after its lease ran out (its process died), and finished.
       expect(jobs.map((j) => [Number(j.attempts), j.status])).toEqual([[2, "done"]]);
@@ -131,10 +121,10 @@ describe("an ingestion job whose worker froze past its lease, on postgres", () =
     });
     expect(up.status).toBe(202);
     const docPath = `/v1/knowledge-bases/${kb}/documents/${up.body.id}`;
-    await waitFor(
-      async () => (await app.api("GET", docPath, { token: c.apiKey })).body,
-      (d) => d.progress > 0,
-    );
+    await eventually(async () => (await app.api("GET", docPath, { token: c.apiKey })).body.progress > 0, {
+      what: "ingestion progress",
+      timeoutMs: 120_000,
+    });
     frozen.child.kill("SIGSTOP");
 
     const next = await startTestApp("postgres", { ...app.env, PORT: "0", JOB_CONCURRENCY: "1" });
@@ -144,13 +134,22 @@ describe("an ingestion job whose worker froze past its lease, on postgres", () =
         "SELECT attempts, status FROM jobs WHERE account_id = ? AND kind = 'knowledge.ingest'",
         [c.accountId],
       );
-    await waitFor(job, (j) => Number(j?.attempts) === 2, 240_000); // taken over once the lease ran out
+    // Taken over once the lease ran out.
+    await eventually(async () => Number((await job())?.attempts) === 2, {
+      what: "a second attempt",
+      timeoutMs: 240_000,
+    });
     await new Promise((r) => setTimeout(r, 2_000)); // the new worker is indexing (it loads its model first)
     frozen.child.kill("SIGCONT");
 
-    expect(await waitFor(job, (j) => j?.status === "done" || j?.status === "failed", 240_000)).toMatchObject({
-      status: "done",
-    });
+    const finished = await eventually(
+      async () => {
+        const j = await job();
+        return (j?.status === "done" || j?.status === "failed") && j;
+      },
+      { what: "the job to finish", timeoutMs: 240_000 },
+    );
+    expect(finished).toMatchObject({ status: "done" });
     const doc = (await next.api("GET", docPath, { token: c.apiKey })).body;
     expect(doc).toMatchObject({ status: "ready", progress: 1 });
     const usage = (await next.api("GET", "/v1/ledger?type=usage", { token: c.apiKey })).body.data;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { grant, newCustomer, startTestApp } from "../support/app.js";
+import { eventually } from "../support/eventually.js";
 import { fakeOpenAI } from "./embedders/fake-providers.js";
 
 describe("changing the embedding model re-embeds existing knowledge bases", () => {
@@ -29,13 +30,14 @@ describe("changing the embedding model re-embeds existing knowledge bases", () =
       OPENAI_BASE_URL: `${base}/v1`,
     });
     try {
-      const deadline = Date.now() + 60_000;
-      let model = "";
-      while (Date.now() < deadline) {
-        model = (await second.api("GET", `/v1/knowledge-bases/${kb.id}`, { token: c.apiKey })).body.embeddingModel;
-        if (model.startsWith("openai:")) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const model = await eventually(
+        async () => {
+          const m: string = (await second.api("GET", `/v1/knowledge-bases/${kb.id}`, { token: c.apiKey })).body
+            .embeddingModel;
+          return m.startsWith("openai:") && m;
+        },
+        { what: "the re-embedding", timeoutMs: 60_000 },
+      );
       expect(model).toBe("openai:text-embedding-3-small@1536");
       expect(openai.requests.some((r) => JSON.stringify(r.json).includes("Tide pools"))).toBe(true);
       const q = await second.api("POST", `/v1/knowledge-bases/${kb.id}/query`, {

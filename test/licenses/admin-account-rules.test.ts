@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
-import { eventually, type Receiver, startReceiver } from "../webhooks/receiver.js";
+import { eventually } from "../support/eventually.js";
+import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 
 /** Every read-only view the operator has of one account's guardrails. */
 const RULE_PATHS = ["balance-alert", "webhook-endpoints", "spend-limits", "rate-limits", "auto-topup"] as const;

@@ -13,6 +13,7 @@ import {
   type TestCustomer,
 } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { parseSetCookie } from "../web/support/http.js";
 
 // Refusals use slow rates (one request per 100 s) so that no slow machine refills a bucket between two requests.
@@ -214,11 +215,10 @@ describe("several processes (PostgreSQL)", () => {
       const keyId = await keyIdOf(one, other);
       await one.admin("PUT", `/v1/admin/api-keys/${keyId}/rate-limit`, { rps: 0.01, burst: 1 });
       // The header names the rate in force (the default's burst is 4, the override's 1).
-      let applied = false;
-      for (let i = 0; i < 150 && !applied; i++) {
-        applied = (await two.get("/v1/balance", other.apiKey)).headers.get("ratelimit-limit") === "1";
-        if (!applied) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const applied = await eventually(
+        async () => (await two.get("/v1/balance", other.apiKey)).headers.get("ratelimit-limit") === "1",
+        { what: "the override in the second process", timeoutMs: 15_000, intervalMs: 100 },
+      );
       expect(applied).toBe(true);
       expectRateLimited(await two.get("/v1/balance", other.apiKey));
     } finally {

@@ -3,13 +3,13 @@ import { newCustomer, type TestCustomer } from "../support/app.js";
 import {
   type AutoTopupSetup,
   deliverStripeEvent,
-  eventually,
   intentsOf,
   saveCard,
   setRule,
   startAutoTopupApp,
 } from "../support/auto-topup.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import type { TestSmtpServer } from "../support/smtp.js";
 import { undocumentedFields } from "../support/webhook-docs.js";
 
@@ -73,7 +73,7 @@ for (const engine of ENGINES) {
       expect(put.status).toBe(200);
       await app.admin("POST", `/v1/admin/accounts/${c.accountId}/grants`, { credits: -200, reason: "spent" });
       const failed = () => smtp.mails.filter((m) => m.subject.includes("Automatic top-up failed"));
-      for (let i = 0; i < 400 && failed().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await eventually(() => failed().length > 0, { what: "the failure email", timeoutMs: 10_000 });
       expect(failed()).toHaveLength(1);
       expect(failed()[0]!.decoded).toContain("Your card was declined.");
       expect(failed()[0]!.decoded).toContain("$10.00");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCustomer, request } from "../support/app.js";
 import { type AutoTopupSetup, saveCard, setRule, startAutoTopupApp } from "../support/auto-topup.js";
+import { eventually } from "../support/eventually.js";
 import { type ServiceProcess, spawnService } from "../support/process.js";
 
 /** PostgreSQL with three processes spending from one account: still one PaymentIntent per crossing. */
@@ -41,7 +42,7 @@ describe("auto top-up with several processes on postgres", () => {
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
     const mine = () => [...stripe.paymentIntents.values()].filter((pi) => pi.metadata.accountId === c.accountId);
-    for (let i = 0; i < 400 && mine().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await eventually(() => mine().length > 0, { what: "the PaymentIntent", timeoutMs: 10_000 });
     // Whichever process's worker ran it, there is one attempt, in flight until Stripe's event.
     const claims = await app.running.ctx.db.sql.all<{ status: string }>(
       "SELECT status FROM auto_topup_claims WHERE account_id = ?",

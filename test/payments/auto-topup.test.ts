@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCustomer, startTestApp, type TestApp, type TestCustomer, WEBHOOK_SECRET } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { type FakeStripe, signedEvent, startFakeStripe, type TestCard } from "../support/fake-stripe.js";
-
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 for (const engine of ENGINES) {
   describe(`auto top-up from a saved card on ${engine}`, () => {
@@ -249,7 +240,7 @@ for (const engine of ENGINES) {
         "the recorded PaymentIntent and the job done",
       );
       // Stripe's event never comes. Ten minutes on, the reconciler asks Stripe.
-      const reconciler = app.running.ctx.autoTopups;
+      const reconciler = app.running.ctx.autoTopups.charger;
       expect(await reconciler.reconcile(Date.now())).toBe(0);
       await reconciler.reconcile(Date.now() + 11 * 60_000);
       await settled(c, 1);

@@ -3,6 +3,7 @@ import { type AppOverrides, createApp, type RunningApp } from "../../src/app.js"
 import { loadConfig } from "../../src/config.js";
 import { randomChars } from "../../src/lib/ids.js";
 import { dropSchema, type Engine, PG_URL, tempDir } from "./db.js";
+import { eventually } from "./eventually.js";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const WEBHOOK_SECRET = "whsec_test_secret_for_signatures";
@@ -122,4 +123,21 @@ export async function newCustomer(app: TestApp, plan: "personal" | "agency" = "p
 export async function grant(app: TestApp, accountId: string, credits: number): Promise<void> {
   const r = await app.admin("POST", `/v1/admin/accounts/${accountId}/grants`, { credits, reason: "test" });
   if (r.status !== 201) throw new Error(`grant: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/** Waits for a background document (upload or crawl) to end, ready or failed; returns what the API says of it. */
+export function finishedDocument(
+  app: TestApp,
+  c: TestCustomer,
+  path: { knowledgeBaseId: string; documentId: string },
+  timeoutMs = 120_000,
+): Promise<any> {
+  const url = `/v1/knowledge-bases/${path.knowledgeBaseId}/documents/${path.documentId}`;
+  return eventually(
+    async () => {
+      const doc = (await app.api("GET", url, { token: c.apiKey })).body;
+      return (doc.status === "ready" || doc.status === "failed") && doc;
+    },
+    { what: `document ${path.documentId} to end`, timeoutMs },
+  );
 }

@@ -74,18 +74,3 @@ export function setRule(app: TestApp, c: TestCustomer, rule: object) {
 export function intentsOf(stripe: FakeStripe, accountId: string) {
   return [...stripe.paymentIntents.values()].filter((pi) => pi.metadata.accountId === accountId);
 }
-
-/** Polls `probe` until it gives a value (the service works in the background); fails saying what never came. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -1,7 +1,8 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, grant, newCustomer, request, type TestCustomer } from "../support/app.js";
-import { eventually, type Receiver, startReceiver } from "../webhooks/receiver.js";
+import { eventually } from "../support/eventually.js";
+import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { DESKTOP, overflowsHorizontally, PHONE, watchErrors } from "./support/browser.js";
 import { browserApp } from "./support/browser-app.js";
 

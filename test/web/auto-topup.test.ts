@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { newCustomer, type TestApp, type TestCustomer, WEBHOOK_SECRET } from "../support/app.js";
+import { eventually } from "../support/eventually.js";
 import { type FakeStripe, signedEvent, startFakeStripe, type TestCard } from "../support/fake-stripe.js";
 import { DESKTOP, overflowsHorizontally, PHONE } from "./support/browser.js";
 import { browserApp } from "./support/browser-app.js";
@@ -83,11 +84,10 @@ describe("auto top-up in the dashboard", () => {
       body: { enabled: true, thresholdCredits: 500, packId: "credits-1000", maxPerMonth: 3 },
     });
     await t.app.admin("POST", `/v1/admin/accounts/${c.accountId}/grants`, { credits: -200, reason: "spent" });
-    for (let i = 0; i < 300; i++) {
-      const view = (await t.app.api("GET", "/v1/auto-topup", { token: c.licenseKey })).body;
-      if (view.lastFailure) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(async () => (await t.app.api("GET", "/v1/auto-topup", { token: c.licenseKey })).body.lastFailure, {
+      what: "the failed top-up",
+      timeoutMs: 15_000,
+    });
     const { page, context, errors } = await signedIn(t.browser, t.app.url, c.licenseKey, PHONE);
     await nav(page, "Notifications & limits");
     const section = page.getByRole("region", { name: "Auto top-up" });

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventType } from "../../src/events/types.js";
 import { grant, newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { startSmtpServer } from "../support/smtp.js";
-import { eventually, type Receiver, startReceiver } from "./receiver.js";
+import { type Receiver, startReceiver } from "./receiver.js";
 
 /** Retries come fast here; the production schedule is about a day (WEBHOOKS_RETRY_SCHEDULE). */
 const ENV = { WEBHOOKS_ALLOW_PRIVATE_URLS: "true", WEBHOOKS_RETRY_SCHEDULE: "50ms,50ms,50ms,50ms" };

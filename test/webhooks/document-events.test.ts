@@ -1,8 +1,6 @@
-import type http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
-import { allowLoopbackForTests } from "../../src/http/outbound/address-guard.js";
-import { type LoopbackServer, recordingConnector, startLoopbackServer } from "../knowledge/crawl/loopback-server.js";
 import { grant, newCustomer, startTestApp } from "../support/app.js";
+import { startRedirectingSite } from "../support/redirecting-site.js";
 import { startReceiver } from "./receiver.js";
 
 describe("document.failed", () => {
@@ -13,27 +11,11 @@ describe("document.failed", () => {
 
   it("is sent once when a background crawl fails, with the reason in the customer's words and nothing charged", async () => {
     // The site's page redirects to a port the crawler's guard does not allow: the crawl job fails for good.
-    const internal: LoopbackServer = await startLoopbackServer((_req, res) => res.end("internal"));
-    cleanup.push(internal);
-    const site = await startLoopbackServer((req: http.IncomingMessage, res: http.ServerResponse) => {
-      if (req.url === "/robots.txt") res.writeHead(404).end();
-      else res.writeHead(302, { location: `http://internal.example:${internal.port}/` }).end();
-    });
+    const site = await startRedirectingSite();
     cleanup.push(site);
     const rx = await startReceiver();
     cleanup.push(rx);
-    const { connect } = recordingConnector();
-    const app = await startTestApp(
-      "sqlite",
-      { WEBHOOKS_ALLOW_PRIVATE_URLS: "true" },
-      {
-        crawlDeps: {
-          resolver: async () => [{ address: "127.0.0.1", family: 4 }],
-          allow: allowLoopbackForTests("127.0.0.1", site.port),
-          connect,
-        },
-      },
-    );
+    const app = await startTestApp("sqlite", { WEBHOOKS_ALLOW_PRIVATE_URLS: "true" }, { crawlDeps: site.crawlDeps });
     cleanup.push(app);
     const c = await newCustomer(app);
     await grant(app, c.accountId, 10);
@@ -45,7 +27,7 @@ describe("document.failed", () => {
     const kb = await app.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "Our site" } });
     const up = await app.api("POST", `/v1/knowledge-bases/${kb.body.id}/documents`, {
       token: c.apiKey,
-      body: { url: `http://site.example:${site.port}/`, maxDepth: 0, name: "Our site's pages" },
+      body: { url: site.startUrl, maxDepth: 0, name: "Our site's pages" },
     });
     expect(up.status).toBe(202);
 

@@ -61,14 +61,3 @@ export async function startReceiver(answer: (n: number, r: Received) => number =
       }),
   });
 }
-
-/** Polls `check` until it returns a value (not undefined), for state another process writes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("the condition did not hold in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCustomer, startTestApp, type TestApp, type TestCustomer } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
-import { eventually, type Receiver, startReceiver } from "./receiver.js";
+import { eventually } from "../support/eventually.js";
+import { type Receiver, startReceiver } from "./receiver.js";
 
 const HOSTILE = [
   "http://127.0.0.1:8080/hook",

@@ -54,3 +54,5 @@ export async function createAutoTopups(deps: {
     },
   };
 }
+
+export type AutoTopups = Awaited<ReturnType<typeof createAutoTopups>>;

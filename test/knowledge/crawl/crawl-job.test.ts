@@ -1,18 +1,9 @@
 import type http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowLoopbackForTests } from "../../../src/http/outbound/address-guard.js";
-import { grant, newCustomer, startTestApp, type TestApp } from "../../support/app.js";
-import { type LoopbackServer, recordingConnector, startLoopbackServer } from "./loopback-server.js";
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { finishedDocument, grant, newCustomer, startTestApp, type TestApp } from "../../support/app.js";
+import { startRedirectingSite } from "../../support/redirecting-site.js";
+import { startLoopbackServer } from "./loopback-server.js";
 
 describe("a crawl job the address guard refuses mid-crawl", () => {
   const cleanup: { close(): Promise<void> }[] = [];
@@ -21,41 +12,20 @@ describe("a crawl job the address guard refuses mid-crawl", () => {
   });
 
   it("fails its document with URL_NOT_ALLOWED (the guard's refusal), not INTERNAL, and releases its credits", async () => {
-    // The start URL passes the route's check (its name resolves to the allowed loopback port); its page then
-    // redirects to another loopback port the allowance does not cover, which the guard refuses before connecting.
-    const internal: LoopbackServer = await startLoopbackServer((_req, res) => res.end("internal"));
-    cleanup.push(internal);
-    const site = await startLoopbackServer((req: http.IncomingMessage, res: http.ServerResponse) => {
-      if (req.url === "/robots.txt") res.writeHead(404).end();
-      else res.writeHead(302, { location: `http://internal.example:${internal.port}/` }).end();
-    });
-    cleanup.push(site);
-    const { calls, connect } = recordingConnector();
-    const names: Record<string, string> = { "site.example": "127.0.0.1", "internal.example": "127.0.0.1" };
-    const app: TestApp = await startTestApp(
-      "sqlite",
-      {},
-      {
-        crawlDeps: {
-          resolver: async (hostname) => [{ address: names[hostname]!, family: 4 }],
-          allow: allowLoopbackForTests("127.0.0.1", site.port),
-          connect,
-        },
-      },
-    );
+    const redirecting = await startRedirectingSite();
+    cleanup.push(redirecting);
+    const { site, internal, calls, crawlDeps } = redirecting;
+    const app: TestApp = await startTestApp("sqlite", {}, { crawlDeps });
     cleanup.push(app);
     const c = await newCustomer(app);
     await grant(app, c.accountId, 10);
     const kb = (await app.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "crawl" } })).body.id;
     const up = await app.api("POST", `/v1/knowledge-bases/${kb}/documents`, {
       token: c.apiKey,
-      body: { url: `http://site.example:${site.port}/`, maxDepth: 0 },
+      body: { url: redirecting.startUrl, maxDepth: 0 },
     });
     expect(up.status).toBe(202);
-    const doc = await waitFor(
-      async () => (await app.api("GET", `/v1/knowledge-bases/${kb}/documents/${up.body.id}`, { token: c.apiKey })).body,
-      (d) => d.status === "failed" || d.status === "ready",
-    );
+    const doc = await finishedDocument(app, c, { knowledgeBaseId: kb, documentId: up.body.id }, 60_000);
     expect(doc.status).toBe("failed");
     expect(doc.error.code).toBe("URL_NOT_ALLOWED");
     expect(doc.error.message).toContain("internal.example");

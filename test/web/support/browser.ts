@@ -1,4 +1,5 @@
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import { eventually } from "../../support/eventually.js";
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
@@ -61,15 +62,14 @@ export async function waitForText(
 ): Promise<void> {
   const accepts = (text: string) =>
     typeof expected !== "string" ? expected.test(text) : options.contains ? text.includes(expected) : text === expected;
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  let last: string | null = null;
-  for (;;) {
-    last = await locator.textContent();
-    if (last !== null && accepts(last)) return;
-    if (Date.now() > deadline)
+  await eventually(
+    async () => {
+      const text = await locator.textContent();
+      if (text !== null && accepts(text)) return true;
       throw new Error(
-        `expected the text of ${locator} to ${options.contains ? "contain" : "be"} ${expected}, saw ${JSON.stringify(last)}`,
+        `expected the text of ${locator} to ${options.contains ? "contain" : "be"} ${expected}, saw ${JSON.stringify(text)}`,
       );
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    },
+    { what: "the text", timeoutMs: options.timeoutMs ?? 15_000 },
+  );
 }

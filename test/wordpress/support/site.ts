@@ -17,6 +17,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { unzipSync } from "fflate";
 import { PACKAGE_ROOT } from "../../../src/lib/package-root.js";
+import { eventually } from "../../support/eventually.js";
 
 const run = promisify(execFile);
 export const WORDPRESS_SOURCE = "/usr/share/wordpress";
@@ -186,16 +187,14 @@ require_once ABSPATH . 'wp-settings.php';
   server.stderr?.on("data", (c) => {
     log = (log + c).slice(-20_000);
   });
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(`${url}/wp-login.php`);
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 200) throw new Error(`php -S did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(
+    async () => {
+      const r = await fetch(`${url}/wp-login.php`).catch(() => undefined); // not listening yet
+      if (r?.status !== 200) throw new Error(`php -S did not start: ${log}`);
+      return true;
+    },
+    { what: "php -S", timeoutMs: 10_000 },
+  );
   return {
     url,
     dir,
