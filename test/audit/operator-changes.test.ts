@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grant, newCustomer, request, type TestApp, type TestCustomer } from "../support/app.js";
-import {
-  type AutoTopupSetup,
-  intentsOf,
-  saveCard,
-  setRule,
-  startAutoTopupApp,
-} from "../support/auto-topup.js";
+import { type AutoTopupSetup, intentsOf, saveCard, setRule, startAutoTopupApp } from "../support/auto-topup.js";
 import { ENGINES } from "../support/db.js";
 import { eventually } from "../support/eventually.js";
 

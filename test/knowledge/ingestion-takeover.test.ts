@@ -180,7 +180,8 @@ for (const engine of ENGINES) {
         (e) => e,
       );
       expect(
-        outcome instanceof StaleWriteError || (outcome as Error).message?.includes("deleted while it was being indexed"),
+        outcome instanceof StaleWriteError ||
+          (outcome as Error).message?.includes("deleted while it was being indexed"),
         String(outcome),
       ).toBe(true);
       const stored = await db.sql.get<{ n: number }>(
