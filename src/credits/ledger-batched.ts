@@ -36,9 +36,15 @@ function refusal(neededMc: number, result: Extract<OpResult, { status: "insuffic
     : { ok: false, neededMc, availableMc: result.availableMc };
 }
 
+/** Whether a fence that stops `op` releases its hold: a capture's, unless the fence keeps it (`keepsHold`). */
+export function fenceReleases(op: LedgerOp): boolean {
+  return op.kind === "capture" && !op.writes?.some((w) => w.fence && w.keepsHold);
+}
+
 /** What a fenced operation does instead: a capture releases its hold (via `release`), anything else nothing. */
 export function fencedResult(op: LedgerOp, release: (op: LedgerOp) => OpResult): OpResult {
   if (op.kind !== "capture") return { status: "fenced" };
+  if (!fenceReleases(op)) return { status: "fenced", holdKept: true };
   const released = release({
     kind: "release",
     accountId: op.accountId,

@@ -2,7 +2,7 @@ import { inlineParams, type PostgresSql } from "../db/postgres.js";
 import type { Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
-import { type AppliedBatch, BatchedLedger, happened, type LedgerOptions } from "./ledger-batched.js";
+import { type AppliedBatch, BatchedLedger, fenceReleases, happened, type LedgerOptions } from "./ledger-batched.js";
 import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 import type { WatcherWrite } from "./ledger-watchers.js";
 import { type SpendLimitRow, toLimitHit } from "./spend-limit-rows.js";
@@ -110,8 +110,9 @@ async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: W
     for (const w of op.writes ?? []) if (w.fence && passed) passed = (await tx.run(w.sql, w.params)) > 0;
     fenced.push(!passed);
   }
+  const releases = ops.map((op, i) => fenced[i]! && fenceReleases(op));
   const sent = ops.map((op, i) =>
-    fenced[i] && op.kind === "capture"
+    releases[i] && op.kind === "capture"
       ? {
           kind: "release" as const,
           accountId: op.accountId,
@@ -123,7 +124,7 @@ async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: W
   );
   const applied = await applyOps(
     tx,
-    sent.filter((_, i) => !fenced[i] || ops[i]!.kind === "capture"),
+    sent.filter((_, i) => !fenced[i] || releases[i]),
     now,
   );
   const results: OpResult[] = [];
@@ -133,10 +134,10 @@ async function applyWithFences(tx: Sql, ops: LedgerOp[], now: number, watched: W
       const result = applied[k++]!;
       if (result.status === "ok") for (const w of op.writes ?? []) if (!w.fence) await tx.run(w.sql, w.params);
       results.push(result);
-    } else if (op.kind === "capture") {
+    } else if (releases[i]) {
       const released = applied[k++]!;
       results.push({ status: "fenced", entry: released.status === "ok" ? released.entry : undefined });
-    } else results.push({ status: "fenced" });
+    } else results.push(op.kind === "capture" ? { status: "fenced", holdKept: true } : { status: "fenced" });
   }
   const written: number[] = [];
   for (const w of watched) written.push(happened(w, results) ? await tx.run(w.write.sql, w.write.params) : 0);

@@ -1,4 +1,4 @@
-import type { TransactionalWrite } from "../db/sql.js";
+import { StaleWriteError, type TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import type { SpendPeriod } from "./spend-periods.js";
 
@@ -144,7 +144,7 @@ export type OpResult =
   | { status: "conflict"; message: string }
   | { status: "not_found" }
   /** A fence of the operation changed no row: nothing moved (a capture released its hold: `entry`). */
-  | { status: "fenced"; entry?: LedgerEntry };
+  | { status: "fenced"; entry?: LedgerEntry; holdKept?: boolean };
 
 /** A refusal: not enough credits, or (`limit`) a spend limit that would be exceeded. */
 export type Refusal = { ok: false; neededMc: number; availableMc: number; limit?: LimitHit };
@@ -187,7 +187,8 @@ export interface Ledger {
   }): Promise<ReserveResult>;
   /**
    * Charges `amountMc` (at most the hold) and returns the rest to `available`. Capturing twice the same amount
-   * replays. When a fence of `writes` changes no row, the hold is released instead and this throws CONFLICT.
+   * replays. When a fence of `writes` changes no row, the hold is released instead and this throws CONFLICT (or, when
+   * the fence `keepsHold`, nothing moves and this throws `StaleWriteError`).
    */
   capture(input: {
     accountId: string;
@@ -218,6 +219,8 @@ export interface Ledger {
 export function throwForResult(result: OpResult, holdId?: string): never {
   if (result.status === "not_found") throw new ApiError("NOT_FOUND", `hold ${holdId ?? ""} does not exist`);
   if (result.status === "conflict") throw new ApiError("CONFLICT", result.message);
+  if (result.status === "fenced" && result.holdKept)
+    throw new StaleWriteError("this job was taken over; it did not charge");
   if (result.status === "fenced")
     throw new ApiError("CONFLICT", "a retry of this request took it over; the retry's result is the one kept", {
       charged: false,

@@ -32,6 +32,11 @@ export interface TransactionalWrite {
   params: Param[];
   /** Runs first; when it changes no row the change it guards does not happen. */
   fence?: boolean;
+  /**
+   * With `fence`: a capture the fence stops leaves its hold open, for the hold outlives the attempt (another attempt
+   * of the same job captures it), and throws `StaleWriteError`; without it the hold is released (a keyed request's).
+   */
+  keepsHold?: boolean;
   /** Called once the transaction has committed. */
   onCommit?: () => void;
 }

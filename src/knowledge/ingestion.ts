@@ -267,7 +267,13 @@ export class Ingestion {
       const ready = { ...doc, status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
       const readyFields = { status: "ready" as const, progress: 1, chunks, tokens, chargedMc: mc };
       // The document turns ready, and its event is written, in the charge's own transaction.
-      const withCharge = [...(writes?.(ready) ?? []), documents.documentUpdate(doc.accountId, doc.id, readyFields)];
+      // A job's attempt charges only while it holds the job: taken over meanwhile, it leaves the hold to the attempt
+      // that took over (which cleaned this one's chunks away and is indexing again).
+      const withCharge = [
+        ...(fence ? [{ ...fence, keepsHold: true }] : []),
+        ...(writes?.(ready) ?? []),
+        documents.documentUpdate(doc.accountId, doc.id, readyFields),
+      ];
       if (this.deps.outbox)
         withCharge.push(this.deps.outbox.write(documentEvent(kb, doc, { status: "ready", chargedMc: mc })));
       const cause = {

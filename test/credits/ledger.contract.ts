@@ -436,6 +436,41 @@ export function runLedgerContract(engine: Engine) {
       await expectConsistent(a);
     });
 
+    it("a fence that keeps its hold (a job's attempt taken over): the stale capture charges nothing, the hold stays open for the attempt that took over", async () => {
+      await t.db.sql.run("CREATE TABLE IF NOT EXISTS hook_probe (id TEXT PRIMARY KEY, state TEXT NOT NULL)");
+      const a = await funded(10);
+      await t.db.sql.run("INSERT INTO hook_probe (id, state) VALUES (?, 'attempt-2')", [`job-${a}`]);
+      const attempt = (n: number) => ({
+        sql: "UPDATE hook_probe SET state = state WHERE id = ? AND state = ?",
+        params: [`job-${a}`, `attempt-${n}`],
+        fence: true,
+        keepsHold: true,
+      });
+      const ready = { sql: "UPDATE hook_probe SET state = 'ready' WHERE id = ?", params: [`job-${a}`] };
+      const r = await ledger.reserve({ accountId: a, amountMc: 2 * C, cause: {}, ttlMs: 60_000, owner: "t" });
+      if (!r.ok) throw new Error("reserve");
+      const capture = (n: number) =>
+        ledger.capture({ accountId: a, holdId: r.hold.id, amountMc: 2 * C, cause: {}, writes: [attempt(n), ready] });
+      // Alone and in a batch with other movements (concurrent debits of the same account).
+      const stale = await Promise.allSettled([
+        capture(1),
+        ...Array.from({ length: 3 }, () => ledger.debit({ accountId: a, amountMc: 1 * C, type: "usage", cause: {} })),
+      ]);
+      expect(stale[0]).toMatchObject({ status: "rejected", reason: { name: "StaleWriteError" } });
+      expect((await ledger.getHold(a, r.hold.id))?.status).toBe("open");
+      expect(await probe(`job-${a}`)).toEqual({ state: "attempt-2" });
+      expect(await ledger.balance(a)).toEqual({ availableMc: 5 * C, reservedMc: 2 * C });
+      // The attempt that holds the job captures it, once.
+      await capture(2);
+      expect((await ledger.getHold(a, r.hold.id))?.status).toBe("captured");
+      expect(await ledger.balance(a)).toEqual({ availableMc: 5 * C, reservedMc: 0 });
+      await expectConsistent(a);
+
+      async function probe(id: string) {
+        return t.db.sql.get<{ state: string }>("SELECT state FROM hook_probe WHERE id = ?", [id]);
+      }
+    });
+
     it("in a batch, each movement's writes commit only if it happened (concurrent debits, some refused)", async () => {
       await t.db.sql.run("CREATE TABLE IF NOT EXISTS batch_writes (id TEXT PRIMARY KEY)");
       const a = await funded(10);
