@@ -88,9 +88,14 @@ export class BulkLoads {
   constructor(
     private readonly db: SessionSource,
     private readonly vectors: PostgresVectorIndex,
-    options: BulkBuildOptions,
+    private readonly options: BulkBuildOptions,
   ) {
     this.builder = new BulkIndexBuilder(db, options);
+  }
+
+  /** Below this many chunks a load is not a bulk load. */
+  get minChunks(): number {
+    return this.options.minChunks;
   }
 
   async run<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {

@@ -90,7 +90,8 @@ describe("PostgreSQL bulk loads", () => {
     const fresh = chunks("r", 20).map((c) => ({ ...c, text: `${c.text} windmill`, vector: v(c.position + 1) }));
     const seen = await index.bulkLoad({ chunks: 60, dimensions: 8 }, async () => {
       await index.addChunks(scope, fresh.slice(0, 10));
-      // Mid-load: the HNSW index is gone, the first batch is searchable by both words and vectors.
+      // Mid-load: the HNSW index is gone, the first batch is searchable by its vectors; its words wait for the end
+      // of the load (their postings are written then), while the chunks it replaced are gone from both.
       const mid = {
         index: await hnsw(),
         windmill: (await index.search({ ...scope, text: "windmill", mode: "keyword", topK: 50 })).map((h) => h.chunkId),
@@ -101,12 +102,7 @@ describe("PostgreSQL bulk loads", () => {
       return mid;
     });
     expect(seen.index).toEqual([]);
-    expect(seen.windmill.sort()).toEqual(
-      fresh
-        .slice(0, 10)
-        .map((c) => c.id)
-        .sort(),
-    );
+    expect(seen.windmill).toEqual([]);
     expect(seen.lighthouse).toBe(20);
     // Every chunk id once; the re-added ones with their new text and vector.
     expect(seen.semantic).toHaveLength(30);
