@@ -1,3 +1,4 @@
+import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresSql } from "../../../src/db/postgres.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
@@ -55,10 +56,10 @@ describe("PostgreSQL bulk loads' keyword postings", () => {
   async function upload(scope: IndexScope, chunks: IndexedChunk[], via = index) {
     for (let i = 0; i < chunks.length; i += 400) await via.addChunks(scope, chunks.slice(i, i + 400));
   }
-  async function hits(scope: IndexScope) {
+  async function hits(scope: IndexScope, via = index) {
     const out: [string, string, number][] = [];
     for (const text of QUERIES) {
-      for (const h of await index.search({ ...scope, text, mode: "keyword", topK: 3000 })) {
+      for (const h of await via.search({ ...scope, text, mode: "keyword", topK: 3000 })) {
         out.push([text, h.chunkId, Number(h.score.toPrecision(12))]);
       }
     }
@@ -126,5 +127,25 @@ describe("PostgreSQL bulk loads' keyword postings", () => {
     expect(await hits(scope("kb_i_bulk"))).toEqual(await hits(scope("kb_i_upload")));
     const left = await index.search({ ...scope("kb_i_bulk"), text: "common", mode: "keyword", topK: 5000 });
     expect(left).toHaveLength(1600 + 300 - 150);
+  });
+
+  it("on PGlite too (array parameters sent as text)", async () => {
+    const pg = await PGlite.create();
+    try {
+      const lite = new PostgresSearchIndex(pg, {
+        keys: new LocalKeyStore(tempDir()),
+        bulkBuild: { minChunks: 40 },
+        bulkPostingsMemory: 20_000,
+      });
+      await lite.init();
+      const chunks = corpus("p", 1200);
+      await upload(scope("kb_p_upload"), chunks, lite);
+      await lite.bulkLoad({ chunks: chunks.length, dimensions: 8 }, () => upload(scope("kb_p_bulk"), chunks, lite));
+      const expected = await hits(scope("kb_p_upload"), lite);
+      expect(expected.length).toBeGreaterThan(1200);
+      expect(await hits(scope("kb_p_bulk"), lite)).toEqual(expected);
+    } finally {
+      await pg.close();
+    }
   });
 });
