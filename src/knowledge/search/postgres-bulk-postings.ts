@@ -305,6 +305,11 @@ export class LoadPostings {
     return pending;
   }
 
+  /** Gives back postings taken for a write that failed (nothing was added since: the write held the lock). */
+  putBack(scope: IndexScope, pending: PendingPostings): void {
+    this.of(scope).pending = pending;
+  }
+
   get scopes(): IndexScope[] {
     return [...this.bases.values()].filter((b) => b.pending.chunks > 0).map((b) => b.scope);
   }

@@ -240,8 +240,15 @@ export class PostgresSearchIndex implements SearchIndex {
     });
   }
 
-  private writePending(tx: PgQueryable, kb: number, scope: IndexScope, load: LoadPostings): Promise<void> {
-    return writePending(tx, kb, scope, load.take(scope), (values) => byteaParam(values, this.arrays));
+  private async writePending(tx: PgQueryable, kb: number, scope: IndexScope, load: LoadPostings): Promise<void> {
+    const pending = load.take(scope);
+    try {
+      await writePending(tx, kb, scope, pending, (values) => byteaParam(values, this.arrays));
+    } catch (error) {
+      // Rolled back: the postings wait for the next attempt (at the load's end, if this was mid-load).
+      load.putBack(scope, pending);
+      throw error;
+    }
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
