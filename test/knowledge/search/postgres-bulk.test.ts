@@ -49,6 +49,11 @@ describe("PostgreSQL bulk loads", () => {
     });
     expect(during).toEqual([]);
     expect(await hnsw()).toEqual([{ valid: true }]);
+    // The build's parallel workers were the table's setting for the build only: searches' plans are left as they were.
+    const options = await (t.db.sql as PostgresSql).pool.query(
+      "SELECT reloptions FROM pg_class WHERE oid = to_regclass('knowledge_vectors_8')",
+    );
+    expect(options.rows).toEqual([{ reloptions: null }]);
     const hits = await index.search({ ...scope, text: "", vector: v(3), mode: "semantic", topK: 200 });
     expect(hits).toHaveLength(80);
     expect(hits[0]!.score).toBeCloseTo(1, 5);
