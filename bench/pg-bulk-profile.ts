@@ -79,7 +79,7 @@ let rowsCpu = 0;
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 let rowsS = 0;
-await index.bulkLoad({ chunks: N, dimensions: 512 }, async () => {
+await index.bulkLoad({ chunks: N, dimensions: 512, wordsAtEnd: true }, async () => {
   for (let i = 0; i < N; i += 1000) {
     explainNext = i + 1000 >= N;
     await index.addChunks(

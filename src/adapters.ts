@@ -11,6 +11,7 @@ import type { Embedder } from "./knowledge/embedders/embedder.js";
 import { createEmbedder } from "./knowledge/embedders/index.js";
 import { HOSTED_MODEL_FUSION, LOCAL_MODEL_FUSION } from "./knowledge/search/fusion.js";
 import { PostgresSearchIndex } from "./knowledge/search/postgres.js";
+import type { BulkBuildOptions } from "./knowledge/search/postgres-bulk.js";
 import type { SearchIndex } from "./knowledge/search/search-index.js";
 import { SqliteSearchIndex } from "./knowledge/search/sqlite.js";
 import type { KeyStore } from "./storage/key-store.js";
@@ -32,14 +33,14 @@ export async function createSearchIndex(
   db: Database,
   embedder: Embedder,
   keys: KeyStore,
-  bulkMinChunks?: number,
+  bulkBuild?: Partial<BulkBuildOptions>,
 ): Promise<SearchIndex> {
   const fusion = embedder.id.startsWith("local:") ? LOCAL_MODEL_FUSION : HOSTED_MODEL_FUSION;
   if (db.dialect === "sqlite") return new SqliteSearchIndex(db.sql, { fusion });
   const index = new PostgresSearchIndex(db.sql.pool, {
     keys,
     hybrid: { fusion },
-    ...(bulkMinChunks !== undefined ? { bulkBuild: { minChunks: bulkMinChunks } } : {}),
+    ...(bulkBuild ? { bulkBuild } : {}),
   });
   await index.init();
   return index;

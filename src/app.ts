@@ -136,7 +136,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const jobs = new JobQueue(db);
   const embedder = overrides.embedder ?? createConfiguredEmbedder(config);
   const keys = new LocalKeyStore(path.join(config.dataDir, "keys"));
-  const index = await createSearchIndex(db, embedder, keys, config.pgvectorBulkMinChunks);
+  const index = await createSearchIndex(db, embedder, keys, config.pgvectorBulk);
   let worker: JobWorker | undefined;
   const knowledge = createKnowledge({
     sql: db.sql,

@@ -35,6 +35,12 @@ export const DatabaseEnv = z.object({
   ),
   DATABASE_POOL_SIZE: int(1, 200).default(16),
   PGVECTOR_BULK_MIN_CHUNKS: int(1, 100_000_000).default(10_000),
+  PGVECTOR_BUILD_MEMORY: z
+    .string()
+    .trim()
+    .regex(/^[1-9][0-9]*\s*(kB|MB|GB|TB)$/, "a PostgreSQL memory size such as 1GB or 512MB")
+    .default("1GB"),
+  PGVECTOR_BUILD_WORKERS: int(0, 64).default(2),
 });
 
 /** The HTTP service: the operator settings file, the admin token, the public address, logs, TLS, request limits and

@@ -59,8 +59,9 @@ export interface Config {
   databaseUrl?: string;
   databaseSchema?: string;
   databasePoolSize: number;
-  /** A re-embedding or background upload of at least this many chunks rebuilds pgvector's HNSW index after its rows. */
-  pgvectorBulkMinChunks: number;
+  /** How bulk loads (a re-embedding, a large background upload) build pgvector's HNSW index after their rows: the
+   * least chunks, the build's memory and parallel workers (docs/postgres.md). */
+  pgvectorBulk: { minChunks: number; memory: string; workers: number };
   adminToken?: string;
   publicUrl: string;
   logLevel: Env["LOG_LEVEL"];
@@ -170,7 +171,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA,
     databasePoolSize: env.DATABASE_POOL_SIZE,
-    pgvectorBulkMinChunks: env.PGVECTOR_BULK_MIN_CHUNKS,
+    pgvectorBulk: {
+      minChunks: env.PGVECTOR_BULK_MIN_CHUNKS,
+      memory: env.PGVECTOR_BUILD_MEMORY,
+      workers: env.PGVECTOR_BUILD_WORKERS,
+    },
     adminToken: env.ADMIN_TOKEN,
     publicUrl: (env.PUBLIC_URL ?? `${scheme}://${localHost}:${env.PORT}`).replace(/\/+$/, ""),
     logLevel: env.LOG_LEVEL,

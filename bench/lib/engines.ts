@@ -32,7 +32,11 @@ async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchInde
   const pool = openPostgres({ url, schema, poolSize: 4 });
   const keysDir = mkdtempSync(path.join(os.tmpdir(), "apic-bench-keys-"));
   await ensureSchema(pool, schema);
-  const index = new PostgresSearchIndex(pool, { keys: new LocalKeyStore(keysDir), hybrid: config });
+  // The HNSW build of a bulk load as the service would run it with these variables (docs/configuration.md).
+  const memory = process.env.PGVECTOR_BUILD_MEMORY;
+  const workers = process.env.PGVECTOR_BUILD_WORKERS;
+  const bulkBuild = { ...(memory ? { memory } : {}), ...(workers ? { workers: Number(workers) } : {}) };
+  const index = new PostgresSearchIndex(pool, { keys: new LocalKeyStore(keysDir), hybrid: config, bulkBuild });
   await index.init();
   process.stderr.write(`  postgres: ${index.usesPgvector ? "pgvector (HNSW)" : "exact vectors (no pgvector)"}\n`);
   return {

@@ -88,7 +88,8 @@ export class IngestionJobs {
     };
     const { index, embedder } = this.deps;
     const chunks = docs.reduce((n, d) => n + (d.chunks ?? 0), 0);
-    await index.bulkLoad({ chunks, dimensions: embedder.dimensions }, reembed);
+    // Its words may wait for its end: nothing is charged in it, and it runs again until it has ended.
+    await index.bulkLoad({ chunks, dimensions: embedder.dimensions, wordsAtEnd: true }, reembed);
     await this.deps.knowledgeBases.setEmbeddingModel(kbId, this.deps.embedder.id);
   }
 

@@ -24,6 +24,8 @@ export interface KeyedPostings {
   chunks: number;
   tokens: number;
   byTerm: Map<string, Posting[]>;
+  /** The new chunks' keys, ascending (when known). */
+  keys?: number[];
 }
 
 /** One statement with positional `$n` parameters (a pool, a client inside a transaction, or PGlite). */
@@ -87,7 +89,8 @@ export class PostgresKeywordIndex {
     return rows[0] ? Number(rows[0].kb) : undefined;
   }
 
-  private async count(tx: PgQueryable, kb: number, chunks: number, tokens: number) {
+  /** Adds to (or takes from) the knowledge base's totals: BM25's chunk count and their lengths. */
+  async count(tx: PgQueryable, kb: number, chunks: number, tokens: number) {
     await tx.query("UPDATE knowledge_index_bases SET chunks = chunks + $2, tokens = tokens + $3 WHERE kb = $1", [
       kb,
       chunks,

@@ -22,6 +22,8 @@ export interface ChunkRows {
   documentSealers: Map<string, Sealer>;
   /** The knowledge base's sealer, which keys the terms. */
   sealer: Sealer;
+  /** Keys a term with `sealer` (a bulk load's remembers them across batches); by default `sealer.term`. */
+  keyTerm?: (term: string) => string;
   headingWeight: number;
 }
 
@@ -42,7 +44,10 @@ export async function insertChunks(tx: PgQueryable, rows: ChunkRows): Promise<Ke
     inversion.add({ key: i, text: c.text, heading: c.heading ?? null });
     if (i % SLICE === SLICE - 1) await nextTurn();
   }
-  const byTerm = keyedTerms(inversion.byTerm, rows.sealer);
+  const keyTerm = rows.keyTerm;
+  const byTerm = keyTerm
+    ? new Map([...inversion.byTerm].map(([term, postings]) => [keyTerm(term), postings]))
+    : keyedTerms(inversion.byTerm, rows.sealer);
   const keys = await inserted;
   const keyOf = chunks.map((c) => keys.get(c.id)!);
   // Keys are handed out in the rows' order; should they not be, each term's postings are sorted again.
@@ -51,7 +56,12 @@ export async function insertChunks(tx: PgQueryable, rows: ChunkRows): Promise<Ke
     for (const p of postings) p.key = keyOf[p.key]!;
     if (!ordered) postings.sort((a, b) => a.key - b.key);
   }
-  return { chunks: chunks.length, tokens: inversion.tokens, byTerm };
+  return {
+    chunks: chunks.length,
+    tokens: inversion.tokens,
+    byTerm,
+    keys: ordered ? keyOf : keyOf.sort((a, b) => a - b),
+  };
 }
 
 /** The rows, by vector size; their keys by chunk id. */

@@ -1,11 +1,13 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { inPgTransaction } from "../../db/postgres.js";
 import type { TransactionalWrite } from "../../db/sql.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
 import { DEFAULT_HYBRID, type HybridConfig, type RetrievalBackend, runSearch } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
-import type { ArrayEncoding } from "./postgres-arrays.js";
+import { type ArrayEncoding, byteaParam } from "./postgres-arrays.js";
 import { type BulkBuildOptions, BulkLoads, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
+import { LoadPostings, writePending } from "./postgres-bulk-postings.js";
 import { holdFence } from "./postgres-fence.js";
 import {
   accountKeyPrefix,
@@ -21,7 +23,7 @@ import { openRows, SEALED_COLUMNS, type SealedRow, sealLegacyRows } from "./post
 import { PostgresSearchBackend } from "./postgres-search.js";
 import { PostgresVectorIndex, type VectorKind } from "./postgres-vectors.js";
 import { insertChunks } from "./postgres-writes.js";
-import type { IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
+import type { BulkLoadSize, IndexedChunk, IndexScope, SearchHit, SearchIndex, SearchQuery } from "./search-index.js";
 
 export type { PgQueryable } from "./postgres-keyword.js";
 
@@ -47,6 +49,8 @@ export interface PostgresSearchIndexOptions {
   hybrid?: Partial<HybridConfig>;
   /** How bulk loads build the HNSW index (postgres-bulk.ts). */
   bulkBuild?: Partial<BulkBuildOptions>;
+  /** Bytes of postings a bulk load holds in memory before writing them out (postgres-bulk-postings.ts); 64 MiB. */
+  bulkPostingsMemory?: number;
 }
 
 /**
@@ -71,6 +75,8 @@ export class PostgresSearchIndex implements SearchIndex {
   private readonly keys: IndexKeys;
   /** How array parameters are sent: binary through node-pg, text to PGlite (postgres-arrays.ts). */
   private readonly arrays: ArrayEncoding;
+  /** The bulk load this call runs in, if any: its postings wait in memory (postgres-bulk-postings.ts). */
+  private readonly loading = new AsyncLocalStorage<LoadPostings>();
 
   constructor(
     private readonly db: PgQueryable,
@@ -192,6 +198,8 @@ export class PostgresSearchIndex implements SearchIndex {
         ).rows as SealedRow[],
       );
       await this.keywords.remove(tx, kb, replaced, sealer);
+      const load = this.loading.getStore();
+      const base = load?.of(scope);
       const keyed = await insertChunks(tx, {
         scope,
         chunks: unique,
@@ -201,15 +209,49 @@ export class PostgresSearchIndex implements SearchIndex {
         documentSealers,
         sealer,
         headingWeight: HEADING_WEIGHT,
+        ...(base ? { keyTerm: base.terms.keyer(sealer) } : {}),
       });
-      await this.keywords.addKeyed(tx, kb, keyed);
+      if (!load || !base) return this.keywords.addKeyed(tx, kb, keyed);
+      // In a bulk load the chunks count now and their postings are written at its end (or when its memory is spent).
+      await this.keywords.count(tx, kb, keyed.chunks, keyed.tokens);
+      base.pending.add(keyed.byTerm, keyed.keys!);
+      if (load.full) await this.writePending(tx, kb, scope, load);
     });
     await this.bulk.grown(unique.length);
   }
 
-  /** A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts). */
-  bulkLoad<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T> {
-    return this.bulk.run(size, load);
+  /**
+   * A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts); its
+   * keyword postings are held in memory and written at its end as whole blocks (postgres-bulk-postings.ts), also
+   * when it fails: its rows that went in are committed.
+   */
+  bulkLoad<T>(size: BulkLoadSize, load: () => Promise<T>): Promise<T> {
+    if (size.chunks < this.bulk.minChunks || !size.wordsAtEnd) return this.bulk.run(size, load);
+    const postings = new LoadPostings(this.options.bulkPostingsMemory ?? 64 << 20);
+    return this.bulk.run(size, async () => {
+      try {
+        return await this.loading.run(postings, load);
+      } finally {
+        for (const scope of postings.scopes) {
+          await this.inTransaction(async (tx) => {
+            const kb = await this.keywords.lockBase(tx, scope);
+            // A knowledge base deleted meanwhile took its rows; nothing of the load is left to index.
+            if (kb !== undefined) await this.writePending(tx, kb, scope, postings);
+          });
+        }
+      }
+    });
+  }
+
+  private async writePending(tx: PgQueryable, kb: number, scope: IndexScope, load: LoadPostings): Promise<void> {
+    const pending = load.take(scope);
+    try {
+      await writePending(tx, kb, scope, pending, (values) => byteaParam(values, this.arrays));
+    } catch (error) {
+      // Rolled back: the postings wait for the next attempt (at the load's end, if this was mid-load).
+      load.putBack(scope, pending);
+      throw error;
+    }
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {

@@ -58,6 +58,13 @@ export interface SearchHit {
  * throws `StaleWriteError` and changes nothing. So a stale worker's batch in flight cannot land after the worker that
  * took over cleaned the document up and began again.
  */
+/** What `SearchIndex.bulkLoad` is told of a load. */
+export interface BulkLoadSize {
+  chunks: number;
+  dimensions: number;
+  wordsAtEnd?: boolean;
+}
+
 export interface SearchIndex {
   addChunks(scope: IndexScope, chunks: IndexedChunk[], fence?: TransactionalWrite): Promise<void>;
   search(query: SearchQuery): Promise<SearchHit[]>;
@@ -69,8 +76,13 @@ export interface SearchIndex {
    * Runs `load`, a bulk operation of many `addChunks` (a re-embedding, a restore, a large new knowledge base) of
    * about `chunks` vectors of `dimensions`; an engine may build its vector index after the rows instead of per row
    * (PostgreSQL with pgvector, when the load is large); others simply run it.
+   *
+   * `wordsAtEnd`: the load's keyword entries may be written when it ends (PostgreSQL: whole postings blocks instead
+   * of rewriting each term's last block per batch), its chunks found by their words only then. Only for a load that
+   * commits nothing a customer relies on before it ends, and that runs again if it dies (a re-embedding) — not an
+   * upload, which is charged and turns ready inside its load.
    */
-  bulkLoad<T>(size: { chunks: number; dimensions: number }, load: () => Promise<T>): Promise<T>;
+  bulkLoad<T>(size: BulkLoadSize, load: () => Promise<T>): Promise<T>;
   /**
    * Makes the space of deleted rows reusable, in the heap and in every index (PostgreSQL: VACUUM). Engines that erase
    * on delete (SQLite: secure_delete) have nothing to do.

@@ -49,6 +49,11 @@ describe("PostgreSQL bulk loads", () => {
     });
     expect(during).toEqual([]);
     expect(await hnsw()).toEqual([{ valid: true }]);
+    // The build's parallel workers were the table's setting for the build only: searches' plans are left as they were.
+    const options = await (t.db.sql as PostgresSql).pool.query(
+      "SELECT reloptions FROM pg_class WHERE oid = to_regclass('knowledge_vectors_8')",
+    );
+    expect(options.rows).toEqual([{ reloptions: null }]);
     const hits = await index.search({ ...scope, text: "", vector: v(3), mode: "semantic", topK: 200 });
     expect(hits).toHaveLength(80);
     expect(hits[0]!.score).toBeCloseTo(1, 5);
@@ -90,7 +95,8 @@ describe("PostgreSQL bulk loads", () => {
     const fresh = chunks("r", 20).map((c) => ({ ...c, text: `${c.text} windmill`, vector: v(c.position + 1) }));
     const seen = await index.bulkLoad({ chunks: 60, dimensions: 8 }, async () => {
       await index.addChunks(scope, fresh.slice(0, 10));
-      // Mid-load: the HNSW index is gone, the first batch is searchable by both words and vectors.
+      // Mid-load: the HNSW index is gone, the first batch is searchable by both words and vectors (a load whose words
+      // wait for its end is `wordsAtEnd`: postgres-bulk-postings.test.ts).
       const mid = {
         index: await hnsw(),
         windmill: (await index.search({ ...scope, text: "windmill", mode: "keyword", topK: 50 })).map((h) => h.chunkId),
