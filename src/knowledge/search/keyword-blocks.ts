@@ -86,16 +86,7 @@ export function planAppends(
       appends.push({ term, firstKey: tail.firstKey, lastKey: take.at(-1)!.key, n: take.length, data });
       rest = rest.slice(take.length);
     }
-    for (let i = 0; i < rest.length; i += BLOCK_POSTINGS) {
-      const part = rest.slice(i, i + BLOCK_POSTINGS);
-      inserts.push({
-        term,
-        firstKey: part[0]!.key,
-        lastKey: part.at(-1)!.key,
-        n: part.length,
-        data: encodePostings(0, part),
-      });
-    }
+    inserts.push(...blocksOf(term, rest));
   }
   return { appends, inserts };
 }
@@ -141,4 +132,20 @@ export function termPostings(rows: { term: string; data: Uint8Array }[], terms: 
     t.blocks.push(data);
   }
   return [...byTerm.values()];
+}
+
+/** Postings (keys ascending) as blocks of at most `BLOCK_POSTINGS`. */
+export function blocksOf(term: string, postings: Posting[]): BlockWrite[] {
+  const out: BlockWrite[] = [];
+  for (let i = 0; i < postings.length; i += BLOCK_POSTINGS) {
+    const part = postings.slice(i, i + BLOCK_POSTINGS);
+    out.push({
+      term,
+      firstKey: part[0]!.key,
+      lastKey: part.at(-1)!.key,
+      n: part.length,
+      data: encodePostings(0, part),
+    });
+  }
+  return out;
 }

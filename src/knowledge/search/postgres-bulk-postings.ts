@@ -1,5 +1,5 @@
 import type { Sealer } from "../../lib/sealing.js";
-import { BLOCK_POSTINGS, type BlockWrite } from "./keyword-blocks.js";
+import { BLOCK_POSTINGS, type BlockWrite, blocksOf } from "./keyword-blocks.js";
 import { bytes, type PgQueryable } from "./postgres-keyword.js";
 import { decodePostings, encodePostings, type Posting } from "./postings.js";
 import type { IndexScope } from "./search-index.js";
@@ -107,22 +107,6 @@ export class PendingPostings {
   get firstKey(): number | undefined {
     return this.keyCount ? this.keys[0] : undefined;
   }
-}
-
-/** Postings (keys ascending) as blocks of at most `BLOCK_POSTINGS`. */
-export function blocksOf(term: string, postings: Posting[]): BlockWrite[] {
-  const out: BlockWrite[] = [];
-  for (let i = 0; i < postings.length; i += BLOCK_POSTINGS) {
-    const part = postings.slice(i, i + BLOCK_POSTINGS);
-    out.push({
-      term,
-      firstKey: part[0]!.key,
-      lastKey: part.at(-1)!.key,
-      n: part.length,
-      data: encodePostings(0, part),
-    });
-  }
-  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { paths, ResponseOf } from "../../../packages/client/src/index";
+import { OperatorChangeList } from "../components/OperatorChangeList";
 import { ErrorMessage, Loading } from "../components/ui";
 import type { WebhookDelivery } from "../dashboard/guardrails/webhook-types";
 import { EVENT_CHOICES } from "../dashboard/guardrails/webhook-types";
@@ -245,19 +246,7 @@ export function AccountRules({ accountId }: { accountId: string }) {
           data.length === 0 ? (
             <p>The operator has changed none of the customer's rules.</p>
           ) : (
-            <ul class="list">
-              {data.map((c) => (
-                <li key={c.id} class="list__item" data-change={c.id}>
-                  <span class="list__text">
-                    <span>{c.summary}</span>
-                    <br />
-                    <span class="muted">
-                      Why: {c.reason} — {formatDate(c.createdAt)}
-                    </span>
-                  </span>
-                </li>
-              ))}
-            </ul>
+            <OperatorChangeList changes={data} />
           )
         }
       </Part>

@@ -1,7 +1,7 @@
 import type { ResponseOf } from "../../../../packages/client/src/index";
+import { OperatorChangeList } from "../../components/OperatorChangeList";
 import { ErrorMessage } from "../../components/ui";
 import { api } from "../../lib/api";
-import { formatDate } from "../../lib/format";
 import { useResource } from "../../lib/hooks";
 import type { CustomerSession } from "../session";
 
@@ -27,19 +27,7 @@ export function OperatorChanges({ session }: { session: CustomerSession }) {
       {changes.data ? (
         <>
           <p>The service's operator changed these settings for you, most recent first.</p>
-          <ul class="list">
-            {changes.data.data.map((c) => (
-              <li key={c.id} class="list__item">
-                <span class="list__text">
-                  <span>{c.summary}</span>
-                  <br />
-                  <span class="muted">
-                    Why: {c.reason} — {formatDate(c.createdAt)}
-                  </span>
-                </span>
-              </li>
-            ))}
-          </ul>
+          <OperatorChangeList changes={changes.data.data} />
         </>
       ) : null}
     </section>
