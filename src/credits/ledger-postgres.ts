@@ -1,5 +1,5 @@
 import { inlineParams, type PostgresSql } from "../db/postgres.js";
-import type { Sql } from "../db/sql.js";
+import { prepared, type Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
 import { BatchedLedger, happened, type LedgerOptions } from "./ledger-batched.js";
@@ -7,6 +7,10 @@ import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 import type { WatcherWrite } from "./ledger-watchers.js";
 import { type SpendLimitRow, toLimitHit } from "./spend-limit-rows.js";
 import { currentPeriodStarts } from "./spend-periods.js";
+
+/** The two calls every batch of operations makes, prepared: each connection parses them once. */
+const APPLY = prepared("SELECT credits_apply(?::jsonb, ?, ?::jsonb) AS r");
+const APPLY_WRITES = prepared("SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r");
 
 type RawResult = {
   status: OpResult["status"];
@@ -75,11 +79,7 @@ function payloadOf(ops: LedgerOp[]): string {
 
 async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResult[]> {
   if (ops.length === 0) return [];
-  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?, ?::jsonb) AS r", [
-    payloadOf(ops),
-    now,
-    JSON.stringify(currentPeriodStarts(now)),
-  ]);
+  const row = await sql.get<{ r: RawResult[] }>(APPLY, [payloadOf(ops), now, JSON.stringify(currentPeriodStarts(now))]);
   return row!.r.map((raw) => fromRaw(raw, now));
 }
 
@@ -92,7 +92,7 @@ async function applyWithWrites(sql: Sql, ops: LedgerOp[], now: number, watched: 
     ...ops.flatMap((op, i) => (op.writes ?? []).map((w) => ({ s: inlineParams(w.sql, w.params), on: [i] }))),
     ...watched.map((w) => ({ s: inlineParams(w.write.sql, w.write.params), on: w.on })),
   ];
-  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r", [
+  const row = await sql.get<{ r: RawResult[] }>(APPLY_WRITES, [
     payloadOf(ops),
     now,
     JSON.stringify(currentPeriodStarts(now)),

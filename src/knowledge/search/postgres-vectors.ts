@@ -1,3 +1,4 @@
+import { prepared } from "../../db/sql.js";
 import type { ScoredKey } from "./hybrid.js";
 import { unitVector } from "./hybrid.js";
 import type { PgQueryable } from "./postgres-keyword.js";
@@ -38,7 +39,11 @@ export class PostgresVectorIndex {
   private iterativeScan = false;
   private readonly tables = new Map<number, VectorKind>();
 
-  constructor(private readonly db: PgQueryable) {}
+  constructor(
+    private readonly db: PgQueryable,
+    /** Where searches read (`db` sending prepared statements, on node-pg). */
+    private readonly reads: PgQueryable = db,
+  ) {}
 
   /** The extension's schema, quoted, when vectors go through pgvector. */
   get schema(): VectorSchema {
@@ -53,7 +58,11 @@ export class PostgresVectorIndex {
     return (await this.db.query(text, params)).rows as T[];
   }
 
-  /** Decides, by probing (and creating the extension if allowed), how vectors are stored. */
+  /** A search's read, its text (one per vector table) prepared. */
+  private async read<T>(text: string, params: unknown[]): Promise<T[]> {
+    return (await this.reads.query(prepared(text), params)).rows as T[];
+  }
+
   /**
    * Decides, by probing (and creating the extension if allowed), how vectors are stored. An extension already in
    * the database is used wherever it was installed (usually `public`, outside the service's search path); one this
@@ -129,13 +138,13 @@ export class PostgresVectorIndex {
     const t = vectorTable(vector.length);
     const params = [scope.accountId, scope.knowledgeBaseId, this.literal(vector, kind), limit, docs, meta];
     if (kind === "pgvector") {
-      return this.rows<ScoredKey>(
+      return this.read<ScoredKey>(
         `SELECT key, score FROM ${t}_search($1, $2, $3::${vectorType(this.ext)}, $4,
            CASE WHEN $5::jsonb IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) END, $6::jsonb)`,
         params,
       );
     }
-    return this.rows<ScoredKey>(
+    return this.read<ScoredKey>(
       `SELECT v.pk::text AS key, knowledge_dot(v.embedding, $3::real[]) AS score
        FROM ${t} v JOIN knowledge_chunks c ON c.pk = v.pk
        WHERE v.account_id = $1 AND v.knowledge_base_id = $2
@@ -154,7 +163,7 @@ export class PostgresVectorIndex {
       kind === "pgvector"
         ? `1 - (v.embedding ${cosineDistance(this.ext!)} $3::${vectorType(this.ext)})`
         : "knowledge_dot(v.embedding, $3::real[])";
-    const rows = await this.rows<{ key: string; score: number }>(
+    const rows = await this.read<{ key: string; score: number }>(
       `SELECT v.pk::text AS key, ${score} AS score FROM ${byKey(
         "$4",
         `SELECT pk, embedding FROM ${vectorTable(vector.length)} WHERE account_id = $1 AND knowledge_base_id = $2`,

@@ -1,4 +1,4 @@
-import { inPgTransaction } from "../../db/postgres.js";
+import { inPgTransaction, withPreparedStatements } from "../../db/postgres.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
 import { DEFAULT_HYBRID, type HybridConfig, type RetrievalBackend, runSearch } from "./hybrid.js";
@@ -77,9 +77,11 @@ export class PostgresSearchIndex implements SearchIndex {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.keys = new IndexKeys(options.keys, options.keyCache);
     this.arrays = typeof (db as TransactionalDb).transaction === "function" ? "text" : "binary";
-    this.vectors = new PostgresVectorIndex(db);
+    // A search's reads are prepared statements on node-pg (each connection plans them once); writes are not.
+    const reads = withPreparedStatements(db);
+    this.vectors = new PostgresVectorIndex(db, reads);
     this.bulk = new BulkLoads(db, this.vectors, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
-    this.backend = new PostgresSearchBackend(db, this.keys, this.keywords, this.vectors);
+    this.backend = new PostgresSearchBackend(reads, this.keys, this.keywords, this.vectors);
   }
 
   /** Whether vectors go through pgvector (known after `init`). */
