@@ -81,6 +81,7 @@ try {
   const one = recording;
   recording = undefined;
 
+  recording = [];
   const backends = await backendsOf(PG_URL, process.pid);
   const cpu = () => backends.reduce((s, pid) => s + cpuSeconds(pid), 0);
   const before = { server: cpu(), self: process.cpuUsage() };
@@ -89,6 +90,20 @@ try {
   const wall = performance.now() - t0;
   const server = cpu() - before.server;
   const self = process.cpuUsage(before.self);
+  const all = recording;
+  recording = undefined;
+  const counts = new Map<string, number>();
+  for (const s of all) {
+    const key = s.text.replace(/\s+/g, " ").slice(0, 70);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  console.log(`\nstatements per search over ${SEARCHES} sequential searches: ${fmt(all.length / SEARCHES, 2)}\n`);
+  console.log(
+    table(
+      ["statement", "per search"],
+      [...counts].sort((a, b) => b[1] - a[1]).map(([text, n]) => [text, fmt(n / SEARCHES, 2)]),
+    ),
+  );
 
   console.log(`\n${one.length} statements for one hybrid search:\n`);
   const rows: (string | number)[][] = one.map((s, i) => [
