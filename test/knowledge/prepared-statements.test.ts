@@ -14,7 +14,8 @@ describe("searches on PostgreSQL with prepared statements", () => {
   let kbId: string;
 
   beforeAll(async () => {
-    app = await startTestApp("postgres");
+    // Concurrent searches on a busy machine must wait for the model rather than be shed (503): not what this tests.
+    app = await startTestApp("postgres", { EMBEDDING_QUERY_MAX_WAIT_MS: "60000" });
     c = await newCustomer(app);
     await grant(app, c.accountId, 1000);
     const kb = await app.api("POST", "/v1/knowledge-bases", { token: c.apiKey, body: { name: "Prepared" } });
