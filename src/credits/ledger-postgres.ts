@@ -1,5 +1,5 @@
 import { inlineParams, type PostgresSql } from "../db/postgres.js";
-import type { Sql } from "../db/sql.js";
+import { prepared, type Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import type { LedgerOp, OpResult } from "./ledger.js";
 import { type AppliedBatch, BatchedLedger, fenceReleases, happened, type LedgerOptions } from "./ledger-batched.js";
@@ -7,6 +7,10 @@ import { type EntryRow, type HoldRow, toEntry, toHold } from "./ledger-rows.js";
 import type { WatcherWrite } from "./ledger-watchers.js";
 import { type SpendLimitRow, toLimitHit } from "./spend-limit-rows.js";
 import { currentPeriodStarts } from "./spend-periods.js";
+
+/** The two calls every batch of operations makes, prepared: each connection parses them once. */
+const APPLY = prepared("SELECT credits_apply(?::jsonb, ?, ?::jsonb) AS r");
+const APPLY_WRITES = prepared("SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r");
 
 type RawResult = {
   status: OpResult["status"];
@@ -75,11 +79,7 @@ function payloadOf(ops: LedgerOp[]): string {
 
 async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResult[]> {
   if (ops.length === 0) return [];
-  const row = await sql.get<{ r: RawResult[] }>("SELECT credits_apply(?::jsonb, ?, ?::jsonb) AS r", [
-    payloadOf(ops),
-    now,
-    JSON.stringify(currentPeriodStarts(now)),
-  ]);
+  const row = await sql.get<{ r: RawResult[] }>(APPLY, [payloadOf(ops), now, JSON.stringify(currentPeriodStarts(now))]);
   return row!.r.map((raw) => fromRaw(raw, now));
 }
 
@@ -91,10 +91,12 @@ async function applyOps(sql: Sql, ops: LedgerOp[], now: number): Promise<OpResul
 async function applyWithWrites(sql: Sql, ops: LedgerOp[], now: number, watched: WatcherWrite[]): Promise<AppliedBatch> {
   const own = ops.flatMap((op, i) => (op.writes ?? []).map((w) => ({ s: inlineParams(w.sql, w.params), on: [i] })));
   const writes = [...own, ...watched.map((w) => ({ s: inlineParams(w.write.sql, w.write.params), on: w.on }))];
-  const row = await sql.get<{ r: { results: RawResult[]; written: number[] } }>(
-    "SELECT credits_apply_writes(?::jsonb, ?, ?::jsonb, ?::jsonb) AS r",
-    [payloadOf(ops), now, JSON.stringify(currentPeriodStarts(now)), JSON.stringify(writes)],
-  );
+  const row = await sql.get<{ r: { results: RawResult[]; written: number[] } }>(APPLY_WRITES, [
+    payloadOf(ops),
+    now,
+    JSON.stringify(currentPeriodStarts(now)),
+    JSON.stringify(writes),
+  ]);
   const { results, written } = row!.r;
   return { results: results.map((raw) => fromRaw(raw, now)), written: written.slice(own.length).map(Number) };
 }

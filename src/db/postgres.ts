@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Param, Row, Sql } from "./sql.js";
+import { isPrepared, type Param, type Row, type Sql } from "./sql.js";
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -93,6 +93,38 @@ function convert(text: string): string {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** Names of the statements marked `prepared`, one per text for the process (node-pg names them per connection). */
+const statementNames = new Map<string, string>();
+
+/**
+ * A statement as node-pg takes it: with a name when its text is marked `prepared`, so each connection parses and
+ * plans it once. `source` is the text as marked (`?` or `$n` placeholders), `text` as sent.
+ */
+function statement(source: string, text: string, values: unknown[]): pg.QueryConfig {
+  if (!isPrepared(source)) return { text, values };
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `p${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/** One statement with positional `$n` parameters, as node-pg and PGlite both take it. */
+export interface PgStatements {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * `db` sending the texts marked `prepared` as prepared statements when it is node-pg (a pool or a client); PGlite
+ * runs in the process and is left as it is.
+ */
+export function withPreparedStatements<T extends PgStatements>(db: T): PgStatements {
+  if (!(db instanceof pg.Pool || db instanceof pg.Client)) return db;
+  const target = db as unknown as Queryable;
+  return { query: (text, params = []) => target.query(statement(text, text, params)) };
+}
+
 export class PostgresSql implements Sql {
   readonly dialect = "postgres" as const;
 
@@ -108,7 +140,7 @@ export class PostgresSql implements Sql {
   }
 
   async all<T = Row>(text: string, params: Param[] = []): Promise<T[]> {
-    const result = await this.target.query(convert(text), params.map(toPgParam));
+    const result = await this.target.query(statement(text, convert(text), params.map(toPgParam)));
     return result.rows as T[];
   }
 
@@ -118,7 +150,7 @@ export class PostgresSql implements Sql {
   }
 
   async run(text: string, params: Param[] = []): Promise<number> {
-    const result = await this.target.query(convert(text), params.map(toPgParam));
+    const result = await this.target.query(statement(text, convert(text), params.map(toPgParam)));
     return result.rowCount ?? 0;
   }
 

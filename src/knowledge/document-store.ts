@@ -1,4 +1,4 @@
-import type { Sql, TransactionalWrite } from "../db/sql.js";
+import { prepared, type Sql, type TransactionalWrite } from "../db/sql.js";
 import type { Owner } from "./knowledge-base-store.js";
 
 export type DocumentStatus = "queued" | "processing" | "ready" | "failed";
@@ -64,6 +64,18 @@ const toDoc = (r: Row): KnowledgeDocument => ({
 });
 
 /** The fields of a document that change after it is created. */
+/**
+ * What a search result says of its documents, for a JSON array of ids (one text whatever their number, so that it
+ * is prepared once): every search reads it.
+ */
+const labels = (ids: string) =>
+  prepared(`SELECT d.id, d.name, d.source_url, d.page_urls FROM documents d
+    JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
+    WHERE d.id IN (${ids}) AND d.knowledge_base_id = ? AND d.account_id = ?
+      AND kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)`);
+const LABELS_POSTGRES = labels("SELECT jsonb_array_elements_text(CAST(? AS jsonb))");
+const LABELS_SQLITE = labels("SELECT value FROM json_each(?)");
+
 export type DocumentPatch = Partial<
   Pick<
     KnowledgeDocument,
@@ -186,13 +198,14 @@ export class DocumentStore {
     docIds: string[],
   ): Promise<Map<string, Pick<KnowledgeDocument, "name" | "sourceUrl" | "pageUrls">>> {
     if (docIds.length === 0) return new Map();
-    const rows = await this.sql.all<Row>(
-      `SELECT d.id, d.name, d.source_url, d.page_urls FROM documents d
-       JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id
-       WHERE d.id IN (${docIds.map(() => "?").join(", ")}) AND d.knowledge_base_id = ? AND d.account_id = ?
-         AND kb.account_id = ? AND (CAST(? AS TEXT) IS NULL OR kb.site_id IS NULL OR kb.site_id = ?)`,
-      [...docIds, kbId, owner.accountId, owner.accountId, owner.siteId, owner.siteId],
-    );
+    const rows = await this.sql.all<Row>(this.sql.dialect === "postgres" ? LABELS_POSTGRES : LABELS_SQLITE, [
+      JSON.stringify(docIds),
+      kbId,
+      owner.accountId,
+      owner.accountId,
+      owner.siteId,
+      owner.siteId,
+    ]);
     return new Map(
       rows.map((r) => [
         r.id as string,

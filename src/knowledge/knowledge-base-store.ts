@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.js";
+import { prepared, type Sql } from "../db/sql.js";
 import { newId } from "../lib/ids.js";
 import { visibleParams, visibleTo } from "../licenses/scope.js";
 
@@ -48,6 +48,16 @@ const toKb = (r: Row): KnowledgeBase => ({
 const OWNED_KB = visibleTo("kb.site_id");
 const ownerParams = visibleParams;
 
+/** A knowledge base's columns by name (a prepared `kb.*` would fail once a migration changes the table). */
+const KB_COLUMNS =
+  "kb.id, kb.account_id, kb.site_id, kb.name, kb.description, kb.embedding_model, kb.chunk_tokens, " +
+  "kb.overlap_tokens, kb.created_at, kb.updated_at";
+const KB_BY_ID = (count: string) =>
+  prepared(`SELECT ${KB_COLUMNS}, ${count} AS document_count FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`);
+/** Every search reads its knowledge base: prepared, without counting its documents. */
+const KB_BY_ID_COUNTED = KB_BY_ID("(SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id)");
+const KB_BY_ID_UNCOUNTED = KB_BY_ID("0");
+
 /** Knowledge bases' rows: scope, name, chunking, embedding model. Their documents: `document-store.ts`. */
 export class KnowledgeBaseStore {
   constructor(private readonly sql: Sql) {}
@@ -90,11 +100,10 @@ export class KnowledgeBaseStore {
    * counted (a search, on every request, has no use for it).
    */
   async getKnowledgeBase(owner: Owner, id: string, options = { counts: true }): Promise<KnowledgeBase | undefined> {
-    const count = options.counts ? "(SELECT COUNT(*) FROM documents d WHERE d.knowledge_base_id = kb.id)" : "0";
-    const row = await this.sql.get<Row>(
-      `SELECT kb.*, ${count} AS document_count FROM knowledge_bases kb WHERE kb.id = ? AND ${OWNED_KB}`,
-      [id, ...ownerParams(owner)],
-    );
+    const row = await this.sql.get<Row>(options.counts ? KB_BY_ID_COUNTED : KB_BY_ID_UNCOUNTED, [
+      id,
+      ...ownerParams(owner),
+    ]);
     return row ? toKb(row) : undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.js";
+import { prepared, type Sql } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import type { Principal } from "../http/auth.js";
 import { newId } from "../lib/ids.js";
@@ -19,6 +19,9 @@ import {
   toLicense,
 } from "./records.js";
 import { deactivateSite, getSite, hasSite, listSites } from "./sites.js";
+
+/** Read by every request that spends credits. */
+const LICENSE_STATUS = prepared("SELECT status, expires_at FROM licenses WHERE id = ?");
 
 /**
  * Licences (issued, listed, changed, activated on sites) and authentication: bearer tokens resolved to principals,
@@ -178,10 +181,7 @@ export class LicenseStore {
   }
 
   async licenseStatus(licenseId: string): Promise<LicenseStatus | undefined> {
-    const row = await this.sql.get<{ status: LicenseStatus; expires_at: number | null }>(
-      "SELECT status, expires_at FROM licenses WHERE id = ?",
-      [licenseId],
-    );
+    const row = await this.sql.get<{ status: LicenseStatus; expires_at: number | null }>(LICENSE_STATUS, [licenseId]);
     if (!row) return undefined;
     return row.status === "active" && row.expires_at !== null && Number(row.expires_at) <= Date.now()
       ? "expired"

@@ -1,3 +1,4 @@
+import { prepared } from "../../db/sql.js";
 import type { Sealer } from "../../lib/sealing.js";
 import { type KeywordScores, scoreBm25 } from "./bm25.js";
 import {
@@ -27,6 +28,16 @@ export interface KeyedPostings {
   /** The new chunks' keys, ascending (when known). */
   keys?: number[];
 }
+
+/** Every keyword search's one statement: the knowledge base's statistics and the query terms' blocks. */
+const SCORES = prepared(
+  `SELECT b.chunks::float8 AS chunks, b.tokens::float8 AS tokens, p.term, p.data
+   FROM knowledge_index_bases b
+   LEFT JOIN knowledge_postings p
+     ON p.kb = b.kb AND p.term = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)))
+   WHERE b.account_id = $1 AND b.knowledge_base_id = $2
+   ORDER BY p.term, p.first_key`,
+);
 
 /** One statement with positional `$n` parameters (a pool, a client inside a transaction, or PGlite). */
 export interface PgQueryable {
@@ -197,17 +208,8 @@ export class PostgresKeywordIndex {
   ): Promise<KeywordScores | undefined> {
     if (terms.size === 0) return undefined;
     const words = new Map([...terms.keys()].map((t) => [sealer.term(t), t]));
-    const rows = (
-      await db.query(
-        `SELECT b.chunks::float8 AS chunks, b.tokens::float8 AS tokens, p.term, p.data
-         FROM knowledge_index_bases b
-         LEFT JOIN knowledge_postings p
-           ON p.kb = b.kb AND p.term = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)))
-         WHERE b.account_id = $1 AND b.knowledge_base_id = $2
-         ORDER BY p.term, p.first_key`,
-        [scope.accountId, scope.knowledgeBaseId, JSON.stringify([...words.keys()])],
-      )
-    ).rows as { chunks: number; tokens: number; term: string | null; data: unknown }[];
+    const rows = (await db.query(SCORES, [scope.accountId, scope.knowledgeBaseId, JSON.stringify([...words.keys()])]))
+      .rows as { chunks: number; tokens: number; term: string | null; data: unknown }[];
     if (!rows[0]) return undefined;
     // Back to the words, in the words' order (SQLite's), so that scores add up in the same order on both engines.
     const blocks = rows

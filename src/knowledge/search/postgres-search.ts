@@ -1,3 +1,4 @@
+import { prepared } from "../../db/sql.js";
 import { queryTerms } from "./analysis.js";
 import { bestFirstBatches, type KeywordScores, scoresOfKeys, topPositions } from "./bm25.js";
 import type { KeywordRanking, RetrievalBackend, RowKey, ScoredKey } from "./hybrid.js";
@@ -6,6 +7,15 @@ import type { PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
 import { openRows, SEALED_COLUMNS, type SealedRow } from "./postgres-sealed.js";
 import { byKey, type FilterParams, type PostgresVectorIndex } from "./postgres-vectors.js";
 import type { SearchHit, SearchQuery } from "./search-index.js";
+
+/** The hits' rows, by key (every search's last read of the index). */
+const LOAD = prepared(
+  `SELECT pk::text AS key, chunk_id, position, page, ${SEALED_COLUMNS} FROM ${byKey(
+    "$3",
+    `SELECT pk, chunk_id, position, page, ${SEALED_COLUMNS} FROM knowledge_chunks
+     WHERE account_id = $1 AND knowledge_base_id = $2`,
+  )} c`,
+);
 
 /**
  * The PostgreSQL index's reads, as the hybrid search (hybrid.ts) asks for them: keyword and semantic candidates,
@@ -75,10 +85,7 @@ export class PostgresSearchBackend implements RetrievalBackend {
 
   async load(q: SearchQuery, keys: RowKey[]): Promise<Map<RowKey, Omit<SearchHit, "score">>> {
     const rows = await this.rows<SealedRow<string> & { chunk_id: string; position: number; page: number | null }>(
-      `SELECT pk::text AS key, chunk_id, position, page, ${SEALED_COLUMNS} FROM ${byKey(
-        "$3",
-        "SELECT * FROM knowledge_chunks WHERE account_id = $1 AND knowledge_base_id = $2",
-      )} c`,
+      LOAD,
       [q.accountId, q.knowledgeBaseId, JSON.stringify(keys)],
     );
     // Each hit's document key through the cache (a row whose key is gone is being deleted: it is left out).

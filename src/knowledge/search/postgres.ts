@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { inPgTransaction } from "../../db/postgres.js";
+import { inPgTransaction, withPreparedStatements } from "../../db/postgres.js";
 import type { TransactionalWrite } from "../../db/sql.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
@@ -85,9 +85,11 @@ export class PostgresSearchIndex implements SearchIndex {
     this.config = { ...DEFAULT_HYBRID, ...options.hybrid };
     this.keys = new IndexKeys(options.keys, options.keyCache);
     this.arrays = typeof (db as TransactionalDb).transaction === "function" ? "text" : "binary";
-    this.vectors = new PostgresVectorIndex(db);
+    // A search's reads are prepared statements on node-pg (each connection plans them once); writes are not.
+    const reads = withPreparedStatements(db);
+    this.vectors = new PostgresVectorIndex(db, reads);
     this.bulk = new BulkLoads(db, this.vectors, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
-    this.backend = new PostgresSearchBackend(db, this.keys, this.keywords, this.vectors);
+    this.backend = new PostgresSearchBackend(reads, this.keys, this.keywords, this.vectors);
   }
 
   /** Whether vectors go through pgvector (known after `init`). */
