@@ -3,6 +3,7 @@ import { StaleWriteError } from "../../src/db/sql.js";
 import type { Embedder } from "../../src/knowledge/embedders/embedder.js";
 import { grant, newCustomer, startTestApp, type TestApp } from "../support/app.js";
 import { ENGINES } from "../support/db.js";
+import { eventually } from "../support/eventually.js";
 import { fakeVector, unit } from "./embedders/fake-vectors.js";
 
 /** About `paragraphs` × 60 tokens of varied sentences, every chunk holding the words the test searches. */
@@ -91,8 +92,10 @@ for (const engine of ENGINES) {
       await Promise.race([held.held, runA.then(() => Promise.reject(new Error("A finished in one batch")))]);
       await new Promise((r) => setTimeout(r, 20));
 
-      // Worker B takes the job over and indexes the document from the start, to the end.
-      const b = (await jobs.claim("worker-b", 60_000, kinds))!;
+      // Worker B takes the job over and indexes the document from the start, to the end. On PostgreSQL a batch of A
+      // still being written holds the job's row (its fence) and the claim skips the job until it commits: the
+      // takeover waits for at most that batch.
+      const b = await eventually(() => jobs.claim("worker-b", 60_000, kinds), "worker B's claim");
       expect(b).toMatchObject({ id: a.id, attempts: 2 });
       await handler.run({
         job: b,
