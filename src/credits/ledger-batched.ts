@@ -1,4 +1,4 @@
-import type { Sql, TransactionalWrite } from "../db/sql.js";
+import { type Sql, StaleWriteError, type TransactionalWrite } from "../db/sql.js";
 import { ApiError } from "../errors.js";
 import { Batcher } from "../lib/batcher.js";
 import { newId } from "../lib/ids.js";
@@ -268,9 +268,10 @@ export abstract class BatchedLedger implements Ledger {
     throwForResult(result, input.holdId);
   }
 
-  async release(input: { accountId: string; holdId: string; reason: string }) {
+  async release(input: Omit<Extract<LedgerOp, { kind: "release" }>, "kind">) {
     const result = await this.apply({ kind: "release", ...input });
     if (result.status === "ok") return result.entry;
+    if (result.status === "fenced") throw new StaleWriteError("this attempt was taken over; the hold is not its own");
     if (result.status === "replayed" || result.status === "conflict") return null;
     throwForResult(result, input.holdId);
   }

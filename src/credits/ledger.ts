@@ -197,8 +197,17 @@ export interface Ledger {
     cause: Cause;
     writes?: LedgerWrite[];
   }): Promise<LedgerEntry>;
-  /** Returns a held amount in full. Releasing a settled hold returns null. */
-  release(input: { accountId: string; holdId: string; reason: string }): Promise<LedgerEntry | null>;
+  /**
+   * Returns a held amount in full. Releasing a settled hold returns null. `writes` commit with the release; when a
+   * fence of them changes no row (a job's attempt that was taken over) nothing moves and this throws
+   * `StaleWriteError`: the hold stays with the attempt that took over.
+   */
+  release(input: {
+    accountId: string;
+    holdId: string;
+    reason: string;
+    writes?: LedgerWrite[];
+  }): Promise<LedgerEntry | null>;
   /** Keeps a hold of long-running work alive. */
   extendHold(holdId: string, expiresAt: number): Promise<boolean>;
   getHold(accountId: string, holdId: string): Promise<Hold | undefined>;

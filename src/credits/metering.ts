@@ -154,8 +154,9 @@ export class Metering {
     return entry;
   }
 
-  async release(hold: Hold, reason: string): Promise<void> {
-    await this.ledger.release({ accountId: hold.accountId, holdId: hold.id, reason });
+  /** Releases a hold, with `writes` committed beside it (see `Ledger.release`); null when it was settled already. */
+  async release(hold: Hold, reason: string, writes?: LedgerWrite[]): Promise<LedgerEntry | null> {
+    return this.ledger.release({ accountId: hold.accountId, holdId: hold.id, reason, writes });
   }
 
   /**

@@ -297,13 +297,24 @@ export class Ingestion {
       // Stopped (the job's lease was lost, or the service stops): the job runs again, with this hold while it is open.
       if (charged || signal?.aborted || error instanceof StaleWriteError) throw error;
       if ((await ledger.getHold(doc.accountId, holdId).catch(() => undefined))?.status === "captured") throw error;
-      await metering.release(hold, `indexing failed: ${(error as Error).message}`.slice(0, 300)).catch(() => {});
       const api = error instanceof ApiError ? error : undefined;
-      await documents.updateDocument(doc.accountId, doc.id, {
-        status: "failed",
+      const failed = {
+        status: "failed" as const,
         errorCode: api?.code ?? "INTERNAL",
         error: api?.message ?? "indexing failed",
-      });
+      };
+      // The hold released and the document failed in one step, behind the job's fence: an attempt taken over meanwhile
+      // (its failure may be the takeover's doing) leaves both to the attempt that took over.
+      const reason = `indexing failed: ${(error as Error).message}`.slice(0, 300);
+      const writes = [...(fence ? [fence] : []), documents.documentUpdate(doc.accountId, doc.id, failed)];
+      const released = await metering.release(hold, reason, writes).then(
+        (entry) => entry !== null,
+        (e) => {
+          if (e instanceof StaleWriteError) throw new StaleWriteError(`taken over; it failed with: ${reason}`);
+          return false; // the database is away: the hold expires, the job runs again
+        },
+      );
+      if (!released) await documents.updateDocument(doc.accountId, doc.id, failed);
       throw error;
     }
   }

@@ -436,7 +436,7 @@ export function runLedgerContract(engine: Engine) {
       await expectConsistent(a);
     });
 
-    it("a fence that keeps its hold (a job's attempt taken over): the stale capture charges nothing, the hold stays open for the attempt that took over", async () => {
+    it("a job's attempt taken over can neither capture nor release the hold it shares: nothing moves, the hold stays open for the attempt that took over", async () => {
       await t.db.sql.run("CREATE TABLE IF NOT EXISTS hook_probe (id TEXT PRIMARY KEY, state TEXT NOT NULL)");
       const a = await funded(10);
       await t.db.sql.run("INSERT INTO hook_probe (id, state) VALUES (?, 'attempt-2')", [`job-${a}`]);
@@ -460,6 +460,12 @@ export function runLedgerContract(engine: Engine) {
       expect((await ledger.getHold(a, r.hold.id))?.status).toBe("open");
       expect(await probe(`job-${a}`)).toEqual({ state: "attempt-2" });
       expect(await ledger.balance(a)).toEqual({ availableMc: 5 * C, reservedMc: 2 * C });
+      // Nor can the stale attempt release it (its failure path): nothing moves, its writes do not commit.
+      await expect(
+        ledger.release({ accountId: a, holdId: r.hold.id, reason: "stale failure", writes: [attempt(1), ready] }),
+      ).rejects.toMatchObject({ name: "StaleWriteError" });
+      expect((await ledger.getHold(a, r.hold.id))?.status).toBe("open");
+      expect(await probe(`job-${a}`)).toEqual({ state: "attempt-2" });
       // The attempt that holds the job captures it, once.
       await capture(2);
       expect((await ledger.getHold(a, r.hold.id))?.status).toBe("captured");
