@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "../errors.js";
+import { cursorPage } from "../http/pages.js";
 import { Credits, errors, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { entryDescriber } from "./ledger-describe.js";
@@ -41,12 +42,12 @@ export function adminAccountStatementRoutes(app: App, deps: CreditsRouteDeps): v
       await known(accountId);
       const { limit, cursor } = request.query;
       const entries = await ledger.entries(accountId, { limit: limit + 1, before: parseLedgerCursor(cursor) });
-      const page = entries.slice(0, limit);
+      const { page, nextCursor } = cursorPage(entries, limit);
       // The operator reads the owner's view: names of every site's documents.
       const describe = await entryDescriber(deps, { accountId, siteId: null }, page);
       return {
         data: page.map((e) => presentEntry(e, describe(e))),
-        nextCursor: entries.length > limit ? page.at(-1)!.id : null,
+        nextCursor,
       };
     },
   );

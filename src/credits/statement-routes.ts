@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { principalOf } from "../http/auth.js";
+import { cursorPage } from "../http/pages.js";
 import { Credits, errors, Pagination } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { ENTRY_TYPES, type EntryType, type LedgerEntry } from "./ledger.js";
@@ -71,11 +72,11 @@ export function statementRoutes(app: App, deps: CreditsRouteDeps): void {
         before: parseLedgerCursor(cursor),
         types,
       });
-      const page = entries.slice(0, limit);
+      const { page, nextCursor } = cursorPage(entries, limit);
       const describe = await entryDescriber(deps, principalOf(request), page);
       return {
         data: page.map((e) => presentEntry(e, describe(e))),
-        nextCursor: entries.length > limit ? page.at(-1)!.id : null,
+        nextCursor,
       };
     },
   );

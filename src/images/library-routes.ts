@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorPage } from "../http/pages.js";
 import { errors, ScopeSiteId } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import { requireScopeChoice } from "../licenses/scope.js";
@@ -33,8 +34,8 @@ export function imageLibraryRoutes(
     async (request) => {
       const { limit, cursor } = request.query;
       const rows = await images.list(ownerOf(request), { limit: limit + 1, before: cursor });
-      const page = rows.slice(0, limit);
-      return { data: page.map(present), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+      const { page, nextCursor } = cursorPage(rows, limit);
+      return { data: page.map(present), nextCursor };
     },
   );
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.js";
 import { requireActiveLicense } from "../http/auth.js";
 import { jsonOrMultipart, parseBody, parseJsonField, readMultipart } from "../http/multipart.js";
+import { cursorPage } from "../http/pages.js";
 import { errors } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { KnowledgeDocument } from "./document-store.js";
@@ -128,8 +129,8 @@ export function documentRoutes(app: App, { knowledge, licenses, idempotency, del
       await knowledge.requireKnowledgeBase(owner, request.params.id);
       const { limit, cursor } = request.query;
       const docs = await knowledge.listDocuments(owner, request.params.id, { limit: limit + 1, before: cursor });
-      const page = docs.slice(0, limit);
-      return { data: page.map(presentDocument), nextCursor: docs.length > limit ? page.at(-1)!.id : null };
+      const { page, nextCursor } = cursorPage(docs, limit);
+      return { data: page.map(presentDocument), nextCursor };
     },
   );
 

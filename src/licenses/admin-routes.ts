@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Ledger } from "../credits/ledger.js";
 import { mcToCredits } from "../credits/pricing.js";
 import { ApiError } from "../errors.js";
+import { cursorPage } from "../http/pages.js";
 import { Credits, errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { AccountStore } from "./accounts.js";
@@ -86,8 +87,8 @@ export function licenseAdminRoutes(
     async (request) => {
       const { limit, cursor, accountId } = request.query;
       const rows = await licenses.listLicenses({ limit: limit + 1, before: cursor, accountId });
-      const page = rows.slice(0, limit);
-      return { data: page.map(present), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+      const { page, nextCursor } = cursorPage(rows, limit);
+      return { data: page.map(present), nextCursor };
     },
   );
 
@@ -166,7 +167,7 @@ export function licenseAdminRoutes(
     async (request) => {
       const { limit, cursor, email } = request.query;
       const rows = await accounts.listAccounts({ limit: limit + 1, before: cursor, email });
-      const page = rows.slice(0, limit);
+      const { page, nextCursor } = cursorPage(rows, limit);
       const data = await Promise.all(
         page.map(async (a) => {
           const b = await ledger.balance(a.id);
@@ -180,7 +181,7 @@ export function licenseAdminRoutes(
           };
         }),
       );
-      return { data, nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+      return { data, nextCursor };
     },
   );
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { EVENT_TYPES } from "../events/types.js";
 import { requireOwner } from "../http/auth.js";
+import { cursorPage } from "../http/pages.js";
 import { errors, iso } from "../http/schemas.js";
 import type { App } from "../http/server.js";
 import type { Delivery } from "./delivery-store.js";
@@ -225,8 +226,8 @@ export function webhookRoutes(app: App, { webhooks }: { webhooks: WebhookService
         limit: limit + 1,
         before: cursor,
       });
-      const page = rows.slice(0, limit);
-      return { data: page.map(presentDelivery), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+      const { page, nextCursor } = cursorPage(rows, limit);
+      return { data: page.map(presentDelivery), nextCursor };
     },
   );
 

@@ -4,24 +4,15 @@ import { ensureSchema, openPostgres } from "../../../src/db/postgres.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import type { BulkBuildOptions } from "../../../src/knowledge/search/postgres-bulk.js";
 import { worthRebuilding } from "../../../src/knowledge/search/postgres-bulk.js";
-import type { IndexedChunk } from "../../../src/knowledge/search/search-index.js";
 import { LocalKeyStore } from "../../../src/storage/key-store.js";
 import { tempDir, throwawayDatabase, withPgClient } from "../../support/db.js";
+import { chunks, v } from "./bulk-fixtures.js";
 
 /**
  * A bulk load's index build shares its database with other tenants' schemas and other processes: `CREATE INDEX
  * CONCURRENTLY` waits for every older transaction of the database, and two builders wait for each other. A database
  * of this file's own, so that the transactions it holds open stall no other suite's builds (and theirs not its).
  */
-const v = (axis: number) => Float32Array.from({ length: 8 }, (_, i) => (i === axis % 8 ? 1 : 0.05));
-const chunks = (tag: string, n: number): IndexedChunk[] =>
-  Array.from({ length: n }, (_, i) => ({
-    id: `${tag}_${i}`,
-    documentId: `doc_${tag}`,
-    position: i,
-    text: `${tag} note ${i}`,
-    vector: v(i),
-  }));
 
 let database: { url: string; drop(): Promise<void> };
 /** One key store, as processes of one deployment share theirs. */

@@ -5,17 +5,9 @@ import type { IndexedChunk } from "../../../src/knowledge/search/search-index.js
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
 import { LocalKeyStore } from "../../../src/storage/key-store.js";
 import { freshDatabase, type TestDatabase, tempDir } from "../../support/db.js";
+import { chunks, v } from "./bulk-fixtures.js";
 
 /** A bulk load on native pgvector puts its rows in first and builds the shared HNSW index after them. */
-const v = (axis: number) => Float32Array.from({ length: 8 }, (_, i) => (i === axis % 8 ? 1 : 0.05));
-const chunks = (tag: string, n: number): IndexedChunk[] =>
-  Array.from({ length: n }, (_, i) => ({
-    id: `${tag}_${i}`,
-    documentId: `doc_${tag}`,
-    position: i,
-    text: `${tag} note ${i}`,
-    vector: v(i),
-  }));
 
 describe("PostgreSQL bulk loads", () => {
   let t: TestDatabase;
