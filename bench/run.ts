@@ -25,6 +25,10 @@ const BENCHES: Record<string, { file: string; args?: string[]; about: string }> 
     file: "bench/search-latency.ts",
     about: "hybrid search latency over 100,000 chunks; vector recall vs exact",
   },
+  "large-upload": {
+    file: "bench/large-upload.ts",
+    about: "one upload of 20,000 chunks end to end (HTTP, job, charge, index) on SQLite and PostgreSQL, side by side",
+  },
   retrieval: {
     file: "bench/retrieval.ts",
     about: "nDCG@10 / recall on SciFact, Cranfield, CISI (slow the first time: embeddings)",

@@ -3,15 +3,22 @@
  * (measured separately with the local model), plus recall@10 of the vector index against exact search.
  *   npx tsx bench/search-latency.ts [--chunks 100000] [--queries 200] [--engines sqlite,pglite,postgres]
  *     [--modes hybrid,keyword,semantic] [--embed-queries 30] [--build-memory 4GB] [--build-workers 2]
+ *     [--schema NAME [--reuse]] [--ef-search 100,200,400] [--recall-queries 50] [--tie 0.01]
  * `postgres` is the server at PG_TEST_URL (or the tests' database, 127.0.0.1:5432/api_credits_test) in a fresh
  * schema, with pgvector HNSW when the extension is installed (else exact vectors; it says which). `pglite` has
  * pgvector too. The load is one bulk load (`SearchIndex.bulkLoad`): on PostgreSQL, rows first and the HNSW index built
  * after them; "load" includes that build, with `--build-memory`/`--build-workers` (or PGVECTOR_BUILD_MEMORY and
  * PGVECTOR_BUILD_WORKERS; 1GB and 2 by default). A million 512-d chunks need ~2.5 GB for the graph to fit.
+ * `--schema NAME` keeps the server schema (and its keys) after the run; `--reuse` then skips the load and measures
+ * the rows already there (same seed, same corpus). `--ef-search` measures semantic search and recall at each
+ * `hnsw.ef_search` (the search function is redefined for each, then put back). Recall is printed strict (share of
+ * the exact top 10 returned) and near-tie-aware (share of hits within `--tie` of the exact 10th's similarity).
  */
 import { parseArgs } from "node:util";
+import { searchFunctionsDdl } from "../src/knowledge/search/postgres-schema.js";
 import type { SearchIndex, SearchMode } from "../src/knowledge/search/search-index.js";
 import { type EngineName, openBenchIndex } from "./lib/engines.js";
+import { exactTop, type RecallReport, recallReport } from "./lib/recall.js";
 import { clusteredVectors, rng, unit, vocabulary, zipfSampler } from "./lib/synthetic.js";
 
 const { values } = parseArgs({
@@ -23,8 +30,14 @@ const { values } = parseArgs({
     "embed-queries": { type: "string", default: "30" },
     "build-memory": { type: "string" },
     "build-workers": { type: "string" },
+    schema: { type: "string" },
+    reuse: { type: "boolean", default: false },
+    "ef-search": { type: "string" },
+    "recall-queries": { type: "string", default: "50" },
+    tie: { type: "string", default: "0.01" },
   },
 });
+if (values.reuse && !values.schema) throw new Error("--reuse needs --schema NAME (a schema kept by an earlier run)");
 if (values["build-memory"]) process.env.PGVECTOR_BUILD_MEMORY = values["build-memory"];
 if (values["build-workers"]) process.env.PGVECTOR_BUILD_WORKERS = values["build-workers"];
 const N = Number(values.chunks);
@@ -49,17 +62,6 @@ const queries = Array.from({ length: Q }, () => {
   return { text, vector };
 });
 
-function exactTop(q: Float32Array, k: number): number[] {
-  const scores = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const v = vectors[i]!;
-    let dot = 0;
-    for (let j = 0; j < DIMS; j++) dot += v[j]! * q[j]!;
-    scores[i] = dot;
-  }
-  return [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
-}
-
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
@@ -83,10 +85,26 @@ async function time(index: SearchIndex, mode: SearchMode, scope: { accountId: st
   return `${f(wall)} (cpu ${f(cpu)})`;
 }
 
+const TIE = Number(values.tie);
+const sample = queries.slice(0, Number(values["recall-queries"]));
+const sampleVectors = sample.map((q) => q.vector);
+let exactTops: ReturnType<typeof exactTop>[] | undefined;
+/** The exact top 50 of each recall query, computed once for every engine and ef_search. */
+const exact = () => {
+  exactTops ??= sampleVectors.map((q) => exactTop(vectors, q, 50));
+  return exactTops;
+};
+const EXTENSION = `SELECT quote_ident(n.nspname) AS schema FROM pg_extension e
+  JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`;
+const recallLines: string[] = [];
+const f3 = (x: number) => x.toFixed(3);
+const recallCells = (r: RecallReport) =>
+  `${f3(r.strict)} | ${f3(r.withinTie)} | ${f3(r.gap10)} | ${r.tiesPerQuery.toFixed(1)} | ${r.profile.map(f3).join(" / ")}`;
+
 const modes = values.modes!.split(",") as SearchMode[];
 const rows: string[] = [];
 for (const engine of values.engines!.split(",") as EngineName[]) {
-  const { index, dispose, query } = await openBenchIndex(engine);
+  const { index, dispose, query } = await openBenchIndex(engine, {}, engine === "postgres" ? values.schema : undefined);
   const scope = { accountId: "acct_latency", knowledgeBaseId: "kb_latency" };
   const t0 = performance.now();
   let rowsS = 0;
@@ -107,11 +125,16 @@ for (const engine of values.engines!.split(",") as EngineName[]) {
     }
     rowsS = (performance.now() - t0) / 1000;
   };
-  await index.bulkLoad({ chunks: N, dimensions: DIMS, wordsAtEnd: true }, loadAll);
+  if (values.reuse && engine === "postgres") process.stderr.write(`  ${engine}: reusing schema ${values.schema}\n`);
+  else await index.bulkLoad({ chunks: N, dimensions: DIMS, wordsAtEnd: true }, loadAll);
   // PostgreSQL plans by table statistics: until they exist, a knowledge base's owner index looks as selective as
   // a single row and the planner scans all its vectors instead of walking the HNSW graph (126 ms against 2.7 ms
   // at 10,000 chunks in PGlite). Autovacuum analyzes a loaded table on a server; PGlite has no autovacuum.
   await query?.("ANALYZE", []);
+  // A kept schema gets this code's search functions (a new process replaces them on its first write).
+  const ext = engine === "postgres" ? await query?.(EXTENSION, []) : undefined;
+  const vectorSchema = (ext?.[0] as { schema?: string } | undefined)?.schema;
+  if (vectorSchema) await query!(searchFunctionsDdl(DIMS, vectorSchema, true), []);
   const loadS = (performance.now() - t0) / 1000;
   // What follows the rows (PostgreSQL: the HNSW build of a bulk load, then ANALYZE).
   process.stderr.write(`  ${engine}: rows ${rowsS.toFixed(0)} s, index after rows ${(loadS - rowsS).toFixed(0)} s\n`);
@@ -121,14 +144,25 @@ for (const engine of values.engines!.split(",") as EngineName[]) {
   }
   let recall = "–";
   if (modes.includes("semantic")) {
-    let found = 0;
-    const sample = queries.slice(0, 50);
-    for (const q of sample) {
-      const hits = await index.search({ ...scope, ...q, mode: "semantic", topK: 10 });
-      const exact = new Set(exactTop(q.vector, 10).map((i) => `chk_${i}`));
-      found += hits.filter((h) => exact.has(h.chunkId)).length;
+    const semantic = async () => {
+      const returned: number[][] = [];
+      for (const q of sample) {
+        const hits = await index.search({ ...scope, ...q, mode: "semantic", topK: 10 });
+        returned.push(hits.map((h) => Number(h.chunkId.slice(4))));
+      }
+      return recallReport(vectors, sampleVectors, exact(), returned, TIE);
+    };
+    const r = await semantic();
+    recall = r.strict.toFixed(3);
+    recallLines.push(`| ${engine} | ${N} | product default | ${lat.semantic} | ${recallCells(r)} |`);
+    const efs = vectorSchema && values["ef-search"] ? values["ef-search"].split(",").map(Number) : [];
+    for (const ef of efs) {
+      await query!(searchFunctionsDdl(DIMS, vectorSchema!, true, ef), []);
+      const timed = await time(index, "semantic", scope);
+      recallLines.push(`| ${engine} | ${N} | ef_search ${ef} | ${timed} | ${recallCells(await semantic())} |`);
+      process.stderr.write(`${recallLines.at(-1)}\n`);
     }
-    recall = (found / (10 * sample.length)).toFixed(3);
+    if (efs.length) await query!(searchFunctionsDdl(DIMS, vectorSchema!, true), []);
   }
   rows.push(
     `| ${engine} | ${N} | ${loadS.toFixed(0)} s | ${lat.hybrid} | ${lat.keyword} | ${lat.semantic} | ${recall} |`,
@@ -160,4 +194,14 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
+if (recallLines.length) {
+  console.log(
+    `\nsemantic search against exact cosine, ${sample.length} queries, topK 10 (a near-tie: within ${TIE} of the exact 10th's similarity)\n`,
+  );
+  console.log(
+    "| engine | chunks | search | semantic p50 / p95 ms (cpu) | recall@10 | hits within the tie | exact 10th − returned 10th | exact ranks 11–50 within the tie | exact similarity at ranks 1 / 2 / 10 / 50 |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const r of recallLines) console.log(r);
+}
 console.log(`\n${embedLine}`);

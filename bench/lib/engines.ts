@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrateSqlite } from "../../src/db/migrate.js";
@@ -26,11 +26,15 @@ export interface BenchIndex {
  * `public` by the test setup; run `npx vitest run test/knowledge/search/pgvector-placement.test.ts` once to make it).
  * Vectors go through pgvector HNSW when the extension is there, else they are searched exactly.
  */
-async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchIndex> {
+async function openServerIndex(config: Partial<HybridConfig>, kept?: string): Promise<BenchIndex> {
   const url = process.env.PG_TEST_URL ?? "postgres://postgres@127.0.0.1:5432/api_credits_test";
-  const schema = `bench_${randomChars(10)}`;
+  const schema = kept ?? `bench_${randomChars(10)}`;
   const pool = openPostgres({ url, schema, poolSize: 4 });
-  const keysDir = mkdtempSync(path.join(os.tmpdir(), "apic-bench-keys-"));
+  // A kept schema's text is sealed with keys that must outlive the process.
+  const keysDir = kept
+    ? path.join(os.tmpdir(), `apic-bench-keys-${kept}`)
+    : mkdtempSync(path.join(os.tmpdir(), "apic-bench-keys-"));
+  mkdirSync(keysDir, { recursive: true });
   await ensureSchema(pool, schema);
   // The HNSW build of a bulk load as the service would run it with these variables (docs/configuration.md).
   const memory = process.env.PGVECTOR_BUILD_MEMORY;
@@ -43,15 +47,22 @@ async function openServerIndex(config: Partial<HybridConfig>): Promise<BenchInde
     index,
     query: async (text, params) => (await pool.query(text, params)).rows,
     async dispose() {
-      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      if (!kept) await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
       await pool.end();
-      rmSync(keysDir, { recursive: true, force: true });
+      if (!kept) rmSync(keysDir, { recursive: true, force: true });
     },
   };
 }
 
-/** A fresh, empty index: a temporary SQLite file, an in-memory PGlite with pgvector, or a schema on the server. */
-export async function openBenchIndex(engine: EngineName, config: Partial<HybridConfig> = {}): Promise<BenchIndex> {
+/**
+ * A fresh, empty index: a temporary SQLite file, an in-memory PGlite with pgvector, or a schema on the server. `kept`
+ * names a server schema that is neither dropped at the end nor emptied at the start (load once, measure many times).
+ */
+export async function openBenchIndex(
+  engine: EngineName,
+  config: Partial<HybridConfig> = {},
+  kept?: string,
+): Promise<BenchIndex> {
   if (engine === "sqlite") {
     const dir = mkdtempSync(path.join(os.tmpdir(), "apic-bench-"));
     const db = openSqlite(path.join(dir, "bench.db"));
@@ -67,7 +78,7 @@ export async function openBenchIndex(engine: EngineName, config: Partial<HybridC
       },
     };
   }
-  if (engine === "postgres") return openServerIndex(config);
+  if (engine === "postgres") return openServerIndex(config, kept);
   const { openPgliteIndex } = await import("./pglite-index.js");
   return openPgliteIndex(config);
 }

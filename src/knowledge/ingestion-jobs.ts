@@ -132,13 +132,14 @@ export class IngestionJobs {
     const hold = holdId ? await this.deps.ledger.getHold(job.accountId, holdId) : undefined;
     if (hold?.status === "captured") return; // charged meanwhile by another attempt: never charge a document twice
     if (hold?.status !== "open") holdId = await this.reserveForJob(job.id, doc, billableTokens(extracted));
-    // A large upload is a bulk load (on PostgreSQL with pgvector: the shared HNSW index built after its rows); its
-    // chunk count is estimated from its tokens and the knowledge base's chunking.
+    // A large upload is a bulk load (on PostgreSQL with pgvector: the shared HNSW index built after its rows; its
+    // words written as whole postings blocks before its charge); its chunk count is estimated from its tokens and
+    // the knowledge base's chunking.
     const chunks = Math.ceil(billableTokens(extracted) / Math.max(1, kb.chunkTokens - kb.overlapTokens));
     const index = () => this.ingestion.indexAndCharge(kb, doc, extracted, holdId!, { signal, fence });
     const { index: searchIndex, embedder } = this.deps;
     try {
-      await searchIndex.bulkLoad({ chunks, dimensions: embedder.dimensions }, index);
+      await searchIndex.bulkLoad({ chunks, dimensions: embedder.dimensions, wordsAtEnd: true }, index);
     } catch (error) {
       if (error instanceof ApiError) throw new FinalJobError(error.message, { cause: error });
       throw error;

@@ -140,6 +140,12 @@ describe("bulk loads on PostgreSQL with pgvector: re-embedding a knowledge base,
       const words = Array.from({ length: 3000 }, (_, i) => `word${i % 700}`).join(" ");
       const large = await upload(words, "large.txt");
       expect(large.chunks).toBeGreaterThanOrEqual(4);
+      // Its words were written (as whole postings blocks) before its charge: ready means found by its words too.
+      const byWords = await app.api("POST", `/v1/knowledge-bases/${kb.id}/query`, {
+        token: c.apiKey,
+        body: { query: "word123", mode: "keyword" },
+      });
+      expect(byWords.body.results.map((r: { documentId: string }) => r.documentId)).toContain(large.id);
       // The document is ready (charged, searchable by exact scan) once its rows are in; the job rebuilds the index
       // after that, so the new index comes a moment later — it was a flake to look for it on "ready".
       const after = await rebuiltIndex(app, before!.oid);

@@ -110,6 +110,22 @@ export function vectorTableDdl(dimensions: number, ext: VectorSchema): string {
 END $ddl$`;
 }
 /**
+ * How many candidates an HNSW search of a vector table keeps (`hnsw.ef_search`): 100 up to 125,000 rows, then one
+ * per 1,250 rows, at most 1,000 (pgvector's limit). The walk needs more candidates as the graph grows. Measured on
+ * 512-d clustered vectors (docs/benchmarks.md, "1,000,000 chunks"): at 100,000 rows 100 finds 0.996 of the exact
+ * top 10 and more buys nothing but time (800: 20 ms a search against 2.5); at 1,000,000 rows 100 found 0.62 of it
+ * (0.71 counting near-ties), 800 found 0.92 (1.00 counting near-ties) for 13 ms at p50. The table's size is the
+ * catalogue's estimate (`reltuples`: kept by ANALYZE and autovacuum; -1 before the first).
+ */
+export function efSearchFunctionDdl(dimensions: number): string {
+  const t = vectorTable(dimensions);
+  return `CREATE OR REPLACE FUNCTION ${t}_ef_search() RETURNS INTEGER LANGUAGE sql STABLE AS $fn$
+    SELECT coalesce((SELECT least(1000, greatest(100, ceil(c.reltuples / 1250)))::int
+                     FROM pg_class c WHERE c.oid = to_regclass('${t}')), 100)
+  $fn$`;
+}
+
+/**
  * pgvector's HNSW scan filters the owner after the graph walk; iterative scans (pgvector 0.8) keep walking until
  * `limit` rows of this owner are found, so a small knowledge base among large ones still gets its full top-k.
  *
@@ -118,15 +134,24 @@ END $ddl$`;
  * the owner index instead of walking the HNSW graph (73 ms against 6 ms for 10,000 chunks among 300 small knowledge
  * bases, in PGlite). A small knowledge base still gets the exact scan, which is the faster plan for it.
  */
-export function semanticFunctionDdl(dimensions: number, ext: string, iterativeScan: boolean): string {
+export function semanticFunctionDdl(
+  dimensions: number,
+  ext: string,
+  iterativeScan: boolean,
+  /** A fixed `hnsw.ef_search` (the latency bench's sweep) instead of the table's (`efSearchFunctionDdl`). */
+  efSearch?: number,
+): string {
   const t = vectorTable(dimensions);
   const distance = cosineDistance(ext);
   const iterative = iterativeScan ? "SET hnsw.iterative_scan = 'strict_order'" : "";
+  // Set inside the function, whose SET clause makes it the function's own (restored when it returns).
+  const scaled = efSearch ? "" : `PERFORM set_config('hnsw.ef_search', ${t}_ef_search()::text, true);`;
   return `CREATE OR REPLACE FUNCTION ${t}_search(p_account TEXT, p_kb TEXT, p_query ${vectorType(ext)}, p_limit INTEGER,
     p_documents TEXT[], p_metadata JSONB)
   RETURNS TABLE (key TEXT, score DOUBLE PRECISION) LANGUAGE plpgsql STABLE
-  ${iterative} SET hnsw.ef_search = 100
+  ${iterative} SET hnsw.ef_search = ${Math.trunc(efSearch ?? 100)}
   AS $fn$ BEGIN
+    ${scaled}
     RETURN QUERY EXECUTE
       'SELECT v.pk::text, 1 - (v.embedding ${distance} $3)
        FROM ${t} v JOIN knowledge_chunks c ON c.pk = v.pk
@@ -137,4 +162,16 @@ export function semanticFunctionDdl(dimensions: number, ext: string, iterativeSc
        LIMIT $4'
       USING p_account, p_kb, p_query, p_limit, p_documents, p_metadata;
   END $fn$`;
+}
+
+/**
+ * The search functions of a vector table, replaced together under the vector tables' DDL lock (two processes
+ * replacing one function at once can fail with "tuple concurrently updated").
+ */
+export function searchFunctionsDdl(dimensions: number, ext: string, iterativeScan: boolean, efSearch?: number): string {
+  return `DO $ddl$ BEGIN
+  PERFORM pg_advisory_xact_lock(727274102);
+  ${efSearchFunctionDdl(dimensions)};
+  ${semanticFunctionDdl(dimensions, ext, iterativeScan, efSearch)};
+END $ddl$`;
 }

@@ -5,7 +5,7 @@ import type { PgQueryable } from "./postgres-keyword.js";
 import {
   cosineDistance,
   quoteIdent,
-  semanticFunctionDdl,
+  searchFunctionsDdl,
   type VectorSchema,
   vectorTable,
   vectorTableDdl,
@@ -102,7 +102,7 @@ export class PostgresVectorIndex {
     const table = vectorTable(dimensions);
     if (create) {
       await this.db.query(vectorTableDdl(dimensions, this.ext));
-      if (this.ext) await this.db.query(semanticFunctionDdl(dimensions, this.ext, this.iterativeScan));
+      if (this.ext) await this.db.query(searchFunctionsDdl(dimensions, this.ext, this.iterativeScan));
     }
     const rows = await this.rows<{ type: string }>(
       `SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a

@@ -224,8 +224,8 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /**
    * A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts); its
-   * keyword postings are held in memory and written at its end as whole blocks (postgres-bulk-postings.ts), also
-   * when it fails: its rows that went in are committed.
+   * keyword postings are held in memory and written as whole blocks (postgres-bulk-postings.ts) when `flushWords`
+   * asks (an upload, before its charge) and at its end, also when it fails: its rows that went in are committed.
    */
   bulkLoad<T>(size: BulkLoadSize, load: () => Promise<T>): Promise<T> {
     if (size.chunks < this.bulk.minChunks || !size.wordsAtEnd) return this.bulk.run(size, load);
@@ -234,14 +234,23 @@ export class PostgresSearchIndex implements SearchIndex {
       try {
         return await this.loading.run(postings, load);
       } finally {
-        for (const scope of postings.scopes) {
-          await this.inTransaction(async (tx) => {
-            const kb = await this.keywords.lockBase(tx, scope);
-            // A knowledge base deleted meanwhile took its rows; nothing of the load is left to index.
-            if (kb !== undefined) await this.writePending(tx, kb, scope, postings);
-          });
-        }
+        for (const scope of postings.scopes) await this.writeLoaded(postings, scope);
       }
+    });
+  }
+
+  async flushWords(scope: IndexScope, fence?: TransactionalWrite): Promise<void> {
+    const load = this.loading.getStore();
+    const same = (s: IndexScope) => s.accountId === scope.accountId && s.knowledgeBaseId === scope.knowledgeBaseId;
+    if (load?.scopes.some(same)) await this.writeLoaded(load, scope, fence);
+  }
+
+  private writeLoaded(load: LoadPostings, scope: IndexScope, fence?: TransactionalWrite): Promise<void> {
+    return this.inTransaction(async (tx) => {
+      await holdFence(tx, fence);
+      const kb = await this.keywords.lockBase(tx, scope);
+      // A knowledge base deleted meanwhile took its rows; nothing of the load is left to index.
+      if (kb !== undefined) await this.writePending(tx, kb, scope, load);
     });
   }
 

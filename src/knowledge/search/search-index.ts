@@ -78,11 +78,18 @@ export interface SearchIndex {
    * (PostgreSQL with pgvector, when the load is large); others simply run it.
    *
    * `wordsAtEnd`: the load's keyword entries may be written when it ends (PostgreSQL: whole postings blocks instead
-   * of rewriting each term's last block per batch), its chunks found by their words only then. Only for a load that
-   * commits nothing a customer relies on before it ends, and that runs again if it dies (a re-embedding) — not an
-   * upload, which is charged and turns ready inside its load.
+   * of rewriting each term's last block per batch), its chunks found by their words only then — or once
+   * `flushWords` has run for their knowledge base. A load that commits something a customer relies on inside it (an
+   * upload is charged and turns ready in its load) calls `flushWords` first; one that runs again if it dies (a
+   * re-embedding) need not.
    */
   bulkLoad<T>(size: BulkLoadSize, load: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a `wordsAtEnd` bulk load: writes the keyword entries it holds back for the knowledge base, behind `fence`,
+   * so everything it added there is findable by its words from the commit on. Elsewhere (and on engines that hold
+   * nothing back) it does nothing.
+   */
+  flushWords?(scope: IndexScope, fence?: TransactionalWrite): Promise<void>;
   /**
    * Makes the space of deleted rows reusable, in the heap and in every index (PostgreSQL: VACUUM). Engines that erase
    * on delete (SQLite: secure_delete) have nothing to do.

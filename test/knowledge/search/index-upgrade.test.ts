@@ -83,7 +83,8 @@ describe("an index from before per-knowledge-base postings is upgraded when open
         CREATE INDEX knowledge_chunks_document ON knowledge_chunks (account_id, knowledge_base_id, document_id) INCLUDE (len);
         CREATE INDEX knowledge_chunks_tsv ON knowledge_chunks USING gin (tsv);`);
       await pg.exec(vectorTableDdl(8, `"public"`));
-      await pg.exec(semanticFunctionDdl(8, `"public"`, true));
+      // Its search function: a fixed hnsw.ef_search of 100, no table-sized one.
+      await pg.exec(semanticFunctionDdl(8, `"public"`, true, 100));
       for (const [i, text] of texts.entries()) {
         await pg.query(
           `WITH c AS (INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, chunk_id, position, text,

@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresSql } from "../../../src/db/postgres.js";
+import { StaleWriteError } from "../../../src/db/sql.js";
 import { PostgresSearchIndex } from "../../../src/knowledge/search/postgres.js";
 import type { IndexedChunk, IndexScope } from "../../../src/knowledge/search/search-index.js";
 import { knowledgeIndexMigrations } from "../../../src/knowledge/search/sqlite-schema.js";
@@ -131,6 +132,37 @@ describe("PostgreSQL bulk loads' keyword postings", () => {
     expect(await hits(scope("kb_i_bulk"))).toEqual(await hits(scope("kb_i_upload")));
     const left = await index.search({ ...scope("kb_i_bulk"), text: "common", mode: "keyword", topK: 5000 });
     expect(left).toHaveLength(1600 + 300 - 150);
+  });
+
+  it("flushWords writes one knowledge base's held words mid-load (an upload, before its charge), behind its fence", async () => {
+    const chunks = corpus("f", 600);
+    await upload(scope("kb_f_upload"), chunks);
+    await pool().query("CREATE TABLE IF NOT EXISTS fence_attempts (name TEXT PRIMARY KEY, attempt INTEGER NOT NULL)");
+    await pool().query("INSERT INTO fence_attempts (name, attempt) VALUES ('upload_f', 2)");
+    const fence = (attempt: number) => ({
+      sql: "UPDATE fence_attempts SET attempt = attempt WHERE name = ? AND attempt = ?",
+      params: ["upload_f", attempt],
+      fence: true,
+    });
+    const expected = await hits(scope("kb_f_upload"));
+    await index.bulkLoad({ chunks: 700, dimensions: 8, wordsAtEnd: true }, async () => {
+      await upload(scope("kb_f_bulk"), chunks);
+      await upload(scope("kb_f_other"), chunks.slice(0, 100));
+      // Held back: found by meaning as they go in, by their words not yet.
+      expect(await hits(scope("kb_f_bulk"))).toEqual([]);
+      // An attempt taken over cannot write them (the attempt that took over starts the document again).
+      await expect(index.flushWords(scope("kb_f_bulk"), fence(1))).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await hits(scope("kb_f_bulk"))).toEqual([]);
+      await index.flushWords(scope("kb_f_bulk"), fence(2));
+      expect(await hits(scope("kb_f_bulk"))).toEqual(expected);
+      // Only that knowledge base's: the load's others wait for its end.
+      expect(await hits(scope("kb_f_other"))).toEqual([]);
+    });
+    expect(await hits(scope("kb_f_bulk"))).toEqual(expected);
+    expect((await hits(scope("kb_f_other"))).length).toBeGreaterThan(100);
+    expect(await overlaps(scope("kb_f_bulk"))).toBe(0);
+    // Outside a load there is nothing to write.
+    await index.flushWords(scope("kb_f_bulk"), fence(1));
   });
 
   it("on PGlite too (array parameters sent as text)", async () => {
