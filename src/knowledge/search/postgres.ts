@@ -1,13 +1,11 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { inPgTransaction, withPreparedStatements } from "../../db/postgres.js";
 import type { TransactionalWrite } from "../../db/sql.js";
 import type { Sealer } from "../../lib/sealing.js";
 import type { KeyStore } from "../../storage/key-store.js";
 import { DEFAULT_HYBRID, type HybridConfig, type RetrievalBackend, runSearch } from "./hybrid.js";
 import type { KeywordChunk } from "./keyword-blocks.js";
-import { type ArrayEncoding, byteaParam } from "./postgres-arrays.js";
+import type { ArrayEncoding } from "./postgres-arrays.js";
 import { type BulkBuildOptions, BulkLoads, DEFAULT_BULK_BUILD } from "./postgres-bulk.js";
-import { LoadPostings, writePending } from "./postgres-bulk-postings.js";
 import { holdFence } from "./postgres-fence.js";
 import {
   accountKeyPrefix,
@@ -18,6 +16,7 @@ import {
   keyName,
 } from "./postgres-keys.js";
 import { type PgQueryable, PostgresKeywordIndex } from "./postgres-keyword.js";
+import { LoadWords } from "./postgres-load-words.js";
 import { BASE_DDL } from "./postgres-schema.js";
 import { openRows, SEALED_COLUMNS, type SealedRow, sealLegacyRows } from "./postgres-sealed.js";
 import { PostgresSearchBackend } from "./postgres-search.js";
@@ -75,8 +74,8 @@ export class PostgresSearchIndex implements SearchIndex {
   private readonly keys: IndexKeys;
   /** How array parameters are sent: binary through node-pg, text to PGlite (postgres-arrays.ts). */
   private readonly arrays: ArrayEncoding;
-  /** The bulk load this call runs in, if any: its postings wait in memory (postgres-bulk-postings.ts). */
-  private readonly loading = new AsyncLocalStorage<LoadPostings>();
+  /** What a bulk load holds back of its keyword postings (postgres-load-words.ts). */
+  private readonly loadWords: LoadWords;
 
   constructor(
     private readonly db: PgQueryable,
@@ -90,6 +89,8 @@ export class PostgresSearchIndex implements SearchIndex {
     this.vectors = new PostgresVectorIndex(db, reads);
     this.bulk = new BulkLoads(db, this.vectors, { ...DEFAULT_BULK_BUILD, ...options.bulkBuild });
     this.backend = new PostgresSearchBackend(reads, this.keys, this.keywords, this.vectors);
+    const budget = options.bulkPostingsMemory ?? 64 << 20;
+    this.loadWords = new LoadWords((fn) => this.inTransaction(fn), this.keywords, this.arrays, budget);
   }
 
   /** Whether vectors go through pgvector (known after `init`). */
@@ -200,7 +201,7 @@ export class PostgresSearchIndex implements SearchIndex {
         ).rows as SealedRow[],
       );
       await this.keywords.remove(tx, kb, replaced, sealer);
-      const load = this.loading.getStore();
+      const load = this.loadWords.current;
       const base = load?.of(scope);
       const keyed = await insertChunks(tx, {
         scope,
@@ -217,52 +218,22 @@ export class PostgresSearchIndex implements SearchIndex {
       // In a bulk load the chunks count now and their postings are written at its end (or when its memory is spent).
       await this.keywords.count(tx, kb, keyed.chunks, keyed.tokens);
       base.pending.add(keyed.byTerm, keyed.keys!);
-      if (load.full) await this.writePending(tx, kb, scope, load);
+      if (load.full) await this.loadWords.write(tx, kb, scope, load);
     });
     await this.bulk.grown(unique.length);
   }
 
   /**
-   * A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts); its
-   * keyword postings are held in memory and written as whole blocks (postgres-bulk-postings.ts) when `flushWords`
-   * asks (an upload, before its charge) and at its end, also when it fails: its rows that went in are committed.
+   * A large load goes in rows first, and the HNSW index of its dimension is built after it (postgres-bulk.ts); with
+   * `wordsAtEnd` its keyword postings are held in memory and written as whole blocks (postgres-load-words.ts).
    */
   bulkLoad<T>(size: BulkLoadSize, load: () => Promise<T>): Promise<T> {
     if (size.chunks < this.bulk.minChunks || !size.wordsAtEnd) return this.bulk.run(size, load);
-    const postings = new LoadPostings(this.options.bulkPostingsMemory ?? 64 << 20);
-    return this.bulk.run(size, async () => {
-      try {
-        return await this.loading.run(postings, load);
-      } finally {
-        for (const scope of postings.scopes) await this.writeLoaded(postings, scope);
-      }
-    });
+    return this.bulk.run(size, () => this.loadWords.run(load));
   }
 
-  async flushWords(scope: IndexScope, fence?: TransactionalWrite): Promise<void> {
-    const load = this.loading.getStore();
-    const same = (s: IndexScope) => s.accountId === scope.accountId && s.knowledgeBaseId === scope.knowledgeBaseId;
-    if (load?.scopes.some(same)) await this.writeLoaded(load, scope, fence);
-  }
-
-  private writeLoaded(load: LoadPostings, scope: IndexScope, fence?: TransactionalWrite): Promise<void> {
-    return this.inTransaction(async (tx) => {
-      await holdFence(tx, fence);
-      const kb = await this.keywords.lockBase(tx, scope);
-      // A knowledge base deleted meanwhile took its rows; nothing of the load is left to index.
-      if (kb !== undefined) await this.writePending(tx, kb, scope, load);
-    });
-  }
-
-  private async writePending(tx: PgQueryable, kb: number, scope: IndexScope, load: LoadPostings): Promise<void> {
-    const pending = load.take(scope);
-    try {
-      await writePending(tx, kb, scope, pending, (values) => byteaParam(values, this.arrays));
-    } catch (error) {
-      // Rolled back: the postings wait for the next attempt (at the load's end, if this was mid-load).
-      load.putBack(scope, pending);
-      throw error;
-    }
+  flushWords(scope: IndexScope, fence?: TransactionalWrite): Promise<void> {
+    return this.loadWords.flush(scope, fence);
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
