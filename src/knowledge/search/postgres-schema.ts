@@ -110,17 +110,17 @@ export function vectorTableDdl(dimensions: number, ext: VectorSchema): string {
 END $ddl$`;
 }
 /**
- * How many candidates an HNSW search of a vector table keeps (`hnsw.ef_search`): 100 up to 125,000 rows, then one
- * per 1,250 rows, at most 1,000 (pgvector's limit). The walk needs more candidates as the graph grows. Measured on
- * 512-d clustered vectors (docs/benchmarks.md, "1,000,000 chunks"): at 100,000 rows 100 finds 0.996 of the exact
- * top 10 and more buys nothing but time (800: 20 ms a search against 2.5); at 1,000,000 rows 100 found 0.62 of it
- * (0.71 counting near-ties), 800 found 0.92 (1.00 counting near-ties) for 13 ms at p50. The table's size is the
- * catalogue's estimate (`reltuples`: kept by ANALYZE and autovacuum; -1 before the first).
+ * How many candidates an HNSW search of a vector table keeps (`hnsw.ef_search`): 100 up to 100,000 rows, then one
+ * per 1,000 rows, at most 1,000 (pgvector's limit). The walk needs more candidates as the graph grows. Measured on
+ * 512-d clustered vectors (docs/benchmarks.md, "1,000,000 chunks"), share of hits within 0.01 of the exact 10th's
+ * similarity: at 100,000 rows 100 finds 1.000 (and 0.996 of the exact top 10); at 300,000 rows 100 found 0.802, 300
+ * 0.992, more nothing; at 1,000,000 rows 100 found 0.714, 400 0.960, 800 and 1,000 1.000 (15 ms at p50). The table's
+ * size is the catalogue's estimate (`reltuples`: kept by ANALYZE and autovacuum; -1 before the first).
  */
 export function efSearchFunctionDdl(dimensions: number): string {
   const t = vectorTable(dimensions);
   return `CREATE OR REPLACE FUNCTION ${t}_ef_search() RETURNS INTEGER LANGUAGE sql STABLE AS $fn$
-    SELECT coalesce((SELECT least(1000, greatest(100, ceil(c.reltuples / 1250)))::int
+    SELECT coalesce((SELECT least(1000, greatest(100, ceil(c.reltuples / 1000)))::int
                      FROM pg_class c WHERE c.oid = to_regclass('${t}')), 100)
   $fn$`;
 }
