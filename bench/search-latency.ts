@@ -3,7 +3,7 @@
  * (measured separately with the local model), plus recall@10 of the vector index against exact search.
  *   npx tsx bench/search-latency.ts [--chunks 100000] [--queries 200] [--engines sqlite,pglite,postgres]
  *     [--modes hybrid,keyword,semantic] [--embed-queries 30] [--build-memory 4GB] [--build-workers 2]
- *     [--schema NAME [--reuse]] [--ef-search 100,200,400] [--recall-queries 50] [--tie 0.01]
+ *     [--schema NAME [--reuse]] [--ef-search 100,200,400] [--recall-queries 50] [--tie 0.01] [--knowledge-bases 1]
  * `postgres` is the server at PG_TEST_URL (or the tests' database, 127.0.0.1:5432/api_credits_test) in a fresh
  * schema, with pgvector HNSW when the extension is installed (else exact vectors; it says which). `pglite` has
  * pgvector too. The load is one bulk load (`SearchIndex.bulkLoad`): on PostgreSQL, rows first and the HNSW index built
@@ -13,6 +13,8 @@
  * the rows already there (same seed, same corpus). `--ef-search` measures semantic search and recall at each
  * `hnsw.ef_search` (the search function is redefined for each, then put back). Recall is printed strict (share of
  * the exact top 10 returned) and near-tie-aware (share of hits within `--tie` of the exact 10th's similarity).
+ * `--knowledge-bases K` deals the chunks round-robin into K knowledge bases of one account (tenants sharing the
+ * vector index); a query searches the knowledge base of the chunk it was made near, against that one's exact top 10.
  */
 import { parseArgs } from "node:util";
 import { searchFunctionsDdl } from "../src/knowledge/search/postgres-schema.js";
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     "ef-search": { type: "string" },
     "recall-queries": { type: "string", default: "50" },
     tie: { type: "string", default: "0.01" },
+    "knowledge-bases": { type: "string", default: "1" },
   },
 });
 if (values.reuse && !values.schema) throw new Error("--reuse needs --schema NAME (a schema kept by an earlier run)");
@@ -54,13 +57,20 @@ const texts = Array.from({ length: N }, () => {
 });
 const vectors = clusteredVectors(N, DIMS, 500, 0.08, random);
 // Queries: 3–8 words, skewed towards the mid-frequency words questions are made of; vectors near a chunk.
+const KBS = Number(values["knowledge-bases"]);
+const scopeOf = (row: number) => ({
+  accountId: "acct_latency",
+  knowledgeBaseId: KBS === 1 ? "kb_latency" : `kb_latency_${row % KBS}`,
+});
 const queries = Array.from({ length: Q }, () => {
   const n = 3 + Math.floor(random() * 6);
   const text = Array.from({ length: n }, () => vocab[Math.min(vocab.length - 1, 20 + word())]).join(" ");
-  const near = vectors[Math.floor(random() * N)]!;
-  const vector = unit(Float32Array.from(near, (x) => x + 0.04 * (random() - 0.5)));
-  return { text, vector };
+  const source = Math.floor(random() * N);
+  const vector = unit(Float32Array.from(vectors[source]!, (x) => x + 0.04 * (random() - 0.5)));
+  return { text, vector, scope: scopeOf(source), tenant: source % KBS };
 });
+type Query = (typeof queries)[number];
+const searchOf = (q: Query, mode: SearchMode) => ({ ...q.scope, text: q.text, vector: q.vector, mode, topK: 10 });
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -69,14 +79,14 @@ const pct = (xs: number[], p: number) =>
  * Wall-clock and CPU time of this process per search. The machine is shared (2 cores, other work running), so the
  * CPU time — what one search costs when it has a core to itself — is the steadier figure; both are printed.
  */
-async function time(index: SearchIndex, mode: SearchMode, scope: { accountId: string; knowledgeBaseId: string }) {
+async function time(index: SearchIndex, mode: SearchMode) {
   const wall: number[] = [];
   const cpu: number[] = [];
-  for (const q of queries.slice(0, 10)) await index.search({ ...scope, ...q, mode, topK: 10 }); // warm-up
+  for (const q of queries.slice(0, 10)) await index.search(searchOf(q, mode)); // warm-up
   for (const q of queries) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await index.search({ ...scope, ...q, mode, topK: 10 });
+    await index.search(searchOf(q, mode));
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -91,7 +101,7 @@ const sampleVectors = sample.map((q) => q.vector);
 let exactTops: ReturnType<typeof exactTop>[] | undefined;
 /** The exact top 50 of each recall query, computed once for every engine and ef_search. */
 const exact = () => {
-  exactTops ??= sampleVectors.map((q) => exactTop(vectors, q, 50));
+  exactTops ??= sample.map((q) => exactTop(vectors, q.vector, 50, (row) => row % KBS === q.tenant));
   return exactTops;
 };
 const EXTENSION = `SELECT quote_ident(n.nspname) AS schema FROM pg_extension e
@@ -105,21 +115,19 @@ const modes = values.modes!.split(",") as SearchMode[];
 const rows: string[] = [];
 for (const engine of values.engines!.split(",") as EngineName[]) {
   const { index, dispose, query } = await openBenchIndex(engine, {}, engine === "postgres" ? values.schema : undefined);
-  const scope = { accountId: "acct_latency", knowledgeBaseId: "kb_latency" };
   const t0 = performance.now();
   let rowsS = 0;
   const loadAll = async () => {
     for (let i = 0; i < N; i += 1000) {
-      await index.addChunks(
-        scope,
-        texts.slice(i, i + 1000).map((text, j) => ({
-          id: `chk_${i + j}`,
-          documentId: `doc_${Math.floor((i + j) / 20)}`,
-          position: (i + j) % 20,
-          text,
-          vector: vectors[i + j]!,
-        })),
-      );
+      // Each batch of 1,000 rows, one call per knowledge base it deals rows to.
+      for (let tenant = 0; tenant < KBS; tenant++) {
+        const batch = [];
+        for (let row = i + tenant; row < Math.min(N, i + 1000); row += KBS) {
+          const chunk = { id: `chk_${row}`, documentId: `doc_${Math.floor(row / 20)}`, position: row % 20 };
+          batch.push({ ...chunk, text: texts[row]!, vector: vectors[row]! });
+        }
+        await index.addChunks(scopeOf(i + tenant), batch);
+      }
       if (i % 20_000 === 0)
         process.stderr.write(`  ${engine}: ${i} chunks, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
     }
@@ -140,14 +148,14 @@ for (const engine of values.engines!.split(",") as EngineName[]) {
   process.stderr.write(`  ${engine}: rows ${rowsS.toFixed(0)} s, index after rows ${(loadS - rowsS).toFixed(0)} s\n`);
   const lat: Record<string, string> = {};
   for (const mode of ["hybrid", "keyword", "semantic"] as const) {
-    lat[mode] = modes.includes(mode) ? await time(index, mode, scope) : "–";
+    lat[mode] = modes.includes(mode) ? await time(index, mode) : "–";
   }
   let recall = "–";
   if (modes.includes("semantic")) {
     const semantic = async () => {
       const returned: number[][] = [];
       for (const q of sample) {
-        const hits = await index.search({ ...scope, ...q, mode: "semantic", topK: 10 });
+        const hits = await index.search(searchOf(q, "semantic"));
         returned.push(hits.map((h) => Number(h.chunkId.slice(4))));
       }
       return recallReport(vectors, sampleVectors, exact(), returned, TIE);
@@ -158,7 +166,7 @@ for (const engine of values.engines!.split(",") as EngineName[]) {
     const efs = vectorSchema && values["ef-search"] ? values["ef-search"].split(",").map(Number) : [];
     for (const ef of efs) {
       await query!(searchFunctionsDdl(DIMS, vectorSchema!, true, ef), []);
-      const timed = await time(index, "semantic", scope);
+      const timed = await time(index, "semantic");
       recallLines.push(`| ${engine} | ${N} | ef_search ${ef} | ${timed} | ${recallCells(await semantic())} |`);
       process.stderr.write(`${recallLines.at(-1)}\n`);
     }

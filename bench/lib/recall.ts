@@ -16,11 +16,17 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** The exact top `k` of `vectors` for `q` (one pass, a sorted buffer of `k`). */
-export function exactTop(vectors: Float32Array[], q: Float32Array, k: number): ExactTop {
+/** The exact top `k` of `vectors` (those `within` passes) for `q` (one pass, a sorted buffer of `k`). */
+export function exactTop(
+  vectors: Float32Array[],
+  q: Float32Array,
+  k: number,
+  within: (row: number) => boolean = () => true,
+): ExactTop {
   const rows: number[] = [];
   const sims: number[] = [];
   for (let i = 0; i < vectors.length; i++) {
+    if (!within(i)) continue;
     const s = dot(vectors[i]!, q);
     if (sims.length === k && s <= sims[k - 1]!) continue;
     let at = sims.length;
