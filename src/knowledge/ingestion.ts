@@ -6,7 +6,7 @@ import { FinalJobError } from "../jobs/worker.js";
 import { newId } from "../lib/ids.js";
 import { requireWritable } from "./access.js";
 import { chunkDocument } from "./chunk.js";
-import { validateCrawlUrl } from "./crawl/crawler.js";
+import { queueCrawl } from "./crawl-intake.js";
 import type { KnowledgeDeps, RequestMeta } from "./deps.js";
 import { documentEvent } from "./document-events.js";
 import type { KnowledgeDocument } from "./document-store.js";
@@ -68,7 +68,7 @@ export class Ingestion {
   ): Promise<AddResult> {
     const kb = await requireWritable(this.deps.knowledgeBases, owner, kbId);
     const { documents } = this.deps;
-    if (upload.kind === "url") return this.addUrl(owner, kb, upload, options);
+    if (upload.kind === "url") return queueCrawl(this.deps, owner, kb, upload, options);
 
     const raw = upload.kind === "file" ? upload.bytes : Buffer.from(upload.text, "utf8");
     const sourceHash = sha256(raw);
@@ -158,76 +158,6 @@ export class Ingestion {
       throw error;
     }
     return { document: (await documents.getDocumentById(owner.accountId, docId))!, created: true };
-  }
-
-  private async addUrl(
-    owner: Owner,
-    kb: KnowledgeBase,
-    upload: Extract<Upload, { kind: "url" }>,
-    options: { metadata: Record<string, MetadataValue>; name?: string } & RequestMeta,
-  ): Promise<AddResult> {
-    // Refuse hostile addresses now (422), before anything is queued; the crawler checks every hop again.
-    await validateCrawlUrl(upload.url, this.deps.crawlDeps);
-    const balance = await this.deps.ledger.balance(owner.accountId);
-    if (balance.availableMc <= 0)
-      throw new ApiError("INSUFFICIENT_CREDITS", "crawling a site needs credits to index what it finds", {
-        neededCredits: 0.001,
-        availableCredits: 0,
-      });
-    // With an Idempotency-Key, the crawl is named by it (not by the attempt): a retry after a crash finds the crawl
-    // its first attempt queued instead of queueing (and charging for) a second one.
-    const requestKey = options.ledgerKey?.replace(/#\d+$/, "");
-    const sourceHash = sha256(`url:${upload.url}:${requestKey ?? `${Date.now()}:${Math.random()}`}`);
-    if (requestKey) {
-      const same = await this.deps.documents.findByHash(kb.id, "source_hash", sourceHash);
-      if (same) return { document: same, created: false };
-    }
-    const docId = newId("doc");
-    // The document and its job commit together: no crawl is left queued without the job that runs it.
-    const document = await this.deps.documents.transaction(async (documents, tx) => {
-      const inserted = await documents.insertDocument({
-        id: docId,
-        accountId: owner.accountId,
-        knowledgeBaseId: kb.id,
-        name: (options.name ?? upload.url).slice(0, 300),
-        source: "url",
-        sourceUrl: upload.url,
-        mimeType: "text/html",
-        sourceHash,
-        contentHash: null,
-        status: "queued",
-        progress: 0,
-        bytes: 0,
-        pages: null,
-        pageUrls: null,
-        tokens: null,
-        chunks: null,
-        chargedMc: 0,
-        holdId: null,
-        duplicateOf: null,
-        metadata: options.metadata,
-        errorCode: null,
-        error: null,
-      });
-      await this.deps.jobs.enqueue(
-        {
-          kind: "knowledge.crawl",
-          accountId: owner.accountId,
-          subjectId: docId,
-          payload: {
-            docId,
-            url: upload.url,
-            maxPages: upload.maxPages,
-            maxDepth: upload.maxDepth,
-            requestId: options.requestId,
-          },
-        },
-        tx,
-      );
-      return inserted;
-    });
-    this.deps.onQueued?.();
-    return { document, created: true };
   }
 
   /**
