@@ -63,7 +63,6 @@ const toDoc = (r: Row): KnowledgeDocument => ({
   updatedAt: Number(r.updated_at),
 });
 
-/** The fields of a document that change after it is created. */
 /**
  * What a search result says of its documents, for a JSON array of ids (one text whatever their number, so that it
  * is prepared once): every search reads it.
@@ -76,6 +75,7 @@ const labels = (ids: string) =>
 const LABELS_POSTGRES = labels("SELECT jsonb_array_elements_text(CAST(? AS jsonb))");
 const LABELS_SQLITE = labels("SELECT value FROM json_each(?)");
 
+/** The fields of a document that change after it is created. */
 export type DocumentPatch = Partial<
   Pick<
     KnowledgeDocument,

@@ -1,3 +1,4 @@
+import type { PgStatements } from "../../db/postgres.js";
 import { prepared } from "../../db/sql.js";
 import type { Sealer } from "../../lib/sealing.js";
 import { type KeywordScores, scoreBm25 } from "./bm25.js";
@@ -40,9 +41,7 @@ const SCORES = prepared(
 );
 
 /** One statement with positional `$n` parameters (a pool, a client inside a transaction, or PGlite). */
-export interface PgQueryable {
-  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-}
+export type PgQueryable = PgStatements;
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const writesJson = (writes: BlockWrite[]) =>
